@@ -1,0 +1,80 @@
+import type { ApiErrorBody, User } from '../../shared/api.js';
+
+/** An API error as the page shows it: the field it concerns (if any) and one sentence. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: NonNullable<ApiErrorBody['error']['details']> = {},
+  ) {
+    super(message);
+  }
+  get field(): string | undefined {
+    return typeof this.details.field === 'string' ? this.details.field : undefined;
+  }
+}
+
+let csrf: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrf = token;
+}
+
+async function csrfToken(): Promise<string> {
+  if (!csrf) csrf = (await request<{ token: string }>('GET', '/api/auth/csrf')).token;
+  return csrf;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = await csrfToken();
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  } catch {
+    throw new ApiFailure(0, 'network', 'Agora cannot be reached. Check your connection and try again.');
+  }
+  if (res.status === 204) return undefined as T;
+  const data = (await res.json().catch(() => null)) as unknown;
+  if (res.ok) return data as T;
+  const err = (data as ApiErrorBody | null)?.error;
+  if (err?.code === 'csrf_failed' && !retried) {
+    csrf = null; // the session changed under us (signed in or out elsewhere): fetch a fresh token once
+    return request<T>(method, path, body, true);
+  }
+  throw new ApiFailure(res.status, err?.code ?? 'unknown', err?.message ?? 'Something went wrong.', err?.details);
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>('GET', path),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  del: <T>(path: string, body?: unknown) => request<T>('DELETE', path, body ?? {}),
+};
+
+export const auth = {
+  async me(): Promise<User | null> {
+    try {
+      return (await api.get<{ user: User }>('/api/auth/me')).user;
+    } catch (e) {
+      if (e instanceof ApiFailure && e.status === 401) return null;
+      throw e;
+    }
+  },
+  async login(username: string, password: string): Promise<User> {
+    const r = await api.post<{ user: User; csrfToken: string }>('/api/auth/login', { username, password });
+    setCsrfToken(r.csrfToken);
+    return r.user;
+  },
+  async register(username: string, email: string, password: string): Promise<User> {
+    const r = await api.post<{ user: User; csrfToken: string }>('/api/auth/register', { username, email, password });
+    setCsrfToken(r.csrfToken);
+    return r.user;
+  },
+  async logout(): Promise<void> {
+    await api.post('/api/auth/logout');
+    setCsrfToken(null);
+  },
+};

@@ -1,0 +1,70 @@
+import { h, type ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { ApiFailure } from './api.js';
+
+interface FieldProps {
+  id: string;
+  label: string;
+  type?: "text" | "password" | "email" | "search" | "url";
+  value: string;
+  onInput(value: string): void;
+  error?: string;
+  hint?: string;
+  autoComplete?: string;
+  required?: boolean;
+  maxLength?: number;
+  multiline?: boolean;
+  rows?: number;
+}
+
+/** A labelled input whose error sits right under it and is announced with it. */
+export function Field(p: FieldProps) {
+  const describedBy = [p.hint ? `${p.id}-hint` : '', p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const common = {
+    id: p.id,
+    name: p.id,
+    value: p.value,
+    required: p.required,
+    maxLength: p.maxLength,
+    'aria-invalid': p.error ? true : undefined,
+    'aria-describedby': describedBy,
+    onInput: (e: Event) => p.onInput((e.currentTarget as HTMLInputElement).value),
+  };
+  return (
+    <div class={`field${p.error ? ' has-error' : ''}`}>
+      <label for={p.id}>{p.label}</label>
+      {p.hint && <p class="hint" id={`${p.id}-hint`}>{p.hint}</p>}
+      {p.multiline ? <textarea {...common} rows={p.rows ?? 6} /> : h('input', { ...common, type: p.type ?? 'text', autoComplete: p.autoComplete })}
+      {p.error && <p class="field-error" id={`${p.id}-error`} role="alert">{p.error}</p>}
+    </div>
+  );
+}
+
+export type FieldErrors = Record<string, string | undefined>;
+
+/** Runs a submit: field errors go next to their field, anything else to the form's own message. */
+export function useSubmit<T>(action: () => Promise<T>, onDone: (r: T) => void) {
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const submit = async (e?: Event) => {
+    e?.preventDefault();
+    if (busy) return; // a double click submits once
+    setBusy(true);
+    setErrors({});
+    setFormError(null);
+    try {
+      onDone(await action());
+    } catch (err) {
+      if (err instanceof ApiFailure && err.field) setErrors({ [err.field]: err.message });
+      else setFormError(err instanceof Error ? err.message : 'Something went wrong.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, errors, formError, setFormError, submit };
+}
+
+export function FormError({ children }: { children: ComponentChildren }) {
+  return children ? <p class="form-error" role="alert">{children}</p> : null;
+}

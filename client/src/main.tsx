@@ -1,0 +1,61 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { User } from '../../shared/api.js';
+import { auth } from './api.js';
+import { navigate, onLinkClick, usePath } from './router.js';
+import { SessionContext } from './session.js';
+import { HomePage, NotFoundPage } from './pages/home.js';
+import { SignInPage, SignUpPage } from './pages/auth.js';
+import './styles.css';
+
+function route(path: string) {
+  if (path === '/') return <HomePage />;
+  if (path === '/signin') return <SignInPage />;
+  if (path === '/signup') return <SignUpPage />;
+  return <NotFoundPage />;
+}
+
+function Header({ user, onSignOut }: { user: User | null; onSignOut(): void }) {
+  return (
+    <header class="site-header">
+      <a class="brand" href="/">Agora</a>
+      <nav aria-label="Account">
+        {user ? (
+          <>
+            <span class="whoami" data-testid="whoami">Signed in as <strong>{user.username}</strong>{user.role !== 'member' ? ` (${user.role})` : ''}</span>
+            <button type="button" class="link-button" onClick={onSignOut}>Sign out</button>
+          </>
+        ) : (
+          <>
+            <a href="/signin">Sign in</a>
+            <a href="/signup">Sign up</a>
+          </>
+        )}
+      </nav>
+    </header>
+  );
+}
+
+function App() {
+  const path = usePath();
+  const [user, setUser] = useState<User | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  useEffect(() => {
+    auth.me().then(setUser, () => setUser(null)).finally(() => setLoaded(true));
+  }, []);
+  const signOut = async () => {
+    await auth.logout().catch(() => {});
+    setUser(null);
+    navigate('/');
+  };
+  return (
+    <SessionContext.Provider value={{ user, setUser }}>
+      <a class="skip-link" href="#content">Skip to content</a>
+      <Header user={user} onSignOut={signOut} />
+      <div id="content" tabIndex={-1}>{loaded ? route(path) : <p aria-busy="true">Loading…</p>}</div>
+    </SessionContext.Provider>
+  );
+}
+
+document.addEventListener('click', onLinkClick);
+render(<App />, document.getElementById('app')!);

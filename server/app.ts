@@ -1,0 +1,89 @@
+import type { Server as HttpServer } from 'node:http';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Stores } from './store/index.js';
+import { createPassport } from './auth/passport.js';
+import { sessionMiddleware } from './auth/session.js';
+import { authRoutes } from './auth/routes.js';
+import { apiNotFound, errorHandler } from './http/errors.js';
+import { csrfProtection, securityHeaders } from './http/security.js';
+import { requestLog } from './http/request-log.js';
+import { clientRoutes, defaultClientDir } from './http/client.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { opsRoutes, type ReadinessCheck } from './ops/routes.js';
+import { createRealtime, type Realtime } from './realtime/index.js';
+
+export interface AgoraDeps {
+  config: Config;
+  stores: Stores;
+  logger: Logger;
+  clientDir?: string;
+  /** Extra readiness checks (the mail server, when referrals are configured). */
+  readiness?: Record<string, ReadinessCheck>;
+}
+
+export interface Agora {
+  app: Express;
+  metrics: Metrics;
+  /** socket.io on the given HTTP server (call once, before listening). */
+  attach(server: HttpServer): Realtime;
+  realtime(): Realtime | undefined;
+  close(): Promise<void>;
+}
+
+/** Builds Agora from its dependencies; it does not listen (main.ts and the tests do). */
+export function buildAgora(deps: AgoraDeps): Agora {
+  const { config, stores, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
+
+  const metrics = createMetrics();
+  const passport = createPassport(stores.users);
+  const session = sessionMiddleware({ store: stores.sessions, secret: config.sessionSecret, secure: config.isProduction });
+  const csrf = csrfProtection();
+  const { login, registerIp } = { login: config.login, registerIp: config.registerPerIpPerHour };
+  const limits = {
+    loginAccount: stores.limiters.create('login-account', login.maxFailuresPerAccount, login.windowSeconds),
+    loginIp: stores.limiters.create('login-ip', login.maxFailuresPerIp, login.windowSeconds),
+    registerIp: stores.limiters.create('register-ip', registerIp, 3600),
+  };
+  let realtime: Realtime | undefined;
+
+  app.use(metrics.middleware);
+  app.use(requestLog(logger));
+  app.use(securityHeaders(config.isProduction));
+  app.use(opsRoutes({ store: () => stores.ping(), ...deps.readiness }, metrics));
+
+  const api = express.Router();
+  api.use(express.json({ limit: '100kb', strict: true }));
+  api.use(session);
+  api.use(passport.initialize());
+  api.use(passport.session());
+  api.use(csrf.protect);
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  api.use('/auth', authRoutes({ users: stores.users, passport, generateCsrfToken: csrf.generateToken, limits }));
+  api.use(apiNotFound);
+  app.use('/api', api);
+
+  app.use(clientRoutes(deps.clientDir ?? defaultClientDir()));
+  app.use(apiNotFound);
+  app.use(errorHandler(logger));
+
+  return {
+    app,
+    metrics,
+    attach(server) {
+      realtime = createRealtime({ httpServer: server, sessionMiddleware: session, stores, logger, metrics });
+      return realtime;
+    },
+    realtime: () => realtime,
+    async close() {
+      await realtime?.close();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { Router, type Request } from 'express';
+import type passport from 'passport';
+import { z } from 'zod';
+import { ApiError, errors } from '../http/errors.js';
+import { parse } from '../http/validate.js';
+import type { Limiter } from '../store/rate-limit.js';
+import type { UserRecord, UserStore } from '../store/users.js';
+import { createAccount, emailSchema, passwordSchema, usernameSchema, UsernameTakenError } from './service.js';
+import { toPublicUser } from './users.js';
+
+const registerBody = z.object({ username: usernameSchema, email: emailSchema, password: passwordSchema });
+const loginBody = z.object({ username: z.string().max(256), password: z.string().max(1024) });
+
+export interface AuthDeps {
+  users: UserStore;
+  passport: passport.Authenticator;
+  generateCsrfToken: (req: Request, overwrite?: boolean) => string;
+  limits: { loginAccount: Limiter; loginIp: Limiter; registerIp: Limiter };
+  /** Called after a sign-up that came through a referral link (counted for the referrer). */
+  onSignup?: (user: UserRecord) => void;
+}
+
+const logIn = (req: Request, user: UserRecord) =>
+  new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+
+const invalidCredentials = () => new ApiError('invalid_credentials', 'The username or password is not right.');
+
+export function authRoutes(deps: AuthDeps): Router {
+  const r = Router();
+  const ip = (req: Request) => req.ip ?? 'unknown';
+
+  r.get('/csrf', (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ token: deps.generateCsrfToken(req) });
+  });
+
+  r.post('/register', async (req, res) => {
+    const body = parse(registerBody, req.body);
+    const gate = await deps.limits.registerIp.consume(ip(req));
+    if (!gate.allowed) throw errors.rateLimited(gate.retryAfterSeconds);
+    const referrerCode = typeof req.session.referralCode === 'string' ? req.session.referralCode : undefined;
+    const referrer = referrerCode ? await deps.users.findByReferralCode(referrerCode) : null;
+    let user: UserRecord;
+    try {
+      user = await createAccount(deps.users, { ...body, referredBy: referrer?.id ?? null });
+    } catch (err) {
+      if (err instanceof UsernameTakenError) throw errors.conflict('That username is taken.');
+      throw err;
+    }
+    await logIn(req, user); // regenerates the session id
+    res.status(201).json({ user: toPublicUser(user, true), csrfToken: deps.generateCsrfToken(req, true) });
+  });
+
+  r.post('/login', async (req, res, next) => {
+    const body = parse(loginBody, req.body);
+    const account = body.username.toLowerCase();
+    const [a, i] = await Promise.all([deps.limits.loginAccount.peek(account), deps.limits.loginIp.peek(ip(req))]);
+    if (!a.allowed || !i.allowed) throw errors.rateLimited(Math.max(a.allowed ? 0 : a.retryAfterSeconds, i.allowed ? 0 : i.retryAfterSeconds));
+    const user = await new Promise<UserRecord | false>((resolve, reject) => {
+      deps.passport.authenticate('local', (err: unknown, u: UserRecord | false) => (err ? reject(err) : resolve(u)))(req, res, next);
+    });
+    if (!user) {
+      await Promise.all([deps.limits.loginAccount.consume(account), deps.limits.loginIp.consume(ip(req))]);
+      throw invalidCredentials();
+    }
+    await deps.limits.loginAccount.reset(account);
+    await logIn(req, user);
+    res.json({ user: toPublicUser(user, true), csrfToken: deps.generateCsrfToken(req, true) });
+  });
+
+  r.post('/logout', async (req, res) => {
+    await new Promise<void>((resolve, reject) => req.logout((err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+    res.status(204).end();
+  });
+
+  r.get('/me', (req, res) => {
+    if (!req.user) throw errors.unauthenticated();
+    res.json({ user: toPublicUser(req.user, true) });
+  });
+
+  return r;
+}

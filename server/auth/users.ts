@@ -1,0 +1,39 @@
+import type { Role, UserRecord } from '../store/users.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // passport puts the signed-in user record on req.user.
+    interface User extends UserRecord {}
+  }
+}
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  role: Role;
+  createdAt: string;
+  referralCode?: string;
+  banned?: boolean;
+  bannedUntil?: string | null;
+}
+
+export function isBanned(user: Pick<UserRecord, 'ban'>, now = Date.now()): boolean {
+  if (!user.ban) return false;
+  return user.ban.until === null || Date.parse(user.ban.until) > now;
+}
+
+export function isModerator(user: Pick<UserRecord, 'role'> | undefined | null): boolean {
+  return user?.role === 'moderator' || user?.role === 'admin';
+}
+
+/** The API's `user`; `referralCode` and the ban state only for the user themself. */
+export function toPublicUser(user: UserRecord, self = false): PublicUser {
+  const out: PublicUser = { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt };
+  if (self) {
+    out.referralCode = user.referralCode;
+    out.banned = isBanned(user);
+    out.bannedUntil = isBanned(user) ? user.ban!.until : null;
+  }
+  return out;
+}

@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { Router } from 'express';
+
+/** Where `vite build` puts the web app, from source (server/) and compiled (dist/server/) alike. */
+export function defaultClientDir(): string {
+  const here = __dirname;
+  const root = here.split(path.sep).includes('dist') ? path.resolve(here, '../../..') : path.resolve(here, '../..');
+  return path.join(root, 'dist', 'client');
+}
+
+/** Serves the built web app; every other non-API GET gets index.html (client-side routing). */
+export function clientRoutes(dir: string): Router {
+  const r = Router();
+  const index = path.join(dir, 'index.html');
+  r.use(express.static(dir, { index: false, maxAge: '1h', setHeaders: (res, file) => {
+    if (file.includes(`${path.sep}assets${path.sep}`)) res.set('Cache-Control', 'public, max-age=31536000, immutable');
+  } }));
+  r.get('/{*splat}', (req, res, next) => {
+    if (req.path.startsWith('/api/') || req.path.startsWith('/socket.io')) return next();
+    if (!existsSync(index)) {
+      res.status(503).type('text/plain').send('The web app is not built yet: run `npm run build`.');
+      return;
+    }
+    res.set('Cache-Control', 'no-cache').sendFile(index);
+  });
+  return r;
+}

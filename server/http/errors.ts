@@ -1,0 +1,100 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { scrubError } from '../log.js';
+
+export type ErrorCode =
+  | 'invalid_request' | 'unauthenticated' | 'invalid_credentials' | 'forbidden' | 'csrf_failed'
+  | 'not_found' | 'conflict' | 'payload_too_large' | 'pii_unacknowledged' | 'rate_limited'
+  | 'unavailable' | 'internal';
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_request: 400, unauthenticated: 401, invalid_credentials: 401, forbidden: 403,
+  csrf_failed: 403, not_found: 404, conflict: 409, payload_too_large: 413,
+  pii_unacknowledged: 422, rate_limited: 429, unavailable: 503, internal: 500,
+};
+
+/** An error that is meant for the client: its message is one human sentence with no user input in it. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.status = STATUS[code];
+  }
+}
+
+/** A backing service (store, mail server) could not be reached; nothing was changed. */
+export class UnavailableError extends Error {
+  override name = 'UnavailableError';
+  constructor(readonly service: 'store' | 'mail', readonly causeCode?: string) {
+    super(`${service} unavailable`);
+  }
+}
+
+export const errors = {
+  invalid: (field: string, message = 'The request is not valid.') => new ApiError('invalid_request', message, { field }),
+  unauthenticated: () => new ApiError('unauthenticated', 'You need to sign in first.'),
+  forbidden: (message = 'You are not allowed to do that.') => new ApiError('forbidden', message),
+  notFound: (message = 'Nothing was found here.') => new ApiError('not_found', message),
+  conflict: (message: string) => new ApiError('conflict', message),
+  rateLimited: (retryAfterSeconds: number) =>
+    new ApiError('rate_limited', 'Too many requests; please wait a moment and try again.', undefined, Math.max(1, Math.ceil(retryAfterSeconds))),
+};
+
+export function sendError(res: Parameters<RequestHandler>[1], err: ApiError): void {
+  if (err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
+  const body: { error: { code: string; message: string; details?: Record<string, unknown> } } = {
+    error: { code: err.code, message: err.message },
+  };
+  if (err.details) body.error.details = err.details;
+  res.status(err.status).json(body);
+}
+
+/** Turns anything thrown into the API's error shape; never echoes input, never a stack trace. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof UnavailableError) {
+    return new ApiError('unavailable', err.service === 'mail'
+      ? 'The mail server is unavailable; nothing was sent. Please try again later.'
+      : 'The service is temporarily unavailable; nothing was changed. Please try again later.');
+  }
+  const e = err as { type?: string; status?: number; code?: string } | null;
+  if (e?.type === 'entity.too.large') return new ApiError('payload_too_large', 'The request body is too large.');
+  if (e?.type === 'entity.parse.failed') return new ApiError('invalid_request', 'The request body is not valid JSON.');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return new ApiError('invalid_request', 'The request body must be UTF-8 JSON.');
+  }
+  if (e?.code === 'EBADCSRFTOKEN') return new ApiError('csrf_failed', 'The CSRF token is missing or invalid; fetch a new one from /api/auth/csrf.');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new ApiError('invalid_request', 'The request is not valid.');
+  }
+  return new ApiError('internal', 'Something went wrong on our side.');
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const apiErr = toApiError(err);
+    if (apiErr.status >= 500) {
+      // Only scrubbed fields: mail and store errors can carry addresses and payloads.
+      logger.error({ err: scrubError(err), route: routeOf(req) }, 'request failed');
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    sendError(res, apiErr);
+  };
+}
+
+export const apiNotFound: RequestHandler = (_req, _res, next) => next(errors.notFound('There is no such API route.'));
+
+/** The route pattern (never the raw path: paths can hold tokens such as opt-out links). */
+export function routeOf(req: { baseUrl?: string; route?: { path?: unknown } }): string {
+  const p = req.route?.path;
+  return p === undefined ? 'unmatched' : `${req.baseUrl ?? ''}${String(p)}`;
+}

@@ -1,0 +1,78 @@
+import { createServer } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './log.js';
+import { createStores } from './store/index.js';
+import { buildAgora } from './app.js';
+import { createDemoAccounts } from './demo.js';
+
+function fail(message: string): never {
+  process.stderr.write(`agora: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  let stores;
+  try {
+    stores = await createStores({ redisUrl: config.redisUrl, cluster: config.redisCluster, keyPrefix: config.keyPrefix, secret: config.sessionSecret, logger });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const agora = buildAgora({ config, stores, logger });
+  const server = createServer(agora.app);
+  agora.attach(server);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const where = `http://localhost:${config.port}`;
+  const out: string[] = [`Agora listening on ${where} (${config.env})`];
+  out.push(stores.kind === 'memory'
+    ? 'Storage: in memory only. Every account and post is lost when the process stops; set REDIS_URL to keep them.'
+    : `Storage: Redis (key prefix ${config.keyPrefix}).`);
+  if (config.demoAccounts && !config.isProduction) {
+    const made = await createDemoAccounts(stores.users);
+    if (made.length) {
+      out.push('Demo accounts (development only; the passwords are shown this once):');
+      for (const a of made) out.push(`  ${a.username.padEnd(10)} ${a.role.padEnd(10)} password: ${a.password}`);
+    }
+  }
+  // Start-up notes go to stdout for the operator, not into the structured log (they may hold demo passwords).
+  process.stdout.write(out.join('\n') + '\n');
+  logger.info({ port: config.port, store: stores.kind }, 'agora started');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // Stop accepting, let in-flight requests finish, close sockets, then Redis.
+    const force = setTimeout(() => {
+      logger.warn('shutdown took too long; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    server.close(async () => {
+      await stores.close().catch(() => {});
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    void agora.close(); // socket.io: disconnects every socket (and closes the HTTP server it is attached to)
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`agora: failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+import type { UserPatch, UserRecord, UserStore } from '../users.js';
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export class MemoryUserStore implements UserStore {
+  private byId = new Map<string, UserRecord>();
+  private byName = new Map<string, string>();
+  private byCode = new Map<string, string>();
+  private referrals = new Map<string, number>();
+
+  async create(user: UserRecord): Promise<boolean> {
+    const name = user.username.toLowerCase();
+    if (this.byName.has(name) || this.byCode.has(user.referralCode)) return false;
+    this.byId.set(user.id, clone(user));
+    this.byName.set(name, user.id);
+    this.byCode.set(user.referralCode, user.id);
+    if (user.referredBy) this.referrals.set(user.referredBy, (this.referrals.get(user.referredBy) ?? 0) + 1);
+    return true;
+  }
+
+  async get(id: string): Promise<UserRecord | null> {
+    const u = this.byId.get(id);
+    return u ? clone(u) : null;
+  }
+
+  async getMany(ids: string[]): Promise<Map<string, UserRecord>> {
+    const out = new Map<string, UserRecord>();
+    for (const id of ids) {
+      const u = this.byId.get(id);
+      if (u) out.set(id, clone(u));
+    }
+    return out;
+  }
+
+  async findByUsername(username: string): Promise<UserRecord | null> {
+    const id = this.byName.get(username.toLowerCase());
+    return id ? this.get(id) : null;
+  }
+
+  async findByReferralCode(code: string): Promise<UserRecord | null> {
+    const id = this.byCode.get(code);
+    return id ? this.get(id) : null;
+  }
+
+  async update(id: string, patch: UserPatch): Promise<UserRecord | null> {
+    const u = this.byId.get(id);
+    if (!u) return null;
+    const next = { ...u, ...clone(patch) };
+    this.byId.set(id, next);
+    return clone(next);
+  }
+
+  async delete(id: string): Promise<void> {
+    const u = this.byId.get(id);
+    if (!u) return;
+    this.byId.delete(id);
+    this.byName.delete(u.username.toLowerCase());
+    this.byCode.delete(u.referralCode);
+    this.referrals.delete(id);
+  }
+
+  async countReferredBy(referrerId: string): Promise<number> {
+    return this.referrals.get(referrerId) ?? 0;
+  }
+}

@@ -1,0 +1,99 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import { UnavailableError } from '../../http/errors.js';
+
+export type RedisClient = Redis | Cluster;
+
+export interface RedisConnectOptions {
+  url: string;
+  cluster: boolean;
+  logger: Logger;
+  /** Fail fast while disconnected so requests answer 503 instead of hanging. */
+  failFast?: boolean;
+}
+
+/** Connects with ioredis; reconnection is ioredis's own (retryStrategy), forever, backing off to 2 s. */
+export function connectRedis({ url, cluster, logger, failFast = true }: RedisConnectOptions): RedisClient {
+  const options: RedisOptions = {
+    lazyConnect: true,
+    enableOfflineQueue: !failFast,
+    maxRetriesPerRequest: failFast ? 0 : null,
+    commandTimeout: failFast ? 3000 : undefined,
+    connectTimeout: 3000,
+    retryStrategy: (times) => Math.min(100 * times, 2000),
+  };
+  let client: RedisClient;
+  if (cluster) {
+    const u = new URL(url);
+    client = new Cluster([{ host: u.hostname, port: Number(u.port || 6379) }], {
+      lazyConnect: true,
+      enableOfflineQueue: !failFast,
+      clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
+      redisOptions: {
+        ...options,
+        password: u.password ? decodeURIComponent(u.password) : undefined,
+        username: u.username ? decodeURIComponent(u.username) : undefined,
+        tls: u.protocol === 'rediss:' ? {} : undefined,
+      },
+    });
+  } else {
+    client = new Redis(url, options);
+  }
+  let down = false;
+  client.on('error', (err: Error & { code?: string }) => {
+    // Only the code: connection errors can carry host names and, with AUTH, worse.
+    if (!down) logger.warn({ code: err.code ?? err.name }, 'redis connection error');
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) logger.info('redis connection restored');
+    down = false;
+  });
+  return client;
+}
+
+/**
+ * The Redis side of every store: one client, one key prefix, and `run`, which turns
+ * any failure to reach Redis into UnavailableError (answered 503 with nothing changed).
+ */
+export class RedisDb {
+  constructor(
+    readonly client: RedisClient,
+    readonly prefix: string,
+  ) {}
+
+  key(...parts: string[]): string {
+    return this.prefix + parts.join(':');
+  }
+
+  /** Keys of one entity share a hash tag so multi-key scripts stay on one cluster slot. */
+  tagged(tag: string, ...parts: string[]): string {
+    return `${this.prefix}{${tag}}${parts.length ? ':' + parts.join(':') : ''}`;
+  }
+
+  async run<T>(fn: (r: RedisClient) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.client);
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      // A reply error (WRONGTYPE, a script error) is a bug, not an outage: let it be a 500.
+      if (e.name === 'ReplyError' && !/^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|READONLY)/.test(e.message)) throw err;
+      throw new UnavailableError('store', e.code ?? e.name);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.run((r) => r.ping());
+  }
+
+  /** Lua scripts by name, loaded once per client and called by EVALSHA. */
+  defineScripts(scripts: Record<string, { keys: number; lua: string }>): void {
+    for (const [name, s] of Object.entries(scripts)) {
+      if (!(name in this.client)) this.client.defineCommand(name, { numberOfKeys: s.keys, lua: s.lua });
+    }
+  }
+
+  script(name: string, ...args: (string | number)[]): (r: RedisClient) => Promise<unknown> {
+    return (r) => (r as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name]!(...args);
+  }
+}

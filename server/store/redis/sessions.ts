@@ -1,0 +1,57 @@
+import type { SessionStore } from '../sessions.js';
+import type { RedisDb } from './db.js';
+
+// A session is one key with its own TTL. The per-user index is a sorted set scored by expiry
+// (in the user's hash tag): expired members are trimmed on read, so it never outgrows the live sessions.
+export class RedisSessionStore implements SessionStore {
+  constructor(private db: RedisDb) {}
+
+  private sess = (sid: string) => this.db.key('sess', sid);
+  private index = (userId: string) => this.db.tagged(`u:${userId}`, 'sessions');
+
+  async get(sid: string): Promise<string | null> {
+    return this.db.run((r) => r.get(this.sess(sid)));
+  }
+
+  async set(sid: string, data: string, ttlMs: number, userId: string | null): Promise<void> {
+    const ttl = Math.max(1, Math.floor(ttlMs));
+    await this.db.run(async (r) => {
+      await r.set(this.sess(sid), data, 'PX', ttl);
+      if (userId) {
+        const idx = this.index(userId);
+        await r.zadd(idx, Date.now() + ttl, sid);
+        await r.pexpire(idx, ttl);
+      }
+    });
+  }
+
+  async touch(sid: string, ttlMs: number): Promise<void> {
+    await this.db.run((r) => r.pexpire(this.sess(sid), Math.max(1, Math.floor(ttlMs))));
+  }
+
+  async destroy(sid: string): Promise<void> {
+    await this.db.run((r) => r.del(this.sess(sid)));
+  }
+
+  async listForUser(userId: string): Promise<string[]> {
+    const idx = this.index(userId);
+    return this.db.run(async (r) => {
+      await r.zremrangebyscore(idx, '-inf', String(Date.now()));
+      const sids = await r.zrange(idx, '0', '-1');
+      if (!sids.length) return [];
+      // Session keys live in different slots, so existence is checked one key at a time.
+      const alive = await Promise.all(sids.map((sid) => r.exists(this.sess(sid))));
+      return sids.filter((_, i) => alive[i] === 1);
+    });
+  }
+
+  async destroyForUser(userId: string, exceptSid?: string): Promise<number> {
+    const sids = (await this.listForUser(userId)).filter((s) => s !== exceptSid);
+    await this.db.run(async (r) => {
+      await Promise.all(sids.map((sid) => r.del(this.sess(sid))));
+      if (sids.length) await r.zrem(this.index(userId), ...sids);
+      if (!exceptSid) await r.del(this.index(userId));
+    });
+    return sids.length;
+  }
+}

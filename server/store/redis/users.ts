@@ -1,0 +1,97 @@
+import type { UserPatch, UserRecord, UserStore } from '../users.js';
+import type { RedisDb } from './db.js';
+
+// Every user key shares the `{users}` hash tag, so creating a user (claim the name and the
+// referral code, write the record) is one atomic script that stays on one cluster slot.
+const CREATE = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('SET', KEYS[3], ARGV[4])
+if ARGV[5] ~= '' then redis.call('HINCRBY', KEYS[4], ARGV[5], 1) end
+return 1`;
+
+const DELETE = `
+local raw = redis.call('GET', KEYS[3])
+if not raw then return 0 end
+local u = cjson.decode(raw)
+redis.call('HDEL', KEYS[1], string.lower(u.username))
+redis.call('HDEL', KEYS[2], u.referralCode)
+redis.call('HDEL', KEYS[4], u.id)
+redis.call('DEL', KEYS[3])
+return 1`;
+
+// Read-modify-write inside Redis so two concurrent patches never lose each other's fields.
+const UPDATE = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return nil end
+local u = cjson.decode(raw)
+local p = cjson.decode(ARGV[1])
+for k, v in pairs(p) do u[k] = v end
+local out = cjson.encode(u)
+redis.call('SET', KEYS[1], out)
+return out`;
+
+export class RedisUserStore implements UserStore {
+  constructor(private db: RedisDb) {
+    db.defineScripts({
+      agoraUserCreate: { keys: 4, lua: CREATE },
+      agoraUserDelete: { keys: 4, lua: DELETE },
+      agoraUserUpdate: { keys: 1, lua: UPDATE },
+    });
+  }
+
+  private names = () => this.db.tagged('users', 'names');
+  private codes = () => this.db.tagged('users', 'codes');
+  private referrals = () => this.db.tagged('users', 'referrals');
+  private rec = (id: string) => this.db.tagged('users', 'u', id);
+
+  async create(user: UserRecord): Promise<boolean> {
+    const ok = await this.db.run(this.db.script('agoraUserCreate',
+      this.names(), this.codes(), this.rec(user.id), this.referrals(),
+      user.username.toLowerCase(), user.referralCode, user.id, JSON.stringify(user), user.referredBy ?? ''));
+    return ok === 1;
+  }
+
+  async get(id: string): Promise<UserRecord | null> {
+    const raw = await this.db.run((r) => r.get(this.rec(id)));
+    return raw ? (JSON.parse(raw) as UserRecord) : null;
+  }
+
+  async getMany(ids: string[]): Promise<Map<string, UserRecord>> {
+    const out = new Map<string, UserRecord>();
+    const unique = [...new Set(ids)];
+    if (!unique.length) return out;
+    // One key per MGET call would defeat the point; all user keys share a slot, so MGET is cluster-safe.
+    const raws = await this.db.run((r) => r.mget(...unique.map(this.rec)));
+    raws.forEach((raw, i) => {
+      if (raw) out.set(unique[i]!, JSON.parse(raw) as UserRecord);
+    });
+    return out;
+  }
+
+  async findByUsername(username: string): Promise<UserRecord | null> {
+    const id = await this.db.run((r) => r.hget(this.names(), username.toLowerCase()));
+    return id ? this.get(id) : null;
+  }
+
+  async findByReferralCode(code: string): Promise<UserRecord | null> {
+    const id = await this.db.run((r) => r.hget(this.codes(), code));
+    return id ? this.get(id) : null;
+  }
+
+  async update(id: string, patch: UserPatch): Promise<UserRecord | null> {
+    // cjson keeps a JSON null as cjson.null, so `ban: null` round-trips as null.
+    const raw = (await this.db.run(this.db.script('agoraUserUpdate', this.rec(id), JSON.stringify(patch)))) as string | null;
+    return raw ? (JSON.parse(raw) as UserRecord) : null;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.run(this.db.script('agoraUserDelete', this.names(), this.codes(), this.rec(id), this.referrals()));
+  }
+
+  async countReferredBy(referrerId: string): Promise<number> {
+    const n = await this.db.run((r) => r.hget(this.referrals(), referrerId));
+    return n ? Number(n) : 0;
+  }
+}

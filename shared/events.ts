@@ -1,0 +1,34 @@
+// The typed socket.io event maps (API.md, Realtime), shared by the server and the browser.
+import type { Post, Thread } from './api.js';
+
+export interface MissedEvent { event: 'post:created' | 'post:updated' | 'post:removed' | 'post:restored'; payload: unknown }
+
+export interface Ack {
+  ok: boolean;
+  error?: { code: string; message?: string };
+}
+
+export interface WatchAck extends Ack {
+  missed?: MissedEvent[];
+  reload?: boolean;
+}
+
+export interface ServerToClientEvents {
+  'post:created': (p: { seq: number; post: Post }) => void;
+  'post:updated': (p: { seq: number; post: Post }) => void;
+  'post:removed': (p: { seq: number; postId: string; threadId: string }) => void;
+  'post:restored': (p: { seq: number; post: Post }) => void;
+  'thread:created': (p: { thread: Thread }) => void;
+  'thread:updated': (p: { thread: Thread }) => void;
+  'mod:queue': (p: { kind: string; item: unknown }) => void;
+  /** Sent to a user's own sockets when something about their account changed (ban, role). */
+  'session:changed': (p: { reason: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  'thread:watch': (p: { threadId: string; since?: number }, ack: (a: WatchAck) => void) => void;
+  'thread:unwatch': (p: { threadId: string }, ack?: (a: Ack) => void) => void;
+  'forum:watch': (p: { forumId: string }, ack?: (a: Ack) => void) => void;
+  'forum:unwatch': (p: { forumId: string }, ack?: (a: Ack) => void) => void;
+  'mod:watch': (ack?: (a: Ack) => void) => void;
+}

@@ -1,0 +1,65 @@
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent.js';
+
+export type Agent = TestAgent;
+
+let counter = 0;
+export const uniqueName = (base = 'user') => `${base}${Date.now().toString(36)}${(counter++).toString(36)}`.slice(0, 32);
+
+/** A browser-like client: keeps its cookies and sends the CSRF token on writes. */
+export class Client {
+  readonly agent: Agent;
+  csrf: string | null = null;
+  user: { id: string; username: string; role: string; referralCode?: string } | null = null;
+
+  constructor(readonly baseUrl: string) {
+    this.agent = request.agent(baseUrl);
+  }
+
+  async token(): Promise<string> {
+    if (!this.csrf) this.csrf = (await this.agent.get('/api/auth/csrf').expect(200)).body.token as string;
+    return this.csrf;
+  }
+
+  get(path: string) {
+    return this.agent.get(path);
+  }
+
+  async post(path: string, body: unknown = {}) {
+    const token = await this.token(); // first: the agent attaches cookies when the request is created
+    return this.agent.post(path).set('X-CSRF-Token', token).send(body as object);
+  }
+
+  async patch(path: string, body: unknown = {}) {
+    const token = await this.token(); // first: the agent attaches cookies when the request is created
+    return this.agent.patch(path).set('X-CSRF-Token', token).send(body as object);
+  }
+
+  async del(path: string, body: unknown = {}) {
+    const token = await this.token(); // first: the agent attaches cookies when the request is created
+    return this.agent.delete(path).set('X-CSRF-Token', token).send(body as object);
+  }
+
+  async register(username = uniqueName(), password = 'correct horse battery', email = `${username}@example.com`) {
+    const res = await this.post('/api/auth/register', { username, email, password });
+    if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+    this.csrf = res.body.csrfToken;
+    this.user = res.body.user;
+    return { username, password, email, user: res.body.user as { id: string; username: string; role: string } };
+  }
+
+  async login(username: string, password: string) {
+    const res = await this.post('/api/auth/login', { username, password });
+    if (res.status === 200) {
+      this.csrf = res.body.csrfToken;
+      this.user = res.body.user;
+    }
+    return res;
+  }
+
+  /** The session cookie, for socket.io clients that connect as this user. */
+  cookieHeader(): string {
+    const cookies = this.agent.jar.getCookies({ domain: new URL(this.baseUrl).hostname, path: '/', secure: false, script: false });
+    return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  }
+}

@@ -1,0 +1,128 @@
+import { cleanRedis, makeStores, testPrefix } from '../helpers/agora.js';
+import type { Stores } from '../../server/store/index.js';
+import type { UserRecord } from '../../server/store/users.js';
+import { newId, newToken } from '../../server/store/ids.js';
+
+const user = (over: Partial<UserRecord> = {}): UserRecord => ({
+  id: newId(),
+  username: `u${newToken(6)}`.replace(/[^A-Za-z0-9]/g, 'x'),
+  email: 'someone@example.com',
+  passwordHash: 'scrypt$1$1$1$a$b',
+  role: 'member',
+  createdAt: new Date().toISOString(),
+  referralCode: newToken(8),
+  referredBy: null,
+  ban: null,
+  ...over,
+});
+
+describe.each(['memory', 'redis'] as const)('the %s store', (kind) => {
+  let stores: Stores;
+  const prefix = testPrefix();
+  beforeAll(async () => {
+    stores = await makeStores(kind, prefix);
+  });
+  afterAll(async () => {
+    await stores.close();
+    if (kind === 'redis') await cleanRedis(prefix);
+  });
+
+  describe('users', () => {
+    test('a created user is found by id, by username in any case, and by referral code', async () => {
+      const u = user({ username: 'MixedCase_1' + newToken(3).replace(/[^A-Za-z0-9]/g, '') });
+      expect(await stores.users.create(u)).toBe(true);
+      expect(await stores.users.get(u.id)).toEqual(u);
+      expect((await stores.users.findByUsername(u.username.toUpperCase()))?.id).toBe(u.id);
+      expect((await stores.users.findByReferralCode(u.referralCode))?.id).toBe(u.id);
+    });
+
+    test('a username is unique case-insensitively', async () => {
+      const a = user();
+      expect(await stores.users.create(a)).toBe(true);
+      expect(await stores.users.create(user({ username: a.username.toUpperCase() }))).toBe(false);
+    });
+
+    test('concurrent sign-ups with one name: exactly one wins', async () => {
+      const name = user().username;
+      const results = await Promise.all(Array.from({ length: 10 }, () => stores.users.create(user({ username: name }))));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    test('an update changes only the fields given, and null clears a ban', async () => {
+      const u = user();
+      await stores.users.create(u);
+      const ban = { reason: 'spam', by: 'mod', at: new Date().toISOString(), until: null };
+      expect((await stores.users.update(u.id, { ban }))?.ban).toEqual(ban);
+      const cleared = await stores.users.update(u.id, { ban: null, role: 'moderator' });
+      expect(cleared).toEqual({ ...u, ban: null, role: 'moderator' });
+      expect(await stores.users.update(newId(), { role: 'admin' })).toBeNull();
+    });
+
+    test('a deleted user is gone from every index and the name is free again', async () => {
+      const u = user();
+      await stores.users.create(u);
+      await stores.users.delete(u.id);
+      expect(await stores.users.get(u.id)).toBeNull();
+      expect(await stores.users.findByUsername(u.username)).toBeNull();
+      expect(await stores.users.findByReferralCode(u.referralCode)).toBeNull();
+      expect(await stores.users.create(user({ username: u.username }))).toBe(true);
+    });
+
+    test('sign-ups are counted per referrer, and getMany answers only existing users', async () => {
+      const ref = user();
+      await stores.users.create(ref);
+      await stores.users.create(user({ referredBy: ref.id }));
+      await stores.users.create(user({ referredBy: ref.id }));
+      expect(await stores.users.countReferredBy(ref.id)).toBe(2);
+      const many = await stores.users.getMany([ref.id, newId()]);
+      expect([...many.keys()]).toEqual([ref.id]);
+    });
+  });
+
+  describe('sessions', () => {
+    test('a session is read back until it expires', async () => {
+      const sid = newToken();
+      await stores.sessions.set(sid, '{"a":1}', 150, null);
+      expect(await stores.sessions.get(sid)).toBe('{"a":1}');
+      await new Promise((r) => setTimeout(r, 250));
+      expect(await stores.sessions.get(sid)).toBeNull();
+    });
+
+    test("ending a user's sessions keeps the current one and leaves other users alone", async () => {
+      const [a, b, c, other] = [newToken(), newToken(), newToken(), newToken()];
+      const uid = newId();
+      for (const sid of [a, b, c]) await stores.sessions.set(sid, '{}', 60_000, uid);
+      await stores.sessions.set(other, '{}', 60_000, newId());
+      expect((await stores.sessions.listForUser(uid)).sort()).toEqual([a, b, c].sort());
+      expect(await stores.sessions.destroyForUser(uid, a)).toBe(2);
+      expect(await stores.sessions.get(a)).toBe('{}');
+      expect(await stores.sessions.get(b)).toBeNull();
+      expect(await stores.sessions.get(other)).toBe('{}');
+      await stores.sessions.destroy(a);
+      expect(await stores.sessions.listForUser(uid)).toEqual([]);
+    });
+
+    test('touch extends a session', async () => {
+      const sid = newToken();
+      await stores.sessions.set(sid, '{}', 200, null);
+      await stores.sessions.touch(sid, 5_000);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await stores.sessions.get(sid)).toBe('{}');
+    });
+  });
+
+  describe('rate limits', () => {
+    test('a limiter allows its points per window, then tells how long to wait', async () => {
+      const l = stores.limiters.create(`t-${newToken(4)}`, 3, 60);
+      for (let i = 0; i < 3; i++) expect((await l.consume('alice')).allowed).toBe(true);
+      const over = await l.consume('alice');
+      expect(over.allowed).toBe(false);
+      expect(over.retryAfterSeconds).toBeGreaterThan(0);
+      expect(over.retryAfterSeconds).toBeLessThanOrEqual(60);
+      expect((await l.peek('alice')).allowed).toBe(false);
+      expect((await l.consume('bob')).allowed).toBe(true);
+      await l.reset('alice');
+      expect((await l.peek('alice')).allowed).toBe(true);
+    });
+  });
+});
