@@ -65,7 +65,9 @@ async function main(): Promise<void> {
       logger.info('stopped');
       process.exit(0);
     });
+    // Keep-alive connections become idle once their request is answered: close them as they do.
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 100).unref();
     void agora.close(); // socket.io: disconnects every socket (and closes the HTTP server it is attached to)
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));

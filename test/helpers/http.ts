@@ -27,7 +27,12 @@ export class Client {
 
   async post(path: string, body: unknown = {}) {
     const token = await this.token(); // first: the agent attaches cookies when the request is created
-    return this.agent.post(path).set('X-CSRF-Token', token).send(body as object);
+    const res = await this.agent.post(path).set('X-CSRF-Token', token).send(body as object);
+    if (path === '/api/auth/logout' && res.status === 204) {
+      this.csrf = null; // the session (and its token) ended
+      this.user = null;
+    }
+    return res;
   }
 
   async patch(path: string, body: unknown = {}) {

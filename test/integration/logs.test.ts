@@ -1,0 +1,40 @@
+import { startAgora } from '../helpers/agora.js';
+import { captureLogs } from '../helpers/log-capture.js';
+import { Client, uniqueName } from '../helpers/http.js';
+import { scrubError } from '../../server/log.js';
+
+test('log output across sign-up, login, failures and errors holds no password, e-mail address, cookie or token', async () => {
+  const logs = captureLogs('trace');
+  const agora = await startAgora({ store: 'redis', logger: logs.logger });
+  try {
+    const password = 'Pw-canary-7d1e3f9a2b';
+    const email = `canary.${uniqueName()}@mail.example.org`;
+    const c = new Client(agora.url);
+    const { username } = await c.register(uniqueName('canary'), password, email);
+    await c.post('/api/auth/logout');
+    expect((await c.login(username, password)).status).toBe(200);
+    const bad = new Client(agora.url);
+    expect((await bad.post('/api/auth/login', { username, password: `${password}-wrong` })).status).toBe(401);
+    expect((await bad.post('/api/auth/register', { username: 'x', email, password })).status).toBe(400);
+    await bad.agent.post('/api/auth/login').set('X-CSRF-Token', await bad.token()).set('Content-Type', 'application/json').send(`{"password":"${password}"`);
+    const cookie = c.cookieHeader();
+
+    const text = logs.text();
+    expect(logs.lines.length).toBeGreaterThan(5); // the requests were logged, just not their secrets
+    for (const secret of [password, email, email.toUpperCase(), cookie.split('=')[1]!, c.csrf!]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).not.toMatch(/"cookie"|"x-csrf-token"|"set-cookie"/i);
+  } finally {
+    await agora.close();
+  }
+});
+
+test('an error logged with a mail-server reply keeps its codes but loses the address', () => {
+  const err = Object.assign(new Error("Can't send mail - all recipients were rejected: 550 5.1.1 <friend.canary@example.net>: no such user"), {
+    code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO',
+  });
+  const out = JSON.stringify(scrubError(err));
+  expect(out).not.toContain('friend.canary@example.net');
+  expect(JSON.parse(out)).toMatchObject({ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' });
+});

@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import request from 'supertest';
+import { startAgora, type Running } from '../helpers/agora.js';
+import { Client } from '../helpers/http.js';
+import { connectSocket } from '../helpers/sockets.js';
+
+describe('operations endpoints', () => {
+  let agora: Running;
+  beforeAll(async () => {
+    agora = await startAgora();
+  });
+  afterAll(() => agora.close());
+
+  test('/healthz and /readyz answer 200 while the store is reachable', async () => {
+    expect((await request(agora.url).get('/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await request(agora.url).get('/readyz').expect(200);
+    expect(ready.body).toEqual({ status: 'ready', checks: { store: 'ok' } });
+  });
+
+  test('/metrics counts requests by route pattern and open sockets, with no personal data in labels', async () => {
+    const c = new Client(agora.url);
+    const { username } = await c.register();
+    const s = await connectSocket(agora.url, c.cookieHeader());
+    const text = (await request(agora.url).get('/metrics').expect(200)).text;
+    s.disconnect();
+    expect(text).toMatch(/agora_http_requests_total\{method="POST",route="\/api\/auth\/register",status="201"\} \d+/);
+    expect(text).toMatch(/agora_http_request_duration_seconds_bucket\{/);
+    expect(text).toMatch(/agora_open_sockets 1/);
+    expect(text).not.toContain(username);
+    expect(text).not.toContain('@example.com');
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+test('on SIGTERM the process finishes the request in flight, closes sockets and exits 0', async () => {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: path.resolve(__dirname, '../..'),
+    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', DEMO_ACCOUNTS: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`did not start: ${out}`)), 15_000);
+      child.stdout.on('data', () => out.includes('listening') && (clearTimeout(t), resolve()));
+    });
+    expect(out).toContain(`Agora listening on http://localhost:${port}`);
+    expect(out).toContain('in memory only');
+    const url = `http://127.0.0.1:${port}`;
+    const socket = await connectSocket(url);
+    const socketClosed = new Promise((resolve) => socket.on('disconnect', resolve));
+
+    // A request whose body is only half sent when SIGTERM arrives is still answered.
+    const answered = new Promise<number>((resolve, reject) => {
+      const req = http.request(`${url}/healthz`, { method: 'GET', headers: { 'Content-Length': '10' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.write('12345');
+      setTimeout(() => {
+        child.kill('SIGTERM');
+        setTimeout(() => req.end('67890'), 200);
+      }, 100);
+    });
+    expect(await answered).toBe(200);
+    await socketClosed;
+    expect(await exited).toBe(0);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});

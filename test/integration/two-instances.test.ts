@@ -1,0 +1,62 @@
+import { cleanRedis, startAgora, testPrefix, type Running } from '../helpers/agora.js';
+import { Client } from '../helpers/http.js';
+import { connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
+
+describe('two Agora processes on one Redis', () => {
+  const prefix = testPrefix();
+  let a: Running;
+  let b: Running;
+  const sockets: TestSocket[] = [];
+
+  beforeAll(async () => {
+    a = await startAgora({ store: 'redis', prefix });
+    b = await startAgora({ store: 'redis', prefix });
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.disconnect());
+    await a.close();
+    await b.close();
+    await cleanRedis(prefix);
+  });
+
+  test('a session made on one is valid on the other', async () => {
+    const onA = new Client(a.url);
+    const { username } = await onA.register();
+    const onB = new Client(b.url);
+    const cookie = onA.cookieHeader();
+    const me = await onB.agent.get('/api/auth/me').set('Cookie', cookie);
+    expect(me.status).toBe(200);
+    expect(me.body.user.username).toBe(username);
+  });
+
+  test('an event emitted to a room on one reaches a socket connected to the other', async () => {
+    const user = new Client(a.url);
+    const { user: u } = await user.register();
+    // The socket signs in on B with the session made on A, and so joins its user room there.
+    const s = await connectSocket(b.url, user.cookieHeader());
+    sockets.push(s);
+    // Rooms are joined asynchronously across the adapter; wait until B reports the socket in the room.
+    let seen = 0;
+    for (let i = 0; i < 50 && seen === 0; i++) {
+      seen = (await a.agora.realtime()!.io.in(`user:${u.id}`).fetchSockets()).length;
+      if (!seen) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(seen).toBe(1);
+    const got = nextEvent(s, 'session:changed');
+    a.agora.realtime()!.io.to(`user:${u.id}`).emit('session:changed', { reason: 'test' });
+    await expect(got).resolves.toEqual({ reason: 'test' });
+  });
+
+  test('disconnecting a user on one process closes their socket on the other', async () => {
+    const user = new Client(a.url);
+    const { user: u } = await user.register();
+    const s = await connectSocket(b.url, user.cookieHeader());
+    sockets.push(s);
+    const closed = new Promise<string>((resolve) => s.once('disconnect', resolve));
+    for (let i = 0; i < 50 && (await a.agora.realtime()!.io.in(`user:${u.id}`).fetchSockets()).length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    a.agora.realtime()!.disconnectUser(u.id);
+    await expect(closed).resolves.toBe('io server disconnect');
+  });
+});
