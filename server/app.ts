@@ -13,6 +13,9 @@ import { clientRoutes, defaultClientDir } from './http/client.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { opsRoutes, type ReadinessCheck } from './ops/routes.js';
 import { createRealtime, type Realtime } from './realtime/index.js';
+import { forumRoutes } from './forum/routes.js';
+import { forumSocketHandlers } from './forum/socket.js';
+import { ThreadPublisher } from './forum/publish.js';
 
 export interface AgoraDeps {
   config: Config;
@@ -50,6 +53,11 @@ export function buildAgora(deps: AgoraDeps): Agora {
     registerIp: stores.limiters.create('register-ip', registerIp, 3600),
   };
   let realtime: Realtime | undefined;
+  const publisher = new ThreadPublisher(() => realtime?.io, stores.forum, stores.users);
+  const forumDeps = {
+    stores, config, publisher,
+    postLimiter: stores.limiters.create('posts', config.postRatePerMinute, 60),
+  };
 
   app.use(metrics.middleware);
   app.use(requestLog(logger));
@@ -67,6 +75,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
     next();
   });
   api.use('/auth', authRoutes({ users: stores.users, passport, generateCsrfToken: csrf.generateToken, limits }));
+  api.use(forumRoutes(forumDeps));
   api.use(apiNotFound);
   app.use('/api', api);
 
@@ -79,6 +88,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
     metrics,
     attach(server) {
       realtime = createRealtime({ httpServer: server, sessionMiddleware: session, stores, logger, metrics });
+      realtime.onConnection(forumSocketHandlers(stores.forum, publisher));
       return realtime;
     },
     realtime: () => realtime,

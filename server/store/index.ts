@@ -7,11 +7,15 @@ import { RedisSessionStore } from './redis/sessions.js';
 import { memoryLimiters, redisLimiters, type LimiterFactory } from './rate-limit.js';
 import type { UserStore } from './users.js';
 import type { SessionStore } from './sessions.js';
+import type { ForumStore } from './forum.js';
+import { MemoryForumStore } from './memory/forum.js';
+import { RedisForumStore } from './redis/forum.js';
 
 export interface Stores {
   kind: 'memory' | 'redis';
   users: UserStore;
   sessions: SessionStore;
+  forum: ForumStore;
   limiters: LimiterFactory;
   /** Present with Redis: the connection details realtime needs for its adapter. */
   redis?: { db: RedisDb; url: string; cluster: boolean };
@@ -25,15 +29,18 @@ export interface StoreOptions {
   keyPrefix: string;
   /** Keys the HMACs inside rate-limit keys. */
   secret: string;
+  /** Events kept per thread for catch-up (THREAD_LOG_SIZE). */
+  threadLogSize?: number;
   logger: Logger;
 }
 
-export function createMemoryStores(opts: Pick<StoreOptions, 'secret'>): Stores {
+export function createMemoryStores(opts: Pick<StoreOptions, 'secret' | 'threadLogSize'>): Stores {
   const sessions = new MemorySessionStore();
   return {
     kind: 'memory',
     users: new MemoryUserStore(),
     sessions,
+    forum: new MemoryForumStore(opts.threadLogSize ?? 500),
     limiters: memoryLimiters(opts.secret),
     ping: async () => {},
     close: async () => sessions.close(),
@@ -46,6 +53,7 @@ export function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions
     kind: 'redis',
     users: new RedisUserStore(db),
     sessions: new RedisSessionStore(db),
+    forum: new RedisForumStore(db, opts.threadLogSize ?? 500),
     limiters: redisLimiters(db, opts.secret),
     redis: { db, url: opts.redisUrl, cluster: !!opts.cluster },
     ping: () => db.ping(),

@@ -1,0 +1,72 @@
+import { detectPii, maskPii, type PiiFinding, type PiiSeverity, type PiiType } from '../../shared/pii/index.js';
+import { ApiError } from '../http/errors.js';
+import { renderPostBody } from './render.js';
+
+export type Severities = Record<PiiType, PiiSeverity>;
+
+export interface FieldFinding extends PiiFinding {
+  /** Which submitted text the offsets point into. */
+  field: 'title' | 'body';
+}
+
+export interface Draft {
+  title?: string;
+  body: string;
+  acknowledge: readonly PiiType[];
+}
+
+export interface Prepared {
+  /** The title and Markdown as they will be stored: sensitive findings already masked. */
+  title?: string;
+  source: string;
+  html: string;
+  piiTypes: PiiType[];
+  findings: FieldFinding[];
+}
+
+function scan(draft: Pick<Draft, 'title' | 'body'>, severities: Severities): FieldFinding[] {
+  const out: FieldFinding[] = [];
+  if (draft.title !== undefined) for (const f of detectPii(draft.title, severities)) out.push({ ...f, field: 'title' });
+  for (const f of detectPii(draft.body, severities)) out.push({ ...f, field: 'body' });
+  return out;
+}
+
+const only = (findings: FieldFinding[], field: FieldFinding['field']) => findings.filter((f) => f.field === field);
+const SENSITIVE = new Set<PiiSeverity>(['sensitive']);
+
+function mask(text: string, findings: FieldFinding[]): string {
+  const sensitive = findings.filter((f) => SENSITIVE.has(f.severity));
+  return sensitive.length ? maskPii(text, sensitive) : text;
+}
+
+/**
+ * The content pipeline: scan title and body for personal data, check the author's
+ * acknowledgements, mask sensitive spans, render Markdown and sanitize. Throws 422
+ * `pii_unacknowledged` (with the findings) when anything found is unacknowledged or blocked;
+ * then nothing may be stored.
+ */
+export function preparePost(draft: Draft, severities: Severities): Prepared {
+  const findings = scan(draft, severities);
+  const acknowledged = new Set(draft.acknowledge);
+  const blocked = findings.filter((f) => f.severity === 'block');
+  if (blocked.length) {
+    throw new ApiError('pii_unacknowledged', 'This text holds personal data that cannot be posted here; please remove it.', { findings });
+  }
+  if (findings.some((f) => !acknowledged.has(f.type))) {
+    throw new ApiError('pii_unacknowledged', 'This text holds personal data; review it and confirm before posting.', { findings });
+  }
+  const source = mask(draft.body, only(findings, 'body'));
+  return {
+    title: draft.title === undefined ? undefined : mask(draft.title, only(findings, 'title')),
+    source,
+    html: renderPostBody(source),
+    piiTypes: [...new Set(findings.map((f) => f.type))],
+    findings,
+  };
+}
+
+/** What publishing would produce (sensitive spans masked), and what was found; nothing stored. */
+export function previewPost(body: string, severities: Severities): { html: string; findings: FieldFinding[] } {
+  const findings = scan({ body }, severities);
+  return { html: renderPostBody(mask(body, findings)), findings };
+}

@@ -1,0 +1,89 @@
+import type { Post } from '../../shared/api.js';
+import type { MissedEvent } from '../../shared/events.js';
+import type { AgoraServer } from '../realtime/index.js';
+import { rooms } from '../realtime/rooms.js';
+import type { ForumStore, LoggedEvent, PostEventName, PostRecord, ThreadRecord } from '../store/forum.js';
+import type { UserStore } from '../store/users.js';
+import { canSee, isPrivileged, toPostView, toThreadView, userIdsOf, type Viewer } from './views.js';
+
+const MOD_VIEWER: Viewer = { id: '', role: 'moderator' };
+
+/**
+ * Sends thread events to watching sockets, shaped per audience on the server (never filtered in
+ * the browser): the public gets tombstones and never a held post; moderators and the author get
+ * the privileged view in their own rooms.
+ */
+export class ThreadPublisher {
+  constructor(
+    private io: () => AgoraServer | undefined,
+    private forum: ForumStore,
+    private users: UserStore,
+  ) {}
+
+  async postEvent(e: LoggedEvent, post: PostRecord): Promise<void> {
+    const io = this.io();
+    if (!io) return;
+    const t = post.threadId;
+    const privileged = [rooms.threadMods(t), ...(post.authorId ? [rooms.threadUser(t, post.authorId)] : [])];
+    if (e.event === 'post:removed') {
+      // Ids only, to everyone: the removed text never travels.
+      io.to(rooms.thread(t)).emit('post:removed', { seq: e.seq, postId: post.id, threadId: t });
+      return;
+    }
+    const authors = await this.users.getMany(userIdsOf([post]));
+    const publicView = toPostView(post, null, authors);
+    const modView = toPostView(post, MOD_VIEWER, authors);
+    const authorView = toPostView(post, post.authorId ? { id: post.authorId, role: 'member' } : null, authors);
+    const emit = (target: ReturnType<AgoraServer['to']>, event: Exclude<PostEventName, 'post:removed'>, p: Post) =>
+      target.emit(event, { seq: e.seq, post: p });
+    const toPrivileged = (event: Exclude<PostEventName, 'post:removed'>) => {
+      emit(io.to(rooms.threadMods(t)), event, modView);
+      if (post.authorId) emit(io.to(rooms.threadUser(t, post.authorId)).except(rooms.threadMods(t)), event, authorView);
+    };
+    const event = e.event as Exclude<PostEventName, 'post:removed'>;
+    if (e.audience === 'privileged') return toPrivileged(event);
+    if (e.audience === 'public') {
+      // An approval: news to the public, an update to those who saw the held post all along.
+      emit(io.to(rooms.thread(t)).except(privileged), 'post:created', publicView);
+      return toPrivileged('post:updated');
+    }
+    if (post.status === 'held') return toPrivileged(event);
+    emit(io.to(rooms.thread(t)).except(rooms.threadMods(t)), event, publicView);
+    emit(io.to(rooms.threadMods(t)), event, modView);
+  }
+
+  threadEvent(event: 'thread:created' | 'thread:updated', thread: ThreadRecord, authors: Parameters<typeof toThreadView>[1]): void {
+    this.io()?.to(rooms.forum(thread.forumId)).emit(event, { thread: toThreadView(thread, authors) });
+  }
+
+  /**
+   * What a reconnecting viewer missed since `since`, as this viewer may see it now: current post
+   * state (so a post removed meanwhile arrives as a tombstone), privileged events only for the
+   * privileged, and nothing about posts that are held from them.
+   */
+  async missed(threadId: string, since: number, viewer: Viewer | null): Promise<{ missed: MissedEvent[]; reload: boolean }> {
+    const log = await this.forum.eventsSince(threadId, since);
+    if (log.reload) return { missed: [], reload: true };
+    const posts = new Map<string, PostRecord>();
+    for (const id of new Set(log.events.map((e) => e.postId))) {
+      const p = await this.forum.getPost(id);
+      if (p) posts.set(id, p);
+    }
+    const authors = await this.users.getMany(userIdsOf([...posts.values()]));
+    const missed: MissedEvent[] = [];
+    for (const e of log.events) {
+      const post = posts.get(e.postId);
+      if (!post) continue;
+      const privileged = isPrivileged(post, viewer);
+      if ((e.audience === 'privileged' && !privileged) || (e.audience === 'public' && privileged)) continue;
+      if (e.event === 'post:removed') {
+        missed.push({ event: 'post:removed', payload: { seq: e.seq, postId: post.id, threadId } });
+        continue;
+      }
+      if (!canSee(post, viewer)) continue;
+      const event = e.audience === 'public' ? 'post:created' : e.event;
+      missed.push({ event, payload: { seq: e.seq, post: toPostView(post, viewer, authors) } });
+    }
+    return { missed, reload: false };
+  }
+}

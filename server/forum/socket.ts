@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { Ack, WatchAck } from '../../shared/events.js';
+import { isModerator } from '../auth/users.js';
+import type { AgoraSocket } from '../realtime/index.js';
+import { rooms } from '../realtime/rooms.js';
+import { isId } from '../store/ids.js';
+import type { ForumStore } from '../store/forum.js';
+import type { ThreadPublisher } from './publish.js';
+import { canSeeThread } from './views.js';
+
+const watchThread = z.object({ threadId: z.string().max(64), since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() });
+const threadRef = z.object({ threadId: z.string().max(64) });
+const forumRef = z.object({ forumId: z.string().max(64) });
+
+const refuse = (code: string, message?: string): Ack => ({ ok: false, error: { code, ...(message ? { message } : {}) } });
+const reply = <A>(ack: unknown, value: A) => {
+  if (typeof ack === 'function') (ack as (a: A) => void)(value);
+};
+
+/** thread:watch / unwatch and forum:watch / unwatch. Bad payloads get a refused ack, never a crash. */
+export function forumSocketHandlers(forum: ForumStore, publisher: ThreadPublisher) {
+  return (socket: AgoraSocket) => {
+    const viewer = () => (socket.data.user ? { id: socket.data.user.id, role: socket.data.user.role } : null);
+
+    socket.on('thread:watch', async (payload: unknown, ack: unknown) => {
+      const p = watchThread.safeParse(payload);
+      if (!p.success) return reply(ack, refuse('invalid_request'));
+      try {
+        const { threadId, since } = p.data;
+        const thread = isId(threadId) ? await forum.getThread(threadId) : null;
+        if (!thread || !canSeeThread(thread, viewer())) return reply(ack, refuse('not_found'));
+        // Join first, then read the log: an event in between arrives twice (live and missed),
+        // never zero times; clients drop what they already have by seq.
+        const joins = [rooms.thread(threadId)];
+        if (isModerator(socket.data.user)) joins.push(rooms.threadMods(threadId));
+        if (socket.data.user) joins.push(rooms.threadUser(threadId, socket.data.user.id));
+        await socket.join(joins);
+        if (since === undefined) return reply<WatchAck>(ack, { ok: true, missed: [], reload: false });
+        const { missed, reload } = await publisher.missed(threadId, since, viewer());
+        reply<WatchAck>(ack, { ok: true, missed, reload });
+      } catch {
+        reply(ack, refuse('unavailable'));
+      }
+    });
+
+    socket.on('thread:unwatch', async (payload: unknown, ack: unknown) => {
+      const p = threadRef.safeParse(payload);
+      if (!p.success) return reply(ack, refuse('invalid_request'));
+      const { threadId } = p.data;
+      const uid = socket.data.user?.id;
+      await Promise.all([rooms.thread(threadId), rooms.threadMods(threadId), ...(uid ? [rooms.threadUser(threadId, uid)] : [])].map((r) => socket.leave(r)));
+      reply<Ack>(ack, { ok: true });
+    });
+
+    socket.on('forum:watch', async (payload: unknown, ack: unknown) => {
+      const p = forumRef.safeParse(payload);
+      if (!p.success) return reply(ack, refuse('invalid_request'));
+      try {
+        if (!isId(p.data.forumId) || !(await forum.getForum(p.data.forumId))) return reply(ack, refuse('not_found'));
+        await socket.join(rooms.forum(p.data.forumId));
+        reply<Ack>(ack, { ok: true });
+      } catch {
+        reply(ack, refuse('unavailable'));
+      }
+    });
+
+    socket.on('forum:unwatch', async (payload: unknown, ack: unknown) => {
+      const p = forumRef.safeParse(payload);
+      if (!p.success) return reply(ack, refuse('invalid_request'));
+      await socket.leave(rooms.forum(p.data.forumId));
+      reply<Ack>(ack, { ok: true });
+    });
+
+    socket.on('mod:watch', async (ack: unknown) => {
+      if (!isModerator(socket.data.user) || (socket.data.user?.ban && (socket.data.user.ban.until === null || Date.parse(socket.data.user.ban.until) > Date.now()))) {
+        return reply(ack, refuse('forbidden'));
+      }
+      await socket.join(rooms.mods);
+      reply<Ack>(ack, { ok: true });
+    });
+  };
+}

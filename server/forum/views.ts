@@ -1,0 +1,65 @@
+import type { AuthorRef, Forum, Post, Thread } from '../../shared/api.js';
+import type { ForumRecord, PostRecord, ThreadRecord } from '../store/forum.js';
+import type { UserRecord } from '../store/users.js';
+import { isModerator } from '../auth/users.js';
+
+export interface Viewer { id: string; role: UserRecord['role'] }
+
+export type Authors = Map<string, UserRecord>;
+
+/** Shown for posts kept after their author deleted the account ("former member"). */
+export const FORMER_MEMBER: AuthorRef = { id: 'former-member', username: 'former member' };
+
+function authorRef(id: string | null, authors: Authors): AuthorRef | null {
+  if (!id) return FORMER_MEMBER;
+  const u = authors.get(id);
+  return u ? { id: u.id, username: u.username } : FORMER_MEMBER;
+}
+
+export const isPrivileged = (post: Pick<PostRecord, 'authorId'>, viewer: Viewer | null) =>
+  !!viewer && (isModerator(viewer) || (post.authorId !== null && post.authorId === viewer.id));
+
+/** A held post exists only for moderators and its author; to everyone else it is not there. */
+export function canSee(post: PostRecord, viewer: Viewer | null): boolean {
+  return post.status !== 'held' || isPrivileged(post, viewer);
+}
+
+/**
+ * The one place a post becomes what a viewer may see. A removed post is a tombstone to all
+ * but moderators; moderators also get the removal and the removed html.
+ */
+export function toPostView(post: PostRecord, viewer: Viewer | null, authors: Authors): Post {
+  const mod = isModerator(viewer);
+  const base = {
+    id: post.id,
+    threadId: post.threadId,
+    forumId: post.forumId,
+    createdAt: post.createdAt,
+    editedAt: post.editedAt,
+    status: post.status,
+  };
+  if (post.status === 'removed' && !mod) return { ...base, author: null, html: null, piiTypes: [] };
+  const view: Post = { ...base, author: authorRef(post.authorId, authors), html: post.html, piiTypes: post.piiTypes };
+  if (mod) {
+    if (post.removal) view.removal = { by: authorRef(post.removal.byId, authors) ?? FORMER_MEMBER, reason: post.removal.reason, at: post.removal.at };
+    if (post.purged) view.purged = true;
+  }
+  return view;
+}
+
+/** Every user id a post view may name (author and remover), for one batched lookup. */
+export const userIdsOf = (posts: PostRecord[]) =>
+  posts.flatMap((p) => [p.authorId, p.removal?.byId]).filter((id): id is string => !!id);
+
+/** A thread whose first post is held exists only for its author and moderators. */
+export const canSeeThread = (t: ThreadRecord, viewer: Viewer | null) =>
+  !t.held || (!!viewer && (isModerator(viewer) || viewer.id === t.authorId));
+
+export function toThreadView(t: ThreadRecord, authors: Authors): Thread {
+  return {
+    id: t.id, forumId: t.forumId, title: t.title, author: authorRef(t.authorId, authors),
+    createdAt: t.createdAt, lastPostAt: t.lastPostAt, postCount: t.postCount, locked: t.locked,
+  };
+}
+
+export const toForumView = (f: ForumRecord): Forum => ({ id: f.id, slug: f.slug, title: f.title, description: f.description });

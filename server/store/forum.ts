@@ -1,0 +1,95 @@
+import type { PiiType } from '../../shared/pii/index.js';
+
+export interface ForumRecord { id: string; slug: string; title: string; description: string; createdAt: string }
+
+export interface ThreadRecord {
+  id: string;
+  forumId: string;
+  title: string;
+  authorId: string | null;
+  createdAt: string;
+  lastPostAt: string;
+  /** Posts everyone can see (visible ones; held and removed posts are not counted). */
+  postCount: number;
+  locked: boolean;
+  /** True while the thread's first post waits for review: only its author and moderators see it. */
+  held: boolean;
+}
+
+export type PostStatus = 'visible' | 'held' | 'removed';
+
+export interface RemovalRecord { byId: string; reason: string; at: string }
+
+export interface PostRecord {
+  id: string;
+  threadId: string;
+  forumId: string;
+  /** null once the author deleted their account and chose to keep posts anonymously. */
+  authorId: string | null;
+  /** The Markdown as stored (sensitive findings already masked); null after a purge. */
+  source: string | null;
+  html: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  status: PostStatus;
+  piiTypes: PiiType[];
+  removal: RemovalRecord | null;
+  /** Why a held post waits for review: 'new_account', 'pii', 'flags'. */
+  heldReason: string | null;
+  purged: boolean;
+}
+
+/**
+ * Who may receive an event: everyone watching; only the privileged (moderators and the post's
+ * author); or everyone but them (an approval is news to the public, an update to the privileged).
+ */
+export type Audience = 'all' | 'privileged' | 'public';
+
+export type PostEventName = 'post:created' | 'post:updated' | 'post:removed' | 'post:restored';
+
+export interface EventSpec { event: PostEventName; postId: string; audience: Audience }
+
+export interface LoggedEvent extends EventSpec { seq: number }
+
+export interface EventsSince { events: LoggedEvent[]; reload: boolean; seq: number }
+
+export interface ThreadCursor { at: number; id: string }
+
+export interface PostMutation {
+  patch: Partial<Omit<PostRecord, 'id' | 'threadId' | 'forumId' | 'createdAt'>>;
+  /** Applied only when the post's status is one of these (guards against racing moderators). */
+  ifStatus?: PostStatus[];
+  event?: Omit<EventSpec, 'postId'>;
+  /** Change to the thread's visible post count. */
+  countDelta?: number;
+}
+
+export type AddPostResult = { ok: true; seq: number } | { ok: false; reason: 'no_thread' | 'locked' };
+export type MutateResult = { ok: true; post: PostRecord; seq: number | null } | { ok: false; reason: 'not_found' | 'status' };
+
+/**
+ * Forums, threads, posts and each thread's event log. A post and its event (with the thread's
+ * next seq) are written in one atomic step.
+ */
+export interface ForumStore {
+  createForum(forum: ForumRecord): Promise<boolean>;
+  listForums(): Promise<ForumRecord[]>;
+  getForum(id: string): Promise<ForumRecord | null>;
+
+  createThread(thread: ThreadRecord, first: PostRecord, event: Omit<EventSpec, 'postId'>): Promise<number>;
+  getThread(id: string): Promise<ThreadRecord | null>;
+  getThreads(ids: string[]): Promise<Map<string, ThreadRecord>>;
+  /** Newest activity first; keyset-paged by (lastPostAt, id). */
+  listThreads(forumId: string, after: ThreadCursor | null, limit: number): Promise<ThreadRecord[]>;
+  patchThread(id: string, patch: Partial<Pick<ThreadRecord, 'locked' | 'held' | 'title'>>): Promise<ThreadRecord | null>;
+
+  addPost(post: PostRecord, event: Omit<EventSpec, 'postId'>, opts?: { ignoreLock?: boolean }): Promise<AddPostResult>;
+  getPost(id: string): Promise<PostRecord | null>;
+  /** Posts of a thread, oldest first, from `offset`. */
+  listPosts(threadId: string, offset: number, limit: number): Promise<PostRecord[]>;
+  mutatePost(id: string, m: PostMutation): Promise<MutateResult>;
+  /** Ids of a user's posts, newest first. */
+  postIdsByAuthor(authorId: string): Promise<string[]>;
+
+  eventsSince(threadId: string, since: number): Promise<EventsSince>;
+}

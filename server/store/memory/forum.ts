@@ -1,0 +1,136 @@
+import type {
+  AddPostResult, EventSpec, EventsSince, ForumRecord, ForumStore, LoggedEvent, MutateResult, PostMutation,
+  PostRecord, ThreadCursor, ThreadRecord,
+} from '../forum.js';
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+interface ThreadState { thread: ThreadRecord; order: string[]; events: LoggedEvent[]; seq: number }
+
+/** Newest activity first; ties by id descending (the order Redis uses for equal scores). */
+const byActivity = (a: ThreadRecord, b: ThreadRecord) =>
+  Date.parse(b.lastPostAt) - Date.parse(a.lastPostAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+export class MemoryForumStore implements ForumStore {
+  private forums = new Map<string, ForumRecord>();
+  private threads = new Map<string, ThreadState>();
+  private posts = new Map<string, PostRecord>();
+  private byAuthor = new Map<string, string[]>();
+
+  constructor(private logSize: number) {}
+
+  async createForum(forum: ForumRecord): Promise<boolean> {
+    for (const f of this.forums.values()) if (f.slug === forum.slug) return false;
+    this.forums.set(forum.id, clone(forum));
+    return true;
+  }
+
+  async listForums(): Promise<ForumRecord[]> {
+    return [...this.forums.values()].map(clone).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async getForum(id: string): Promise<ForumRecord | null> {
+    const f = this.forums.get(id);
+    return f ? clone(f) : null;
+  }
+
+  private append(state: ThreadState, spec: EventSpec): number {
+    state.seq += 1;
+    state.events.push({ seq: state.seq, ...spec });
+    if (state.events.length > this.logSize) state.events.splice(0, state.events.length - this.logSize);
+    return state.seq;
+  }
+
+  private indexAuthor(post: PostRecord): void {
+    if (!post.authorId) return;
+    const list = this.byAuthor.get(post.authorId) ?? [];
+    list.push(post.id);
+    this.byAuthor.set(post.authorId, list);
+  }
+
+  async createThread(thread: ThreadRecord, first: PostRecord, event: Omit<EventSpec, 'postId'>): Promise<number> {
+    const state: ThreadState = { thread: clone(thread), order: [first.id], events: [], seq: 0 };
+    this.threads.set(thread.id, state);
+    this.posts.set(first.id, clone(first));
+    this.indexAuthor(first);
+    return this.append(state, { ...event, postId: first.id });
+  }
+
+  async getThread(id: string): Promise<ThreadRecord | null> {
+    const t = this.threads.get(id);
+    return t ? clone(t.thread) : null;
+  }
+
+  async getThreads(ids: string[]): Promise<Map<string, ThreadRecord>> {
+    const out = new Map<string, ThreadRecord>();
+    for (const id of ids) {
+      const t = this.threads.get(id);
+      if (t) out.set(id, clone(t.thread));
+    }
+    return out;
+  }
+
+  async listThreads(forumId: string, after: ThreadCursor | null, limit: number): Promise<ThreadRecord[]> {
+    const all = [...this.threads.values()].map((s) => s.thread).filter((t) => t.forumId === forumId).sort(byActivity);
+    const start = after
+      ? all.findIndex((t) => Date.parse(t.lastPostAt) < after.at || (Date.parse(t.lastPostAt) === after.at && t.id < after.id))
+      : 0;
+    return start < 0 ? [] : all.slice(start, start + limit).map(clone);
+  }
+
+  async patchThread(id: string, patch: Partial<Pick<ThreadRecord, 'locked' | 'held' | 'title'>>): Promise<ThreadRecord | null> {
+    const t = this.threads.get(id);
+    if (!t) return null;
+    Object.assign(t.thread, clone(patch));
+    return clone(t.thread);
+  }
+
+  async addPost(post: PostRecord, event: Omit<EventSpec, 'postId'>, opts: { ignoreLock?: boolean } = {}): Promise<AddPostResult> {
+    const state = this.threads.get(post.threadId);
+    if (!state) return { ok: false, reason: 'no_thread' };
+    if (state.thread.locked && !opts.ignoreLock) return { ok: false, reason: 'locked' };
+    this.posts.set(post.id, clone(post));
+    state.order.push(post.id);
+    if (post.status === 'visible') state.thread.postCount += 1;
+    state.thread.lastPostAt = post.createdAt;
+    this.indexAuthor(post);
+    return { ok: true, seq: this.append(state, { ...event, postId: post.id }) };
+  }
+
+  async getPost(id: string): Promise<PostRecord | null> {
+    const p = this.posts.get(id);
+    return p ? clone(p) : null;
+  }
+
+  async listPosts(threadId: string, offset: number, limit: number): Promise<PostRecord[]> {
+    const state = this.threads.get(threadId);
+    if (!state) return [];
+    return state.order.slice(offset, offset + limit).map((id) => clone(this.posts.get(id)!));
+  }
+
+  async mutatePost(id: string, m: PostMutation): Promise<MutateResult> {
+    const post = this.posts.get(id);
+    const state = post && this.threads.get(post.threadId);
+    if (!post || !state) return { ok: false, reason: 'not_found' };
+    if (m.ifStatus && !m.ifStatus.includes(post.status)) return { ok: false, reason: 'status' };
+    const next = { ...post, ...clone(m.patch) };
+    this.posts.set(id, next);
+    if (m.countDelta) state.thread.postCount += m.countDelta;
+    const seq = m.event ? this.append(state, { ...m.event, postId: id }) : null;
+    return { ok: true, post: clone(next), seq };
+  }
+
+  async postIdsByAuthor(authorId: string): Promise<string[]> {
+    return [...(this.byAuthor.get(authorId) ?? [])].reverse();
+  }
+
+  async eventsSince(threadId: string, since: number): Promise<EventsSince> {
+    const state = this.threads.get(threadId);
+    if (!state) return { events: [], reload: false, seq: 0 };
+    const oldest = state.events[0]?.seq ?? state.seq + 1;
+    // Anything between `since` and the oldest kept event is gone (or `since` is from another
+    // history): the client must re-read.
+    if (since > state.seq || (since < state.seq && since + 1 < oldest)) return { events: [], reload: true, seq: state.seq };
+    return { events: state.events.filter((e) => e.seq > since).map(clone), reload: false, seq: state.seq };
+  }
+}

@@ -1,0 +1,240 @@
+import type {
+  AddPostResult, EventSpec, EventsSince, ForumRecord, ForumStore, LoggedEvent, MutateResult, PostMutation,
+  PostRecord, ThreadCursor, ThreadRecord,
+} from '../forum.js';
+import type { RedisDb } from './db.js';
+
+// Layout (DESIGN.md): everything of one thread shares the hash tag {t:<threadId>}: the thread
+// hash, each post hash, the post order list, the event log and the seq counter. So a post and its
+// event are one atomic script on one cluster slot. Hash values are JSON-encoded field by field
+// (no JSON decoding in Lua: cjson turns [] into {}), except postCount, which HINCRBY needs raw.
+
+const enc = (rec: object): string[] => Object.entries(rec).flatMap(([k, v]) => [k, k === 'postCount' ? String(v) : JSON.stringify(v)]);
+
+function dec<T>(h: Record<string, string>): T | null {
+  if (!h || Object.keys(h).length === 0) return null;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(h)) out[k] = k === 'postCount' ? Number(v) : JSON.parse(v);
+  return out as T;
+}
+
+// KEYS: thread, post, order, events, seq. ARGV: eventJsonTail, logSize, countDelta, lastPostAt(json),
+// postId, checkLock ('1'/'0'), then post field/value pairs.
+const ADD_POST = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+if ARGV[6] == '1' and redis.call('HGET', KEYS[1], 'locked') == 'true' then return -2 end
+local seq = redis.call('INCR', KEYS[5])
+redis.call('HSET', KEYS[2], unpack(ARGV, 7))
+redis.call('RPUSH', KEYS[3], ARGV[5])
+redis.call('HINCRBY', KEYS[1], 'postCount', tonumber(ARGV[3]))
+redis.call('HSET', KEYS[1], 'lastPostAt', ARGV[4])
+redis.call('RPUSH', KEYS[4], '{"seq":' .. seq .. ',' .. ARGV[1] .. '}')
+redis.call('LTRIM', KEYS[4], -tonumber(ARGV[2]), -1)
+return seq`;
+
+// KEYS: thread, post, order, events, seq. ARGV: eventJsonTail, logSize, postId, nThreadFields*2, thread pairs..., post pairs...
+const CREATE_THREAD = `
+local n = tonumber(ARGV[4])
+redis.call('HSET', KEYS[1], unpack(ARGV, 5, 4 + n))
+redis.call('HSET', KEYS[2], unpack(ARGV, 5 + n))
+redis.call('RPUSH', KEYS[3], ARGV[3])
+local seq = redis.call('INCR', KEYS[5])
+redis.call('RPUSH', KEYS[4], '{"seq":' .. seq .. ',' .. ARGV[1] .. '}')
+redis.call('LTRIM', KEYS[4], -tonumber(ARGV[2]), -1)
+return seq`;
+
+// KEYS: thread, post, events, seq. ARGV: allowedStatuses (json strings joined by '|', '' = any),
+// eventJsonTail ('' = none), logSize, countDelta, then patch pairs.
+const MUTATE_POST = `
+local status = redis.call('HGET', KEYS[2], 'status')
+if not status then return {-1} end
+if ARGV[1] ~= '' then
+  local ok = false
+  for s in string.gmatch(ARGV[1], '[^|]+') do if s == status then ok = true end end
+  if not ok then return {-2} end
+end
+if #ARGV > 4 then redis.call('HSET', KEYS[2], unpack(ARGV, 5)) end
+if tonumber(ARGV[4]) ~= 0 then redis.call('HINCRBY', KEYS[1], 'postCount', tonumber(ARGV[4])) end
+local seq = 0
+if ARGV[2] ~= '' then
+  seq = redis.call('INCR', KEYS[4])
+  redis.call('RPUSH', KEYS[3], '{"seq":' .. seq .. ',' .. ARGV[2] .. '}')
+  redis.call('LTRIM', KEYS[3], -tonumber(ARGV[3]), -1)
+end
+return {seq, redis.call('HGETALL', KEYS[2])}`;
+
+const PATCH_THREAD = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end
+return redis.call('HGETALL', KEYS[1])`;
+
+const eventTail = (e: EventSpec) => JSON.stringify(e).slice(1, -1);
+
+const pairsToObject = (flat: string[]): Record<string, string> => {
+  const o: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) o[flat[i]!] = flat[i + 1]!;
+  return o;
+};
+
+export class RedisForumStore implements ForumStore {
+  constructor(private db: RedisDb, private logSize: number) {
+    db.defineScripts({
+      agoraAddPost: { keys: 5, lua: ADD_POST },
+      agoraCreateThread: { keys: 5, lua: CREATE_THREAD },
+      agoraMutatePost: { keys: 4, lua: MUTATE_POST },
+      agoraPatchThread: { keys: 1, lua: PATCH_THREAD },
+    });
+  }
+
+  private forumsKey = () => this.db.tagged('forums', 'all');
+  private slugsKey = () => this.db.tagged('forums', 'slugs');
+  private threadsOf = (forumId: string) => this.db.tagged(`f:${forumId}`, 'threads');
+  private postIndex = () => this.db.tagged('posts', 'thread');
+  private authorPosts = (userId: string) => this.db.tagged(`u:${userId}`, 'posts');
+  private t = (threadId: string) => ({
+    thread: this.db.tagged(`t:${threadId}`, 'thread'),
+    order: this.db.tagged(`t:${threadId}`, 'order'),
+    events: this.db.tagged(`t:${threadId}`, 'events'),
+    seq: this.db.tagged(`t:${threadId}`, 'seq'),
+    post: (postId: string) => this.db.tagged(`t:${threadId}`, 'p', postId),
+  });
+
+  async createForum(forum: ForumRecord): Promise<boolean> {
+    const ok = await this.db.run((r) => r.hsetnx(this.slugsKey(), forum.slug, forum.id));
+    if (!ok) return false;
+    await this.db.run((r) => r.hset(this.forumsKey(), forum.id, JSON.stringify(forum)));
+    return true;
+  }
+
+  async listForums(): Promise<ForumRecord[]> {
+    const all = await this.db.run((r) => r.hvals(this.forumsKey()));
+    return all.map((v) => JSON.parse(v) as ForumRecord).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async getForum(id: string): Promise<ForumRecord | null> {
+    const v = await this.db.run((r) => r.hget(this.forumsKey(), id));
+    return v ? (JSON.parse(v) as ForumRecord) : null;
+  }
+
+  // The indexes outside the thread's slot (forum listing, post → thread, author → posts) are
+  // written around the atomic step: the post index before it (a dangling entry finds nothing),
+  // the others after it (idempotent, repeated by the next post).
+  async createThread(thread: ThreadRecord, first: PostRecord, event: Omit<EventSpec, 'postId'>): Promise<number> {
+    const k = this.t(thread.id);
+    await this.db.run((r) => r.hset(this.postIndex(), first.id, thread.id));
+    const tf = enc(thread);
+    const seq = Number(await this.db.run(this.db.script('agoraCreateThread', k.thread, k.post(first.id), k.order, k.events, k.seq,
+      eventTail({ ...event, postId: first.id }), this.logSize, first.id, tf.length, ...tf, ...enc(first))));
+    await this.afterPost(thread.forumId, thread.id, first);
+    return seq;
+  }
+
+  private async afterPost(forumId: string, threadId: string, post: PostRecord): Promise<void> {
+    await this.db.run(async (r) => {
+      await r.zadd(this.threadsOf(forumId), 'GT', Date.parse(post.createdAt), threadId);
+      if (post.authorId) await r.zadd(this.authorPosts(post.authorId), Date.parse(post.createdAt), post.id);
+    });
+  }
+
+  async getThread(id: string): Promise<ThreadRecord | null> {
+    return dec<ThreadRecord>(await this.db.run((r) => r.hgetall(this.t(id).thread)));
+  }
+
+  async getThreads(ids: string[]): Promise<Map<string, ThreadRecord>> {
+    const out = new Map<string, ThreadRecord>();
+    const found = await Promise.all([...new Set(ids)].map((id) => this.getThread(id)));
+    for (const t of found) if (t) out.set(t.id, t);
+    return out;
+  }
+
+  async listThreads(forumId: string, after: ThreadCursor | null, limit: number): Promise<ThreadRecord[]> {
+    const key = this.threadsOf(forumId);
+    const ids: string[] = [];
+    await this.db.run(async (r) => {
+      if (!after) {
+        ids.push(...(await r.zrevrange(key, 0, limit - 1)));
+        return;
+      }
+      // Equal scores come in reverse id order, so skip those not after the cursor's id.
+      const raw = await r.zrevrangebyscore(key, String(after.at), '-inf', 'WITHSCORES', 'LIMIT', 0, limit + 64);
+      for (let i = 0; i < raw.length && ids.length < limit; i += 2) {
+        const id = raw[i]!;
+        if (Number(raw[i + 1]) === after.at && id >= after.id) continue;
+        ids.push(id);
+      }
+    });
+    const threads = await this.getThreads(ids);
+    return ids.map((id) => threads.get(id)).filter((t): t is ThreadRecord => !!t);
+  }
+
+  async patchThread(id: string, patch: Partial<Pick<ThreadRecord, 'locked' | 'held' | 'title'>>): Promise<ThreadRecord | null> {
+    const flat = (await this.db.run(this.db.script('agoraPatchThread', this.t(id).thread, ...enc(patch)))) as string[] | null;
+    return flat ? dec<ThreadRecord>(pairsToObject(flat)) : null;
+  }
+
+  async addPost(post: PostRecord, event: Omit<EventSpec, 'postId'>, opts: { ignoreLock?: boolean } = {}): Promise<AddPostResult> {
+    const k = this.t(post.threadId);
+    await this.db.run((r) => r.hset(this.postIndex(), post.id, post.threadId));
+    const res = Number(await this.db.run(this.db.script('agoraAddPost', k.thread, k.post(post.id), k.order, k.events, k.seq,
+      eventTail({ ...event, postId: post.id }), this.logSize, post.status === 'visible' ? 1 : 0, JSON.stringify(post.createdAt),
+      post.id, opts.ignoreLock ? '0' : '1', ...enc(post))));
+    if (res === -1 || res === -2) {
+      await this.db.run((r) => r.hdel(this.postIndex(), post.id));
+      return { ok: false, reason: res === -1 ? 'no_thread' : 'locked' };
+    }
+    await this.afterPost(post.forumId, post.threadId, post);
+    return { ok: true, seq: res };
+  }
+
+  private async threadOfPost(id: string): Promise<string | null> {
+    return this.db.run((r) => r.hget(this.postIndex(), id));
+  }
+
+  async getPost(id: string): Promise<PostRecord | null> {
+    const threadId = await this.threadOfPost(id);
+    if (!threadId) return null;
+    return dec<PostRecord>(await this.db.run((r) => r.hgetall(this.t(threadId).post(id))));
+  }
+
+  async listPosts(threadId: string, offset: number, limit: number): Promise<PostRecord[]> {
+    const k = this.t(threadId);
+    const ids = await this.db.run((r) => r.lrange(k.order, offset, offset + limit - 1));
+    if (!ids.length) return [];
+    const hashes = await this.db.run(async (r) => {
+      const p = r.pipeline();
+      for (const id of ids) p.hgetall(k.post(id));
+      return (await p.exec()) ?? [];
+    });
+    return hashes.map(([, h]) => dec<PostRecord>(h as Record<string, string>)).filter((p): p is PostRecord => !!p);
+  }
+
+  async mutatePost(id: string, m: PostMutation): Promise<MutateResult> {
+    const threadId = await this.threadOfPost(id);
+    if (!threadId) return { ok: false, reason: 'not_found' };
+    const k = this.t(threadId);
+    const res = (await this.db.run(this.db.script('agoraMutatePost', k.thread, k.post(id), k.events, k.seq,
+      (m.ifStatus ?? []).map((s) => JSON.stringify(s)).join('|'),
+      m.event ? eventTail({ ...m.event, postId: id }) : '', this.logSize, m.countDelta ?? 0, ...enc(m.patch)))) as [number, string[]?];
+    if (res[0] === -1) return { ok: false, reason: 'not_found' };
+    if (res[0] === -2) return { ok: false, reason: 'status' };
+    return { ok: true, post: dec<PostRecord>(pairsToObject(res[1]!))!, seq: m.event ? res[0] : null };
+  }
+
+  async postIdsByAuthor(authorId: string): Promise<string[]> {
+    return this.db.run((r) => r.zrevrange(this.authorPosts(authorId), 0, -1));
+  }
+
+  async eventsSince(threadId: string, since: number): Promise<EventsSince> {
+    const k = this.t(threadId);
+    const [seqRaw, raw] = await this.db.run(async (r) => {
+      const p = r.pipeline().get(k.seq).lrange(k.events, 0, -1);
+      const out = (await p.exec()) ?? [];
+      return [out[0]?.[1] as string | null, (out[1]?.[1] as string[]) ?? []] as const;
+    });
+    const seq = Number(seqRaw ?? 0);
+    const events = raw.map((e) => JSON.parse(e) as LoggedEvent);
+    const oldest = events[0]?.seq ?? seq + 1;
+    if (since > seq || (since < seq && since + 1 < oldest)) return { events: [], reload: true, seq };
+    return { events: events.filter((e) => e.seq > since), reload: false, seq };
+  }
+}

@@ -1,0 +1,138 @@
+import { cleanRedis, testPrefix } from '../helpers/agora.js';
+import { createMemoryStores, createStores, type Stores } from '../../server/store/index.js';
+import type { PostRecord, ThreadRecord } from '../../server/store/forum.js';
+import { newId } from '../../server/store/ids.js';
+import pino from 'pino';
+
+const LOG = 5;
+
+function thread(forumId: string, over: Partial<ThreadRecord> = {}): ThreadRecord {
+  const now = new Date().toISOString();
+  return { id: newId(), forumId, title: 'T', authorId: newId(), createdAt: now, lastPostAt: now, postCount: 1, locked: false, held: false, ...over };
+}
+
+function post(t: ThreadRecord, over: Partial<PostRecord> = {}): PostRecord {
+  return {
+    id: newId(), threadId: t.id, forumId: t.forumId, authorId: t.authorId, source: 'hello', html: '<p>hello</p>',
+    createdAt: new Date().toISOString(), editedAt: null, status: 'visible', piiTypes: [], removal: null, heldReason: null, purged: false, ...over,
+  };
+}
+
+describe.each(['memory', 'redis'] as const)('the %s forum store', (kind) => {
+  let stores: Stores;
+  const prefix = testPrefix();
+  beforeAll(async () => {
+    stores = kind === 'memory'
+      ? createMemoryStores({ secret: 's', threadLogSize: LOG })
+      : await createStores({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: prefix, secret: 's', threadLogSize: LOG, logger: pino({ level: 'silent' }) });
+  });
+  afterAll(async () => {
+    await stores.close();
+    if (kind === 'redis') await cleanRedis(prefix);
+  });
+
+  test('forums have unique slugs', async () => {
+    const f = { id: newId(), slug: `s-${newId().toLowerCase().replace(/[^a-z0-9]/g, '')}`, title: 'F', description: '', createdAt: new Date().toISOString() };
+    expect(await stores.forum.createForum(f)).toBe(true);
+    expect(await stores.forum.createForum({ ...f, id: newId() })).toBe(false);
+    expect(await stores.forum.getForum(f.id)).toEqual(f);
+    expect((await stores.forum.listForums()).map((x) => x.id)).toContain(f.id);
+  });
+
+  test('a thread and its posts are read back exactly, with empty lists and nulls intact', async () => {
+    const t = thread(newId());
+    const first = post(t, { piiTypes: [] });
+    expect(await stores.forum.createThread(t, first, { event: 'post:created', audience: 'all' })).toBe(1);
+    expect(await stores.forum.getThread(t.id)).toEqual(t);
+    expect(await stores.forum.getPost(first.id)).toEqual(first);
+    const second = post(t, { piiTypes: ['EMAIL', 'PHONE'], createdAt: new Date(Date.now() + 1000).toISOString() });
+    expect(await stores.forum.addPost(second, { event: 'post:created', audience: 'all' })).toEqual({ ok: true, seq: 2 });
+    expect(await stores.forum.listPosts(t.id, 0, 10)).toEqual([first, second]);
+    expect(await stores.forum.listPosts(t.id, 1, 10)).toEqual([second]);
+    const after = await stores.forum.getThread(t.id);
+    expect(after).toMatchObject({ postCount: 2, lastPostAt: second.createdAt });
+  });
+
+  test('a locked thread refuses posts unless told to ignore the lock; an unknown thread refuses all', async () => {
+    const t = thread(newId());
+    await stores.forum.createThread(t, post(t), { event: 'post:created', audience: 'all' });
+    expect((await stores.forum.patchThread(t.id, { locked: true }))?.locked).toBe(true);
+    expect(await stores.forum.addPost(post(t), { event: 'post:created', audience: 'all' })).toEqual({ ok: false, reason: 'locked' });
+    expect((await stores.forum.addPost(post(t), { event: 'post:created', audience: 'all' }, { ignoreLock: true })).ok).toBe(true);
+    const ghost = thread(newId());
+    const orphan = post(ghost);
+    expect(await stores.forum.addPost(orphan, { event: 'post:created', audience: 'all' })).toEqual({ ok: false, reason: 'no_thread' });
+    expect(await stores.forum.getPost(orphan.id)).toBeNull();
+    expect(await stores.forum.patchThread(ghost.id, { locked: true })).toBeNull();
+  });
+
+  test('a mutation is guarded by status, appends its event with the next seq, and moves the count', async () => {
+    const t = thread(newId());
+    const p = post(t);
+    await stores.forum.createThread(t, p, { event: 'post:created', audience: 'all' });
+    const removal = { byId: newId(), reason: 'spam', at: new Date().toISOString() };
+    const r = await stores.forum.mutatePost(p.id, { patch: { status: 'removed', removal }, ifStatus: ['visible'], event: { event: 'post:removed', audience: 'all' }, countDelta: -1 });
+    expect(r).toEqual({ ok: true, post: { ...p, status: 'removed', removal }, seq: 2 });
+    expect(await stores.forum.mutatePost(p.id, { patch: { status: 'removed' }, ifStatus: ['visible'] })).toEqual({ ok: false, reason: 'status' });
+    expect(await stores.forum.mutatePost(newId(), { patch: {} })).toEqual({ ok: false, reason: 'not_found' });
+    expect((await stores.forum.getThread(t.id))?.postCount).toBe(0);
+    const purged = await stores.forum.mutatePost(p.id, { patch: { source: null, html: null, purged: true } });
+    expect(purged.ok && purged.post).toMatchObject({ source: null, html: null, purged: true, removal });
+  });
+
+  test('the event log answers what was missed in order, and asks for a reload once it is trimmed', async () => {
+    const t = thread(newId());
+    await stores.forum.createThread(t, post(t), { event: 'post:created', audience: 'all' });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const p = post(t);
+      ids.push(p.id);
+      await stores.forum.addPost(p, { event: 'post:created', audience: i === 1 ? 'privileged' : 'all' });
+    }
+    const since1 = await stores.forum.eventsSince(t.id, 1);
+    expect(since1).toEqual({
+      reload: false, seq: 4,
+      events: ids.map((postId, i) => ({ seq: i + 2, event: 'post:created', postId, audience: i === 1 ? 'privileged' : 'all' })),
+    });
+    expect(await stores.forum.eventsSince(t.id, 4)).toEqual({ events: [], reload: false, seq: 4 });
+    for (let i = 0; i < LOG; i++) await stores.forum.addPost(post(t), { event: 'post:created', audience: 'all' });
+    const old = await stores.forum.eventsSince(t.id, 1);
+    expect(old).toEqual({ events: [], reload: true, seq: 4 + LOG });
+    expect((await stores.forum.eventsSince(t.id, 4)).events.map((e) => e.seq)).toEqual([5, 6, 7, 8, 9]);
+    expect((await stores.forum.eventsSince(t.id, 99)).reload).toBe(true);
+  });
+
+  test('threads list newest activity first, paged by cursor without gaps or repeats', async () => {
+    const forumId = newId();
+    const base = Date.now();
+    const made: ThreadRecord[] = [];
+    for (let i = 0; i < 7; i++) {
+      // Two share a timestamp to exercise ties.
+      const at = new Date(base + (i === 3 ? 2 : i) * 1000).toISOString();
+      const t = thread(forumId, { createdAt: at, lastPostAt: at });
+      made.push(t);
+      await stores.forum.createThread(t, post(t, { createdAt: at }), { event: 'post:created', audience: 'all' });
+    }
+    const seen: string[] = [];
+    let cursor = null as null | { at: number; id: string };
+    for (let guard = 0; guard < 10; guard++) {
+      const page = await stores.forum.listThreads(forumId, cursor, 3);
+      seen.push(...page.map((t) => t.id));
+      if (page.length < 3) break;
+      const last = page.at(-1)!;
+      cursor = { at: Date.parse(last.lastPostAt), id: last.id };
+    }
+    expect(new Set(seen).size).toBe(7);
+    const expected = [...made].sort((a, b) => Date.parse(b.lastPostAt) - Date.parse(a.lastPostAt) || (a.id < b.id ? 1 : -1)).map((t) => t.id);
+    expect(seen).toEqual(expected);
+  });
+
+  test("an author's posts are listed newest first", async () => {
+    const t = thread(newId());
+    const a = post(t, { createdAt: new Date(Date.now() - 5000).toISOString() });
+    await stores.forum.createThread(t, a, { event: 'post:created', audience: 'all' });
+    const b = post(t);
+    await stores.forum.addPost(b, { event: 'post:created', audience: 'all' });
+    expect(await stores.forum.postIdsByAuthor(t.authorId!)).toEqual([b.id, a.id]);
+  });
+});
