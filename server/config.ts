@@ -1,9 +1,5 @@
 import { z } from 'zod';
-// TEMP until shared/pii lands: the same names and defaults as API.md's table.
-const PII_TYPES = ['EMAIL', 'PHONE', 'IP_ADDRESS', 'CREDIT_CARD', 'US_SSN', 'IBAN', 'SECRET'] as const;
-type PiiType = (typeof PII_TYPES)[number];
-type PiiSeverity = 'warn' | 'sensitive' | 'block' | 'off';
-const DEFAULT_SEVERITY: Record<PiiType, PiiSeverity> = { EMAIL: 'warn', PHONE: 'warn', IP_ADDRESS: 'warn', CREDIT_CARD: 'sensitive', US_SSN: 'sensitive', IBAN: 'sensitive', SECRET: 'sensitive' };
+import { DEFAULT_SEVERITY, PII_TYPES, type PiiSeverity, type PiiType } from '../shared/pii/index.js';
 
 /** A start-up configuration problem: main prints `message` (one line) and exits non-zero. */
 export class ConfigError extends Error {

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let stores;
   try {
-    stores = await createStores({ redisUrl: config.redisUrl, cluster: config.redisCluster, keyPrefix: config.keyPrefix, secret: config.sessionSecret, logger });
+    stores = await createStores({ redisUrl: config.redisUrl, cluster: config.redisCluster, keyPrefix: config.keyPrefix, secret: config.sessionSecret, threadLogSize: config.threadLogSize, logger });
   } catch (err) {
     fail((err as Error).message);
   }

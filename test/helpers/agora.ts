@@ -35,9 +35,9 @@ export async function cleanRedis(prefix: string, url = REDIS_URL): Promise<void>
 
 export const silentLogger = (): Logger => pino({ level: 'silent' });
 
-export async function makeStores(kind: 'memory' | 'redis', prefix: string, redisUrl = REDIS_URL): Promise<Stores> {
-  if (kind === 'memory') return createMemoryStores({ secret: 'test' });
-  return createStores({ redisUrl, keyPrefix: prefix, secret: 'test', logger: silentLogger() });
+export async function makeStores(kind: 'memory' | 'redis', prefix: string, redisUrl = REDIS_URL, threadLogSize?: number): Promise<Stores> {
+  if (kind === 'memory') return createMemoryStores({ secret: 'test', threadLogSize });
+  return createStores({ redisUrl, keyPrefix: prefix, secret: 'test', threadLogSize, logger: silentLogger() });
 }
 
 export interface Running {
@@ -64,7 +64,7 @@ export async function startAgora(opts: StartOptions = {}): Promise<Running> {
   const prefix = opts.prefix ?? testPrefix();
   const redisUrl = opts.redisUrl ?? REDIS_URL;
   const config = testConfig({ ...(opts.store === 'redis' ? { REDIS_URL: redisUrl } : {}), REDIS_KEY_PREFIX: prefix, ...opts.env });
-  const stores = opts.stores ?? (await makeStores(opts.store ?? 'memory', prefix, redisUrl));
+  const stores = opts.stores ?? (await makeStores(opts.store ?? 'memory', prefix, redisUrl, config.threadLogSize));
   const agora = buildAgora({ config, stores, logger: opts.logger ?? silentLogger() });
   const server = createServer(agora.app);
   agora.attach(server);

@@ -68,3 +68,19 @@ export class Client {
     return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   }
 }
+
+/** Signs in a fresh account of the given role (created straight in the store, as user:create does). */
+export async function signedIn(
+  baseUrl: string,
+  users: import('../../server/store/users.js').UserStore,
+  role: 'member' | 'moderator' | 'admin' = 'member',
+): Promise<Client> {
+  const { createAccount } = await import('../../server/auth/service.js');
+  const username = uniqueName(role.slice(0, 3));
+  const password = 'a fine long password';
+  await createAccount(users, { username, email: `${username}@example.com`, password, role });
+  const c = new Client(baseUrl);
+  const res = await c.login(username, password);
+  if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+  return c;
+}
