@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { UserStore } from './store/users.js';
 import { createAccount } from './auth/service.js';
 import type { Role } from './store/users.js';
+import type { ForumStore } from './store/forum.js';
+import { newId } from './store/ids.js';
 
 const DEMO: { username: string; role: Role }[] = [
   { username: 'admin', role: 'admin' },
@@ -22,4 +24,20 @@ export async function createDemoAccounts(users: UserStore): Promise<{ username: 
     made.push({ ...d, password });
   }
   return made;
+}
+
+const DEMO_FORUMS = [
+  { slug: 'announcements', title: 'Announcements', description: 'News from the team.' },
+  { slug: 'help', title: 'Help and support', description: 'Ask the community and our staff.' },
+  { slug: 'ideas', title: 'Ideas', description: 'What should we build next?' },
+];
+
+/** Development only: a few forums so a fresh `npm start` has somewhere to post. */
+export async function createDemoForums(forum: ForumStore): Promise<number> {
+  if ((await forum.listForums()).length) return 0;
+  let n = 0;
+  for (const f of DEMO_FORUMS) {
+    if (await forum.createForum({ id: newId(), ...f, createdAt: new Date(Date.now() + n).toISOString() })) n++;
+  }
+  return n;
 }

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { createStores } from './store/index.js';
 import { buildAgora } from './app.js';
-import { createDemoAccounts } from './demo.js';
+import { createDemoAccounts, createDemoForums } from './demo.js';
 
 function fail(message: string): never {
   process.stderr.write(`agora: ${message}\n`);
@@ -39,6 +39,8 @@ async function main(): Promise<void> {
     ? 'Storage: in memory only. Every account and post is lost when the process stops; set REDIS_URL to keep them.'
     : `Storage: Redis (key prefix ${config.keyPrefix}).`);
   if (config.demoAccounts && !config.isProduction) {
+    const forums = await createDemoForums(stores.forum);
+    if (forums) out.push(`Demo forums: ${forums} created.`);
     const made = await createDemoAccounts(stores.users);
     if (made.length) {
       out.push('Demo accounts (development only; the passwords are shown this once):');

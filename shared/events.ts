@@ -11,6 +11,8 @@ export interface Ack {
 export interface WatchAck extends Ack {
   missed?: MissedEvent[];
   reload?: boolean;
+  /** The thread's seq when the watch began: events above it are live. */
+  seq?: number;
 }
 
 export interface ServerToClientEvents {

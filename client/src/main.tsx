@@ -2,14 +2,20 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { User } from '../../shared/api.js';
 import { auth } from './api.js';
+import { resetSocket } from './realtime.js';
 import { navigate, onLinkClick, usePath } from './router.js';
 import { SessionContext } from './session.js';
-import { HomePage, NotFoundPage } from './pages/home.js';
+import { NotFoundPage } from './pages/home.js';
+import { ForumPage, ForumsPage } from './pages/forums.js';
+import { ThreadPage } from './pages/thread.js';
 import { SignInPage, SignUpPage } from './pages/auth.js';
 import './styles.css';
 
 function route(path: string) {
-  if (path === '/') return <HomePage />;
+  if (path === '/') return <ForumsPage />;
+  const m = /^\/(f|t)\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+  if (m?.[1] === 'f') return <ForumPage key={m[2]} forumId={m[2]!} />;
+  if (m?.[1] === 't') return <ThreadPage key={m[2]} threadId={m[2]!} />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/signup') return <SignUpPage />;
   return <NotFoundPage />;
@@ -46,10 +52,11 @@ function App() {
   const signOut = async () => {
     await auth.logout().catch(() => {});
     setUser(null);
+    resetSocket();
     navigate('/');
   };
   return (
-    <SessionContext.Provider value={{ user, setUser }}>
+    <SessionContext.Provider value={{ user, setUser: (u) => { setUser(u); resetSocket(); } }}>
       <a class="skip-link" href="#content">Skip to content</a>
       <Header user={user} onSignOut={signOut} />
       <div id="content" tabIndex={-1}>{loaded ? route(path) : <p aria-busy="true">Loading…</p>}</div>

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
-import { requireRole, requireWriter } from '../auth/guards.js';
+import { requireRole, requireUser, requireWriter } from '../auth/guards.js';
+import { isModerator } from '../auth/users.js';
 import { previewPost } from '../content/pipeline.js';
 import { errors } from '../http/errors.js';
 import { encodeCursor, pageParams } from '../http/paging.js';
@@ -81,6 +82,16 @@ export function forumRoutes(deps: ForumDeps): Router {
     const viewer = viewerOf(req);
     if (!post || !canSee(post, viewer)) throw errors.notFound('There is no such post.');
     res.json({ post: toPostView(post, viewer, await users.getMany(userIdsOf([post]))) });
+  });
+
+  // The Markdown as stored (sensitive spans already masked), for the author's or a moderator's edit form.
+  r.get('/posts/:postId/source', requireUser, async (req, res) => {
+    const post = await forum.getPost(idParam(req, 'postId', 'post'));
+    const viewer = viewerOf(req)!;
+    if (!post || !canSee(post, viewer)) throw errors.notFound('There is no such post.');
+    if (post.authorId !== viewer.id && !isModerator(viewer)) throw errors.forbidden('Only the author or a moderator can edit this post.');
+    if (post.source === null) throw errors.notFound('This post has no content any more.');
+    res.json({ source: post.source });
   });
 
   r.post('/threads/:threadId/posts', requireWriter, async (req, res) => {

@@ -35,9 +35,10 @@ export function forumSocketHandlers(forum: ForumStore, publisher: ThreadPublishe
         if (isModerator(socket.data.user)) joins.push(rooms.threadMods(threadId));
         if (socket.data.user) joins.push(rooms.threadUser(threadId, socket.data.user.id));
         await socket.join(joins);
-        if (since === undefined) return reply<WatchAck>(ack, { ok: true, missed: [], reload: false });
+        if (since === undefined) return reply<WatchAck>(ack, { ok: true, missed: [], reload: false, seq: await forum.currentSeq(threadId) });
+        const seq = await forum.currentSeq(threadId);
         const { missed, reload } = await publisher.missed(threadId, since, viewer());
-        reply<WatchAck>(ack, { ok: true, missed, reload });
+        reply<WatchAck>(ack, { ok: true, missed, reload, seq: Math.max(seq, ...missed.map((m) => (m.payload as { seq: number }).seq)) });
       } catch {
         reply(ack, refuse('unavailable'));
       }

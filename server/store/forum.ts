@@ -92,4 +92,6 @@ export interface ForumStore {
   postIdsByAuthor(authorId: string): Promise<string[]>;
 
   eventsSince(threadId: string, since: number): Promise<EventsSince>;
+  /** The thread's latest seq (0 before any event). */
+  currentSeq(threadId: string): Promise<number>;
 }

@@ -124,6 +124,10 @@ export class MemoryForumStore implements ForumStore {
     return [...(this.byAuthor.get(authorId) ?? [])].reverse();
   }
 
+  async currentSeq(threadId: string): Promise<number> {
+    return this.threads.get(threadId)?.seq ?? 0;
+  }
+
   async eventsSince(threadId: string, since: number): Promise<EventsSince> {
     const state = this.threads.get(threadId);
     if (!state) return { events: [], reload: false, seq: 0 };

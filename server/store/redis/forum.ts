@@ -224,6 +224,10 @@ export class RedisForumStore implements ForumStore {
     return this.db.run((r) => r.zrevrange(this.authorPosts(authorId), 0, -1));
   }
 
+  async currentSeq(threadId: string): Promise<number> {
+    return Number((await this.db.run((r) => r.get(this.t(threadId).seq))) ?? 0);
+  }
+
   async eventsSince(threadId: string, since: number): Promise<EventsSince> {
     const k = this.t(threadId);
     const [seqRaw, raw] = await this.db.run(async (r) => {

@@ -1,0 +1,98 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Forum, Page, Thread } from '../../../shared/api.js';
+import { api, ApiFailure } from '../api.js';
+import { Composer } from '../composer.js';
+import { when } from '../format.js';
+import { watchForum } from '../realtime.js';
+import { navigate } from '../router.js';
+import { useSession } from '../session.js';
+
+export function ForumsPage() {
+  const { user } = useSession();
+  const [forums, setForums] = useState<Forum[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.get<{ items: Forum[] }>('/api/forums').then((r) => setForums(r.items), (e: Error) => setError(e.message));
+  }, []);
+  return (
+    <main aria-labelledby="forums-title">
+      <h1 id="forums-title">Forums</h1>
+      {!user && <p><a href="/signin">Sign in</a> or <a href="/signup">create an account</a> to start a thread or reply. Reading needs no account.</p>}
+      {error && <p class="form-error" role="alert">{error}</p>}
+      {forums === null && !error && <p aria-busy="true">Loading…</p>}
+      {forums?.length === 0 && <p>No forums yet.</p>}
+      <ul class="cards">
+        {forums?.map((f) => (
+          <li key={f.id} class="card">
+            <a href={`/f/${f.id}`}><strong>{f.title}</strong></a>
+            {f.description && <p>{f.description}</p>}
+          </li>
+        ))}
+      </ul>
+    </main>
+  );
+}
+
+export function ForumPage({ forumId }: { forumId: string }) {
+  const { user } = useSession();
+  const [forum, setForum] = useState<Forum | null>(null);
+  const [threads, setThreads] = useState<Thread[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [missing, setMissing] = useState(false);
+
+  useEffect(() => {
+    api.get<{ items: Forum[] }>('/api/forums').then((r) => {
+      const f = r.items.find((x) => x.id === forumId);
+      if (f) setForum(f);
+      else setMissing(true);
+    });
+    api.get<Page<Thread>>(`/api/forums/${forumId}/threads`).then((p) => {
+      setThreads(p.items);
+      setNext(p.nextCursor);
+    }, (e) => e instanceof ApiFailure && e.status === 404 && setMissing(true));
+    // New threads and activity arrive live and move to the top.
+    return watchForum(forumId, (t) => setThreads((list) => [t, ...list.filter((x) => x.id !== t.id)]));
+  }, [forumId]);
+
+  const more = async () => {
+    if (!next) return;
+    const p = await api.get<Page<Thread>>(`/api/forums/${forumId}/threads?cursor=${encodeURIComponent(next)}`);
+    setThreads((list) => [...list, ...p.items.filter((t) => !list.some((x) => x.id === t.id))]);
+    setNext(p.nextCursor);
+  };
+
+  if (missing) return <main><h1>Forum not found</h1><p><a href="/">All forums</a></p></main>;
+  return (
+    <main aria-labelledby="forum-title">
+      <p class="crumbs"><a href="/">Forums</a> ›</p>
+      <h1 id="forum-title">{forum?.title ?? 'Forum'}</h1>
+      {forum?.description && <p>{forum.description}</p>}
+      <section aria-labelledby="threads-title">
+        <h2 id="threads-title">Threads</h2>
+        {threads.length === 0 && <p>No threads yet. Start the first one.</p>}
+        <ul class="threads" data-testid="thread-list">
+          {threads.map((t) => (
+            <li key={t.id} class="thread-row">
+              <a href={`/t/${t.id}`}>{t.title}</a>
+              <span class="meta">
+                {t.author ? `by ${t.author.username}` : ''} · {t.postCount} {t.postCount === 1 ? 'post' : 'posts'} · last {when(t.lastPostAt)}
+                {t.locked && ' · locked'}
+              </span>
+            </li>
+          ))}
+        </ul>
+        {next && <button type="button" class="secondary" onClick={() => void more()}>Show older threads</button>}
+      </section>
+      {user && !user.banned && (
+        <section aria-labelledby="new-thread-title">
+          <h2 id="new-thread-title">Start a thread</h2>
+          <Composer idPrefix="new-thread" label="Your post" submitLabel="Start thread" withTitle
+            send={async (d) => {
+              const r = await api.post<{ thread: Thread }>(`/api/forums/${forumId}/threads`, d);
+              navigate(`/t/${r.thread.id}`);
+            }} />
+        </section>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,52 @@
+import type { PiiFinding, PiiType } from '../../shared/pii/index.js';
+
+export const PII_LABEL: Record<PiiType, string> = {
+  EMAIL: 'an e-mail address',
+  PHONE: 'a phone number',
+  IP_ADDRESS: 'an IP address',
+  CREDIT_CARD: 'a payment card number',
+  US_SSN: 'a US social security number',
+  IBAN: 'a bank account number (IBAN)',
+  SECRET: 'a password, key or access token',
+};
+
+export const PUBLIC_NOTICE = 'Everything posted here is public: anyone can read, collect or use it.';
+
+/** The draft with each finding wrapped in <mark>, as text nodes (never as HTML). */
+export function Highlighted({ text, findings }: { text: string; findings: PiiFinding[] }) {
+  const parts: (string | { text: string; f: PiiFinding })[] = [];
+  let at = 0;
+  for (const f of [...findings].sort((a, b) => a.start - b.start)) {
+    if (f.start < at) continue;
+    parts.push(text.slice(at, f.start), { text: text.slice(f.start, f.end), f });
+    at = f.end;
+  }
+  parts.push(text.slice(at));
+  return (
+    <pre class="pii-mirror" aria-label="Your draft with personal data highlighted">
+      {parts.map((p, i) => (typeof p === 'string' ? p : (
+        <mark key={i} class={`pii pii-${p.f.severity}`} title={PII_LABEL[p.f.type]}>{p.text}</mark>
+      )))}
+    </pre>
+  );
+}
+
+export function FindingsList({ findings }: { findings: PiiFinding[] }) {
+  const byType = new Map<PiiType, PiiFinding[]>();
+  for (const f of findings) byType.set(f.type, [...(byType.get(f.type) ?? []), f]);
+  return (
+    <ul class="findings">
+      {[...byType.entries()].map(([type, fs]) => {
+        const sev = fs[0]!.severity;
+        return (
+          <li key={type} class={`finding finding-${sev}`}>
+            <strong>{fs.length > 1 ? `${fs.length}× ` : ''}{PII_LABEL[type]}</strong>
+            {sev === 'sensitive' && ' — will be masked: all but the last four characters hidden.'}
+            {sev === 'warn' && ' — will be published as written.'}
+            {sev === 'block' && ' — cannot be posted here; please remove it.'}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,102 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startAgora, type Running } from '../helpers/agora.js';
+import { artifact, launchBrowser } from '../helpers/browser.js';
+import { signedIn, uniqueName } from '../helpers/http.js';
+import { createAccount } from '../../server/auth/service.js';
+
+let agora: Running;
+let browser: Browser;
+let threadId: string;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  agora = await startAgora();
+  browser = await launchBrowser();
+  const admin = await signedIn(agora.url, agora.stores.users, 'admin');
+  const forumId = (await admin.post('/api/forums', { slug: 'e2e', title: 'E2E forum' })).body.forum.id;
+  threadId = (await admin.post(`/api/forums/${forumId}/threads`, { title: 'Payments question', body: 'How do I pay?' })).body.thread.id;
+});
+afterAll(async () => {
+  await Promise.all(contexts.map((c) => c.close()));
+  await browser?.close();
+  await agora?.close();
+});
+
+async function signInPage(): Promise<{ page: Page; username: string; problems: string[] }> {
+  const username = uniqueName('web');
+  await createAccount(agora.stores.users, { username, email: `${username}@example.com`, password: 'a long enough password' });
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${agora.url}/signin`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill('a long enough password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('whoami').waitFor();
+  return { page, username, problems };
+}
+
+test('a card number typed in a draft is highlighted, masked on confirmation, and appears masked live in another browser', async () => {
+  const writer = await signInPage();
+  const reader = await signInPage();
+  await reader.page.goto(`${agora.url}/t/${threadId}`);
+  await reader.page.getByText('Live', { exact: true }).waitFor();
+  await writer.page.goto(`${agora.url}/t/${threadId}`);
+  await writer.page.getByText('Live', { exact: true }).waitFor();
+
+  const card = '4111 1111 1111 1111';
+  await writer.page.getByLabel('Your reply').fill(`You can use my card **${card}** for the test order.`);
+  // The highlight shows while typing, with the plain explanation.
+  const warning = writer.page.getByTestId('reply-pii-warning');
+  await warning.waitFor();
+  expect(await warning.textContent()).toContain('anyone can read, collect or use it');
+  expect(await writer.page.locator('mark.pii-sensitive').textContent()).toBe(card);
+  // The live preview comes from the server pipeline, masked already.
+  await writer.page.getByTestId('reply-preview').locator('strong').waitFor();
+  expect(await writer.page.getByTestId('reply-preview').textContent()).not.toContain('4111');
+
+  await writer.page.getByRole('button', { name: 'Post reply' }).click();
+  const dialog = writer.page.getByRole('dialog', { name: 'Personal data in your post' });
+  await dialog.waitFor();
+  expect(await dialog.textContent()).toContain('payment card number');
+  expect(await dialog.getByRole('button', { name: 'Post anyway' }).count()).toBe(0);
+  await dialog.getByRole('button', { name: 'Mask and post' }).click();
+
+  // The reader's page gets the reply without a reload, masked.
+  const livePost = reader.page.getByTestId('post').filter({ hasText: 'for the test order' });
+  await livePost.waitFor({ timeout: 5000 });
+  const text = (await livePost.textContent())!;
+  expect(text).toContain('1111');
+  expect(text).not.toContain('4111');
+  expect(text).toContain(writer.username);
+  expect(text).toContain('payment card number');
+  await reader.page.screenshot({ path: artifact('forum-masked-live.png'), fullPage: true });
+  await writer.page.screenshot({ path: artifact('forum-writer.png'), fullPage: true });
+  expect([...writer.problems, ...reader.problems]).toEqual([]);
+});
+
+test('going back to edit keeps the draft and posts nothing; a reader catches up after the network drops', async () => {
+  const writer = await signInPage();
+  const reader = await signInPage();
+  await reader.page.goto(`${agora.url}/t/${threadId}`);
+  await reader.page.getByText('Live', { exact: true }).waitFor();
+  await writer.page.goto(`${agora.url}/t/${threadId}`);
+  await writer.page.getByLabel('Your reply').fill('Mail me at someone@example.org please');
+  await writer.page.getByRole('button', { name: 'Post reply' }).click();
+  const dialog = writer.page.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'Go back and edit' }).click();
+  expect(await writer.page.getByLabel('Your reply').inputValue()).toBe('Mail me at someone@example.org please');
+  expect((await agora.stores.forum.listPosts(threadId, 0, 100)).some((p) => p.source?.includes('someone@example.org'))).toBe(false);
+
+  // The reader goes offline; a post is made; back online, the reader shows it without a reload.
+  await reader.page.context().setOffline(true);
+  await reader.page.evaluate(() => window.dispatchEvent(new Event('offline')));
+  await writer.page.getByLabel('Your reply').fill('Posted while you were away');
+  await writer.page.getByRole('button', { name: 'Post reply' }).click();
+  await writer.page.getByTestId('post').filter({ hasText: 'Posted while you were away' }).waitFor();
+  await reader.page.context().setOffline(false);
+  await reader.page.getByTestId('post').filter({ hasText: 'Posted while you were away' }).waitFor({ timeout: 30_000 });
+  expect(await reader.page.getByTestId('post').filter({ hasText: 'Posted while you were away' }).count()).toBe(1);
+}, 45_000);
