@@ -16,6 +16,7 @@ import { createRealtime, type Realtime } from './realtime/index.js';
 import { forumRoutes } from './forum/routes.js';
 import { forumSocketHandlers } from './forum/socket.js';
 import { ThreadPublisher } from './forum/publish.js';
+import { referralModule } from './referral/index.js';
 
 export interface AgoraDeps {
   config: Config;
@@ -59,10 +60,12 @@ export function buildAgora(deps: AgoraDeps): Agora {
     postLimiter: stores.limiters.create('posts', config.postRatePerMinute, 60),
   };
 
+  const referral = referralModule({ config, stores, logger, session });
+
   app.use(metrics.middleware);
   app.use(requestLog(logger));
   app.use(securityHeaders(config.isProduction));
-  app.use(opsRoutes({ store: () => stores.ping(), ...deps.readiness }, metrics));
+  app.use(opsRoutes({ store: () => stores.ping(), ...(referral.readiness ? { mail: referral.readiness } : {}), ...deps.readiness }, metrics));
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb', strict: true }));
@@ -76,9 +79,11 @@ export function buildAgora(deps: AgoraDeps): Agora {
   });
   api.use('/auth', authRoutes({ users: stores.users, passport, generateCsrfToken: csrf.generateToken, limits }));
   api.use(forumRoutes(forumDeps));
+  api.use('/referrals', referral.api);
   api.use(apiNotFound);
   app.use('/api', api);
 
+  app.use(referral.pages);
   app.use(clientRoutes(deps.clientDir ?? defaultClientDir()));
   app.use(apiNotFound);
   app.use(errorHandler(logger));
@@ -94,6 +99,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
     realtime: () => realtime,
     async close() {
       await realtime?.close();
+      await referral.close();
     },
   };
 }

@@ -8,6 +8,7 @@ import { SessionContext } from './session.js';
 import { NotFoundPage } from './pages/home.js';
 import { ForumPage, ForumsPage } from './pages/forums.js';
 import { ThreadPage } from './pages/thread.js';
+import { referralRoute } from './pages/referral.js';
 import { SignInPage, SignUpPage } from './pages/auth.js';
 import './styles.css';
 
@@ -18,6 +19,8 @@ function route(path: string) {
   if (m?.[1] === 't') return <ThreadPage key={m[2]} threadId={m[2]!} />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/signup') return <SignUpPage />;
+  const referral = referralRoute(path);
+  if (referral) return referral;
   return <NotFoundPage />;
 }
 

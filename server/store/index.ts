@@ -10,12 +10,16 @@ import type { SessionStore } from './sessions.js';
 import type { ForumStore } from './forum.js';
 import { MemoryForumStore } from './memory/forum.js';
 import { RedisForumStore } from './redis/forum.js';
+import type { ReferralStore } from './referrals.js';
+import { MemoryReferralStore } from './memory/referrals.js';
+import { RedisReferralStore } from './redis/referrals.js';
 
 export interface Stores {
   kind: 'memory' | 'redis';
   users: UserStore;
   sessions: SessionStore;
   forum: ForumStore;
+  referrals: ReferralStore;
   limiters: LimiterFactory;
   /** Present with Redis: the connection details realtime needs for its adapter. */
   redis?: { db: RedisDb; url: string; cluster: boolean };
@@ -41,6 +45,7 @@ export function createMemoryStores(opts: Pick<StoreOptions, 'secret' | 'threadLo
     users: new MemoryUserStore(),
     sessions,
     forum: new MemoryForumStore(opts.threadLogSize ?? 500),
+    referrals: new MemoryReferralStore(),
     limiters: memoryLimiters(opts.secret),
     ping: async () => {},
     close: async () => sessions.close(),
@@ -54,6 +59,7 @@ export function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions
     users: new RedisUserStore(db),
     sessions: new RedisSessionStore(db),
     forum: new RedisForumStore(db, opts.threadLogSize ?? 500),
+    referrals: new RedisReferralStore(db),
     limiters: redisLimiters(db, opts.secret),
     redis: { db, url: opts.redisUrl, cluster: !!opts.cluster },
     ping: () => db.ping(),

@@ -92,7 +92,6 @@ test('going back to edit keeps the draft and posts nothing; a reader catches up 
 
   // The reader goes offline; a post is made; back online, the reader shows it without a reload.
   await reader.page.context().setOffline(true);
-  await reader.page.evaluate(() => window.dispatchEvent(new Event('offline')));
   await writer.page.getByLabel('Your reply').fill('Posted while you were away');
   await writer.page.getByRole('button', { name: 'Post reply' }).click();
   await writer.page.getByTestId('post').filter({ hasText: 'Posted while you were away' }).waitFor();

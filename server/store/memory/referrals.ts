@@ -1,0 +1,3 @@
+import type { ReferralStore } from '../referrals.js';
+
+export class MemoryReferralStore implements ReferralStore {}
