@@ -17,6 +17,7 @@ import { forumRoutes } from './forum/routes.js';
 import { forumSocketHandlers } from './forum/socket.js';
 import { ThreadPublisher } from './forum/publish.js';
 import { referralModule } from './referral/index.js';
+import { moderationRoutes } from './moderation/routes.js';
 
 export interface AgoraDeps {
   config: Config;
@@ -59,6 +60,10 @@ export function buildAgora(deps: AgoraDeps): Agora {
     stores, config, publisher,
     postLimiter: stores.limiters.create('posts', config.postRatePerMinute, 60),
   };
+  const moderationDeps = {
+    stores, config, publisher, realtime: () => realtime,
+    flagLimiter: stores.limiters.create('flags', config.flagDailyLimit, 86_400),
+  };
 
   const referral = referralModule({ config, stores, logger, session });
 
@@ -79,6 +84,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
   });
   api.use('/auth', authRoutes({ users: stores.users, passport, generateCsrfToken: csrf.generateToken, limits }));
   api.use(forumRoutes(forumDeps));
+  api.use(moderationRoutes(moderationDeps));
   api.use('/referrals', referral.api);
   api.use(apiNotFound);
   app.use('/api', api);

@@ -26,8 +26,11 @@ export class ThreadPublisher {
     const t = post.threadId;
     const privileged = [rooms.threadMods(t), ...(post.authorId ? [rooms.threadUser(t, post.authorId)] : [])];
     if (e.event === 'post:removed') {
-      // Ids only, to everyone: the removed text never travels.
-      io.to(rooms.thread(t)).emit('post:removed', { seq: e.seq, postId: post.id, threadId: t });
+      // Ids only: the removed text never travels.
+      const payload = { seq: e.seq, postId: post.id, threadId: t };
+      if (e.audience === 'all') io.to(rooms.thread(t)).emit('post:removed', payload);
+      else if (e.audience === 'public') io.to(rooms.thread(t)).except(privileged).emit('post:removed', payload);
+      else io.to(privileged).emit('post:removed', payload);
       return;
     }
     const authors = await this.users.getMany(userIdsOf([post]));
@@ -54,6 +57,11 @@ export class ThreadPublisher {
 
   threadEvent(event: 'thread:created' | 'thread:updated', thread: ThreadRecord, authors: Parameters<typeof toThreadView>[1]): void {
     this.io()?.to(rooms.forum(thread.forumId)).emit(event, { thread: toThreadView(thread, authors) });
+  }
+
+  /** A thread's own watchers hear of a lock or unlock too (its page shows whether replies are open). */
+  threadWatchersEvent(thread: ThreadRecord, authors: Parameters<typeof toThreadView>[1]): void {
+    this.io()?.to(rooms.thread(thread.id)).except(rooms.forum(thread.forumId)).emit('thread:updated', { thread: toThreadView(thread, authors) });
   }
 
   /**

@@ -94,10 +94,10 @@ export async function editPost(deps: ForumDeps, user: UserRecord, postId: string
   const res = await deps.stores.forum.mutatePost(postId, {
     patch: { source: prepared.source, html: prepared.html, piiTypes: prepared.piiTypes, editedAt: new Date().toISOString() },
     ifStatus: [post.status],
-    event: { event: 'post:updated', audience },
+    events: [{ event: 'post:updated', audience }],
   });
   if (!res.ok) throw errors.conflict('The post changed meanwhile; reload it and try again.');
   await deps.postLimiter.consume(user.id);
-  await deps.publisher.postEvent({ seq: res.seq!, event: 'post:updated', audience, postId }, res.post);
+  await deps.publisher.postEvent({ seq: res.seqs[0]!, event: 'post:updated', audience, postId }, res.post);
   return res.post;
 }

@@ -59,13 +59,14 @@ export interface PostMutation {
   patch: Partial<Omit<PostRecord, 'id' | 'threadId' | 'forumId' | 'createdAt'>>;
   /** Applied only when the post's status is one of these (guards against racing moderators). */
   ifStatus?: PostStatus[];
-  event?: Omit<EventSpec, 'postId'>;
+  /** Appended to the thread's log in this order, each with the next seq. */
+  events?: Omit<EventSpec, 'postId'>[];
   /** Change to the thread's visible post count. */
   countDelta?: number;
 }
 
 export type AddPostResult = { ok: true; seq: number } | { ok: false; reason: 'no_thread' | 'locked' };
-export type MutateResult = { ok: true; post: PostRecord; seq: number | null } | { ok: false; reason: 'not_found' | 'status' };
+export type MutateResult = { ok: true; post: PostRecord; seqs: number[] } | { ok: false; reason: 'not_found' | 'status' };
 
 /**
  * Forums, threads, posts and each thread's event log. A post and its event (with the thread's

@@ -11,6 +11,9 @@ import type { ForumStore } from './forum.js';
 import { MemoryForumStore } from './memory/forum.js';
 import { RedisForumStore } from './redis/forum.js';
 import type { ReferralStore } from './referrals.js';
+import type { ModerationStore } from './moderation.js';
+import { MemoryModerationStore } from './memory/moderation.js';
+import { RedisModerationStore } from './redis/moderation.js';
 import { MemoryReferralStore } from './memory/referrals.js';
 import { RedisReferralStore } from './redis/referrals.js';
 
@@ -20,6 +23,7 @@ export interface Stores {
   sessions: SessionStore;
   forum: ForumStore;
   referrals: ReferralStore;
+  moderation: ModerationStore;
   limiters: LimiterFactory;
   /** Present with Redis: the connection details realtime needs for its adapter. */
   redis?: { db: RedisDb; url: string; cluster: boolean };
@@ -46,6 +50,7 @@ export function createMemoryStores(opts: Pick<StoreOptions, 'secret' | 'threadLo
     sessions,
     forum: new MemoryForumStore(opts.threadLogSize ?? 500),
     referrals: new MemoryReferralStore(),
+    moderation: new MemoryModerationStore(),
     limiters: memoryLimiters(opts.secret),
     ping: async () => {},
     close: async () => sessions.close(),
@@ -60,6 +65,7 @@ export function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions
     sessions: new RedisSessionStore(db),
     forum: new RedisForumStore(db, opts.threadLogSize ?? 500),
     referrals: new RedisReferralStore(db),
+    moderation: new RedisModerationStore(db),
     limiters: redisLimiters(db, opts.secret),
     redis: { db, url: opts.redisUrl, cluster: !!opts.cluster },
     ping: () => db.ping(),

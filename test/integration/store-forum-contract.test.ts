@@ -71,8 +71,9 @@ describe.each(['memory', 'redis'] as const)('the %s forum store', (kind) => {
     const p = post(t);
     await stores.forum.createThread(t, p, { event: 'post:created', audience: 'all' });
     const removal = { byId: newId(), reason: 'spam', at: new Date().toISOString() };
-    const r = await stores.forum.mutatePost(p.id, { patch: { status: 'removed', removal }, ifStatus: ['visible'], event: { event: 'post:removed', audience: 'all' }, countDelta: -1 });
-    expect(r).toEqual({ ok: true, post: { ...p, status: 'removed', removal }, seq: 2 });
+    const r = await stores.forum.mutatePost(p.id, { patch: { status: 'removed', removal }, ifStatus: ['visible'], events: [{ event: 'post:removed', audience: 'public' }, { event: 'post:updated', audience: 'privileged' }], countDelta: -1 });
+    expect(r).toEqual({ ok: true, post: { ...p, status: 'removed', removal }, seqs: [2, 3] });
+    expect((await stores.forum.eventsSince(t.id, 1)).events.map((e) => [e.seq, e.event, e.audience])).toEqual([[2, 'post:removed', 'public'], [3, 'post:updated', 'privileged']]);
     expect(await stores.forum.mutatePost(p.id, { patch: { status: 'removed' }, ifStatus: ['visible'] })).toEqual({ ok: false, reason: 'status' });
     expect(await stores.forum.mutatePost(newId(), { patch: {} })).toEqual({ ok: false, reason: 'not_found' });
     expect((await stores.forum.getThread(t.id))?.postCount).toBe(0);

@@ -116,8 +116,8 @@ export class MemoryForumStore implements ForumStore {
     const next = { ...post, ...clone(m.patch) };
     this.posts.set(id, next);
     if (m.countDelta) state.thread.postCount += m.countDelta;
-    const seq = m.event ? this.append(state, { ...m.event, postId: id }) : null;
-    return { ok: true, post: clone(next), seq };
+    const seqs = (m.events ?? []).map((e) => this.append(state, { ...e, postId: id }));
+    return { ok: true, post: clone(next), seqs };
   }
 
   async postIdsByAuthor(authorId: string): Promise<string[]> {

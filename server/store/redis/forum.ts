@@ -44,7 +44,7 @@ redis.call('LTRIM', KEYS[4], -tonumber(ARGV[2]), -1)
 return seq`;
 
 // KEYS: thread, post, events, seq. ARGV: allowedStatuses (json strings joined by '|', '' = any),
-// eventJsonTail ('' = none), logSize, countDelta, then patch pairs.
+// event json tails joined by '\n' ('' = none), logSize, countDelta, then patch pairs.
 const MUTATE_POST = `
 local status = redis.call('HGET', KEYS[2], 'status')
 if not status then return {-1} end
@@ -55,13 +55,14 @@ if ARGV[1] ~= '' then
 end
 if #ARGV > 4 then redis.call('HSET', KEYS[2], unpack(ARGV, 5)) end
 if tonumber(ARGV[4]) ~= 0 then redis.call('HINCRBY', KEYS[1], 'postCount', tonumber(ARGV[4])) end
-local seq = 0
-if ARGV[2] ~= '' then
-  seq = redis.call('INCR', KEYS[4])
-  redis.call('RPUSH', KEYS[3], '{"seq":' .. seq .. ',' .. ARGV[2] .. '}')
-  redis.call('LTRIM', KEYS[3], -tonumber(ARGV[3]), -1)
+local seqs = {}
+for tail in string.gmatch(ARGV[2], '[^\\n]+') do
+  local seq = redis.call('INCR', KEYS[4])
+  redis.call('RPUSH', KEYS[3], '{"seq":' .. seq .. ',' .. tail .. '}')
+  table.insert(seqs, seq)
 end
-return {seq, redis.call('HGETALL', KEYS[2])}`;
+redis.call('LTRIM', KEYS[3], -tonumber(ARGV[3]), -1)
+return {0, redis.call('HGETALL', KEYS[2]), seqs}`;
 
 const PATCH_THREAD = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
@@ -214,10 +215,10 @@ export class RedisForumStore implements ForumStore {
     const k = this.t(threadId);
     const res = (await this.db.run(this.db.script('agoraMutatePost', k.thread, k.post(id), k.events, k.seq,
       (m.ifStatus ?? []).map((s) => JSON.stringify(s)).join('|'),
-      m.event ? eventTail({ ...m.event, postId: id }) : '', this.logSize, m.countDelta ?? 0, ...enc(m.patch)))) as [number, string[]?];
+      (m.events ?? []).map((e) => eventTail({ ...e, postId: id })).join('\n'), this.logSize, m.countDelta ?? 0, ...enc(m.patch)))) as [number, string[]?, number[]?];
     if (res[0] === -1) return { ok: false, reason: 'not_found' };
     if (res[0] === -2) return { ok: false, reason: 'status' };
-    return { ok: true, post: dec<PostRecord>(pairsToObject(res[1]!))!, seq: m.event ? res[0] : null };
+    return { ok: true, post: dec<PostRecord>(pairsToObject(res[1]!))!, seqs: (res[2] ?? []).map(Number) };
   }
 
   async postIdsByAuthor(authorId: string): Promise<string[]> {
