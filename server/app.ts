@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Stores } from './store/index.js';
+import type { PostRecord } from './store/forum.js';
 import { createPassport } from './auth/passport.js';
 import { sessionMiddleware } from './auth/session.js';
 import { authRoutes } from './auth/routes.js';
@@ -18,6 +19,7 @@ import { forumSocketHandlers } from './forum/socket.js';
 import { ThreadPublisher } from './forum/publish.js';
 import { referralModule } from './referral/index.js';
 import { moderationRoutes } from './moderation/routes.js';
+import { syncQueue } from './moderation/service.js';
 
 export interface AgoraDeps {
   config: Config;
@@ -56,13 +58,14 @@ export function buildAgora(deps: AgoraDeps): Agora {
   };
   let realtime: Realtime | undefined;
   const publisher = new ThreadPublisher(() => realtime?.io, stores.forum, stores.users);
-  const forumDeps = {
-    stores, config, publisher,
-    postLimiter: stores.limiters.create('posts', config.postRatePerMinute, 60),
-  };
   const moderationDeps = {
     stores, config, publisher, realtime: () => realtime,
     flagLimiter: stores.limiters.create('flags', config.flagDailyLimit, 86_400),
+  };
+  const forumDeps = {
+    stores, config, publisher,
+    postLimiter: stores.limiters.create('posts', config.postRatePerMinute, 60),
+    onHeld: (post: PostRecord) => syncQueue(moderationDeps, post),
   };
 
   const referral = referralModule({ config, stores, logger, session });

@@ -15,6 +15,8 @@ export interface ForumDeps {
   config: Config;
   publisher: ThreadPublisher;
   postLimiter: Limiter;
+  /** A post entered the review queue (held by a rule): the moderators' queue hears of it. */
+  onHeld?: (post: PostRecord) => Promise<void>;
 }
 
 /** Flood control: answers 429 before any work when the author's minute is used up. */
@@ -58,6 +60,7 @@ export async function startThread(deps: ForumDeps, user: UserRecord, forumId: st
   await deps.postLimiter.consume(user.id);
   await deps.publisher.postEvent({ seq, event: 'post:created', audience: held ? 'privileged' : 'all', postId: post.id }, post);
   if (!held) deps.publisher.threadEvent('thread:created', thread, new Map([[user.id, user]]));
+  else await deps.onHeld?.(post);
   return { thread, post };
 }
 
@@ -75,6 +78,7 @@ export async function reply(deps: ForumDeps, user: UserRecord, threadId: string,
   await deps.postLimiter.consume(user.id);
   await deps.publisher.postEvent({ seq: res.seq, event: 'post:created', audience, postId: post.id }, post);
   const updated = await deps.stores.forum.getThread(threadId);
+  if (held) await deps.onHeld?.(post);
   if (updated && !held && !updated.held) deps.publisher.threadEvent('thread:updated', updated, await deps.stores.users.getMany(updated.authorId ? [updated.authorId] : []));
   return { post, thread: updated ?? thread };
 }

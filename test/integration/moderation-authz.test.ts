@@ -1,0 +1,103 @@
+import { startAgora, type Running } from '../helpers/agora.js';
+import { Client, signedIn } from '../helpers/http.js';
+import { connectSocket } from '../helpers/sockets.js';
+
+type Who = 'anonymous' | 'member' | 'banned' | 'moderator' | 'admin';
+const WHO: Who[] = ['anonymous', 'member', 'banned', 'moderator', 'admin'];
+
+interface Fixture { threadId: string; postId: string; removedPostId: string; heldPostId: string; flagId: string; userId: string }
+
+interface Route {
+  name: string;
+  call(c: Client, f: Fixture): ReturnType<Client['post']>;
+  /** The status each caller gets (API.md). */
+  expect: Record<Who, number>;
+}
+
+const MOD_ONLY = (ok: number): Record<Who, number> => ({ anonymous: 401, member: 403, banned: 403, moderator: ok, admin: ok });
+
+const ROUTES: Route[] = [
+  { name: 'POST /api/posts/:id/remove', call: (c, f) => c.post(`/api/posts/${f.postId}/remove`, { reason: 'r' }), expect: MOD_ONLY(200) },
+  { name: 'POST /api/posts/:id/restore', call: (c, f) => c.post(`/api/posts/${f.removedPostId}/restore`, {}), expect: MOD_ONLY(200) },
+  { name: 'POST /api/posts/:id/purge', call: (c, f) => c.post(`/api/posts/${f.postId}/purge`, { reason: 'r' }), expect: MOD_ONLY(204) },
+  { name: 'POST /api/posts/:id/approve', call: (c, f) => c.post(`/api/posts/${f.heldPostId}/approve`, {}), expect: MOD_ONLY(200) },
+  { name: 'GET /api/mod/queue', call: (c) => c.get('/api/mod/queue'), expect: MOD_ONLY(200) },
+  { name: 'POST /api/mod/flags/:id/resolve', call: (c, f) => c.post(`/api/mod/flags/${f.flagId}/resolve`, { action: 'dismiss' }), expect: MOD_ONLY(200) },
+  { name: 'POST /api/mod/users/:id/ban', call: (c, f) => c.post(`/api/mod/users/${f.userId}/ban`, { reason: 'r' }), expect: MOD_ONLY(200) },
+  { name: 'POST /api/mod/users/:id/unban', call: (c, f) => c.post(`/api/mod/users/${f.userId}/unban`, {}), expect: MOD_ONLY(200) },
+  { name: 'POST /api/mod/users/:id/remove-posts', call: (c, f) => c.post(`/api/mod/users/${f.userId}/remove-posts`, { reason: 'r' }), expect: MOD_ONLY(200) },
+  { name: 'POST /api/threads/:id/lock', call: (c, f) => c.post(`/api/threads/${f.threadId}/lock`, {}), expect: MOD_ONLY(200) },
+  { name: 'POST /api/threads/:id/unlock', call: (c, f) => c.post(`/api/threads/${f.threadId}/unlock`, {}), expect: MOD_ONLY(200) },
+  { name: 'GET /api/mod/audit', call: (c) => c.get('/api/mod/audit'), expect: MOD_ONLY(200) },
+  {
+    name: 'POST /api/admin/users/:id/role', call: (c, f) => c.post(`/api/admin/users/${f.userId}/role`, { role: 'member' }),
+    expect: { anonymous: 401, member: 403, banned: 403, moderator: 403, admin: 200 },
+  },
+  {
+    name: 'POST /api/posts/:id/flags', call: (c, f) => c.post(`/api/posts/${f.postId}/flags`, { reason: 'r' }),
+    expect: { anonymous: 401, member: 201, banned: 403, moderator: 201, admin: 201 },
+  },
+];
+
+describe.each(['memory', 'redis'] as const)('the authorization matrix on the %s store', (store) => {
+  let agora: Running;
+  let forumId: string;
+  let author: Client;
+  let moderator: Client;
+  const callers = {} as Record<Who, Client>;
+
+  beforeAll(async () => {
+    agora = await startAgora({ store, env: { POST_RATE_PER_MINUTE: '10000', FLAG_DAILY_LIMIT: '10000', FLAGS_TO_HIDE: '1000', HOLD_FIRST_POSTS: '1' } });
+    const admin = await signedIn(agora.url, agora.stores.users, 'admin');
+    forumId = (await admin.post('/api/forums', { slug: `authz-${Date.now()}`, title: 'Authz' })).body.forum.id;
+    moderator = await signedIn(agora.url, agora.stores.users, 'moderator');
+    author = await signedIn(agora.url, agora.stores.users, 'member');
+    await author.post(`/api/forums/${forumId}/threads`, { title: 'past the first-post hold', body: 'x' });
+    await moderator.post(`/api/posts/${(await agora.stores.forum.postIdsByAuthor(author.user!.id))[0]}/approve`, {});
+    callers.anonymous = new Client(agora.url);
+    callers.member = await signedIn(agora.url, agora.stores.users, 'member');
+    callers.banned = await signedIn(agora.url, agora.stores.users, 'member');
+    callers.moderator = await signedIn(agora.url, agora.stores.users, 'moderator');
+    callers.admin = admin;
+    await moderator.post(`/api/mod/users/${callers.banned.user!.id}/ban`, { reason: 'matrix' });
+  });
+  afterAll(() => agora.close());
+
+  /** Fresh targets for every call, so an allowed call can succeed and a refused one proves nothing changed. */
+  async function fixture(): Promise<Fixture> {
+    const t = await author.post(`/api/forums/${forumId}/threads`, { title: 'fixture', body: 'first' });
+    const threadId = t.body.thread.id;
+    const removed = (await author.post(`/api/threads/${threadId}/posts`, { body: 'to be removed' })).body.post.id;
+    await moderator.post(`/api/posts/${removed}/remove`, { reason: 'setup' });
+    const newbie = await signedIn(agora.url, agora.stores.users, 'member');
+    const held = (await newbie.post(`/api/threads/${threadId}/posts`, { body: 'held by the first-post rule' })).body.post;
+    expect(held.status).toBe('held');
+    const flagger = await signedIn(agora.url, agora.stores.users, 'member');
+    const flagId = (await flagger.post(`/api/posts/${t.body.post.id}/flags`, { reason: 'setup' })).body.flag.id;
+    const target = await signedIn(agora.url, agora.stores.users, 'member');
+    return { threadId, postId: t.body.post.id, removedPostId: removed, heldPostId: held.id, flagId, userId: target.user!.id };
+  }
+
+  for (const route of ROUTES) {
+    test.each(WHO)(`${route.name} as %s answers as API.md says`, async (who) => {
+      const f = await fixture();
+      const before = JSON.stringify(await agora.stores.forum.getPost(f.postId));
+      const res = await route.call(callers[who], f);
+      expect({ who, status: res.status }).toEqual({ who, status: route.expect[who] });
+      if (res.status >= 400) {
+        expect(res.body.error.code).toBe(res.status === 401 ? 'unauthenticated' : 'forbidden');
+        expect(JSON.stringify(await agora.stores.forum.getPost(f.postId))).toBe(before);
+      }
+    });
+  }
+
+  test.each(WHO)('the mod:watch socket event as %s', async (who) => {
+    const s = await connectSocket(agora.url, who === 'anonymous' ? undefined : callers[who].cookieHeader());
+    try {
+      const ack = await s.timeout(3000).emitWithAck('mod:watch');
+      expect(ack).toEqual(who === 'moderator' || who === 'admin' ? { ok: true } : { ok: false, error: { code: 'forbidden' } });
+    } finally {
+      s.disconnect();
+    }
+  });
+});
