@@ -20,6 +20,8 @@ import { ThreadPublisher } from './forum/publish.js';
 import { referralModule } from './referral/index.js';
 import { moderationRoutes } from './moderation/routes.js';
 import { syncQueue } from './moderation/service.js';
+import { accountRoutes } from './account/routes.js';
+import { testimonialRoutes } from './testimonials/routes.js';
 
 export interface AgoraDeps {
   config: Config;
@@ -88,6 +90,10 @@ export function buildAgora(deps: AgoraDeps): Agora {
   api.use('/auth', authRoutes({ users: stores.users, passport, generateCsrfToken: csrf.generateToken, limits }));
   api.use(forumRoutes(forumDeps));
   api.use(moderationRoutes(moderationDeps));
+  api.use('/me', accountRoutes({
+    stores, secret: config.sessionSecret, publisher, realtime: () => realtime, moderation: moderationDeps, passwordLimiter: limits.loginAccount,
+  }));
+  api.use('/testimonials', testimonialRoutes(stores.testimonials));
   api.use('/referrals', referral.api);
   api.use(apiNotFound);
   app.use('/api', api);

@@ -20,8 +20,10 @@ export interface AuthDeps {
   onSignup?: (user: UserRecord) => void;
 }
 
-const logIn = (req: Request, user: UserRecord) =>
-  new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+const logIn = async (req: Request, user: UserRecord) => {
+  await new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+  req.session.createdAt = new Date().toISOString();
+};
 
 const invalidCredentials = () => new ApiError('invalid_credentials', 'The username or password is not right.');
 

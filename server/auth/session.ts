@@ -61,5 +61,7 @@ declare module 'express-session' {
     csrfToken?: string;
     /** The referral code of the landing page this visitor came through, for sign-up attribution. */
     referralCode?: string;
+    /** When this sign-in began (shown on the account page). */
+    createdAt?: string;
   }
 }

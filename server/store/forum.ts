@@ -82,7 +82,11 @@ export interface ForumStore {
   getThreads(ids: string[]): Promise<Map<string, ThreadRecord>>;
   /** Newest activity first; keyset-paged by (lastPostAt, id). */
   listThreads(forumId: string, after: ThreadCursor | null, limit: number): Promise<ThreadRecord[]>;
-  patchThread(id: string, patch: Partial<Pick<ThreadRecord, 'locked' | 'held' | 'title'>>): Promise<ThreadRecord | null>;
+  patchThread(id: string, patch: Partial<Pick<ThreadRecord, 'locked' | 'held' | 'title' | 'authorId'>>): Promise<ThreadRecord | null>;
+  /** Ids of the threads a user started. */
+  threadIdsByAuthor(authorId: string): Promise<string[]>;
+  /** Drops the author's indexes (account deletion); the posts themselves are changed by mutatePost. */
+  forgetAuthor(authorId: string): Promise<void>;
 
   addPost(post: PostRecord, event: Omit<EventSpec, 'postId'>, opts?: { ignoreLock?: boolean }): Promise<AddPostResult>;
   getPost(id: string): Promise<PostRecord | null>;

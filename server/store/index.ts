@@ -12,6 +12,9 @@ import { MemoryForumStore } from './memory/forum.js';
 import { RedisForumStore } from './redis/forum.js';
 import type { ReferralStore } from './referrals.js';
 import type { ModerationStore } from './moderation.js';
+import type { TestimonialStore } from './testimonials.js';
+import { MemoryTestimonialStore } from './memory/testimonials.js';
+import { RedisTestimonialStore } from './redis/testimonials.js';
 import { MemoryModerationStore } from './memory/moderation.js';
 import { RedisModerationStore } from './redis/moderation.js';
 import { MemoryReferralStore } from './memory/referrals.js';
@@ -24,6 +27,7 @@ export interface Stores {
   forum: ForumStore;
   referrals: ReferralStore;
   moderation: ModerationStore;
+  testimonials: TestimonialStore;
   limiters: LimiterFactory;
   /** Present with Redis: the connection details realtime needs for its adapter. */
   redis?: { db: RedisDb; url: string; cluster: boolean };
@@ -51,6 +55,7 @@ export function createMemoryStores(opts: Pick<StoreOptions, 'secret' | 'threadLo
     forum: new MemoryForumStore(opts.threadLogSize ?? 500),
     referrals: new MemoryReferralStore(),
     moderation: new MemoryModerationStore(),
+    testimonials: new MemoryTestimonialStore(),
     limiters: memoryLimiters(opts.secret),
     ping: async () => {},
     close: async () => sessions.close(),
@@ -66,6 +71,7 @@ export function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions
     forum: new RedisForumStore(db, opts.threadLogSize ?? 500),
     referrals: new RedisReferralStore(db),
     moderation: new RedisModerationStore(db),
+    testimonials: new RedisTestimonialStore(db),
     limiters: redisLimiters(db, opts.secret),
     redis: { db, url: opts.redisUrl, cluster: !!opts.cluster },
     ping: () => db.ping(),

@@ -78,7 +78,7 @@ export class MemoryForumStore implements ForumStore {
     return start < 0 ? [] : all.slice(start, start + limit).map(clone);
   }
 
-  async patchThread(id: string, patch: Partial<Pick<ThreadRecord, 'locked' | 'held' | 'title'>>): Promise<ThreadRecord | null> {
+  async patchThread(id: string, patch: Partial<Pick<ThreadRecord, 'locked' | 'held' | 'title' | 'authorId'>>): Promise<ThreadRecord | null> {
     const t = this.threads.get(id);
     if (!t) return null;
     Object.assign(t.thread, clone(patch));
@@ -118,6 +118,14 @@ export class MemoryForumStore implements ForumStore {
     if (m.countDelta) state.thread.postCount += m.countDelta;
     const seqs = (m.events ?? []).map((e) => this.append(state, { ...e, postId: id }));
     return { ok: true, post: clone(next), seqs };
+  }
+
+  async threadIdsByAuthor(authorId: string): Promise<string[]> {
+    return [...this.threads.values()].filter((s) => s.thread.authorId === authorId).map((s) => s.thread.id);
+  }
+
+  async forgetAuthor(authorId: string): Promise<void> {
+    this.byAuthor.delete(authorId);
   }
 
   async postIdsByAuthor(authorId: string): Promise<string[]> {

@@ -92,6 +92,7 @@ export class RedisForumStore implements ForumStore {
   private threadsOf = (forumId: string) => this.db.tagged(`f:${forumId}`, 'threads');
   private postIndex = () => this.db.tagged('posts', 'thread');
   private authorPosts = (userId: string) => this.db.tagged(`u:${userId}`, 'posts');
+  private authorThreads = (userId: string) => this.db.tagged(`u:${userId}`, 'threads');
   private t = (threadId: string) => ({
     thread: this.db.tagged(`t:${threadId}`, 'thread'),
     order: this.db.tagged(`t:${threadId}`, 'order'),
@@ -127,6 +128,7 @@ export class RedisForumStore implements ForumStore {
     const seq = Number(await this.db.run(this.db.script('agoraCreateThread', k.thread, k.post(first.id), k.order, k.events, k.seq,
       eventTail({ ...event, postId: first.id }), this.logSize, first.id, tf.length, ...tf, ...enc(first))));
     await this.afterPost(thread.forumId, thread.id, first);
+    if (thread.authorId) await this.db.run((r) => r.sadd(this.authorThreads(thread.authorId!), thread.id));
     return seq;
   }
 
@@ -168,7 +170,7 @@ export class RedisForumStore implements ForumStore {
     return ids.map((id) => threads.get(id)).filter((t): t is ThreadRecord => !!t);
   }
 
-  async patchThread(id: string, patch: Partial<Pick<ThreadRecord, 'locked' | 'held' | 'title'>>): Promise<ThreadRecord | null> {
+  async patchThread(id: string, patch: Partial<Pick<ThreadRecord, 'locked' | 'held' | 'title' | 'authorId'>>): Promise<ThreadRecord | null> {
     const flat = (await this.db.run(this.db.script('agoraPatchThread', this.t(id).thread, ...enc(patch)))) as string[] | null;
     return flat ? dec<ThreadRecord>(pairsToObject(flat)) : null;
   }
@@ -219,6 +221,14 @@ export class RedisForumStore implements ForumStore {
     if (res[0] === -1) return { ok: false, reason: 'not_found' };
     if (res[0] === -2) return { ok: false, reason: 'status' };
     return { ok: true, post: dec<PostRecord>(pairsToObject(res[1]!))!, seqs: (res[2] ?? []).map(Number) };
+  }
+
+  async threadIdsByAuthor(authorId: string): Promise<string[]> {
+    return this.db.run((r) => r.smembers(this.authorThreads(authorId)));
+  }
+
+  async forgetAuthor(authorId: string): Promise<void> {
+    await this.db.run((r) => r.del(this.authorPosts(authorId), this.authorThreads(authorId)));
   }
 
   async postIdsByAuthor(authorId: string): Promise<string[]> {

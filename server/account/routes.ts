@@ -1,0 +1,54 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { requireUser } from '../auth/guards.js';
+import { emailSchema, passwordSchema } from '../auth/service.js';
+import { toPublicUser } from '../auth/users.js';
+import { SESSION_COOKIE } from '../auth/session.js';
+import { parse } from '../http/validate.js';
+import { listSessions } from './sessions.js';
+import { deleteAccount, exportData, signOutOthers, updateAccount, type AccountDeps } from './service.js';
+
+const patchBody = z
+  .object({ currentPassword: z.string().min(1).max(1024), email: emailSchema.optional(), newPassword: passwordSchema.optional() })
+  .refine((b) => b.email !== undefined || b.newPassword !== undefined, { message: 'expected a new e-mail address or a new password', path: ['email'] });
+const deleteBody = z.object({ password: z.string().min(1).max(1024), posts: z.enum(['remove', 'anonymize']) });
+
+const endSession = (req: Request) =>
+  new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+
+/** /api/me: see, correct, export and delete your own data. */
+export function accountRoutes(deps: AccountDeps): Router {
+  const r = Router();
+  r.use(requireUser);
+
+  r.get('/', (req, res) => {
+    res.json({ user: { ...toPublicUser(req.user!, true), email: req.user!.email } });
+  });
+
+  r.get('/export', async (req, res) => {
+    res.set('Content-Disposition', 'attachment; filename="agora-export.json"').json(await exportData(deps, req.user!, req.sessionID));
+  });
+
+  r.get('/sessions', async (req, res) => {
+    res.json({ items: await listSessions(deps.stores.sessions, req.user!.id, req.sessionID, deps.secret) });
+  });
+
+  r.delete('/sessions', async (req, res) => {
+    res.json({ ended: await signOutOthers(deps, req) });
+  });
+
+  r.patch('/', async (req, res) => {
+    const body = parse(patchBody, req.body);
+    const user = await updateAccount(deps, req, body);
+    res.json({ user: { ...toPublicUser(user, true), email: user.email } });
+  });
+
+  r.delete('/', async (req, res) => {
+    const body = parse(deleteBody, req.body);
+    await deleteAccount(deps, req, body);
+    await endSession(req);
+    res.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).end();
+  });
+
+  return r;
+}
