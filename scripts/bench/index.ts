@@ -1,10 +1,11 @@
 // npm run bench: every figure beside a baseline measured in the same run, in one table.
 import { benchPipeline } from './pipeline.js';
+import { benchRemoval } from './removal.js';
 import { printTable, type Row } from './table.js';
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const sections: [string, () => Row[] | Promise<Row[]>][] = [['pipeline', benchPipeline]];
+  const sections: [string, () => Row[] | Promise<Row[]>][] = [['pipeline', benchPipeline], ['removal', benchRemoval]];
   const rows: Row[] = [];
   for (const [name, run] of sections) {
     if (only.length && !only.includes(name)) continue;

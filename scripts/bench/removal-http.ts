@@ -1,0 +1,58 @@
+// A minimal browser-like HTTP session for the bench: keeps its cookies, sends the CSRF token.
+export const wallNow = () => performance.timeOrigin + performance.now();
+
+export interface Answer {
+  status: number;
+  body: unknown;
+  /** From just before the request until its whole response was read. */
+  ms: number;
+}
+
+export class Session {
+  private cookies = new Map<string, string>();
+  private csrf: string | null = null;
+
+  constructor(readonly baseUrl: string) {}
+
+  async request(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 10_000): Promise<Answer> {
+    const headers: Record<string, string> = {};
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (method === 'POST') {
+      headers['content-type'] = 'application/json';
+      if (this.csrf) headers['x-csrf-token'] = this.csrf;
+    }
+    const started = wallNow();
+    const res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+    const text = await res.text();
+    const ms = wallNow() - started;
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const eq = pair!.indexOf('=');
+      if (eq > 0) this.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+    }
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = text;
+    }
+    return { status: res.status, body: parsed, ms };
+  }
+
+  /** GET /api/auth/csrf, then POST /api/auth/login; keeps the new session cookie and token. */
+  async login(username: string, password: string): Promise<void> {
+    const csrf = await this.request('GET', '/api/auth/csrf');
+    if (csrf.status !== 200) throw new Error(`GET /api/auth/csrf: ${csrf.status}`);
+    this.csrf = (csrf.body as { token: string }).token;
+    const res = await this.request('POST', '/api/auth/login', { username, password });
+    if (res.status !== 200) throw new Error(`login: ${res.status} ${JSON.stringify(res.body)}`);
+    this.csrf = (res.body as { csrfToken: string }).csrfToken;
+  }
+
+  /** A POST that must answer `status`, or the bench stops with what the server said. */
+  async expect(status: number, path: string, body: unknown): Promise<Answer> {
+    const res = await this.request('POST', path, body);
+    if (res.status !== status) throw new Error(`POST ${path}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
+    return res;
+  }
+}
