@@ -18,7 +18,7 @@ export async function dumpRedis(prefix: string, url = REDIS_URL): Promise<string
         else if (type === 'hash') value = await r.hgetall(key);
         else if (type === 'list') value = await r.lrange(key, 0, -1);
         else if (type === 'set') value = await r.smembers(key);
-        else if (type === 'zset') value = await r.zrange(key, 0, -1, 'WITHSCORES');
+        else if (type === 'zset') value = await r.zrange(key, '0', '-1', 'WITHSCORES');
         else if (type === 'stream') value = await r.xrange(key, '-', '+');
         parts.push(`${key} ${JSON.stringify(value)}`);
       }
