@@ -10,6 +10,7 @@ import { ForumPage, ForumsPage } from './pages/forums.js';
 import { ThreadPage } from './pages/thread.js';
 import { referralRoute } from './pages/referral.js';
 import { SignInPage, SignUpPage } from './pages/auth.js';
+import { ModerationPage } from './pages/moderation.js';
 import './styles.css';
 
 function route(path: string) {
@@ -19,6 +20,7 @@ function route(path: string) {
   if (m?.[1] === 't') return <ThreadPage key={m[2]} threadId={m[2]!} />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/signup') return <SignUpPage />;
+  if (path === '/mod') return <ModerationPage />;
   const referral = referralRoute(path);
   if (referral) return referral;
   return <NotFoundPage />;
@@ -31,6 +33,7 @@ function Header({ user, onSignOut }: { user: User | null; onSignOut(): void }) {
       <nav aria-label="Account">
         {user ? (
           <>
+            {(user.role === 'moderator' || user.role === 'admin') && <a href="/mod">Moderation</a>}
             <span class="whoami" data-testid="whoami">Signed in as <strong>{user.username}</strong>{user.role !== 'member' ? ` (${user.role})` : ''}</span>
             <button type="button" class="link-button" onClick={onSignOut}>Sign out</button>
           </>

@@ -17,12 +17,25 @@ const reply = <A>(ack: unknown, value: A) => {
   if (typeof ack === 'function') (ack as (a: A) => void)(value);
 };
 
+/**
+ * Registers a handler that gets (payload, ack) whatever the client sent: the ack is the last
+ * function argument (a client may send no payload, or extra ones), the payload the first
+ * non-function argument.
+ */
+function on(socket: AgoraSocket, event: string, fn: (payload: unknown, ack: unknown) => unknown): void {
+  (socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
+    const ack = [...args].reverse().find((a) => typeof a === 'function');
+    const payload = args.find((a) => typeof a !== 'function');
+    void Promise.resolve(fn(payload, ack)).catch(() => reply(ack, refuse('unavailable')));
+  });
+}
+
 /** thread:watch / unwatch and forum:watch / unwatch. Bad payloads get a refused ack, never a crash. */
 export function forumSocketHandlers(forum: ForumStore, publisher: ThreadPublisher) {
   return (socket: AgoraSocket) => {
     const viewer = () => (socket.data.user ? { id: socket.data.user.id, role: socket.data.user.role } : null);
 
-    socket.on('thread:watch', async (payload: unknown, ack: unknown) => {
+    on(socket, 'thread:watch', async (payload, ack) => {
       const p = watchThread.safeParse(payload);
       if (!p.success) return reply(ack, refuse('invalid_request'));
       try {
@@ -44,7 +57,7 @@ export function forumSocketHandlers(forum: ForumStore, publisher: ThreadPublishe
       }
     });
 
-    socket.on('thread:unwatch', async (payload: unknown, ack: unknown) => {
+    on(socket, 'thread:unwatch', async (payload, ack) => {
       const p = threadRef.safeParse(payload);
       if (!p.success) return reply(ack, refuse('invalid_request'));
       const { threadId } = p.data;
@@ -53,7 +66,7 @@ export function forumSocketHandlers(forum: ForumStore, publisher: ThreadPublishe
       reply<Ack>(ack, { ok: true });
     });
 
-    socket.on('forum:watch', async (payload: unknown, ack: unknown) => {
+    on(socket, 'forum:watch', async (payload, ack) => {
       const p = forumRef.safeParse(payload);
       if (!p.success) return reply(ack, refuse('invalid_request'));
       try {
@@ -65,14 +78,14 @@ export function forumSocketHandlers(forum: ForumStore, publisher: ThreadPublishe
       }
     });
 
-    socket.on('forum:unwatch', async (payload: unknown, ack: unknown) => {
+    on(socket, 'forum:unwatch', async (payload, ack) => {
       const p = forumRef.safeParse(payload);
       if (!p.success) return reply(ack, refuse('invalid_request'));
       await socket.leave(rooms.forum(p.data.forumId));
       reply<Ack>(ack, { ok: true });
     });
 
-    socket.on('mod:watch', async (ack: unknown) => {
+    on(socket, 'mod:watch', async (_payload, ack) => {
       if (!isModerator(socket.data.user) || (socket.data.user?.ban && (socket.data.user.ban.until === null || Date.parse(socket.data.user.ban.until) > Date.now()))) {
         return reply(ack, refuse('forbidden'));
       }

@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Page, Post, Thread } from '../../../shared/api.js';
+import type { Page, Post, Thread, User } from '../../../shared/api.js';
 import { api, ApiFailure } from '../api.js';
 import { Composer } from '../composer.js';
 import { when } from '../format.js';
 import { PII_LABEL } from '../pii-view.js';
-import { watchThread } from '../realtime.js';
+import { getSocket, watchThread } from '../realtime.js';
 import { useSession } from '../session.js';
+import { FlagControl, PostModActions, RemovalNote } from '../mod-actions.js';
+import { isModerator, modApi } from '../mod-api.js';
 
 async function readAll(threadId: string): Promise<Post[]> {
   const out: Post[] = [];
@@ -18,10 +20,19 @@ async function readAll(threadId: string): Promise<Post[]> {
   return out;
 }
 
-function PostItem({ post, canEdit, onEdited }: { post: Post; canEdit: boolean; onEdited(p: Post): void }) {
+interface PostItemProps {
+  post: Post;
+  user: User | null;
+  canEdit: boolean;
+  onEdited(p: Post): void;
+}
+
+function PostItem({ post, user, canEdit, onEdited }: PostItemProps) {
   const [editing, setEditing] = useState(false);
   const [source, setSource] = useState<string | null>(null);
-  if (post.status === 'removed' && post.html === null) {
+  const mod = isModerator(user);
+  const metaId = `post-${post.id}-meta`;
+  if (post.status === 'removed' && post.html === null && !mod) {
     return <article class="post removed" data-post-id={post.id} data-testid="post"><p class="tombstone">This post was removed by a moderator.</p></article>;
   }
   const startEdit = async () => {
@@ -29,14 +40,18 @@ function PostItem({ post, canEdit, onEdited }: { post: Post; canEdit: boolean; o
     setSource(r?.source ?? '');
     setEditing(true);
   };
+  // Members flag someone else's visible post; moderators have their own controls instead.
+  const canFlag = !!user && !mod && !user.banned && post.status === 'visible' && !!post.author && post.author.id !== user.id;
   return (
-    <article class={`post ${post.status}`} data-post-id={post.id} data-testid="post" aria-labelledby={`post-${post.id}-meta`}>
-      <header class="meta" id={`post-${post.id}-meta`}>
+    <article class={`post ${post.status}`} data-post-id={post.id} data-testid="post" aria-labelledby={metaId}>
+      <header class="meta" id={metaId}>
         <strong>{post.author?.username ?? 'unknown'}</strong> · <time dateTime={post.createdAt}>{when(post.createdAt)}</time>
         {post.editedAt && <> · edited</>}
         {post.status === 'held' && <span class="badge" role="status"> · waiting for a moderator's review; only you and moderators can see it</span>}
+        {post.status === 'removed' && <span class="badge"> · removed; only moderators can see it</span>}
         {post.piiTypes.length > 0 && <span class="badge"> · holds {post.piiTypes.map((t) => PII_LABEL[t]).join(', ')}</span>}
       </header>
+      {mod && post.status === 'removed' && <RemovalNote removal={post.removal} purged={post.purged} />}
       {editing ? (
         <Composer idPrefix={`edit-${post.id}`} label="Edit your post" submitLabel="Save" initialBody={source ?? ''}
           onCancel={() => setEditing(false)}
@@ -45,12 +60,47 @@ function PostItem({ post, canEdit, onEdited }: { post: Post; canEdit: boolean; o
             onEdited(r.post);
             setEditing(false);
           }} />
+      ) : post.html === null ? (
+        <p class="tombstone">{post.purged ? 'The content of this post was purged for good.' : 'This post has no content.'}</p>
       ) : (
         // Sanitized on the server when it was written (strict allowlist); the CSP backs it up.
-        <div class="post-body" dangerouslySetInnerHTML={{ __html: post.html ?? '' }} />
+        <div class="post-body" dangerouslySetInnerHTML={{ __html: post.html }} />
       )}
-      {canEdit && !editing && <button type="button" class="link-button" onClick={() => void startEdit()}>Edit</button>}
+      {canEdit && !editing && post.status !== 'removed' && <button type="button" class="link-button" onClick={() => void startEdit()}>Edit</button>}
+      {canFlag && <FlagControl post={post} describedBy={metaId} />}
+      {mod && !editing && (
+        <PostModActions post={post} idPrefix={`mod-${post.id}`} describedBy={metaId} inlineUndo
+          onOutcome={(o) => {
+            if (o.post) onEdited(o.post);
+          }} />
+      )}
     </article>
+  );
+}
+
+/** Lock or unlock the thread (moderators); the state also follows `thread:updated` live. */
+function LockControl({ thread, onChanged }: { thread: Thread; onChanged(t: Thread): void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const toggle = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onChanged(await modApi.setLocked(thread.id, !thread.locked));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'Something went wrong.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="lock-control">
+      <button type="button" class="secondary" disabled={busy} onClick={() => void toggle()}>
+        {thread.locked ? 'Unlock thread' : 'Lock thread'}
+      </button>
+      {error && <p class="form-error" role="alert">{error}</p>}
+    </div>
   );
 }
 
@@ -78,7 +128,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
       upsert,
       // ids only: the post is dropped (moderators re-read it to see the removal)
       removed: (postId) => {
-        if (user?.role === 'moderator' || user?.role === 'admin') api.get<{ post: Post }>(`/api/posts/${postId}`).then((r) => upsert(r.post), () => {});
+        if (isModerator(user)) api.get<{ post: Post }>(`/api/posts/${postId}`).then((r) => upsert(r.post), () => {});
         else setPosts((list) => list.map((p) => (p.id === postId ? { ...p, status: 'removed', html: null, author: null, piiTypes: [] } : p)));
       },
       reload,
@@ -86,15 +136,27 @@ export function ThreadPage({ threadId }: { threadId: string }) {
     });
   }, [threadId, user?.id]);
 
+  // A lock or unlock reaches the thread's watchers live (the reply box follows it).
+  useEffect(() => {
+    const s = getSocket();
+    const onUpdated = (p: { thread: Thread }) => {
+      if (p.thread.id === threadId) setThread(p.thread);
+    };
+    s.on('thread:updated', onUpdated);
+    return () => void s.off('thread:updated', onUpdated);
+  }, [threadId]);
+
   if (missing) return <main><h1>Thread not found</h1><p><a href="/">All forums</a></p></main>;
   const canWrite = !!user && !user.banned && (!thread?.locked || user.role !== 'member');
   return (
     <main aria-labelledby="thread-title">
       <p class="crumbs"><a href="/">Forums</a> › {thread && <a href={`/f/${thread.forumId}`}>Forum</a>}</p>
       <h1 id="thread-title">{thread?.title ?? '…'}</h1>
-      <p class="meta"><span class={`live ${live ? 'on' : 'off'}`} data-testid="live-status">{live ? 'Live' : 'Reconnecting…'}</span>{thread?.locked && ' · This thread is locked.'}</p>
+      <p class="meta"><span class={`live ${live ? 'on' : 'off'}`} data-testid="live-status">{live ? 'Live' : 'Reconnecting…'}</span>
+        <span data-testid="lock-status" role="status">{thread?.locked ? ' · This thread is locked.' : ''}</span></p>
+      {thread && isModerator(user) && <LockControl thread={thread} onChanged={setThread} />}
       <section aria-label="Posts" class="posts" data-testid="posts">
-        {posts.map((p) => <PostItem key={p.id} post={p} canEdit={!!user && !user.banned && (p.author?.id === user.id || user.role !== 'member')} onEdited={upsert} />)}
+        {posts.map((p) => <PostItem key={p.id} post={p} user={user} canEdit={!!user && !user.banned && (p.author?.id === user.id || user.role !== 'member')} onEdited={upsert} />)}
       </section>
       {canWrite && (
         <section aria-labelledby="reply-title">
@@ -106,6 +168,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
             }} />
         </section>
       )}
+      {user && !canWrite && thread?.locked && <p>This thread is locked: no new replies.</p>}
       {!user && <p><a href={`/signin?next=/t/${threadId}`}>Sign in</a> to reply.</p>}
     </main>
   );

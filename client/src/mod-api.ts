@@ -1,0 +1,202 @@
+// The moderation API (API.md, Moderation) as the pages use it, and the live review queue.
+import type { AuthorRef, Page, Post, Thread, User } from '../../shared/api.js';
+import type { Ack } from '../../shared/events.js';
+import { api, ApiFailure } from './api.js';
+import { getSocket } from './realtime.js';
+
+export const isModerator = (user: Pick<User, 'role'> | null | undefined): boolean =>
+  user?.role === 'moderator' || user?.role === 'admin';
+
+/** A flag as moderators see it (who filed it included). */
+export interface Flag {
+  id: string;
+  postId: string;
+  threadId: string;
+  reason: string;
+  createdAt: string;
+  status: 'open' | 'dismissed' | 'actioned';
+  by?: AuthorRef;
+  resolvedAt?: string | null;
+}
+
+export interface QueueItem { kind: 'flag' | 'held'; post: Post; flags: Flag[] }
+
+export type QueueEvent =
+  | { kind: 'flag' | 'held'; item: QueueItem }
+  | { kind: 'resolved'; item: { postId: string } };
+
+export interface Ban { reason: string; by?: string; at: string; until: string | null }
+
+/** A user as the moderators' lookup answers it. */
+export interface ModUser {
+  id: string;
+  username: string;
+  role: User['role'];
+  createdAt: string;
+  ban?: Ban | null;
+}
+
+export const AUDIT_ACTIONS = [
+  'post.remove', 'post.restore', 'post.purge', 'post.approve', 'flag.dismiss', 'user.ban', 'user.unban',
+  'user.remove_posts', 'thread.lock', 'thread.unlock', 'user.role',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
+  'post.remove': 'post removed',
+  'post.restore': 'post restored',
+  'post.purge': 'post purged',
+  'post.approve': 'post approved',
+  'flag.dismiss': 'flag dismissed',
+  'user.ban': 'user banned',
+  'user.unban': 'user unbanned',
+  'user.remove_posts': "all of a user's posts removed",
+  'thread.lock': 'thread locked',
+  'thread.unlock': 'thread unlocked',
+  'user.role': 'role changed',
+};
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: AuthorRef;
+  action: AuditAction;
+  target: { kind: 'post' | 'thread' | 'user'; id: string };
+  reason: string;
+}
+
+export interface AuditFilter { actor?: string; action?: string; targetId?: string }
+
+/** A ban is in force when it has no end or its end is still ahead. */
+export const banActive = (ban: Ban | null | undefined, now = Date.now()): ban is Ban =>
+  !!ban && (ban.until === null || Date.parse(ban.until) > now);
+
+const enc = encodeURIComponent;
+
+export const modApi = {
+  removePost: async (postId: string, reason: string) => (await api.post<{ post: Post }>(`/api/posts/${enc(postId)}/remove`, { reason })).post,
+  restorePost: async (postId: string) => (await api.post<{ post: Post }>(`/api/posts/${enc(postId)}/restore`, {})).post,
+  purgePost: (postId: string, reason: string) => api.post<void>(`/api/posts/${enc(postId)}/purge`, { reason }),
+  approvePost: async (postId: string) => (await api.post<{ post: Post }>(`/api/posts/${enc(postId)}/approve`)).post,
+  getPost: async (postId: string) => (await api.get<{ post: Post }>(`/api/posts/${enc(postId)}`)).post,
+  flagPost: (postId: string, reason: string) => api.post<{ flag: Flag }>(`/api/posts/${enc(postId)}/flags`, { reason }),
+  dismissFlag: (flagId: string) => api.post<{ flag: Flag; post: Post }>(`/api/mod/flags/${enc(flagId)}/resolve`, { action: 'dismiss' }),
+  setLocked: async (threadId: string, locked: boolean) =>
+    (await api.post<{ thread: Thread }>(`/api/threads/${enc(threadId)}/${locked ? 'lock' : 'unlock'}`)).thread,
+  queue: (cursor?: string | null) => api.get<Page<QueueItem>>(`/api/mod/queue${cursor ? `?cursor=${enc(cursor)}` : ''}`),
+  /** Finds a user by name; an unknown name is an error on the field that named it. */
+  findUser: async (username: string, field = 'username') => {
+    try {
+      return (await api.get<{ user: ModUser }>(`/api/mod/users?username=${enc(username)}`)).user;
+    } catch (e) {
+      if (e instanceof ApiFailure && e.status === 404) throw new ApiFailure(404, e.code, 'There is no user with that name.', { field });
+      throw e;
+    }
+  },
+  ban: async (userId: string, reason: string, until: string | null) =>
+    (await api.post<{ user: ModUser }>(`/api/mod/users/${enc(userId)}/ban`, until ? { reason, until } : { reason })).user,
+  unban: async (userId: string) => (await api.post<{ user: ModUser }>(`/api/mod/users/${enc(userId)}/unban`)).user,
+  removePosts: async (userId: string, reason: string) =>
+    (await api.post<{ removed: number }>(`/api/mod/users/${enc(userId)}/remove-posts`, { reason })).removed,
+  audit: (f: AuditFilter, cursor?: string | null, limit = 50) => {
+    const q = new URLSearchParams();
+    if (f.actor) q.set('actor', f.actor);
+    if (f.action) q.set('action', f.action);
+    if (f.targetId) q.set('targetId', f.targetId);
+    if (cursor) q.set('cursor', cursor);
+    q.set('limit', String(limit));
+    return api.get<Page<AuditEntry>>(`/api/mod/audit?${q.toString()}`);
+  },
+};
+
+/** A validation error raised in the page, shown next to the field it concerns (as the API's are). */
+export const fieldError = (field: string, message: string) => new ApiFailure(400, 'invalid_request', message, { field });
+
+export interface QueueHandlers {
+  /** The first page, read fresh over HTTP (on start and after every reconnect). */
+  loaded(page: Page<QueueItem>): void;
+  event(e: QueueEvent): void;
+  status(live: boolean, problem?: string): void;
+}
+
+/**
+ * The review queue, kept live: on every (re)connect it joins the moderators' room (`mod:watch`),
+ * then re-reads the queue; events that arrive while that read is pending are applied after it,
+ * so nothing that changed meanwhile is lost or undone.
+ */
+export function watchModQueue(h: QueueHandlers): () => void {
+  const s = getSocket();
+  let stopped = false;
+  let syncing = true;
+  let buffer: QueueEvent[] = [];
+  let generation = 0;
+
+  const onQueue = (p: { kind: string; item: unknown }) => {
+    const e = p as QueueEvent;
+    if (syncing) buffer.push(e);
+    else h.event(e);
+  };
+
+  const read = async (gen: number) => {
+    try {
+      const page = await modApi.queue();
+      if (stopped || gen !== generation) return false;
+      h.loaded(page);
+      return true;
+    } catch (e) {
+      if (!stopped) h.status(false, e instanceof Error ? e.message : 'The review queue could not be read.');
+      return false;
+    }
+  };
+
+  const sync = async () => {
+    const gen = ++generation;
+    syncing = true;
+    buffer = [];
+    let ack: Ack;
+    try {
+      ack = (await s.timeout(10_000).emitWithAck('mod:watch')) as Ack;
+    } catch {
+      return; // the connection dropped again; the next connect retries
+    }
+    if (stopped || gen !== generation) return;
+    if (!ack.ok) {
+      await read(gen);
+      h.status(false, ack.error?.code === 'forbidden' ? 'Live updates are refused to this account.' : 'Live updates are not available right now.');
+      return;
+    }
+    if (!(await read(gen))) return;
+    syncing = false;
+    const pending = buffer;
+    buffer = [];
+    for (const e of pending) h.event(e);
+    h.status(true);
+  };
+
+  const onConnect = () => void sync();
+  const onDisconnect = () => {
+    syncing = true;
+    h.status(false);
+  };
+  s.on('mod:queue', onQueue);
+  s.on('connect', onConnect);
+  s.on('disconnect', onDisconnect);
+  if (s.connected) void sync();
+  else void read(generation); // show what is waiting even before the socket is up
+
+  return () => {
+    stopped = true;
+    s.off('mod:queue', onQueue);
+    s.off('connect', onConnect);
+    s.off('disconnect', onDisconnect);
+  };
+}
+
+/** Upserts a queue item by its post id (in place when present, else at the end: the queue is oldest first). */
+export function upsertItem(list: QueueItem[], item: QueueItem): QueueItem[] {
+  const i = list.findIndex((x) => x.post.id === item.post.id);
+  if (i < 0) return [...list, item];
+  const copy = list.slice();
+  copy[i] = item;
+  return copy;
+}
