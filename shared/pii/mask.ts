@@ -1,0 +1,52 @@
+import type { PiiFinding, PiiType } from './types.js';
+
+export const MASK_CHAR = '\u2022';
+const KEEP = 4;
+
+/** Separators kept as they are inside a masked span, so "4111 1111 1111 1111" keeps its shape. */
+const isSeparator = (c: number): boolean => c === 32 || c === 45 || c === 9 || c === 10 || c === 13 || c === 0xa0;
+
+function maskSpan(span: string): string {
+  // Count characters by code point so a surrogate pair is one character.
+  const chars: { text: string; sep: boolean }[] = [];
+  for (const ch of span) chars.push({ text: ch, sep: isSeparator(ch.charCodeAt(0)) });
+  let keep = KEEP;
+  let out = '';
+  for (let k = chars.length - 1; k >= 0; k--) {
+    const { text, sep } = chars[k] as { text: string; sep: boolean };
+    if (sep) out = text + out;
+    else if (keep > 0) {
+      keep--;
+      out = text + out;
+    } else out = MASK_CHAR.repeat(text.length) + out; // one bullet per code unit: the length never changes
+  }
+  return out;
+}
+
+/**
+ * Masks the findings of the given types (default: the findings whose severity is 'sensitive'):
+ * every character of the span except the last four non-separator characters becomes '•'.
+ * Spaces and dashes inside the span are kept. Each masked code unit becomes one '•', so the text
+ * keeps its length and every offset into it stays valid.
+ */
+export function maskPii(text: string, findings: readonly PiiFinding[], types?: ReadonlySet<PiiType>): string {
+  const chosen = findings
+    .filter((f) => (types ? types.has(f.type) : f.severity === 'sensitive'))
+    .map((f) => ({ start: Math.max(0, Math.min(f.start, text.length)), end: Math.max(0, Math.min(f.end, text.length)) }))
+    .filter((f) => f.end > f.start)
+    .sort((a, b) => a.start - b.start);
+  // Merge overlapping spans so that no character is masked twice.
+  const spans: { start: number; end: number }[] = [];
+  for (const f of chosen) {
+    const last = spans[spans.length - 1];
+    if (last && f.start < last.end) last.end = Math.max(last.end, f.end);
+    else spans.push({ ...f });
+  }
+  // Right to left, so the offsets of the spans still to do stay valid.
+  let out = text;
+  for (let k = spans.length - 1; k >= 0; k--) {
+    const { start, end } = spans[k] as { start: number; end: number };
+    out = out.slice(0, start) + maskSpan(out.slice(start, end)) + out.slice(end);
+  }
+  return out;
+}
