@@ -17,6 +17,8 @@ export default defineConfig({
       '/api': 'http://127.0.0.1:3000',
       '/socket.io': { target: 'ws://127.0.0.1:3000', ws: true },
       '/r/': 'http://127.0.0.1:3000',
+      // The opt-out page is the web app on GET; its one-click POST goes to the server.
+      '/unsubscribe/': { target: 'http://127.0.0.1:3000', bypass: (req) => (req.method === 'GET' ? '/index.html' : undefined) },
     },
   },
 });

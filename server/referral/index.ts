@@ -1,8 +1,13 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
+import addressparser from 'nodemailer/lib/addressparser';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Stores } from '../store/index.js';
 import type { ReadinessCheck } from '../ops/routes.js';
+import { createInviteMailer } from './mailer.js';
+import { OptOutKeys } from './optout.js';
+import { referralPages } from './pages.js';
+import { referralApi } from './routes.js';
 
 export interface ReferralDeps {
   config: Config;
@@ -22,6 +27,51 @@ export interface ReferralModule {
   close(): Promise<void>;
 }
 
-export function referralModule(_deps: ReferralDeps): ReferralModule {
-  return { api: Router(), pages: Router(), close: async () => {} };
+const DAY = 24 * 3600;
+/** A healthy mail server is asked again after this long, not on every probe. */
+const READY_CACHE_MS = 30_000;
+
+/** The domain of MAIL_FROM's address, for Message-IDs. */
+function mailDomain(config: Config): string {
+  const first = addressparser(config.mailFrom, { flatten: true })[0];
+  const domain = first?.address?.split('@')[1];
+  return domain && /^[A-Za-z0-9.-]+$/.test(domain) ? domain.toLowerCase() : new URL(config.publicUrl).hostname;
+}
+
+export function referralModule(deps: ReferralDeps): ReferralModule {
+  const { config, stores, logger } = deps;
+  const mailer = createInviteMailer(config, logger);
+  const optOut = new OptOutKeys(config.optOutSecret);
+  const service = {
+    store: stores.referrals,
+    users: stores.users,
+    mailer,
+    optOut,
+    logger,
+    secret: config.optOutSecret,
+    publicUrl: config.publicUrl,
+    mailFrom: config.mailFrom,
+    mailDomain: mailDomain(config),
+    postalAddress: config.companyPostalAddress,
+    limits: {
+      perMember: stores.limiters.create('referral-member', config.referralDailyLimit, DAY),
+      perIp: stores.limiters.create('referral-ip', config.referralIpDailyLimit, DAY),
+      tokens: stores.limiters.create('referral-tokens', Math.max(50, config.referralDailyLimit * 5), DAY),
+    },
+  };
+
+  let readyUntil = 0;
+  const verify = mailer.verify;
+  const readiness: ReadinessCheck | undefined = verify && (async () => {
+    if (Date.now() < readyUntil) return;
+    await verify();
+    readyUntil = Date.now() + READY_CACHE_MS;
+  });
+
+  return {
+    api: referralApi(service),
+    pages: referralPages({ session: deps.session, users: stores.users, store: stores.referrals, optOut }),
+    ...(readiness ? { readiness } : {}),
+    close: () => mailer.close(),
+  };
 }

@@ -1,0 +1,118 @@
+import type { Logger } from 'pino';
+import { errors, UnavailableError } from '../http/errors.js';
+import type { Limiter } from '../store/rate-limit.js';
+import type { ReferralStore, TokenOutcome } from '../store/referrals.js';
+import type { UserRecord } from '../store/users.js';
+import { inviteMessage } from './invite-email.js';
+import type { InviteMailer } from './mailer.js';
+import type { OptOutKeys } from './optout.js';
+import type { ReferralInput } from './schema.js';
+import type { SendOutcome } from './smtp.js';
+import { FORM_TOKEN_TTL_MS, inviteMessageId, newFormToken, payloadCheck } from './tokens.js';
+
+export interface ReferralServiceDeps {
+  store: ReferralStore;
+  mailer: InviteMailer;
+  optOut: OptOutKeys;
+  logger: Logger;
+  /** Keys the payload check and the Message-ID. */
+  secret: string;
+  publicUrl: string;
+  mailFrom: string;
+  mailDomain: string;
+  postalAddress: string;
+  limits: { perMember: Limiter; perIp: Limiter; tokens: Limiter };
+}
+
+/** A reserved token keeps its record at least this long, so its outcome outlives the send. */
+const MIN_OUTCOME_TTL_MS = 3600 * 1000;
+
+export async function issueFormToken(deps: ReferralServiceDeps, member: UserRecord): Promise<string> {
+  // Tokens are cheap to ask for but each is a record in the store: bound them per member.
+  const gate = await deps.limits.tokens.consume(member.id);
+  if (!gate.allowed) throw errors.rateLimited(gate.retryAfterSeconds);
+  const token = newFormToken();
+  await deps.store.issueToken(token, member.id, FORM_TOKEN_TTL_MS);
+  return token;
+}
+
+/**
+ * The referral flow (DESIGN.md): reserve the token, charge the limits, check the opt-out list,
+ * send once, record the outcome. Resolves for every answer that is 202; throws for the rest.
+ */
+export async function submitReferral(deps: ReferralServiceDeps, member: UserRecord, ip: string, input: ReferralInput): Promise<void> {
+  const check = payloadCheck(deps.secret, input.token, input.friendName, input.friendEmail);
+  const reservation = await deps.store.reserve(input.token, member.id, check, MIN_OUTCOME_TTL_MS);
+  if (reservation.kind === 'invalid') {
+    throw errors.invalid('token', 'This invite form has expired; reload the page to get a fresh one.');
+  }
+  if (reservation.kind === 'taken') {
+    if (reservation.record.check && reservation.record.check !== check) {
+      throw errors.conflict('This invite form was already used for another friend; reload the page to invite someone else.');
+    }
+    // Sending (maybe by a process that died), sent, unknown or suppressed: never again, and the same answer.
+    return;
+  }
+
+  let result: SendOutcome | { outcome: 'suppressed' };
+  try {
+    await chargeLimits(deps, member.id, ip);
+    // Suppressed referrals count against the limits too: the limits must not tell the referrer either.
+    if (await deps.store.isOptedOut(deps.optOut.fingerprintOf(input.friendEmail))) {
+      result = { outcome: 'suppressed' };
+    } else {
+      result = await deps.mailer.deliver(inviteMessage({
+        from: deps.mailFrom,
+        friendName: input.friendName,
+        friendAddress: input.friendEmail,
+        memberUsername: member.username,
+        joinUrl: `${deps.publicUrl}/r/${encodeURIComponent(member.referralCode)}`,
+        optOutUrl: `${deps.publicUrl}/unsubscribe/${deps.optOut.tokenFor(input.friendEmail)}`,
+        postalAddress: deps.postalAddress,
+        messageId: inviteMessageId(deps.secret, input.token, deps.mailDomain),
+      }), input.friendEmail);
+    }
+  } catch (err) {
+    // Nothing was handed to the mail server: put the token back as it was.
+    await settle(deps, input.token, reservation.previous);
+    throw err;
+  }
+
+  logOutcome(deps.logger, result);
+  await settle(deps, input.token, result.outcome);
+  if (result.outcome === 'failed') {
+    await Promise.all([refund(deps.limits.perMember, member.id), refund(deps.limits.perIp, ip)]);
+    throw new UnavailableError('mail', result.code);
+  }
+}
+
+async function chargeLimits(deps: ReferralServiceDeps, memberId: string, ip: string): Promise<void> {
+  const [m, i] = await Promise.all([deps.limits.perMember.consume(memberId), deps.limits.perIp.consume(ip)]);
+  if (m.allowed && i.allowed) return;
+  // A refused attempt should not use up the allowance of the limit that did let it through.
+  await Promise.all([m.allowed && refund(deps.limits.perMember, memberId), i.allowed && refund(deps.limits.perIp, ip)]);
+  throw errors.rateLimited(Math.max(m.allowed ? 0 : m.retryAfterSeconds, i.allowed ? 0 : i.retryAfterSeconds));
+}
+
+/** Gives a point back (a send that failed for sure took nothing from anybody's allowance). */
+async function refund(limiter: Limiter, subject: string): Promise<void> {
+  await limiter.consume(subject, -1).catch(() => {});
+}
+
+/**
+ * Records the outcome. If the store cannot be reached the token simply stays `sending`, which
+ * is never sent again: the safe side of exactly once.
+ */
+async function settle(deps: ReferralServiceDeps, token: string, outcome: TokenOutcome): Promise<void> {
+  const recorded = await deps.store.settle(token, outcome).catch(() => false);
+  if (!recorded) deps.logger.warn({ referral: outcome }, 'referral outcome not recorded; the form token stays reserved and is never used again');
+}
+
+// Codes only: a mail server's reply text can hold the recipient's address.
+function logOutcome(logger: Logger, r: SendOutcome | { outcome: 'suppressed' }): void {
+  if (r.outcome === 'failed' || r.outcome === 'unknown') {
+    logger.warn({ referral: r.outcome, code: r.code, responseCode: r.responseCode, command: r.command }, 'referral invite not confirmed by the mail server');
+  } else {
+    logger.info({ referral: r.outcome }, 'referral invite handled');
+  }
+}
