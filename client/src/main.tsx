@@ -11,6 +11,8 @@ import { ThreadPage } from './pages/thread.js';
 import { referralRoute } from './pages/referral.js';
 import { SignInPage, SignUpPage } from './pages/auth.js';
 import { ModerationPage } from './pages/moderation.js';
+import { accountRoute } from './pages/account.js';
+import { testimonialsRoute } from './pages/testimonials.js';
 import './styles.css';
 
 function route(path: string) {
@@ -21,6 +23,10 @@ function route(path: string) {
   if (path === '/signin') return <SignInPage />;
   if (path === '/signup') return <SignUpPage />;
   if (path === '/mod') return <ModerationPage />;
+  const account = accountRoute(path);
+  if (account) return account;
+  const testimonials = testimonialsRoute(path);
+  if (testimonials) return testimonials;
   const referral = referralRoute(path);
   if (referral) return referral;
   return <NotFoundPage />;
@@ -30,10 +36,16 @@ function Header({ user, onSignOut }: { user: User | null; onSignOut(): void }) {
   return (
     <header class="site-header">
       <a class="brand" href="/">Agora</a>
+      <nav aria-label="Site" class="site-nav">
+        <a href="/">Forums</a>
+        <a href="/testimonials">Testimonials</a>
+      </nav>
       <nav aria-label="Account">
         {user ? (
           <>
             {(user.role === 'moderator' || user.role === 'admin') && <a href="/mod">Moderation</a>}
+            <a href="/invite">Invite a friend</a>
+            <a href="/account">Your data</a>
             <span class="whoami" data-testid="whoami">Signed in as <strong>{user.username}</strong>{user.role !== 'member' ? ` (${user.role})` : ''}</span>
             <button type="button" class="link-button" onClick={onSignOut}>Sign out</button>
           </>
