@@ -4,6 +4,7 @@ import { createLogger } from './log.js';
 import { createStores } from './store/index.js';
 import { buildAgora } from './app.js';
 import { createDemoAccounts, createDemoForums } from './demo.js';
+import { gracefulShutdown } from './http/graceful.js';
 
 function fail(message: string): never {
   process.stderr.write(`agora: ${message}\n`);
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   }
   const agora = buildAgora({ config, stores, logger });
   const server = createServer(agora.app);
+  const http = gracefulShutdown(server);
   agora.attach(server);
 
   await new Promise<void>((resolve, reject) => {
@@ -62,15 +64,13 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
-    server.close(async () => {
+    // socket.io first (it disconnects every socket), then HTTP: in-flight requests finish.
+    void agora.close();
+    void http.stop().then(async () => {
       await stores.close().catch(() => {});
       logger.info('stopped');
       process.exit(0);
     });
-    // Keep-alive connections become idle once their request is answered: close them as they do.
-    server.closeIdleConnections();
-    setInterval(() => server.closeIdleConnections(), 100).unref();
-    void agora.close(); // socket.io: disconnects every socket (and closes the HTTP server it is attached to)
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
