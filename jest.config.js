@@ -8,4 +8,8 @@ module.exports = {
   // Suites share one Redis and one machine with 2 cores: keep parallelism modest.
   maxWorkers: 2,
   testTimeout: 20000,
+  // The `redis-cluster` backend's local cluster: setup picks its ports, the first suite that needs
+  // it starts it, teardown stops it (test/helpers/redis-cluster.ts).
+  globalSetup: '<rootDir>/test/helpers/redis-cluster.ts',
+  globalTeardown: '<rootDir>/test/helpers/redis-cluster.ts',
 };

@@ -1,15 +1,9 @@
 // The /api/me and /api/testimonials shapes (server/account, server/testimonials) and their calls.
-import type { Role } from '../../shared/api.js';
+import type { Role, User } from '../../shared/api.js';
 import { api } from './api.js';
 
-export interface Me {
-  id: string;
-  username: string;
-  role: Role;
-  createdAt: string;
-  referralCode?: string;
-  banned?: boolean;
-  bannedUntil?: string | null;
+/** The user as they see themself on the account page: the API's `user` plus their address. */
+export interface Me extends User {
   email: string;
 }
 

@@ -1,4 +1,5 @@
-import type { Role, UserRecord } from '../store/users.js';
+import type { User } from '../../shared/api.js';
+import type { UserRecord } from '../store/users.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -8,15 +9,8 @@ declare global {
   }
 }
 
-export interface PublicUser {
-  id: string;
-  username: string;
-  role: Role;
-  createdAt: string;
-  referralCode?: string;
-  banned?: boolean;
-  bannedUntil?: string | null;
-}
+/** The API's `user` (shared with the browser). */
+export type PublicUser = User;
 
 export function isBanned(user: Pick<UserRecord, 'ban'>, now = Date.now()): boolean {
   if (!user.ban) return false;

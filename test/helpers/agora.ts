@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../server/config.js';
 import { buildAgora, type Agora } from '../../server/app.js';
 import { createMemoryStores, createStores, type Stores } from '../../server/store/index.js';
+import { testClusterUrl } from './redis-cluster.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -18,26 +19,78 @@ export function testPrefix(): string {
   return `agora-test-${randomBytes(6).toString('hex')}:`;
 }
 
-export async function cleanRedis(prefix: string, url = REDIS_URL): Promise<void> {
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await r.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    r.disconnect();
+/** The store backends a contract suite runs on; `redis-cluster` is the test cluster (./redis-cluster.ts). */
+export type Backend = 'memory' | 'redis' | 'redis-cluster';
+
+export interface RedisTarget {
+  url: string;
+  cluster: boolean;
+}
+
+/**
+ * Calls `fn` with a plain connection to every node holding keys: the one Redis, or each primary of
+ * a cluster (a SCAN only walks the node it is sent to).
+ */
+export async function eachRedisNode(target: RedisTarget, fn: (node: Redis) => Promise<void>): Promise<void> {
+  if (!target.cluster) {
+    const r = new Redis(target.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await r.connect();
+      await fn(r);
+    } finally {
+      r.disconnect();
+    }
+    return;
   }
+  const u = new URL(target.url);
+  const c = new Cluster([{ host: u.hostname, port: Number(u.port || 6379) }], { lazyConnect: true, redisOptions: { maxRetriesPerRequest: 1 } });
+  try {
+    await c.connect();
+    for (const node of c.nodes('master')) await fn(node);
+  } finally {
+    c.disconnect();
+  }
+}
+
+/** The keys under `prefix` on one node, a SCAN page at a time. */
+export async function* scanRedisKeys(node: Redis, prefix: string): AsyncGenerator<string[]> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) yield keys;
+  } while (cursor !== '0');
+}
+
+export async function cleanRedis(prefix: string, target: string | RedisTarget = REDIS_URL): Promise<void> {
+  const t = typeof target === 'string' ? { url: target, cluster: false } : target;
+  await eachRedisNode(t, async (node) => {
+    for await (const keys of scanRedisKeys(node, prefix)) {
+      // On a cluster node the keys of one SCAN page span many slots: delete them one by one.
+      if (t.cluster) await Promise.all(keys.map((k) => node.unlink(k)));
+      else await node.del(...keys);
+    }
+  });
+}
+
+/** Where a Redis backend keeps its keys (the cluster is started on first use). */
+export async function redisTarget(kind: Exclude<Backend, 'memory'>): Promise<RedisTarget> {
+  return kind === 'redis' ? { url: REDIS_URL, cluster: false } : { url: await testClusterUrl(), cluster: true };
+}
+
+/** Deletes a test's keys from its backend (nothing to do for memory). */
+export async function cleanBackend(kind: Backend, prefix: string): Promise<void> {
+  if (kind !== 'memory') await cleanRedis(prefix, await redisTarget(kind));
 }
 
 export const silentLogger = (): Logger => pino({ level: 'silent' });
 
-export async function makeStores(kind: 'memory' | 'redis', prefix: string, redisUrl = REDIS_URL, threadLogSize?: number): Promise<Stores> {
+/** `redisUrl` defaults to REDIS_URL for `redis` and to the test cluster's seed node for `redis-cluster`. */
+export async function makeStores(kind: Backend, prefix: string, redisUrl?: string, threadLogSize?: number): Promise<Stores> {
   if (kind === 'memory') return createMemoryStores({ secret: 'test', threadLogSize });
-  return createStores({ redisUrl, keyPrefix: prefix, secret: 'test', threadLogSize, logger: silentLogger() });
+  const cluster = kind === 'redis-cluster';
+  const url = redisUrl ?? (await redisTarget(kind)).url;
+  return createStores({ redisUrl: url, cluster, keyPrefix: prefix, secret: 'test', threadLogSize, logger: silentLogger() });
 }
 
 export interface Running {
@@ -51,7 +104,7 @@ export interface Running {
 }
 
 export interface StartOptions {
-  store?: 'memory' | 'redis';
+  store?: Backend;
   prefix?: string;
   redisUrl?: string;
   env?: Record<string, string>;
@@ -62,9 +115,11 @@ export interface StartOptions {
 /** Agora listening on 127.0.0.1 on a free port, with socket.io attached. */
 export async function startAgora(opts: StartOptions = {}): Promise<Running> {
   const prefix = opts.prefix ?? testPrefix();
-  const redisUrl = opts.redisUrl ?? REDIS_URL;
-  const config = testConfig({ ...(opts.store === 'redis' ? { REDIS_URL: redisUrl } : {}), REDIS_KEY_PREFIX: prefix, ...opts.env });
-  const stores = opts.stores ?? (await makeStores(opts.store ?? 'memory', prefix, redisUrl, config.threadLogSize));
+  const kind = opts.store ?? 'memory';
+  const redisUrl = opts.redisUrl ?? (kind === 'memory' ? REDIS_URL : (await redisTarget(kind)).url);
+  const redisEnv: Record<string, string> = kind === 'memory' ? {} : { REDIS_URL: redisUrl, REDIS_CLUSTER: kind === 'redis-cluster' ? '1' : '0' };
+  const config = testConfig({ ...redisEnv, REDIS_KEY_PREFIX: prefix, ...opts.env });
+  const stores = opts.stores ?? (await makeStores(kind, prefix, redisUrl, config.threadLogSize));
   const agora = buildAgora({ config, stores, logger: opts.logger ?? silentLogger() });
   const server = createServer(agora.app);
   agora.attach(server);

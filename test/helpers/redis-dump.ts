@@ -1,16 +1,11 @@
-import { Redis } from 'ioredis';
-import { REDIS_URL } from './agora.js';
+import { eachRedisNode, REDIS_URL, scanRedisKeys, type RedisTarget } from './agora.js';
 
 /** Every key under `prefix` with its whole value, whatever its type, as one string to search. */
-export async function dumpRedis(prefix: string, url = REDIS_URL): Promise<string> {
-  const r = new Redis(url, { lazyConnect: true });
-  await r.connect();
+export async function dumpRedis(prefix: string, target: string | RedisTarget = REDIS_URL): Promise<string> {
   const parts: string[] = [];
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
+  // On a cluster, every primary is scanned and read through its own connection: single-key reads only.
+  await eachRedisNode(typeof target === 'string' ? { url: target, cluster: false } : target, async (r) => {
+    for await (const keys of scanRedisKeys(r, prefix)) {
       for (const key of keys) {
         const type = await r.type(key);
         let value: unknown;
@@ -22,9 +17,7 @@ export async function dumpRedis(prefix: string, url = REDIS_URL): Promise<string
         else if (type === 'stream') value = await r.xrange(key, '-', '+');
         parts.push(`${key} ${JSON.stringify(value)}`);
       }
-    } while (cursor !== '0');
-  } finally {
-    r.disconnect();
-  }
+    }
+  });
   return parts.join('\n');
 }

@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
-import { cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.js';
+import { cleanBackend, cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.js';
 import type { Stores } from '../../server/store/index.js';
 import { newId } from '../../server/store/ids.js';
 import { newFormToken } from '../../server/referral/tokens.js';
 
 const HOUR = 3600_000;
 
-describe.each(['memory', 'redis'] as const)('the %s referral store', (kind) => {
+describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s referral store', (kind) => {
   let stores: Stores;
   const prefix = testPrefix();
   beforeAll(async () => {
@@ -14,7 +14,7 @@ describe.each(['memory', 'redis'] as const)('the %s referral store', (kind) => {
   });
   afterAll(async () => {
     await stores.close();
-    if (kind === 'redis') await cleanRedis(prefix);
+    await cleanBackend(kind, prefix);
   });
 
   const issued = async (memberId = newId(), ttlMs = HOUR) => {

@@ -1,4 +1,4 @@
-import { cleanRedis, makeStores, testPrefix } from '../helpers/agora.js';
+import { cleanBackend, makeStores, testPrefix } from '../helpers/agora.js';
 import type { Stores } from '../../server/store/index.js';
 import type { UserRecord } from '../../server/store/users.js';
 import { newId, newToken } from '../../server/store/ids.js';
@@ -16,15 +16,15 @@ const user = (over: Partial<UserRecord> = {}): UserRecord => ({
   ...over,
 });
 
-describe.each(['memory', 'redis'] as const)('the %s store', (kind) => {
+describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (kind) => {
   let stores: Stores;
   const prefix = testPrefix();
   beforeAll(async () => {
     stores = await makeStores(kind, prefix);
   });
   afterAll(async () => {
-    await stores.close();
-    if (kind === 'redis') await cleanRedis(prefix);
+    await stores?.close();
+    await cleanBackend(kind, prefix);
   });
 
   describe('users', () => {

@@ -1,8 +1,7 @@
-import { cleanRedis, testPrefix } from '../helpers/agora.js';
-import { createMemoryStores, createStores, type Stores } from '../../server/store/index.js';
+import { cleanBackend, makeStores, testPrefix } from '../helpers/agora.js';
+import type { Stores } from '../../server/store/index.js';
 import type { PostRecord, ThreadRecord } from '../../server/store/forum.js';
 import { newId } from '../../server/store/ids.js';
-import pino from 'pino';
 
 const LOG = 5;
 
@@ -18,17 +17,15 @@ function post(t: ThreadRecord, over: Partial<PostRecord> = {}): PostRecord {
   };
 }
 
-describe.each(['memory', 'redis'] as const)('the %s forum store', (kind) => {
+describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s forum store', (kind) => {
   let stores: Stores;
   const prefix = testPrefix();
   beforeAll(async () => {
-    stores = kind === 'memory'
-      ? createMemoryStores({ secret: 's', threadLogSize: LOG })
-      : await createStores({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: prefix, secret: 's', threadLogSize: LOG, logger: pino({ level: 'silent' }) });
+    stores = await makeStores(kind, prefix, undefined, LOG);
   });
   afterAll(async () => {
-    await stores.close();
-    if (kind === 'redis') await cleanRedis(prefix);
+    await stores?.close();
+    await cleanBackend(kind, prefix);
   });
 
   test('forums have unique slugs', async () => {

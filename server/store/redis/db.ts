@@ -10,10 +10,16 @@ export interface RedisConnectOptions {
   logger: Logger;
   /** Fail fast while disconnected so requests answer 503 instead of hanging. */
   failFast?: boolean;
+  /**
+   * Cluster only: SSUBSCRIBE through one subscriber connection per primary (ioredis's
+   * `shardedSubscribers`). A sharded channel lives on the primary of its slot, so the single
+   * subscriber connection ioredis uses otherwise cannot hold channels of every slot.
+   */
+  shardedSubscribers?: boolean;
 }
 
 /** Connects with ioredis; reconnection is ioredis's own (retryStrategy), forever, backing off to 2 s. */
-export function connectRedis({ url, cluster, logger, failFast = true }: RedisConnectOptions): RedisClient {
+export function connectRedis({ url, cluster, logger, failFast = true, shardedSubscribers = false }: RedisConnectOptions): RedisClient {
   const options: RedisOptions = {
     lazyConnect: true,
     enableOfflineQueue: !failFast,
@@ -28,6 +34,7 @@ export function connectRedis({ url, cluster, logger, failFast = true }: RedisCon
     client = new Cluster([{ host: u.hostname, port: Number(u.port || 6379) }], {
       lazyConnect: true,
       enableOfflineQueue: !failFast,
+      shardedSubscribers,
       clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
       redisOptions: {
         ...options,
@@ -86,8 +93,12 @@ export class RedisDb {
     await this.run((r) => r.ping());
   }
 
-  /** Lua scripts by name, loaded once per client and called by EVALSHA. */
-  defineScripts(scripts: Record<string, { keys: number; lua: string }>): void {
+  /**
+   * Lua scripts by name, loaded once per client and called by EVALSHA. A script whose `keys` is
+   * omitted takes a varying number of keys: its caller passes the count first. Every key a script
+   * touches is passed in KEYS (never built in Lua), so a cluster client routes it to the right slot.
+   */
+  defineScripts(scripts: Record<string, { keys?: number; lua: string }>): void {
     for (const [name, s] of Object.entries(scripts)) {
       if (!(name in this.client)) this.client.defineCommand(name, { numberOfKeys: s.keys, lua: s.lua });
     }

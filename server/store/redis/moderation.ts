@@ -13,18 +13,25 @@ redis.call('SADD', KEYS[3], ARGV[2])
 redis.call('SADD', KEYS[4], ARGV[2])
 return redis.call('SCARD', KEYS[1])`;
 
-// KEYS: flags hash. ARGV: status, byId, at, then flag ids. Open flaggers' sets are updated per flag.
+// KEYS: flags hash, then per flag the open flaggers' set of the post the caller read for it.
+// ARGV: status, byId, at, then per flag: id, postId read. Every key is passed in (a cluster
+// client routes by KEYS; all of them carry the {mod} tag). A flag whose post is not the one its
+// key was built for (it appeared after the caller read) answers false: the caller reads again.
 const RESOLVE = `
+for j = 1, #KEYS - 1 do
+  local raw = redis.call('HGET', KEYS[1], ARGV[2 + 2 * j])
+  if raw and cjson.decode(raw).postId ~= ARGV[3 + 2 * j] then return false end
+end
 local out = {}
-for i = 4, #ARGV do
-  local raw = redis.call('HGET', KEYS[1], ARGV[i])
+for j = 1, #KEYS - 1 do
+  local raw = redis.call('HGET', KEYS[1], ARGV[2 + 2 * j])
   if raw then
     local f = cjson.decode(raw)
     if f.status == 'open' then
       f.status = ARGV[1]; f.resolvedById = ARGV[2]; f.resolvedAt = ARGV[3]
       local enc = cjson.encode(f)
-      redis.call('HSET', KEYS[1], ARGV[i], enc)
-      redis.call('SREM', KEYS[2] .. f.postId, f.byId)
+      redis.call('HSET', KEYS[1], ARGV[2 + 2 * j], enc)
+      redis.call('SREM', KEYS[1 + j], f.byId)
       table.insert(out, enc)
     end
   end
@@ -41,7 +48,7 @@ export class RedisModerationStore implements ModerationStore {
   constructor(private db: RedisDb) {
     db.defineScripts({
       agoraAddFlag: { keys: 4, lua: ADD_FLAG },
-      agoraResolveFlags: { keys: 2, lua: RESOLVE },
+      agoraResolveFlags: { lua: RESOLVE },
       agoraAppendAudit: { keys: 5, lua: APPEND_AUDIT },
     });
   }
@@ -78,9 +85,16 @@ export class RedisModerationStore implements ModerationStore {
 
   async resolveFlags(ids: string[], status: Exclude<FlagStatus, 'open'>, byId: string, at: string): Promise<FlagRecord[]> {
     if (!ids.length) return [];
-    // KEYS[2] is a key prefix the script completes per post; every such key carries the {mod} tag.
-    const out = (await this.db.run(this.db.script('agoraResolveFlags', this.m('flags'), this.m('flaggers', ''), status, byId, at, ...ids))) as string[];
-    return out.map((x) => JSON.parse(x) as FlagRecord);
+    // A flag's post never changes, so reading it first names every key the script touches; a
+    // second read is needed only when a flag appeared in between.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const raws = await this.db.run((r) => r.hmget(this.m('flags'), ...ids));
+      const postIds = raws.map((raw) => (raw ? (JSON.parse(raw) as FlagRecord).postId : ''));
+      const out = (await this.db.run(this.db.script('agoraResolveFlags', 1 + ids.length, this.m('flags'),
+        ...postIds.map((p) => this.m('flaggers', p)), status, byId, at, ...ids.flatMap((id, i) => [id, postIds[i]!])))) as string[] | null;
+      if (out) return out.map((x) => JSON.parse(x) as FlagRecord);
+    }
+    throw new Error('flags kept changing while being resolved');
   }
 
   async deleteFlagsBy(memberId: string): Promise<void> {

@@ -1,0 +1,100 @@
+import { Cluster } from 'ioredis';
+import { cleanBackend, makeStores, testPrefix } from '../helpers/agora.js';
+import { testClusterUrl } from '../helpers/redis-cluster.js';
+import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
+import { Client } from '../helpers/http.js';
+import { connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
+import { createAccount } from '../../server/auth/service.js';
+import type { Stores } from '../../server/store/index.js';
+
+describe('moderation across two server processes on a three-primary Redis Cluster', () => {
+  const prefix = testPrefix();
+  let a: AgoraProcess;
+  let b: AgoraProcess;
+  let stores: Stores;
+  let probe: Cluster;
+  const sockets: TestSocket[] = [];
+
+  beforeAll(async () => {
+    const seed = await testClusterUrl();
+    const u = new URL(seed);
+    probe = new Cluster([{ host: u.hostname, port: Number(u.port) }], { lazyConnect: true });
+    await probe.connect();
+    const env = { REDIS_URL: seed, REDIS_CLUSTER: '1', REDIS_KEY_PREFIX: prefix, POST_RATE_PER_MINUTE: '1000' };
+    [a, b] = await Promise.all([spawnAgora(env), spawnAgora(env)]);
+    stores = await makeStores('redis-cluster', prefix);
+  }, 60_000);
+  afterAll(async () => {
+    sockets.forEach((s) => s.disconnect());
+    await Promise.all([a?.stop(), b?.stop()]);
+    await stores?.close();
+    probe?.disconnect();
+    await cleanBackend('redis-cluster', prefix);
+  });
+
+  async function account(url: string, role: 'member' | 'moderator' | 'admin') {
+    const username = `${role.slice(0, 3)}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    await createAccount(stores.users, { username, email: `${username}@example.com`, password: 'a fine long password', role });
+    const c = new Client(url);
+    expect((await c.login(username, 'a fine long password')).status).toBe(200);
+    return c;
+  }
+
+  /** Subscribers of `channel` over every primary, counted for sharded and for classic pub/sub. */
+  async function subscribers(channel: string): Promise<{ sharded: number; classic: number }> {
+    let sharded = 0;
+    let classic = 0;
+    for (const node of probe.nodes('master')) {
+      sharded += Number(((await node.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number])[1]);
+      classic += Number(((await node.call('PUBSUB', 'NUMSUB', channel)) as [string, number])[1]);
+    }
+    return { sharded, classic };
+  }
+
+  /** The adapter's channel of one room: `<prefix>socket.io#<namespace>#<room>#`. */
+  const roomChannel = (room: string) => `${prefix}socket.io#/#${room}#`;
+
+  test('both processes listen on the sharded channel of the namespace, not on classic pub/sub', async () => {
+    const channel = `${prefix}socket.io#/#`;
+    // A process says it listens before Redis has confirmed its subscription: wait for both.
+    const until = Date.now() + 5000;
+    while ((await subscribers(channel)).sharded < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(await subscribers(channel)).toEqual({ sharded: 2, classic: 0 });
+  });
+
+  test('a removal made through process B reaches a socket connected to process A', async () => {
+    const admin = await account(b.url, 'admin');
+    const forumId = (await admin.post('/api/forums', { slug: 'procs', title: 'Procs' })).body.forum.id;
+    const member = await account(a.url, 'member');
+    const created = await member.post(`/api/forums/${forumId}/threads`, { title: 't', body: 'to be removed across processes' });
+    expect(created.status).toBe(201);
+    const { thread, post } = created.body;
+    const onA = await connectSocket(a.url);
+    sockets.push(onA);
+    expect((await onA.timeout(3000).emitWithAck('thread:watch', { threadId: thread.id })).ok).toBe(true);
+    // Watching answers only once process A is subscribed to the thread's room, so nothing
+    // published from now on can miss it.
+    expect((await subscribers(roomChannel(`thread:${thread.id}`))).sharded).toBe(1);
+    const removed = nextEvent(onA, 'post:removed', 5000);
+    const mod = await account(b.url, 'moderator');
+    expect((await mod.post(`/api/posts/${post.id}/remove`, { reason: 'spam' })).status).toBe(200);
+    expect(await removed).toEqual({ seq: 2, postId: post.id, threadId: thread.id });
+  });
+
+  test("a ban made through process B closes the banned user's socket on process A", async () => {
+    const victim = await account(a.url, 'member');
+    const s = await connectSocket(a.url, victim.cookieHeader());
+    sockets.push(s);
+    const closed = new Promise<string>((resolve) => s.once('disconnect', resolve));
+    const mod = await account(b.url, 'moderator');
+    const started = Date.now();
+    expect((await mod.post(`/api/mod/users/${victim.user!.id}/ban`, { reason: 'spam' })).status).toBe(200);
+    expect(await closed).toBe('io server disconnect');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect((await victim.post('/api/preview', { body: 'x' })).status).toBe(403);
+  });
+
+  test('neither process met a CROSSSLOT or other cluster error', () => {
+    for (const p of [a, b]) expect(p.output()).not.toMatch(/CROSSSLOT|MOVED|ASK |TRYAGAIN|CLUSTERDOWN|non local key|do not hash to the same slot|"level":50/);
+  });
+});
