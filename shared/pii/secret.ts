@@ -1,4 +1,4 @@
-import { codeAt, isAlnum, isB64Url, isDigit, isLetter, isUpper, isWhitespace, isWordAt } from './chars.js';
+import { codeAt, isAlnum, isB64Url, isDigit, isLetter, isUpper, isWordAt } from './chars.js';
 import { findConfigSecrets } from './config-secret.js';
 import { isPlaceholder } from './placeholder.js';
 import type { RawMatch } from './types.js';

@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import request from 'supertest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser } from '../helpers/browser.js';
-import { Client, signedIn, uniqueName } from '../helpers/http.js';
-import { createAccount } from '../../server/auth/service.js';
+import { artifact, launchBrowser, signInThroughPage, BROWSER_PASSWORD } from '../helpers/browser.js';
+import { Client, signedIn } from '../helpers/http.js';
 
 // Needs `accountRoute` and `testimonialsRoute` wired into client/src/main.tsx and a fresh `vite build`.
 
-const PASSWORD = 'a long enough password';
+const PASSWORD = BROWSER_PASSWORD;
 let agora: Running;
 let browser: Browser;
 let admin: Client;
@@ -32,25 +31,10 @@ afterAll(async () => {
   await agora?.close();
 });
 
-interface Signed { page: Page; username: string; id: string; problems: string[] }
-
-/** A fresh account, signed in through the sign-in page of its own browser context. */
-async function signInPage(role: 'member' | 'admin' = 'member'): Promise<Signed> {
-  const username = uniqueName(role === 'admin' ? 'adm' : 'me');
-  const user = await createAccount(agora.stores.users, { username, email: `${username}@example.com`, password: PASSWORD, role });
-  const context = await browser.newContext({ acceptDownloads: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  // 4xx answers are expected here (wrong passwords); anything else logged as an error is a problem.
-  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
-  await page.goto(`${agora.url}/signin`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('whoami').waitFor();
-  return { page, username, id: user.id, problems };
+async function signInPage(role: 'member' | 'admin' = 'member') {
+  const signed = await signInThroughPage(browser, agora, role);
+  contexts.push(signed.context);
+  return signed;
 }
 
 test('a member sees their data, downloads it, and deletes their account through the pages', async () => {
@@ -59,7 +43,7 @@ test('a member sees their data, downloads it, and deletes their account through 
   // The same member, signed in elsewhere too, with a thread, a reply and a flag.
   const phone = new Client(agora.url);
   expect((await phone.login(username, PASSWORD)).status).toBe(200);
-  const thread = (await phone.post(`/api/forums/${forumId}/threads`, { title: 'My first thread', body: 'Hello from my first post' })).body;
+  expect((await phone.post(`/api/forums/${forumId}/threads`, { title: 'My first thread', body: 'Hello from my first post' })).status).toBe(201);
   const reply = (await phone.post(`/api/threads/${adminThreadId}/posts`, { body: 'A reply of mine, saying hello' })).body.post;
   expect((await phone.post(`/api/posts/${adminPostId}/flags`, { reason: 'off topic' })).status).toBe(201);
 

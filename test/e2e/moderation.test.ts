@@ -1,8 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser } from '../helpers/browser.js';
-import { signedIn, uniqueName, type Client } from '../helpers/http.js';
-import { createAccount } from '../../server/auth/service.js';
+import { artifact, launchBrowser, signInThroughPage } from '../helpers/browser.js';
+import { signedIn, type Client } from '../helpers/http.js';
 
 let agora: Running;
 let browser: Browser;
@@ -25,21 +24,10 @@ afterAll(async () => {
   await agora?.close();
 });
 
-/** A fresh account of the given role, signed in through the sign-in page of its own browser context. */
-async function signInPage(role: 'member' | 'moderator'): Promise<{ page: Page; username: string; problems: string[] }> {
-  const username = uniqueName(role === 'member' ? 'mem' : 'mod');
-  await createAccount(agora.stores.users, { username, email: `${username}@example.com`, password: 'a long enough password', role });
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(`${agora.url}/signin`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('whoami').waitFor();
-  return { page, username, problems };
+async function signInPage(role: 'member' | 'moderator') {
+  const signed = await signInThroughPage(browser, agora, role);
+  contexts.push(signed.context);
+  return signed;
 }
 
 async function reply(body: string): Promise<string> {

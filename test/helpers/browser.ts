@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createAccount } from '../../server/auth/service.js';
+import type { Role, UserStore } from '../../server/store/users.js';
+import { uniqueName } from './http.js';
 
 export const ARTIFACTS = path.resolve(__dirname, '../artifacts');
 
@@ -14,3 +17,32 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export const artifact = (name: string) => path.join(ARTIFACTS, name);
+
+export interface SignedInPage { page: Page; context: BrowserContext; username: string; id: string; problems: string[] }
+
+export const BROWSER_PASSWORD = 'a long enough password';
+
+/**
+ * A fresh account of the given role (made in the store, as user:create does), signed in through
+ * the sign-in page in a browser context of its own. `problems` collects page errors and console
+ * errors other than the expected 4xx resource loads.
+ */
+export async function signInThroughPage(
+  browser: Browser,
+  agora: { url: string; stores: { users: UserStore } },
+  role: Role = 'member',
+): Promise<SignedInPage> {
+  const username = uniqueName(role.slice(0, 3));
+  const user = await createAccount(agora.stores.users, { username, email: `${username}@example.com`, password: BROWSER_PASSWORD, role });
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
+  await page.goto(`${agora.url}/signin`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(BROWSER_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('whoami').waitFor();
+  return { page, context, username, id: user.id, problems };
+}
