@@ -24,6 +24,15 @@ const deep = fc.integer({ min: 50, max: 3000 }).map((n) => JSON.parse('['.repeat
 /** Any JSON value a client could send, biased to the kinds that break servers. */
 const anyBody = fc.oneof(fc.anything({ maxDepth: 3, withNullPrototype: false }), nastyObject, deep, leaf, fc.array(leaf));
 
+/** A URL path segment for any string; a lone surrogate goes as the invalid UTF-8 bytes it would be. */
+function pathSegment(raw: string): string {
+  try {
+    return encodeURIComponent(raw);
+  } catch {
+    return raw.split('').map((ch) => { try { return encodeURIComponent(ch); } catch { return '%ED%BF%BF'; } }).join('');
+  }
+}
+
 interface RouteSpec { method: 'get' | 'post' | 'patch' | 'delete'; path: (ids: Ids) => string; as: 'anonymous' | 'member' | 'moderator' | 'admin'; fields?: string[] }
 interface Ids { forumId: string; threadId: string; postId: string; userId: string; flagId: string; testimonialId: string }
 
@@ -52,6 +61,7 @@ const ROUTES: RouteSpec[] = [
   { method: 'post', path: () => '/api/testimonials', as: 'member', fields: ['text'] },
   { method: 'patch', path: (i) => `/api/testimonials/${i.testimonialId}`, as: 'member', fields: ['text'] },
   { method: 'post', path: (i) => `/api/testimonials/${i.testimonialId}/consent`, as: 'member', fields: ['name', 'title'] },
+  { method: 'post', path: () => '/api/referrals', as: 'member', fields: ['token', 'friendName', 'friendEmail'] },
 ];
 
 /** Bodies that are wrong for the route: random shapes, or the real fields with wrong values. */
@@ -120,7 +130,7 @@ describe('fuzzing every route and socket event', () => {
   test('malformed ids in every path answer 404 in the error shape', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(weirdString.filter((s) => s.length < 500), fc.constantFrom('__proto__', 'constructor', 'AAAAAAAAAAAAAAAA', '..', '%2e%2e')), async (raw) => {
-        const id = encodeURIComponent(raw);
+        const id = pathSegment(raw);
         for (const path of [`/api/threads/${id}`, `/api/posts/${id}`, `/api/threads/${id}/posts`, `/api/forums/${id}/threads`]) {
           const res = await request(agora.url).get(path);
           expect([400, 404]).toContain(res.status);
@@ -129,6 +139,18 @@ describe('fuzzing every route and socket event', () => {
       }),
       { numRuns: 40, seed: 7 },
     );
+  });
+
+  test('opt-out links with any token answer 404 or 400 and opt nobody out', async () => {
+    const before = await snapshot();
+    await fc.assert(
+      fc.asyncProperty(weirdString.filter((s) => s.length < 2000), fc.oneof(fc.constant(''), fc.constant('List-Unsubscribe=One-Click'), weirdString.filter((s) => s.length < 2000)), async (token, body) => {
+        const res = await request(agora.url).post(`/unsubscribe/${pathSegment(token)}`).type('form').send(body);
+        expect([400, 404]).toContain(res.status);
+      }),
+      { numRuns: 40, seed: 11 },
+    );
+    expect(await snapshot()).toBe(before);
   });
 
   test('bodies that are not UTF-8 JSON are refused with 400 and nothing is echoed', async () => {
