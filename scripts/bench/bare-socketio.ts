@@ -1,6 +1,7 @@
-// The removal bench's baseline: a bare socket.io server with the same Redis adapter as Agora and
-// nothing else (no express, no sessions, no store). Sockets `join` a room (with ack); `POST /emit`
-// broadcasts one `post:removed`-shaped event to that room through the adapter and answers 204.
+// The socket baseline of the removal, fan-out and memory sections: a bare socket.io server with
+// the same Redis adapter and engine options as Agora and nothing else (no express, no sessions, no
+// store). Sockets `join` one room (with ack); `POST /emit` with `{ event, payload }` broadcasts
+// that event to the room through the adapter and answers 204.
 // Env: PORT, REDIS_URL, ADAPTER_KEY, ROOM. Prints "bare listening on <port>" when ready.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
@@ -27,8 +28,9 @@ const http = createServer((req, res) => {
   req.on('data', (d: string) => (body += d));
   req.on('end', () => {
     try {
-      const { seq, postId, threadId } = JSON.parse(body) as { seq: number; postId: string; threadId: string };
-      io.to(room).emit('post:removed', { seq, postId, threadId });
+      const { event, payload } = JSON.parse(body) as { event: string; payload: unknown };
+      if (typeof event !== 'string') throw new Error('no event');
+      io.to(room).emit(event, payload);
       res.writeHead(204).end();
     } catch {
       res.writeHead(400).end();
@@ -36,7 +38,8 @@ const http = createServer((req, res) => {
   });
 });
 
-const io = new Server(http, { serveClient: false });
+// The engine options of Agora's server/realtime/index.ts, so that only what Agora adds differs.
+const io = new Server(http, { serveClient: false, maxHttpBufferSize: 100_000, pingInterval: 20_000, pingTimeout: 5_000 });
 io.on('connection', (socket) => {
   socket.on('join', async (ack: unknown) => {
     await socket.join(room);

@@ -1,4 +1,5 @@
-// A minimal browser-like HTTP session for the bench: keeps its cookies, sends the CSRF token.
+// A minimal browser-like HTTP session for the bench: keeps its cookies, sends the CSRF token; its
+// headers can be handed to a load generator so that it posts as this signed-in member.
 export const wallNow = () => performance.timeOrigin + performance.now();
 
 export interface Answer {
@@ -14,13 +15,19 @@ export class Session {
 
   constructor(readonly baseUrl: string) {}
 
-  async request(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 10_000): Promise<Answer> {
+  /** What this session sends with a request: its cookies and, for a POST, the JSON type and CSRF token. */
+  headers(method: 'GET' | 'POST' = 'POST'): Record<string, string> {
     const headers: Record<string, string> = {};
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (method === 'POST') {
       headers['content-type'] = 'application/json';
       if (this.csrf) headers['x-csrf-token'] = this.csrf;
     }
+    return headers;
+  }
+
+  async request(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 10_000): Promise<Answer> {
+    const headers = this.headers(method);
     const started = wallNow();
     const res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
     const text = await res.text();

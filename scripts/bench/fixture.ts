@@ -1,0 +1,68 @@
+// The Agora side of a section: Agora and bare socket.io processes on this section's Redis prefix,
+// and a forum thread with signed-in accounts (accounts and forum straight in the store, the rest
+// over HTTP, as a member would).
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { createStores } from '../../server/store/index.js';
+import { createAccount } from '../../server/auth/service.js';
+import { newId } from '../../server/store/ids.js';
+import type { Role } from '../../shared/api.js';
+import { REDIS_URL, type Resources } from './harness.js';
+import { Session } from './http-session.js';
+import { startServer, type Child } from './processes.js';
+
+/** A realistic reply (≈300 bytes of Markdown, no personal data): what the HTTP and fan-out sections post. */
+export const BENCH_POST = `Thanks, that fixed it for me too! Two notes for anyone landing here later:
+
+- clear the **export cache** after upgrading, or the old column order sticks around
+- the \`--format=csv\` flag now respects your saved view
+
+See [the changelog](https://example.com/changelog) for the rest. Marking this as *solved*.
+`;
+
+/** Agora on CPU 0 in test mode (plain-HTTP cookies), Redis store, flood control high enough never to answer 429. */
+export function startAgora(res: Resources, name: string, port: number): Promise<Child> {
+  return startServer(name, 'server/main', {
+    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), REDIS_URL, REDIS_KEY_PREFIX: res.prefix, LOG_LEVEL: 'warn',
+    DEMO_ACCOUNTS: '0', SESSION_SECRET: res.secret, POST_RATE_PER_MINUTE: '1000000',
+  }, 'Agora listening');
+}
+
+/** The bare socket.io baseline on CPU 0, with the Redis adapter under this section's prefix. */
+export function startBareSocketIo(res: Resources, name: string, port: number): Promise<Child> {
+  return startServer(name, 'scripts/bench/bare-socketio', { PORT: String(port), REDIS_URL, ADAPTER_KEY: `${res.prefix}bare-socket.io`, ROOM: 'thread' }, 'bare listening');
+}
+
+export interface BenchThread {
+  tag: string;
+  forumId: string;
+  threadId: string;
+  /** One signed-in session per account, all at `agoraUrl`; the first started the thread. */
+  sessions: Session[];
+}
+
+/** `accounts` accounts of `role` signed in at `agoraUrl`, a new forum, and a thread in it. */
+export async function setUpThread(res: Resources, agoraUrl: string, accounts: number, role: Role): Promise<BenchThread> {
+  if (!res.stores) {
+    const opened = await createStores({ redisUrl: REDIS_URL, keyPrefix: res.prefix, secret: res.secret, logger: pino({ level: 'silent' }) });
+    if (res.closed) {
+      await opened.close(); // the clean-up has already run
+      throw new Error('section closed');
+    }
+    res.stores = opened;
+  }
+  const stores = res.stores;
+  const tag = randomBytes(4).toString('hex');
+  const password = `bench password ${tag}`;
+  const made = await Promise.all(Array.from({ length: accounts }, (_, i) =>
+    createAccount(stores.users, { username: `bench${role}${tag}n${i}`, email: `bench${role}${tag}n${i}@example.com`, password, role })));
+  const forumId = newId();
+  await stores.forum.createForum({ id: forumId, slug: `bench-${tag}`, title: 'Bench', description: 'bench forum', createdAt: new Date().toISOString() });
+  const sessions = await Promise.all(made.map(async (a) => {
+    const s = new Session(agoraUrl);
+    await s.login(a.username, password);
+    return s;
+  }));
+  const created = await sessions[0]!.expect(201, `/api/forums/${forumId}/threads`, { title: 'Bench thread', body: 'The first post of the bench thread.' });
+  return { tag, forumId, threadId: (created.body as { thread: { id: string } }).thread.id, sessions };
+}

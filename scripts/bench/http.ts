@@ -1,0 +1,100 @@
+// HTTP post creation: POST /api/threads/:id/posts on one Agora process with the Redis store, driven
+// by autocannon in its own process with 10 connections, each signed in as its own member (cookie +
+// X-CSRF-Token), posting a ≈300-byte Markdown reply. Flood control is set high enough never to
+// answer 429; every non-2xx answer is counted and fails the row. Baseline in the same run: a bare
+// express 5 app (express.json(), one POST route answering 201) on the same core with the same
+// autocannon settings. Rounds of the two alternate, so noise from the rest of the machine lands on both.
+import { BENCH_POST, setUpThread, startAgora } from './fixture.js';
+import { runSection, startGeneratorFor, startServers, type Resources } from './harness.js';
+import type { LoadReply, LoadRequest } from './http-load.js';
+import { cpuMs, freePort, pinning, startServer } from './processes.js';
+import { fmt, type Row } from './table.js';
+
+const SECTION = 'http';
+const MEMBERS = 10;
+const CONNECTIONS = 10; // one per member
+const WARMUP_S = 2; // per side, not counted: JIT, connection set-up
+const ROUND_S = 5;
+const ROUNDS = 2; // per side, alternating: 10 s of measured load each
+const SECTION_TIMEOUT_MS = 120_000;
+
+interface Totals { requests: number; seconds: number; serverCpuMs: number; p50: number[]; p99: number[]; non2xx: number; errors: number; codes: Map<string, number> }
+
+const totals = (): Totals => ({ requests: 0, seconds: 0, serverCpuMs: 0, p50: [], p99: [], non2xx: 0, errors: 0, codes: new Map() });
+
+function add(t: Totals, r: LoadReply, serverCpuMs: number, measured: boolean): void {
+  // Failures count in every run, warm-up included; throughput and latency only in measured rounds.
+  t.non2xx += r.non2xx;
+  t.errors += r.errors + r.timeouts;
+  for (const [code, n] of Object.entries(r.statusCodes)) t.codes.set(code, (t.codes.get(code) ?? 0) + n);
+  if (!measured) return;
+  t.requests += r.requests;
+  t.seconds += r.durationS;
+  t.serverCpuMs += serverCpuMs;
+  t.p50.push(r.latencyMs.p50);
+  t.p99.push(r.latencyMs.p99);
+}
+
+async function measure(res: Resources): Promise<Row[]> {
+  const [agoraPort, barePort] = await Promise.all([freePort(), freePort()]);
+  const [agora, bare] = await startServers(res, [
+    startAgora(res, 'agora', agoraPort),
+    startServer('bare express', 'scripts/bench/bare-express', { PORT: String(barePort) }, 'bare express listening'),
+  ]);
+  res.log(`servers up; ${pinning}`);
+  const agoraUrl = `http://127.0.0.1:${agoraPort}`;
+  const { threadId, sessions } = await setUpThread(res, agoraUrl, MEMBERS, 'member');
+  const path = `/api/threads/${threadId}/posts`;
+  const body = JSON.stringify({ body: BENCH_POST });
+  const headers = sessions.map((s) => s.headers('POST'));
+
+  const load = startGeneratorFor<LoadRequest, LoadReply>(res, 'autocannon', 'scripts/bench/http-load');
+  const sides = [
+    { name: 'agora', url: agoraUrl, pid: agora!.child.pid!, t: totals() },
+    { name: 'bare', url: `http://127.0.0.1:${barePort}`, pid: bare!.child.pid!, t: totals() },
+  ];
+  const run = async (side: (typeof sides)[number], durationS: number, measured: boolean) => {
+    const cpu = cpuMs(side.pid);
+    const r = await load.call({ op: 'run', url: side.url + path, body, headers, connections: CONNECTIONS, durationS }, (durationS + 30) * 1000);
+    add(side.t, r, cpuMs(side.pid) - cpu, measured);
+    return r;
+  };
+  for (const s of sides) await run(s, WARMUP_S, false);
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const s of i % 2 === 0 ? sides : [...sides].reverse()) {
+      const r = await run(s, ROUND_S, true);
+      res.log(`${s.name} round ${i + 1}: ${fmt(r.requestsPerS)} req/s, p99 ${r.latencyMs.p99} ms, non-2xx ${r.non2xx}`);
+    }
+  }
+
+  const [ag, ba] = [sides[0]!.t, sides[1]!.t];
+  const rps = (t: Totals) => t.requests / t.seconds;
+  const share = rps(ag) / rps(ba);
+  const worst = (xs: number[]) => Math.max(...xs);
+  const codes = (t: Totals) => [...t.codes].map(([c, n]) => `${c}: ${fmt(n)}`).join(', ');
+  const runs = `${CONNECTIONS} conns, ${ROUNDS}×${ROUND_S} s`;
+  const label = 'bare express 5 JSON endpoint';
+  const cpuPer = (t: Totals) => t.serverCpuMs / t.requests;
+  return [
+    {
+      section: SECTION, metric: `POST /api/threads/:id/posts requests/s (${MEMBERS} members, ${runs})`, agora: fmt(rps(ag)), baseline: `${fmt(rps(ba))} (${label})`,
+      ratio: `${fmt(share * 100)}%`, target: '≥ 40% of bare', ok: share >= 0.4,
+    },
+    {
+      section: SECTION, metric: 'latency p50 / p99 (the worse round of each)', agora: `${fmt(worst(ag.p50))} / ${fmt(worst(ag.p99))} ms`,
+      baseline: `${fmt(worst(ba.p50))} / ${fmt(worst(ba.p99))} ms (${label})`, ratio: `p99 ${fmt(worst(ag.p99) / worst(ba.p99), 1)}×`, target: '', ok: null,
+    },
+    {
+      section: SECTION, metric: 'server CPU per request (user + system)', agora: `${fmt(cpuPer(ag), 2)} ms`, baseline: `${fmt(cpuPer(ba), 2)} ms (${label})`,
+      ratio: `${fmt(cpuPer(ag) / cpuPer(ba), 1)}×`, target: '', ok: null,
+    },
+    {
+      section: SECTION, metric: 'non-2xx answers + errors, all runs incl. warm-up', agora: `${fmt(ag.non2xx)} + ${fmt(ag.errors)} (${codes(ag)})`,
+      baseline: `${fmt(ba.non2xx)} + ${fmt(ba.errors)} (${codes(ba)})`, ratio: '', target: '0', ok: ag.non2xx === 0 && ag.errors === 0,
+    },
+  ];
+}
+
+export function benchHttp(): Promise<Row[]> {
+  return runSection(SECTION, SECTION_TIMEOUT_MS, measure);
+}

@@ -1,0 +1,113 @@
+// Memory: server RSS per idle connected socket at 1,000 and 5,000 sockets, measured from outside
+// (VmRSS of /proc/<pid>/status; nothing added to the server). Agora's sockets are anonymous and
+// have `thread:watch`ed one thread, as a logged-out reader's tab does; the bare socket.io server
+// (same Redis adapter and engine options) has the same number of sockets `join`ed to one room.
+// Per socket = (RSS with N sockets − RSS with the first WARM sockets) / (N − WARM), each RSS read
+// once it has settled: the warm-up sockets put the one-time costs of a first connection (compiled
+// code, buffer pools) into the reference. What a fresh process has already committed to its heap
+// still varies by several MiB from one start to the next, so each figure is the median over
+// REPEATS pairs of freshly started servers. One server at a time holds sockets, so the generator
+// never holds more than 5,000.
+import type { ClientReply, ClientRequest } from './socket-clients.js';
+import type { GeneratorChannel } from './ipc.js';
+import { setUpThread, startAgora, startBareSocketIo } from './fixture.js';
+import { runSection, sleep, startGeneratorFor, startServers, stopServers, type Resources } from './harness.js';
+import { checkFileLimit, freePort, pinning, rssKb } from './processes.js';
+import { fmt, type Row } from './table.js';
+
+const SECTION = 'memory';
+const WARM = 100;
+const STEPS = [1_000, 5_000];
+const REPEATS = 3;
+const CONNECT_TIMEOUT_MS = 60_000;
+const SECTION_TIMEOUT_MS = 240_000;
+const SAMPLE_MS = 250;
+const STABLE_SAMPLES = 8; // 2 s of samples within the tolerance
+const SETTLE_MAX_MS = 12_000;
+
+/**
+ * The RSS once it holds still: the last STABLE_SAMPLES samples within 0.5% (at least 256 KiB) of
+ * each other, or after SETTLE_MAX_MS their median, and whether it settled.
+ */
+async function settledRss(pid: number): Promise<{ kb: number; settled: boolean }> {
+  const samples: number[] = [];
+  const deadline = Date.now() + SETTLE_MAX_MS;
+  for (;;) {
+    samples.push(rssKb(pid));
+    const last = samples.slice(-STABLE_SAMPLES);
+    if (last.length === STABLE_SAMPLES) {
+      const [lo, hi] = [Math.min(...last), Math.max(...last)];
+      if (hi - lo <= Math.max(256, hi * 0.005)) return { kb: last[last.length - 1]!, settled: true };
+      if (Date.now() >= deadline) return { kb: median(last), settled: false };
+    }
+    await sleep(SAMPLE_MS);
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+interface Side { name: string; pid: number; url: string; watch: { event: string; payload?: unknown } }
+interface Measured { idleKb: number; warmKb: number; perSocketKb: number[] }
+
+/** One server's figures: idle, with WARM sockets, then per socket at each of STEPS; its sockets closed after. */
+async function measureSide(res: Resources, clients: GeneratorChannel<ClientRequest, ClientReply>, side: Side): Promise<Measured> {
+  const connect = async (n: number) => {
+    const c = await clients.call({ op: 'connect', set: `${side.name}-${n}`, urls: [side.url], n, watch: side.watch, timeoutMs: CONNECT_TIMEOUT_MS }, CONNECT_TIMEOUT_MS + 10_000 + 20 * n);
+    const rss = await settledRss(side.pid);
+    res.log(`${side.name}: +${fmt(n)} sockets in ${fmt(c.ms! / 1000, 1)} s, RSS ${fmt(rss.kb / 1024, 1)} MiB${rss.settled ? '' : ' (did not settle: median of the last 2 s)'}`);
+    return rss.kb;
+  };
+  const idle = await settledRss(side.pid);
+  const warmKb = await connect(WARM);
+  const perSocketKb: number[] = [];
+  let connected = WARM;
+  for (const n of STEPS) {
+    const rss = await connect(n - connected);
+    connected = n;
+    perSocketKb.push((rss - warmKb) / (n - WARM));
+  }
+  await clients.call({ op: 'close' }, 30_000);
+  return { idleKb: idle.kb, warmKb, perSocketKb };
+}
+
+async function measure(res: Resources): Promise<Row[]> {
+  checkFileLimit(Math.max(...STEPS) + 256, 'the memory bench');
+  const clients = startGeneratorFor<ClientRequest, ClientReply>(res, 'clients', 'scripts/bench/socket-clients');
+  await clients.call({ op: 'clock' }, 30_000); // the generator is up
+  const results = { agora: [] as Measured[], bare: [] as Measured[] };
+  let threadId: string | undefined;
+  for (let r = 0; r < REPEATS; r++) {
+    const [agoraPort, barePort] = await Promise.all([freePort(), freePort()]);
+    const servers = await startServers(res, [startAgora(res, 'agora', agoraPort), startBareSocketIo(res, 'bare', barePort)]);
+    const [agora, bare] = servers;
+    res.log(`repeat ${r + 1} of ${REPEATS}: fresh servers up; ${pinning}`);
+    const agoraUrl = `http://127.0.0.1:${agoraPort}`;
+    threadId ??= (await setUpThread(res, agoraUrl, 1, 'member')).threadId; // in Redis: every later Agora process sees it
+    results.agora.push(await measureSide(res, clients, { name: 'agora', pid: agora!.child.pid!, url: agoraUrl, watch: { event: 'thread:watch', payload: { threadId } } }));
+    results.bare.push(await measureSide(res, clients, { name: 'bare', pid: bare!.child.pid!, url: `http://127.0.0.1:${barePort}`, watch: { event: 'join' } }));
+    await stopServers(res, servers);
+  }
+
+  const kb = (x: number) => `${fmt(x, 1)} KiB`;
+  const mib = (x: number) => `${fmt(x / 1024, 1)}`;
+  const spread = (xs: number[]) => `${kb(median(xs))} (${fmt(Math.min(...xs), 1)}–${fmt(Math.max(...xs), 1)})`;
+  const bareLabel = 'bare socket.io + Redis adapter';
+  const at = (m: Measured[], i: number) => m.map((x) => x.perSocketKb[i]!);
+  return [
+    ...STEPS.map((n, i): Row => {
+      const [a, b] = [median(at(results.agora, i)), median(at(results.bare, i))];
+      return {
+        section: SECTION, metric: `server RSS per idle socket, ${fmt(n)} sockets (anonymous, thread:watch); median (range) of ${REPEATS}`, agora: spread(at(results.agora, i)),
+        baseline: `${spread(at(results.bare, i))} (${bareLabel}, room join)`, ratio: `${fmt(a / b, 2)}×`, target: '< 1.5× bare', ok: a < 1.5 * b,
+      };
+    }),
+    {
+      section: SECTION, metric: `server RSS idle, then with ${WARM} warm-up sockets (median)`, agora: `${mib(median(results.agora.map((m) => m.idleKb)))} / ${mib(median(results.agora.map((m) => m.warmKb)))} MiB`,
+      baseline: `${mib(median(results.bare.map((m) => m.idleKb)))} / ${mib(median(results.bare.map((m) => m.warmKb)))} MiB (${bareLabel})`, ratio: '', target: '', ok: null,
+    },
+  ];
+}
+
+export function benchMemory(): Promise<Row[]> {
+  return runSection(SECTION, SECTION_TIMEOUT_MS, measure);
+}
