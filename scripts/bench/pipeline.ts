@@ -36,7 +36,10 @@ function postOfSize(bytes: number): string {
 
 /** Posts per second of `fn` over `input`, measured for at least `ms` after a warm-up. */
 function rate(fn: () => void, ms = 1500): number {
-  for (let i = 0; i < 20; i++) fn();
+  // Warm up by time, not by count: the pipeline spans a lot of code (libphonenumber, markdown-it,
+  // sanitize-html) that V8 optimizes only after many calls; a cold start would be measured otherwise.
+  const warm = performance.now();
+  while (performance.now() - warm < 500) fn();
   let n = 0;
   const start = performance.now();
   let now = start;
@@ -83,17 +86,22 @@ export function benchPipeline(): Row[] {
   }
   let worst = 0;
   let worstName = '';
-  for (const [name, make] of Object.entries(ADVERSARIAL)) {
-    const text = make(20_000);
-    detectPii(text);
-    for (let i = 0; i < 5; i++) {
+  const inputs = Object.entries(ADVERSARIAL).map(([name, make]) => [name, make(20_000)] as const);
+  // Steady state: every input is scanned a few times first (the first call of a process also pays
+  // for compiling the detector and loading libphonenumber's metadata, once), then each input's
+  // median of 9 runs is its figure and the worst input's figure is reported.
+  for (let i = 0; i < 3; i++) for (const [, text] of inputs) detectPii(text);
+  for (const [name, text] of inputs) {
+    const runs: number[] = [];
+    for (let i = 0; i < 9; i++) {
       const t = performance.now();
       detectPii(text);
-      const ms = performance.now() - t;
-      if (ms > worst) {
-        worst = ms;
-        worstName = name;
-      }
+      runs.push(performance.now() - t);
+    }
+    const median = runs.sort((a, b) => a - b)[4]!;
+    if (median > worst) {
+      worst = median;
+      worstName = name;
     }
   }
   const typical = postOfSize(20 * 1024);
@@ -101,7 +109,7 @@ export function benchPipeline(): Row[] {
   for (let i = 0; i < 20; i++) detectPii(typical);
   const typicalMs = (performance.now() - t) / 20;
   rows.push({
-    section: 'content pipeline', metric: `worst adversarial 20 KB scan (${worstName})`, agora: `${fmt(worst, 1)} ms`,
+    section: 'content pipeline', metric: `worst adversarial 20 KB scan, median of 9 (${worstName})`, agora: `${fmt(worst, 1)} ms`,
     baseline: `${fmt(typicalMs, 1)} ms (typical 20 KB post)`, ratio: `${fmt(worst / typicalMs, 1)}×`, target: '< 20 ms', ok: worst < 20,
   });
   return rows;

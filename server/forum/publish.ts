@@ -4,7 +4,7 @@ import type { AgoraServer } from '../realtime/index.js';
 import { rooms } from '../realtime/rooms.js';
 import type { ForumStore, LoggedEvent, PostEventName, PostRecord, ThreadRecord } from '../store/forum.js';
 import type { UserStore } from '../store/users.js';
-import { canSee, isPrivileged, toPostView, toThreadView, userIdsOf, type Viewer } from './views.js';
+import { canSee, isPrivileged, toPostView, toThreadView, userIdsOf, type Authors, type Viewer } from './views.js';
 
 const MOD_VIEWER: Viewer = { id: '', role: 'moderator' };
 
@@ -20,7 +20,8 @@ export class ThreadPublisher {
     private users: UserStore,
   ) {}
 
-  async postEvent(e: LoggedEvent, post: PostRecord): Promise<void> {
+  /** `known` may carry user records the caller already holds (the author), saving a lookup. */
+  async postEvent(e: LoggedEvent, post: PostRecord, known?: Authors): Promise<void> {
     const io = this.io();
     if (!io) return;
     const t = post.threadId;
@@ -33,7 +34,8 @@ export class ThreadPublisher {
       else io.to(privileged).emit('post:removed', payload);
       return;
     }
-    const authors = await this.users.getMany(userIdsOf([post]));
+    const ids = userIdsOf([post]);
+    const authors = known && ids.every((id) => known.has(id)) ? known : await this.users.getMany(ids);
     const publicView = toPostView(post, null, authors);
     const modView = toPostView(post, MOD_VIEWER, authors);
     const authorView = toPostView(post, post.authorId ? { id: post.authorId, role: 'member' } : null, authors);

@@ -133,10 +133,12 @@ export class RedisForumStore implements ForumStore {
   }
 
   private async afterPost(forumId: string, threadId: string, post: PostRecord): Promise<void> {
-    await this.db.run(async (r) => {
-      await r.zadd(this.threadsOf(forumId), 'GT', Date.parse(post.createdAt), threadId);
-      if (post.authorId) await r.zadd(this.authorPosts(post.authorId), Date.parse(post.createdAt), post.id);
-    });
+    await this.db.run((r) =>
+      Promise.all([
+        r.zadd(this.threadsOf(forumId), 'GT', Date.parse(post.createdAt), threadId),
+        post.authorId ? r.zadd(this.authorPosts(post.authorId), Date.parse(post.createdAt), post.id) : null,
+      ]),
+    );
   }
 
   async getThread(id: string): Promise<ThreadRecord | null> {
