@@ -53,6 +53,11 @@ export class ThreadPublisher {
       return toPrivileged('post:updated');
     }
     if (post.status === 'held') return toPrivileged(event);
+    // A visible post looks the same to everyone: one broadcast (one encode, one Redis publish).
+    if (JSON.stringify(publicView) === JSON.stringify(modView)) {
+      emit(io.to(rooms.thread(t)), event, publicView);
+      return;
+    }
     emit(io.to(rooms.thread(t)).except(rooms.threadMods(t)), event, publicView);
     emit(io.to(rooms.threadMods(t)), event, modView);
   }
