@@ -2,9 +2,8 @@ import { Cluster } from 'ioredis';
 import { cleanBackend, makeStores, testPrefix } from '../helpers/agora.js';
 import { testClusterUrl } from '../helpers/redis-cluster.js';
 import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
-import { Client } from '../helpers/http.js';
+import { signedIn } from '../helpers/http.js';
 import { connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
-import { createAccount } from '../../server/auth/service.js';
 import type { Stores } from '../../server/store/index.js';
 
 describe('moderation across two server processes on a three-primary Redis Cluster', () => {
@@ -32,13 +31,8 @@ describe('moderation across two server processes on a three-primary Redis Cluste
     await cleanBackend('redis-cluster', prefix);
   });
 
-  async function account(url: string, role: 'member' | 'moderator' | 'admin') {
-    const username = `${role.slice(0, 3)}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    await createAccount(stores.users, { username, email: `${username}@example.com`, password: 'a fine long password', role });
-    const c = new Client(url);
-    expect((await c.login(username, 'a fine long password')).status).toBe(200);
-    return c;
-  }
+  const account = (url: string, role: 'member' | 'moderator' | 'admin') => signedIn(url, stores.users, role);
+
 
   /** Subscribers of `channel` over every primary, counted for sharded and for classic pub/sub. */
   async function subscribers(channel: string): Promise<{ sharded: number; classic: number }> {

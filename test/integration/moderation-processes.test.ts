@@ -1,8 +1,7 @@
 import { cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.js';
 import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
-import { Client } from '../helpers/http.js';
+import { signedIn } from '../helpers/http.js';
 import { connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
-import { createAccount } from '../../server/auth/service.js';
 import type { Stores } from '../../server/store/index.js';
 
 describe('moderation across two server processes on one Redis', () => {
@@ -24,13 +23,8 @@ describe('moderation across two server processes on one Redis', () => {
     await cleanRedis(prefix);
   });
 
-  async function account(url: string, role: 'member' | 'moderator' | 'admin') {
-    const username = `${role.slice(0, 3)}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    await createAccount(stores.users, { username, email: `${username}@example.com`, password: 'a fine long password', role });
-    const c = new Client(url);
-    expect((await c.login(username, 'a fine long password')).status).toBe(200);
-    return c;
-  }
+  const account = (url: string, role: 'member' | 'moderator' | 'admin') => signedIn(url, stores.users, role);
+
 
   test('a removal made through process B reaches a socket connected to process A', async () => {
     const admin = await account(b.url, 'admin');
