@@ -136,6 +136,9 @@ export async function startAgora(opts: StartOptions = {}): Promise<Running> {
       server.closeAllConnections();
       await agora.close();
       if (!opts.stores) await stores.close();
+      // A prefix this helper made up is this run's alone: delete its keys (a caller that passed a
+      // prefix, e.g. shared by two instances, cleans it up itself).
+      if (!opts.prefix && kind !== 'memory') await cleanRedis(prefix, opts.redisUrl ? { url: opts.redisUrl, cluster: kind === 'redis-cluster' } : await redisTarget(kind));
     },
   };
 }
