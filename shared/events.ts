@@ -23,8 +23,6 @@ export interface ServerToClientEvents {
   'thread:created': (p: { thread: Thread }) => void;
   'thread:updated': (p: { thread: Thread }) => void;
   'mod:queue': (p: { kind: string; item: unknown }) => void;
-  /** Sent to a user's own sockets when something about their account changed (ban, role). */
-  'session:changed': (p: { reason: string }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -66,6 +66,10 @@ function App() {
   const [loaded, setLoaded] = useState(false);
   useEffect(() => {
     auth.me().then(setUser, () => setUser(null)).finally(() => setLoaded(true));
+    // The server closed this tab's live connection because the account changed: re-read it.
+    const refresh = () => void auth.me().then(setUser, () => {});
+    window.addEventListener('agora:session-changed', refresh);
+    return () => window.removeEventListener('agora:session-changed', refresh);
   }, []);
   const signOut = async () => {
     await auth.logout().catch(() => {});

@@ -8,7 +8,18 @@ let socket: AgoraSocket | null = null;
 
 /** One socket per tab, on the same origin and session cookie as the page. */
 export function getSocket(): AgoraSocket {
-  socket ??= io({ transports: ['websocket', 'polling'], withCredentials: true });
+  if (!socket) {
+    const s: AgoraSocket = io({ transports: ['websocket', 'polling'], withCredentials: true });
+    // The server closes a user's sockets when their account changes (a ban, a new role, a new
+    // password elsewhere). socket.io does not reconnect after that on its own: tell the page to
+    // re-read who is signed in, and come back with the session as it is now.
+    s.on('disconnect', (reason) => {
+      if (reason !== 'io server disconnect') return;
+      window.dispatchEvent(new Event('agora:session-changed'));
+      setTimeout(() => s.connect(), 300);
+    });
+    socket = s;
+  }
   return socket;
 }
 

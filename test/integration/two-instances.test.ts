@@ -42,9 +42,9 @@ describe('two Agora processes on one Redis', () => {
       if (!seen) await new Promise((r) => setTimeout(r, 20));
     }
     expect(seen).toBe(1);
-    const got = nextEvent(s, 'session:changed');
-    a.agora.realtime()!.io.to(`user:${u.id}`).emit('session:changed', { reason: 'test' });
-    await expect(got).resolves.toEqual({ reason: 'test' });
+    const got = nextEvent(s, 'mod:queue');
+    a.agora.realtime()!.io.to(`user:${u.id}`).emit('mod:queue', { kind: 'test', item: { from: 'a' } });
+    await expect(got).resolves.toEqual({ kind: 'test', item: { from: 'a' } });
   });
 
   test('disconnecting a user on one process closes their socket on the other', async () => {
