@@ -7,7 +7,12 @@ const DEFAULT_TTL_MS = 14 * 24 * 3600 * 1000;
 
 type Cb = (err?: unknown, data?: SessionData | null) => void;
 
-/** express-session's Store on Agora's own session store, so memory and Redis behave alike. */
+/**
+ * express-session's Store on Agora's own session store, so memory and Redis behave alike. It has
+ * no `touch`: the cookie is not rolling, so a session ends 14 days after sign-in whatever happens,
+ * and express-session would otherwise hold every response for one more store write to extend a
+ * record the browser's cookie will not outlive.
+ */
 export class AgoraSessionStore extends session.Store {
   constructor(private store: SessionStore) {
     super();
@@ -32,10 +37,6 @@ export class AgoraSessionStore extends session.Store {
 
   override set = (sid: string, sess: SessionData, cb?: (err?: unknown) => void): void => {
     this.store.set(sid, JSON.stringify(sess), this.ttl(sess), AgoraSessionStore.userOf(sess)).then(() => cb?.(), (err) => cb?.(err));
-  };
-
-  override touch = (sid: string, sess: SessionData, cb?: (err?: unknown) => void): void => {
-    this.store.touch(sid, this.ttl(sess)).then(() => cb?.(), (err) => cb?.(err));
   };
 
   override destroy = (sid: string, cb?: (err?: unknown) => void): void => {

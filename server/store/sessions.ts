@@ -3,7 +3,6 @@ export interface SessionStore {
   get(sid: string): Promise<string | null>;
   /** `data` is the serialized session; `userId` (when signed in) indexes it for `destroyForUser`. */
   set(sid: string, data: string, ttlMs: number, userId: string | null): Promise<void>;
-  touch(sid: string, ttlMs: number): Promise<void>;
   destroy(sid: string): Promise<void>;
   listForUser(userId: string): Promise<string[]>;
   /** Ends every session of the user except `exceptSid`; answers how many ended. */

@@ -48,10 +48,6 @@ export class MemorySessionStore implements SessionStore {
     }
   }
 
-  async touch(sid: string, ttlMs: number): Promise<void> {
-    const e = this.live(sid);
-    if (e) e.expiresAt = this.now() + ttlMs;
-  }
 
   async destroy(sid: string): Promise<void> {
     this.remove(sid);

@@ -25,9 +25,6 @@ export class RedisSessionStore implements SessionStore {
     });
   }
 
-  async touch(sid: string, ttlMs: number): Promise<void> {
-    await this.db.run((r) => r.pexpire(this.sess(sid), Math.max(1, Math.floor(ttlMs))));
-  }
 
   async destroy(sid: string): Promise<void> {
     await this.db.run((r) => r.del(this.sess(sid)));
