@@ -1,7 +1,7 @@
 import type { PiiType } from '../../shared/pii/index.js';
 import type { Config } from '../config.js';
 import { preparePost } from '../content/pipeline.js';
-import { errors } from '../http/errors.js';
+import { ApiError, errors } from '../http/errors.js';
 import type { Stores } from '../store/index.js';
 import { newId } from '../store/ids.js';
 import type { Limiter } from '../store/rate-limit.js';
@@ -19,10 +19,24 @@ export interface ForumDeps {
   onHeld?: (post: PostRecord) => Promise<void>;
 }
 
-/** Flood control: answers 429 before any work when the author's minute is used up. */
-async function checkRate(deps: ForumDeps, user: UserRecord): Promise<void> {
-  const r = await deps.postLimiter.peek(user.id);
+/**
+ * Flood control: counts the write up front (one store call) and answers 429 before any work when
+ * the author's minute is used up. `refund` gives the point back when the write is refused later.
+ */
+async function takeRate(deps: ForumDeps, user: UserRecord): Promise<{ refund: () => Promise<void> }> {
+  const r = await deps.postLimiter.consume(user.id);
   if (!r.allowed) throw errors.rateLimited(r.retryAfterSeconds);
+  return { refund: () => deps.postLimiter.refund(user.id) };
+}
+
+/** Runs a write under flood control; a write refused by a later check does not count. */
+async function counted<T>(rate: { refund: () => Promise<void> }, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof ApiError && err.status < 500) await rate.refund().catch(() => {});
+    throw err;
+  }
 }
 
 /** Review-queue rules (off by default): the first N posts of an account, acknowledged personal data. */
@@ -47,7 +61,11 @@ function newPost(user: UserRecord, thread: Pick<ThreadRecord, 'id' | 'forumId'>,
 export async function startThread(deps: ForumDeps, user: UserRecord, forumId: string, input: { title: string; body: string; acknowledgePii: PiiType[] }) {
   const forum = await deps.stores.forum.getForum(forumId);
   if (!forum) throw errors.notFound('There is no such forum.');
-  await checkRate(deps, user);
+  const rate = await takeRate(deps, user);
+  return counted(rate, () => writeThread(deps, user, forumId, input));
+}
+
+async function writeThread(deps: ForumDeps, user: UserRecord, forumId: string, input: { title: string; body: string; acknowledgePii: PiiType[] }) {
   const prepared = preparePost({ title: input.title, body: input.body, acknowledge: input.acknowledgePii }, deps.config.piiSeverity);
   const held = await holdReason(deps, user, prepared.piiTypes);
   const now = new Date().toISOString();
@@ -58,10 +76,7 @@ export async function startThread(deps: ForumDeps, user: UserRecord, forumId: st
   const post = newPost(user, thread, prepared, held, now);
   const seq = await deps.stores.forum.createThread(thread, post, { event: 'post:created', audience: held ? 'privileged' : 'all' });
   const known = new Map([[user.id, user]]);
-  await Promise.all([
-    deps.postLimiter.consume(user.id),
-    deps.publisher.postEvent({ seq, event: 'post:created', audience: held ? 'privileged' : 'all', postId: post.id }, post, known),
-  ]);
+  await deps.publisher.postEvent({ seq, event: 'post:created', audience: held ? 'privileged' : 'all', postId: post.id }, post, known);
   if (!held) deps.publisher.threadEvent('thread:created', thread, known);
   else await deps.onHeld?.(post);
   return { thread, post };
@@ -70,8 +85,13 @@ export async function startThread(deps: ForumDeps, user: UserRecord, forumId: st
 // Each write waits on Redis several times in a row, so independent reads and writes go out
 // together: under load the request's latency, not the CPU, is what limits throughput.
 export async function reply(deps: ForumDeps, user: UserRecord, threadId: string, input: { body: string; acknowledgePii: PiiType[] }) {
-  const [thread] = await Promise.all([deps.stores.forum.getThread(threadId), checkRate(deps, user)]);
+  const [thread, rate] = await Promise.all([deps.stores.forum.getThread(threadId), takeRate(deps, user)]);
+  return counted(rate, () => writeReply(deps, user, thread, input));
+}
+
+async function writeReply(deps: ForumDeps, user: UserRecord, thread: ThreadRecord | null, input: { body: string; acknowledgePii: PiiType[] }) {
   if (!thread) throw errors.notFound('There is no such thread.');
+  const threadId = thread.id;
   if (thread.locked && !isModerator(user)) throw errors.forbidden('This thread is locked.');
   const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii }, deps.config.piiSeverity);
   const held = await holdReason(deps, user, prepared.piiTypes);
@@ -82,7 +102,6 @@ export async function reply(deps: ForumDeps, user: UserRecord, threadId: string,
   const known = new Map([[user.id, user]]);
   const [updated] = await Promise.all([
     deps.stores.forum.getThread(threadId),
-    deps.postLimiter.consume(user.id),
     deps.publisher.postEvent({ seq: res.seq, event: 'post:created', audience, postId: post.id }, post, known),
     held ? deps.onHeld?.(post) : undefined,
   ]);
@@ -102,7 +121,12 @@ export async function editPost(deps: ForumDeps, user: UserRecord, postId: string
   if (post.status === 'removed' && !mod) throw errors.forbidden('A removed post cannot be edited.');
   const thread = await deps.stores.forum.getThread(post.threadId);
   if (thread?.locked && !mod) throw errors.forbidden('This thread is locked.');
-  await checkRate(deps, user);
+  const rate = await takeRate(deps, user);
+  return counted(rate, () => writeEdit(deps, post, input));
+}
+
+async function writeEdit(deps: ForumDeps, post: PostRecord, input: { body: string; acknowledgePii: PiiType[] }) {
+  const postId = post.id;
   const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii }, deps.config.piiSeverity);
   const audience = post.status === 'held' ? 'privileged' : 'all';
   const res = await deps.stores.forum.mutatePost(postId, {
@@ -111,7 +135,6 @@ export async function editPost(deps: ForumDeps, user: UserRecord, postId: string
     events: [{ event: 'post:updated', audience }],
   });
   if (!res.ok) throw errors.conflict('The post changed meanwhile; reload it and try again.');
-  await deps.postLimiter.consume(user.id);
   await deps.publisher.postEvent({ seq: res.seqs[0]!, event: 'post:updated', audience, postId }, res.post);
   return res.post;
 }

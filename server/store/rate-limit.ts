@@ -12,6 +12,8 @@ export interface Limiter {
   /** Answers whether a hit would still be allowed, without counting one. */
   peek(subject: string): Promise<LimitResult>;
   reset(subject: string): Promise<void>;
+  /** Gives back points of a hit that turned out not to count (the request was refused later). */
+  refund(subject: string, points?: number): Promise<void>;
 }
 
 export interface LimiterFactory {
@@ -45,6 +47,10 @@ class FlexibleLimiter implements Limiter {
     const res = await this.call(() => this.rl.get(this.k(subject)));
     if (!res) return { allowed: true, retryAfterSeconds: 0, remaining: this.points };
     return { allowed: res.consumedPoints < this.points, retryAfterSeconds: Math.ceil(res.msBeforeNext / 1000), remaining: Math.max(0, this.points - res.consumedPoints) };
+  }
+
+  async refund(subject: string, points = 1): Promise<void> {
+    await this.call(() => this.rl.reward(this.k(subject), points));
   }
 
   async reset(subject: string): Promise<void> {

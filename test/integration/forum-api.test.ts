@@ -170,6 +170,9 @@ test('flood control: posts beyond the per-minute limit answer 429 with Retry-Aft
     const m = await signedIn(agora.url, agora.stores.users, 'member');
     const { body: { thread } } = await m.post(`/api/forums/${forumId}/threads`, { title: 't', body: 'b' });
     expect((await m.post(`/api/threads/${thread.id}/posts`, { body: '1' })).status).toBe(201);
+    // Refused writes do not count: neither personal data awaiting confirmation nor a bad body.
+    expect((await m.post(`/api/threads/${thread.id}/posts`, { body: `card ${CARD}` })).status).toBe(422);
+    expect((await m.post(`/api/threads/${thread.id}/posts`, { body: '' })).status).toBe(400);
     expect((await m.post(`/api/threads/${thread.id}/posts`, { body: '2' })).status).toBe(201);
     const res = await m.post(`/api/threads/${thread.id}/posts`, { body: '3' });
     expect(res.status).toBe(429);

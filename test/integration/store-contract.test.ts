@@ -114,6 +114,10 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
       expect(over.retryAfterSeconds).toBeLessThanOrEqual(60);
       expect((await l.peek('alice')).allowed).toBe(false);
       expect((await l.consume('bob')).allowed).toBe(true);
+      await l.refund('alice', 2);
+      expect((await l.peek('alice')).allowed).toBe(true); // 4 hits less 2 given back
+      expect((await l.consume('alice')).allowed).toBe(true);
+      expect((await l.consume('alice')).allowed).toBe(false);
       await l.reset('alice');
       expect((await l.peek('alice')).allowed).toBe(true);
     });
