@@ -91,7 +91,6 @@ export async function reply(deps: ForumDeps, user: UserRecord, threadId: string,
 
 async function writeReply(deps: ForumDeps, user: UserRecord, thread: ThreadRecord | null, input: { body: string; acknowledgePii: PiiType[] }) {
   if (!thread) throw errors.notFound('There is no such thread.');
-  const threadId = thread.id;
   if (thread.locked && !isModerator(user)) throw errors.forbidden('This thread is locked.');
   const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii }, deps.config.piiSeverity);
   const held = await holdReason(deps, user, prepared.piiTypes);
@@ -100,16 +99,16 @@ async function writeReply(deps: ForumDeps, user: UserRecord, thread: ThreadRecor
   const res = await deps.stores.forum.addPost(post, { event: 'post:created', audience }, { ignoreLock: isModerator(user) });
   if (!res.ok) throw res.reason === 'locked' ? errors.forbidden('This thread is locked.') : errors.notFound('There is no such thread.');
   const known = new Map([[user.id, user]]);
-  const [updated] = await Promise.all([
-    deps.stores.forum.getThread(threadId),
+  const updated = res.thread;
+  await Promise.all([
     deps.publisher.postEvent({ seq: res.seq, event: 'post:created', audience, postId: post.id }, post, known),
     held ? deps.onHeld?.(post) : undefined,
   ]);
-  if (updated && !held && !updated.held) {
+  if (!held && !updated.held) {
     const starter = updated.authorId && !known.has(updated.authorId) ? await deps.stores.users.getMany([updated.authorId]) : known;
     deps.publisher.threadEvent('thread:updated', updated, starter);
   }
-  return { post, thread: updated ?? thread };
+  return { post, thread: updated };
 }
 
 export async function editPost(deps: ForumDeps, user: UserRecord, postId: string, input: { body: string; acknowledgePii: PiiType[] }) {

@@ -65,7 +65,7 @@ export interface PostMutation {
   countDelta?: number;
 }
 
-export type AddPostResult = { ok: true; seq: number } | { ok: false; reason: 'no_thread' | 'locked' };
+export type AddPostResult = { ok: true; seq: number; thread: ThreadRecord } | { ok: false; reason: 'no_thread' | 'locked' };
 export type MutateResult = { ok: true; post: PostRecord; seqs: number[] } | { ok: false; reason: 'not_found' | 'status' };
 
 /**

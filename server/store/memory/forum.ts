@@ -94,7 +94,7 @@ export class MemoryForumStore implements ForumStore {
     if (post.status === 'visible') state.thread.postCount += 1;
     state.thread.lastPostAt = post.createdAt;
     this.indexAuthor(post);
-    return { ok: true, seq: this.append(state, { ...event, postId: post.id }) };
+    return { ok: true, seq: this.append(state, { ...event, postId: post.id }), thread: clone(state.thread) };
   }
 
   async getPost(id: string): Promise<PostRecord | null> {

@@ -30,7 +30,7 @@ redis.call('HINCRBY', KEYS[1], 'postCount', tonumber(ARGV[3]))
 redis.call('HSET', KEYS[1], 'lastPostAt', ARGV[4])
 redis.call('RPUSH', KEYS[4], '{"seq":' .. seq .. ',' .. ARGV[1] .. '}')
 redis.call('LTRIM', KEYS[4], -tonumber(ARGV[2]), -1)
-return seq`;
+return {seq, redis.call('HGETALL', KEYS[1])}`;
 
 // KEYS: thread, post, order, events, seq. ARGV: eventJsonTail, logSize, postId, nThreadFields*2, thread pairs..., post pairs...
 const CREATE_THREAD = `
@@ -179,16 +179,24 @@ export class RedisForumStore implements ForumStore {
 
   async addPost(post: PostRecord, event: Omit<EventSpec, 'postId'>, opts: { ignoreLock?: boolean } = {}): Promise<AddPostResult> {
     const k = this.t(post.threadId);
-    await this.db.run((r) => r.hset(this.postIndex(), post.id, post.threadId));
-    const res = Number(await this.db.run(this.db.script('agoraAddPost', k.thread, k.post(post.id), k.order, k.events, k.seq,
-      eventTail({ ...event, postId: post.id }), this.logSize, post.status === 'visible' ? 1 : 0, JSON.stringify(post.createdAt),
-      post.id, opts.ignoreLock ? '0' : '1', ...enc(post))));
+    // The index entry and the atomic write go out together: an index entry whose post was never
+    // written (the script refused, or the process died) finds nothing and is removed or harmless.
+    const [, out] = await this.db.run((r) =>
+      Promise.all([
+        r.hset(this.postIndex(), post.id, post.threadId),
+        this.db.script('agoraAddPost', k.thread, k.post(post.id), k.order, k.events, k.seq,
+          eventTail({ ...event, postId: post.id }), this.logSize, post.status === 'visible' ? 1 : 0, JSON.stringify(post.createdAt),
+          post.id, opts.ignoreLock ? '0' : '1', ...enc(post))(r),
+      ]),
+    );
+    const res = out as number | [number, string[]];
     if (res === -1 || res === -2) {
       await this.db.run((r) => r.hdel(this.postIndex(), post.id));
       return { ok: false, reason: res === -1 ? 'no_thread' : 'locked' };
     }
+    const [seq, thread] = res as [number, string[]];
     await this.afterPost(post.forumId, post.threadId, post);
-    return { ok: true, seq: res };
+    return { ok: true, seq: Number(seq), thread: dec<ThreadRecord>(pairsToObject(thread))! };
   }
 
   private async threadOfPost(id: string): Promise<string | null> {
