@@ -19,6 +19,7 @@ import { forumSocketHandlers } from './forum/socket.js';
 import { ThreadPublisher } from './forum/publish.js';
 import { referralModule } from './referral/index.js';
 import { moderationRoutes } from './moderation/routes.js';
+import { moderationSocketHandlers } from './moderation/socket.js';
 import { syncQueue } from './moderation/service.js';
 import { accountRoutes } from './account/routes.js';
 import { testimonialRoutes } from './testimonials/routes.js';
@@ -109,6 +110,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
     attach(server) {
       realtime = createRealtime({ httpServer: server, sessionMiddleware: session, stores, logger, metrics });
       realtime.onConnection(forumSocketHandlers(stores.forum, publisher));
+      realtime.onConnection(moderationSocketHandlers());
       return realtime;
     },
     realtime: () => realtime,

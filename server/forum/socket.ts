@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Ack, WatchAck } from '../../shared/events.js';
 import { isModerator } from '../auth/users.js';
 import type { AgoraSocket } from '../realtime/index.js';
+import { on, refuse, reply } from '../realtime/handlers.js';
 import { rooms } from '../realtime/rooms.js';
 import { isId } from '../store/ids.js';
 import type { ForumStore } from '../store/forum.js';
@@ -11,24 +12,6 @@ import { canSeeThread } from './views.js';
 const watchThread = z.object({ threadId: z.string().max(64), since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() });
 const threadRef = z.object({ threadId: z.string().max(64) });
 const forumRef = z.object({ forumId: z.string().max(64) });
-
-const refuse = (code: string, message?: string): Ack => ({ ok: false, error: { code, ...(message ? { message } : {}) } });
-const reply = <A>(ack: unknown, value: A) => {
-  if (typeof ack === 'function') (ack as (a: A) => void)(value);
-};
-
-/**
- * Registers a handler that gets (payload, ack) whatever the client sent: the ack is the last
- * function argument (a client may send no payload, or extra ones), the payload the first
- * non-function argument.
- */
-function on(socket: AgoraSocket, event: string, fn: (payload: unknown, ack: unknown) => unknown): void {
-  (socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
-    const ack = [...args].reverse().find((a) => typeof a === 'function');
-    const payload = args.find((a) => typeof a !== 'function');
-    void Promise.resolve(fn(payload, ack)).catch(() => reply(ack, refuse('unavailable')));
-  });
-}
 
 /** thread:watch / unwatch and forum:watch / unwatch. Bad payloads get a refused ack, never a crash. */
 export function forumSocketHandlers(forum: ForumStore, publisher: ThreadPublisher) {
@@ -82,14 +65,6 @@ export function forumSocketHandlers(forum: ForumStore, publisher: ThreadPublishe
       const p = forumRef.safeParse(payload);
       if (!p.success) return reply(ack, refuse('invalid_request'));
       await socket.leave(rooms.forum(p.data.forumId));
-      reply<Ack>(ack, { ok: true });
-    });
-
-    on(socket, 'mod:watch', async (_payload, ack) => {
-      if (!isModerator(socket.data.user) || (socket.data.user?.ban && (socket.data.user.ban.until === null || Date.parse(socket.data.user.ban.until) > Date.now()))) {
-        return reply(ack, refuse('forbidden'));
-      }
-      await socket.join(rooms.mods);
       reply<Ack>(ack, { ok: true });
     });
   };
