@@ -32,8 +32,12 @@ function compiled(module: string): string {
 }
 
 /** The command line for `node dist/<module>.js`, behind `taskset -c <cpu>` (which execs node, so the pid is node's). */
+// BENCH_SERVER_NODE_ARGS (space-separated) go to every server's node, e.g.
+// `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile what a section measures (NODE_OPTIONS refuses --cpu-prof).
+const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 function command(module: string, cpu: number): [string, string[]] {
-  const node = [process.execPath, compiled(module)];
+  const node = [process.execPath, ...(cpu === 0 ? serverNodeArgs : []), compiled(module)];
   return canPin ? ['taskset', ['-c', String(cpu), ...node]] : [node[0]!, node.slice(1)];
 }
 

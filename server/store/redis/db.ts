@@ -1,3 +1,7 @@
+// ioredis is pinned to 5.x: 6.0 declares `class VerbatimString extends String` (RESP3), and on
+// Node 20 the mere existence of a String subclass slows every String.prototype call on primitive
+// strings in the process (the personal-data detector ran 3× slower). test/unit/string-subclass.test.ts
+// keeps any production dependency from bringing such a class back.
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { UnavailableError } from '../../http/errors.js';
