@@ -6,6 +6,8 @@ import { serveRequests } from './ipc.js';
 export type LoadRequest = {
   op: 'run';
   url: string;
+  /** POST (the default) sends `body`; GET sends none. */
+  method?: 'GET' | 'POST';
   body: string;
   headers: Record<string, string>[];
   connections: number;
@@ -42,9 +44,8 @@ function run(req: LoadRequest): Promise<LoadReply> {
   return new Promise((resolve, reject) => {
     autocannon({
       url: req.url,
-      method: 'POST',
-      body: req.body,
-      headers: { 'content-type': 'application/json' },
+      method: req.method ?? 'POST',
+      ...(req.method === 'GET' ? {} : { body: req.body, headers: { 'content-type': 'application/json' } }),
       connections: req.connections,
       duration: req.durationS,
       pipelining: 1,

@@ -4,6 +4,8 @@
 // answer 429; every non-2xx answer is counted and fails the row. Baseline in the same run: a bare
 // express 5 app (express.json(), one POST route answering 201) on the same core with the same
 // autocannon settings. Rounds of the two alternate, so noise from the rest of the machine lands on both.
+// A third, informational side (GET /api/me as the same members) measures the floor every signed-in
+// request pays before any post work.
 import { BENCH_POST, setUpThread, startAgora } from './fixture.js';
 import { runSection, startGeneratorFor, startServers, type Resources } from './harness.js';
 import type { LoadReply, LoadRequest } from './http-load.js';
@@ -49,13 +51,20 @@ async function measure(res: Resources): Promise<Row[]> {
   const headers = sessions.map((s) => s.headers('POST'));
 
   const load = startGeneratorFor<LoadRequest, LoadReply>(res, 'autocannon', 'scripts/bench/http-load');
+  // The third side is a floor, not a target: GET /api/me runs everything a signed-in request runs
+  // (request log, security headers, session read, account read, JSON answer) and no post work, so
+  // it shows how much of the post's cost is the middleware every route pays.
   const sides = [
-    { name: 'agora', url: agoraUrl, pid: agora!.child.pid!, t: totals() },
-    { name: 'bare', url: `http://127.0.0.1:${barePort}`, pid: bare!.child.pid!, t: totals() },
+    { name: 'agora', url: agoraUrl + path, method: 'POST' as const, pid: agora!.child.pid!, t: totals() },
+    { name: 'bare', url: `http://127.0.0.1:${barePort}` + path, method: 'POST' as const, pid: bare!.child.pid!, t: totals() },
+    { name: 'agora GET /api/me', url: `${agoraUrl}/api/me`, method: 'GET' as const, pid: agora!.child.pid!, t: totals() },
   ];
+  const getHeaders = sessions.map((s) => s.headers('GET'));
   const run = async (side: (typeof sides)[number], durationS: number, measured: boolean) => {
     const cpu = cpuMs(side.pid);
-    const r = await load.call({ op: 'run', url: side.url + path, body, headers, connections: CONNECTIONS, durationS }, (durationS + 30) * 1000);
+    const r = await load.call({
+      op: 'run', url: side.url, method: side.method, body, headers: side.method === 'GET' ? getHeaders : headers, connections: CONNECTIONS, durationS,
+    }, (durationS + 30) * 1000);
     add(side.t, r, cpuMs(side.pid) - cpu, measured);
     return r;
   };
@@ -67,7 +76,7 @@ async function measure(res: Resources): Promise<Row[]> {
     }
   }
 
-  const [ag, ba] = [sides[0]!.t, sides[1]!.t];
+  const [ag, ba, me] = [sides[0]!.t, sides[1]!.t, sides[2]!.t];
   const rps = (t: Totals) => t.requests / t.seconds;
   const share = rps(ag) / rps(ba);
   const worst = (xs: number[]) => Math.max(...xs);
@@ -91,6 +100,10 @@ async function measure(res: Resources): Promise<Row[]> {
     {
       section: SECTION, metric: 'non-2xx answers + errors, all runs incl. warm-up', agora: `${fmt(ag.non2xx)} + ${fmt(ag.errors)} (${codes(ag)})`,
       baseline: `${fmt(ba.non2xx)} + ${fmt(ba.errors)} (${codes(ba)})`, ratio: '', target: '0', ok: ag.non2xx === 0 && ag.errors === 0,
+    },
+    {
+      section: SECTION, metric: `floor: GET /api/me requests/s, same members (session + account read, no post work)`, agora: `${fmt(rps(me))} (${fmt(cpuPer(me), 2)} ms CPU)`,
+      baseline: `${fmt(rps(ba))} (${label})`, ratio: `${fmt((rps(me) / rps(ba)) * 100)}%`, target: '', ok: me.non2xx === 0 && me.errors === 0 ? null : false,
     },
   ];
 }
