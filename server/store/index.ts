@@ -19,6 +19,8 @@ import { MemoryModerationStore } from './memory/moderation.js';
 import { RedisModerationStore } from './redis/moderation.js';
 import { MemoryReferralStore } from './memory/referrals.js';
 import { RedisReferralStore } from './redis/referrals.js';
+import { ReadCache, RedisCacheBus } from './redis/read-cache.js';
+import type { UserRecord } from './users.js';
 
 export interface Stores {
   kind: 'memory' | 'redis';
@@ -29,8 +31,8 @@ export interface Stores {
   moderation: ModerationStore;
   testimonials: TestimonialStore;
   limiters: LimiterFactory;
-  /** Present with Redis: the connection details realtime needs for its adapter. */
-  redis?: { db: RedisDb; url: string; cluster: boolean };
+  /** Present with Redis: the connection details realtime needs for its adapter, and the read cache's channel. */
+  redis?: { db: RedisDb; url: string; cluster: boolean; cacheBus?: RedisCacheBus };
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -44,7 +46,16 @@ export interface StoreOptions {
   /** Events kept per thread for catch-up (THREAD_LOG_SIZE). */
   threadLogSize?: number;
   logger: Logger;
+  /**
+   * Redis only: keep sessions and accounts in a per-process cache invalidated over pub/sub
+   * (redis/read-cache.ts). On by default; off, every read goes to Redis.
+   */
+  readCache?: boolean;
 }
+
+// Sized for the signed-in members one process serves at once; the TTL only bounds what a lost
+// invalidation message could leave behind (a lost connection clears everything at once).
+const CACHE = { max: 10_000, ttlMs: 30_000 };
 
 export function createMemoryStores(opts: Pick<StoreOptions, 'secret' | 'threadLogSize'>): Stores {
   const sessions = new MemorySessionStore();
@@ -62,20 +73,20 @@ export function createMemoryStores(opts: Pick<StoreOptions, 'secret' | 'threadLo
   };
 }
 
-export function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions, 'logger'> & { redisUrl: string }): Stores {
-  const db = new RedisDb(client, opts.keyPrefix);
+function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions, 'logger'> & { redisUrl: string }, db: RedisDb, bus?: RedisCacheBus): Stores {
   return {
     kind: 'redis',
-    users: new RedisUserStore(db),
-    sessions: new RedisSessionStore(db),
+    users: new RedisUserStore(db, bus && new ReadCache<UserRecord>(bus, 'user', CACHE)),
+    sessions: new RedisSessionStore(db, bus && new ReadCache<string>(bus, 'session', CACHE)),
     forum: new RedisForumStore(db, opts.threadLogSize ?? 500),
     referrals: new RedisReferralStore(db),
     moderation: new RedisModerationStore(db),
     testimonials: new RedisTestimonialStore(db),
     limiters: redisLimiters(db, opts.secret),
-    redis: { db, url: opts.redisUrl, cluster: !!opts.cluster },
+    redis: { db, url: opts.redisUrl, cluster: !!opts.cluster, cacheBus: bus },
     ping: () => db.ping(),
     close: async () => {
+      await bus?.close();
       await client.quit().catch(() => client.disconnect());
     },
   };
@@ -94,5 +105,20 @@ export async function createStores(opts: StoreOptions, timeoutMs = 10_000): Prom
     client.disconnect();
     throw new Error(`REDIS_URL: could not connect to Redis (${(err as { code?: string }).code ?? (err as Error).message})`);
   }
-  return createRedisStoresOn(client, { ...opts, redisUrl: opts.redisUrl });
+  const db = new RedisDb(client, opts.keyPrefix);
+  let bus: RedisCacheBus | undefined;
+  if (opts.readCache !== false) {
+    // A plain connection even on a cluster: PUBLISH reaches every node's subscribers. If its node
+    // is down, the bus is down and every read goes to Redis, which is slower but never stale.
+    const subscriber = connectRedis({ url: opts.redisUrl, cluster: false, logger: opts.logger, failFast: false });
+    bus = new RedisCacheBus(db, subscriber, db.key('cache-invalidation'), opts.logger);
+    try {
+      await Promise.race([bus.start(), timer]);
+    } catch (err) {
+      await bus.close();
+      client.disconnect();
+      throw new Error(`REDIS_URL: could not subscribe to Redis (${(err as { code?: string }).code ?? (err as Error).message})`);
+    }
+  }
+  return createRedisStoresOn(client, { ...opts, redisUrl: opts.redisUrl }, db, bus);
 }

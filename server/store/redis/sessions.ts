@@ -1,16 +1,27 @@
 import type { SessionStore } from '../sessions.js';
 import type { RedisDb } from './db.js';
+import type { ReadCache } from './read-cache.js';
 
 // A session is one key with its own TTL. The per-user index is a sorted set scored by expiry
 // (in the user's hash tag): expired members are trimmed on read, so it never outgrows the live sessions.
 export class RedisSessionStore implements SessionStore {
-  constructor(private db: RedisDb) {}
+  /** `cache`: a session is read on every signed-in request; see read-cache.ts for the guarantees. */
+  constructor(
+    private db: RedisDb,
+    private cache?: ReadCache<string>,
+  ) {}
 
   private sess = (sid: string) => this.db.key('sess', sid);
   private index = (userId: string) => this.db.tagged(`u:${userId}`, 'sessions');
 
   async get(sid: string): Promise<string | null> {
-    return this.db.run((r) => r.get(this.sess(sid)));
+    if (!this.cache) return this.db.run((r) => r.get(this.sess(sid)));
+    // The remaining TTL comes along, so a cached session never outlives its key.
+    return this.cache.get(sid, async () => {
+      const key = this.sess(sid);
+      const [value, ttlMs] = await this.db.run((r) => Promise.all([r.get(key), r.pttl(key)]));
+      return { value, ttlMs: ttlMs > 0 ? ttlMs : 0 };
+    });
   }
 
   async set(sid: string, data: string, ttlMs: number, userId: string | null): Promise<void> {
@@ -23,11 +34,13 @@ export class RedisSessionStore implements SessionStore {
         await r.pexpire(idx, ttl);
       }
     });
+    await this.cache?.invalidate(sid);
   }
 
 
   async destroy(sid: string): Promise<void> {
     await this.db.run((r) => r.del(this.sess(sid)));
+    await this.cache?.invalidate(sid);
   }
 
   async listForUser(userId: string): Promise<string[]> {
@@ -49,6 +62,7 @@ export class RedisSessionStore implements SessionStore {
       if (sids.length) await r.zrem(this.index(userId), ...sids);
       if (!exceptSid) await r.del(this.index(userId));
     });
+    await this.cache?.invalidate(...sids);
     return sids.length;
   }
 }

@@ -1,5 +1,6 @@
 import type { UserPatch, UserRecord, UserStore } from '../users.js';
 import type { RedisDb } from './db.js';
+import type { ReadCache } from './read-cache.js';
 
 // Every user key shares the `{users}` hash tag, so creating a user (claim the name and the
 // referral code, write the record) is one atomic script that stays on one cluster slot.
@@ -32,8 +33,15 @@ local out = cjson.encode(u)
 redis.call('SET', KEYS[1], out)
 return out`;
 
+// Callers get their own copy of a cached record, so nothing they change leaks into the cache.
+const copy = (u: UserRecord): UserRecord => ({ ...u, ban: u.ban ? { ...u.ban } : null });
+
 export class RedisUserStore implements UserStore {
-  constructor(private db: RedisDb) {
+  /** `cache`: accounts are read on every signed-in request; see read-cache.ts for the guarantees. */
+  constructor(
+    private db: RedisDb,
+    private cache?: ReadCache<UserRecord>,
+  ) {
     db.defineScripts({
       agoraUserCreate: { keys: 4, lua: CREATE },
       agoraUserDelete: { keys: 4, lua: DELETE },
@@ -53,19 +61,34 @@ export class RedisUserStore implements UserStore {
     return ok === 1;
   }
 
-  async get(id: string): Promise<UserRecord | null> {
+  private async load(id: string): Promise<UserRecord | null> {
     const raw = await this.db.run((r) => r.get(this.rec(id)));
     return raw ? (JSON.parse(raw) as UserRecord) : null;
   }
 
+  async get(id: string): Promise<UserRecord | null> {
+    if (!this.cache) return this.load(id);
+    const u = await this.cache.get(id, async () => ({ value: await this.load(id) }));
+    return u && copy(u);
+  }
+
   async getMany(ids: string[]): Promise<Map<string, UserRecord>> {
     const out = new Map<string, UserRecord>();
-    const unique = [...new Set(ids)];
-    if (!unique.length) return out;
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      const hit = this.cache?.lookup(id);
+      if (hit) out.set(id, copy(hit));
+      else missing.push(id);
+    }
+    if (!missing.length) return out;
+    const ticket = this.cache?.ticket();
     // One key per MGET call would defeat the point; all user keys share a slot, so MGET is cluster-safe.
-    const raws = await this.db.run((r) => r.mget(...unique.map(this.rec)));
+    const raws = await this.db.run((r) => r.mget(...missing.map(this.rec)));
     raws.forEach((raw, i) => {
-      if (raw) out.set(unique[i]!, JSON.parse(raw) as UserRecord);
+      if (!raw) return;
+      const u = JSON.parse(raw) as UserRecord;
+      out.set(missing[i]!, u);
+      if (ticket) this.cache!.fill(ticket, missing[i]!, copy(u));
     });
     return out;
   }
@@ -83,11 +106,13 @@ export class RedisUserStore implements UserStore {
   async update(id: string, patch: UserPatch): Promise<UserRecord | null> {
     // cjson keeps a JSON null as cjson.null, so `ban: null` round-trips as null.
     const raw = (await this.db.run(this.db.script('agoraUserUpdate', this.rec(id), JSON.stringify(patch)))) as string | null;
+    await this.cache?.invalidate(id);
     return raw ? (JSON.parse(raw) as UserRecord) : null;
   }
 
   async delete(id: string): Promise<void> {
     await this.db.run(this.db.script('agoraUserDelete', this.names(), this.codes(), this.rec(id), this.referrals()));
+    await this.cache?.invalidate(id);
   }
 
   async countReferredBy(referrerId: string): Promise<number> {

@@ -1,0 +1,157 @@
+// A per-process read cache for the records every signed-in request reads (its session and its
+// account), kept correct across processes by invalidation over Redis pub/sub.
+//
+// Why: the session and account reads were two of the Redis round trips every signed-in request
+// paid (the bench's GET /api/me floor went from 34% to about half of bare express with them
+// cached). Why by hand: lru-cache holds the entries, but no library couples an LRU to Redis
+// pub/sub invalidation with the guarantees below.
+//
+// Guarantees:
+// - A write in this process drops its key here before the write's promise resolves (read your
+//   own writes) and publishes the key; every other process drops it when the message arrives.
+// - A read that was in flight while any invalidation (or a reset) happened is answered but not
+//   cached, so a reply read before a write can never be cached after that write's invalidation.
+// - While the subscriber connection is down, nothing is served from or written to the cache, and
+//   everything cached is dropped when it goes down: messages published meanwhile are lost, so
+//   nothing cached before can be trusted after.
+// - Entries also expire on their own (`ttlMs`, and a session at its own expiry), which bounds what
+//   a lost message could leave behind.
+import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
+import type { RedisClient, RedisDb } from './db.js';
+
+export interface CacheBus {
+  readonly healthy: boolean;
+  publish(kind: string, key: string): Promise<void>;
+  register(kind: string, onKey: (key: string) => void, onReset: () => void): void;
+  close(): Promise<void>;
+}
+
+/** One subscriber connection per process (per store set) carrying every cache's invalidations. */
+export class RedisCacheBus implements CacheBus {
+  private up = false;
+  private kinds = new Map<string, { onKey: (key: string) => void; onReset: () => void }>();
+  private closed = false;
+
+  constructor(
+    private db: RedisDb,
+    /** The subscriber connection (tests cut it to prove the cache steps aside). */
+    readonly subscriber: RedisClient,
+    private channel: string,
+    private logger: Logger,
+  ) {
+    subscriber.on('message', (ch: string, msg: string) => {
+      if (ch !== this.channel) return;
+      const colon = msg.indexOf(':');
+      if (colon > 0) this.kinds.get(msg.slice(0, colon))?.onKey(msg.slice(colon + 1));
+    });
+    // After a reconnection ioredis says 'ready' first and subscribes again after it; our own
+    // SUBSCRIBE, answered in order behind ioredis's, tells when messages flow again.
+    subscriber.on('ready', () => {
+      if (this.closed || this.up) return;
+      this.subscriber.subscribe(this.channel).then(() => {
+        if (!this.closed && this.subscriber.status === 'ready') this.up = true;
+      }, () => {});
+    });
+    for (const ev of ['close', 'end', 'reconnecting']) subscriber.on(ev, () => this.down());
+    subscriber.on('error', () => this.down()); // the data connection's handler logs outages
+  }
+
+  get healthy(): boolean {
+    return this.up;
+  }
+
+  async start(): Promise<void> {
+    await this.subscriber.connect();
+    await this.subscriber.subscribe(this.channel);
+    this.up = true;
+  }
+
+  private down(): void {
+    if (!this.up) return;
+    this.up = false;
+    this.logger.debug('cache invalidation channel down: cache bypassed and cleared');
+    for (const k of this.kinds.values()) k.onReset();
+  }
+
+  register(kind: string, onKey: (key: string) => void, onReset: () => void): void {
+    this.kinds.set(kind, { onKey, onReset });
+  }
+
+  async publish(kind: string, key: string): Promise<void> {
+    await this.db.run((r) => r.publish(this.channel, `${kind}:${key}`));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.down();
+    await this.subscriber.quit().catch(() => this.subscriber.disconnect());
+  }
+}
+
+/** Taken before a read; `fill` caches what the read returned only if nothing changed meanwhile. */
+export interface ReadTicket {
+  generation: number;
+  healthy: boolean;
+}
+
+export class ReadCache<V extends {}> {
+  private lru: LRUCache<string, V>;
+  // Bumped by every invalidation and reset: a read that saw it change caches nothing.
+  private generation = 0;
+
+  constructor(
+    private bus: CacheBus,
+    private kind: string,
+    opts: { max: number; ttlMs: number },
+  ) {
+    this.lru = new LRUCache<string, V>({ max: opts.max, ttl: opts.ttlMs });
+    bus.register(kind, (key) => this.drop(key), () => this.reset());
+  }
+
+  ticket(): ReadTicket {
+    return { generation: this.generation, healthy: this.bus.healthy };
+  }
+
+  /** The cached value, if the invalidation channel is up. */
+  lookup(key: string): V | undefined {
+    return this.bus.healthy ? this.lru.get(key) : undefined;
+  }
+
+  /** Caches what a read begun at `ticket` returned, unless anything was invalidated meanwhile. */
+  fill(ticket: ReadTicket, key: string, value: V | null, ttlMs?: number): void {
+    if (value === null || !ticket.healthy || !this.bus.healthy || ticket.generation !== this.generation) return;
+    if (ttlMs !== undefined && ttlMs <= 0) return;
+    this.lru.set(key, value, ttlMs === undefined ? undefined : { ttl: Math.min(ttlMs, this.lru.ttl) });
+  }
+
+  /** The cached value, or `load()`'s answer (cached as `fill` says). */
+  async get(key: string, load: () => Promise<{ value: V | null; ttlMs?: number }>): Promise<V | null> {
+    const hit = this.lookup(key);
+    if (hit !== undefined) return hit;
+    const ticket = this.ticket();
+    const { value, ttlMs } = await load();
+    this.fill(ticket, key, value, ttlMs);
+    return value;
+  }
+
+  /** After a write of `keys`: drop them here at once, then tell every other process. */
+  async invalidate(...keys: string[]): Promise<void> {
+    for (const key of keys) this.drop(key);
+    await Promise.all(keys.map((key) => this.bus.publish(this.kind, key)));
+  }
+
+  private drop(key: string): void {
+    this.generation++;
+    this.lru.delete(key);
+  }
+
+  private reset(): void {
+    this.generation++;
+    this.lru.clear();
+  }
+
+  get size(): number {
+    return this.lru.size;
+  }
+}

@@ -1,0 +1,148 @@
+// The per-process session and account cache on a real Redis (and on the test cluster): two store
+// sets on one prefix stand for two Agora processes. A write on one reaches the other's cache over
+// pub/sub; with its subscriber connection cut, a process reads Redis every time until it is back.
+import { Redis } from 'ioredis';
+import { cleanBackend, makeStores, redisTarget, testPrefix } from '../helpers/agora.js';
+import type { Stores } from '../../server/store/index.js';
+import type { UserRecord } from '../../server/store/users.js';
+import type { RedisClient } from '../../server/store/redis/db.js';
+
+const until = async (what: string, check: () => Promise<boolean>, ms = 3_000) => {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe.each(['redis', 'redis-cluster'] as const)('read cache on %s', (kind) => {
+  const prefix = testPrefix();
+  let a: Stores;
+  let b: Stores;
+  let raw: RedisClient;
+  let n = 0;
+  const user = (): UserRecord => {
+    n++;
+    return {
+      id: `${prefix}u${n}`, username: `cache${n}${Date.now()}`, email: `c${n}@example.com`, passwordHash: 'x', role: 'member',
+      createdAt: new Date().toISOString(), referralCode: `code${n}${Date.now()}`, referredBy: null, ban: null,
+    };
+  };
+  // The account record as stored, changed behind the stores' back (no invalidation is published).
+  const sneak = async (u: UserRecord, role: UserRecord['role']) => {
+    await raw.set(a.redis!.db.tagged('users', 'u', u.id), JSON.stringify({ ...u, role }));
+  };
+
+  beforeAll(async () => {
+    a = await makeStores(kind, prefix);
+    b = await makeStores(kind, prefix);
+    raw = a.redis!.db.client;
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await cleanBackend(kind, prefix);
+  });
+
+  test('an account read once is served from the cache; an update on the other process reaches it', async () => {
+    const u = user();
+    expect(await a.users.create(u)).toBe(true);
+    expect((await b.users.get(u.id))?.role).toBe('member');
+    await sneak(u, 'admin');
+    expect((await b.users.get(u.id))?.role).toBe('member'); // cached: Redis was not asked
+    expect((await b.users.getMany([u.id])).get(u.id)?.role).toBe('member');
+    await a.users.update(u.id, { role: 'moderator' });
+    expect((await a.users.get(u.id))?.role).toBe('moderator'); // the writer reads its own write at once
+    await until('B sees the new role', async () => (await b.users.get(u.id))?.role === 'moderator');
+    expect((await b.users.getMany([u.id])).get(u.id)?.role).toBe('moderator');
+  });
+
+  test('a ban and a deletion on one process reach the other', async () => {
+    const u = user();
+    await a.users.create(u);
+    await b.users.get(u.id);
+    await a.users.update(u.id, { ban: { reason: 'spam', by: 'mod', at: new Date().toISOString(), until: null } });
+    await until('B sees the ban', async () => (await b.users.get(u.id))?.ban?.reason === 'spam');
+    await a.users.delete(u.id);
+    await until('B sees the deletion', async () => (await b.users.get(u.id)) === null);
+  });
+
+  test('what a caller changes on a record it got does not change the cache', async () => {
+    const u = user();
+    await a.users.create(u);
+    const got = (await b.users.get(u.id))!;
+    got.role = 'admin';
+    got.ban = { reason: 'x', by: 'y', at: 'z', until: null };
+    const again = (await b.users.get(u.id))!;
+    expect(again.role).toBe('member');
+    expect(again.ban).toBeNull();
+  });
+
+  test('a session destroyed on one process, or signed out with all of a user\'s sessions, is gone on the other', async () => {
+    await a.sessions.set(`${prefix}s1`, '{"n":1}', 60_000, `${prefix}owner`);
+    await a.sessions.set(`${prefix}s2`, '{"n":2}', 60_000, `${prefix}owner`);
+    expect(await b.sessions.get(`${prefix}s1`)).toBe('{"n":1}');
+    expect(await b.sessions.get(`${prefix}s2`)).toBe('{"n":2}');
+    await a.sessions.set(`${prefix}s1`, '{"n":11}', 60_000, `${prefix}owner`);
+    await until('B sees the rewritten session', async () => (await b.sessions.get(`${prefix}s1`)) === '{"n":11}');
+    await a.sessions.destroy(`${prefix}s1`);
+    expect(await a.sessions.get(`${prefix}s1`)).toBeNull();
+    await until('B sees the session gone', async () => (await b.sessions.get(`${prefix}s1`)) === null);
+    await a.sessions.destroyForUser(`${prefix}owner`);
+    await until('B sees every session of the user gone', async () => (await b.sessions.get(`${prefix}s2`)) === null);
+  });
+
+  test('a cached session does not outlive its key', async () => {
+    await a.sessions.set(`${prefix}short`, '{"short":true}', 300, null);
+    expect(await b.sessions.get(`${prefix}short`)).toBe('{"short":true}');
+    await new Promise((r) => setTimeout(r, 450));
+    expect(await b.sessions.get(`${prefix}short`)).toBeNull();
+  });
+
+  test('with its subscriber connection cut, a process reads Redis every time until the channel is back', async () => {
+    const u = user();
+    await a.users.create(u);
+    await b.users.get(u.id);
+    await sneak(u, 'admin');
+    expect((await b.users.get(u.id))?.role).toBe('member');
+    const bus = b.redis!.cacheBus!;
+    const port = (bus.subscriber as Redis).stream.localPort;
+    // The subscriber is a plain connection to the seed node, also on the cluster.
+    const { url } = await redisTarget(kind);
+    const admin = new Redis(url);
+    try {
+      expect(await admin.client('KILL', 'ADDR', `127.0.0.1:${port}`)).toBe(1); // one client killed
+    } finally {
+      admin.disconnect();
+    }
+    await until('B notices', async () => !bus.healthy, 2_000);
+    expect((await b.users.get(u.id))?.role).toBe('admin'); // nothing cached survives the cut
+    await sneak(u, 'moderator');
+    // Whatever the channel's state now, nothing stale may come back: either B is still reading
+    // Redis, or it is back and cached the fresh record only after it resubscribed.
+    expect((await b.users.get(u.id))?.role).toBe('moderator');
+    await until('the channel is back', async () => bus.healthy, 5_000);
+    expect((await b.users.get(u.id))?.role).toBe('moderator');
+    await sneak(u, 'member');
+    expect((await b.users.get(u.id))?.role).toBe('moderator'); // caching again
+    await a.users.update(u.id, { role: 'admin' });
+    await until('B hears invalidations again', async () => (await b.users.get(u.id))?.role === 'admin');
+  });
+
+  test('readCache: false reads Redis every time', async () => {
+    const { url } = await redisTarget(kind);
+    const { createStores } = await import('../../server/store/index.js');
+    const { silentLogger } = await import('../helpers/agora.js');
+    const plain = await createStores({ redisUrl: url, cluster: kind === 'redis-cluster', keyPrefix: prefix, secret: 'test', logger: silentLogger(), readCache: false });
+    try {
+      const u = user();
+      await a.users.create(u);
+      expect((await plain.users.get(u.id))?.role).toBe('member');
+      await sneak(u, 'admin');
+      expect((await plain.users.get(u.id))?.role).toBe('admin');
+      expect(plain.redis!.cacheBus).toBeUndefined();
+    } finally {
+      await plain.close();
+    }
+  });
+});
