@@ -12,7 +12,11 @@ const DEFAULT_COUNTRY: CountryCode = 'US';
 export const PHONE_PARSE_BUDGET = 250;
 /** At most this many candidate windows are examined per call (a few per phone number in real text). */
 export const PHONE_WINDOW_BUDGET = 4000;
-export const KEYWORD = /(?:phone|\btel|mobile|\bmob|\bcell|\bfax|\bcall|whatsapp|\bsms|\btext|\breach)(?: me)?(?: at| on)?(?: number| no\.?| nr\.?| #)?\s*[:.#=-]?\s*$/;
+/** Countries whose national numbers have no trunk prefix ("612 345 678" in Spain), tried only after a phone keyword. */
+const NO_TRUNK_COUNTRIES: readonly CountryCode[] = ['ES', 'PT', 'PL', 'DK', 'NO', 'GR', 'CZ', 'IN'];
+/** Words that introduce a phone number, in English and the languages of the countries above (matched on at most 24 characters). */
+export const KEYWORD =
+  /(?:phone|\btel|mobile|\bmob|\bcell|\bfax|\bcall|whatsapp|\bsms|\btext|\breach|\btlf|t[ée]l[ée]phone|tel[ée]fono|telefone|telefon|\bhandy|\bmobil|\bportable|m[óo]vil|cellulare|celular|\bll[áa]m(?:a|ar|ame)|\bappel(?:le|ez)(?:-moi)?|\bruf(?:e|en)?(?: mich)? an)(?: me)?(?: at| on| al| au| unter| op)?(?: number| no\.?| nr\.?| #)?\s*[:.#=-]?\s*$/;
 
 export class PhoneValidator {
   private budget = PHONE_PARSE_BUDGET;
@@ -107,7 +111,18 @@ export function decideWindow(text: string, s: number, raw: string, groups: reado
     for (const country of TRUNK_ZERO_COUNTRIES) if (v.valid(raw, country, groups)) return true;
     return false;
   }
-  // North American numbers: 3-3-4 (optionally after a leading 1), or bare digits after a keyword.
+  if (northAmerican(digits, groups, keyword, v)) return true;
+  // After a phone keyword, national numbers of countries without a trunk prefix: "llámame al 612 345 678".
+  // The keyword is the evidence here, so the grouping need not follow the country's own format
+  // (Spaniards write mobiles 3-3-3, libphonenumber formats them 3-2-2-2).
+  if (d < 8 || d > 10 || groups.some((g) => g < 2) || !keyword()) return false;
+  for (const country of NO_TRUNK_COUNTRIES) if (v.valid(raw, country)) return true;
+  return false;
+}
+
+/** North American numbers: 3-3-4 (optionally after a leading 1), or bare digits after a keyword. */
+function northAmerican(digits: string, groups: readonly number[], keyword: () => boolean, v: PhoneValidator): boolean {
+  const d = digits.length;
   if (d !== 10 && !(d === 11 && digits[0] === '1')) return false;
   const national = d === 11 ? digits.slice(1) : digits;
   if (national[0] === '0' || national[0] === '1' || national[3] === '0' || national[3] === '1') return false;

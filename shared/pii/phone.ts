@@ -93,7 +93,8 @@ function plausibleCount(plus: boolean, lead: string, d: number): boolean {
   if (plus) return d >= 7 && d <= 16;
   if (lead === '00') return d >= 9 && d <= 17;
   if (lead[0] === '0') return d >= 8 && d <= 12;
-  return d === 10 || d === 11;
+  // 10 or 11: North American; 8 to 10: a national number without trunk prefix after a phone keyword.
+  return d >= 8 && d <= 11;
 }
 
 function processRun(text: string, tokens: readonly Token[], v: PhoneValidator, out: RawMatch[]): void {

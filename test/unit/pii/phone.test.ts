@@ -49,6 +49,17 @@ describe('phone numbers', () => {
     ['phone: +1-212-555-0123', '+1-212-555-0123'],
     ['(call 415-555-2671)', '415-555-2671'],
     ['a no-break space +44\u00a020\u00a07946\u00a00958', '+44\u00a020\u00a07946\u00a00958'],
+    // National numbers without a trunk prefix, after a phone keyword in the writer's language.
+    ['llámame al 612 345 678', '612 345 678'],
+    ['móvil: 650 123 456', '650 123 456'],
+    ['teléfono 912 345 678', '912 345 678'],
+    ['Telefon: 612 345 678', '612 345 678'],
+    ['telefone 912 345 678', '912 345 678'],
+    ['tlf. 32 12 34 56', '32 12 34 56'],
+    ['WhatsApp 98765 43210', '98765 43210'],
+    ['Handy: 0171 1234567', '0171 1234567'],
+    ['appelle-moi au 06 12 34 56 78', '06 12 34 56 78'],
+    ['ruf mich an unter 030 901820', '030 901820'],
   ])('%j holds a phone number', (text, value) => {
     expectExactlyOne(text, 'PHONE', value);
   });
@@ -97,6 +108,14 @@ describe('phone numbers', () => {
     '0.5 0.25 0.125',
     'unix time 1700000000',
     'if (a == b) { return x.y.z; }',
+    // Nine or ten digits without a keyword, or with an identifier's word, are not taken for a
+    // national number of a country without a trunk prefix.
+    '612 345 678',
+    'Bestellnummer 612 345 678',
+    'ticket 612 345 678',
+    'teléfono 2024-01-15',
+    'Telefon 12 12 12 12',
+    'call 12 34 56',
   ])('%j holds no phone number', (text) => {
     expectNothing(text);
   });
