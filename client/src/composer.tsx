@@ -1,7 +1,29 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { detectPii, type PiiFinding, type PiiType } from '../../shared/pii/index.js';
+import type { PiiFinding, PiiType } from '../../shared/pii/index.js';
 import { api, ApiFailure } from './api.js';
 import { FindingsList, Highlighted, PUBLIC_NOTICE } from './pii-view.js';
+
+// The detector (with libphonenumber's metadata, most of the app's code) is its own chunk, fetched
+// when a composer first appears: readers who never write do not download it. Until it arrives
+// nothing is highlighted, and the server still answers an unacknowledged post with 422 and its
+// findings, which opens the same confirmation dialog.
+type Detector = typeof import('../../shared/pii/index.js').detectPii;
+let detector: Detector | null = null;
+let loading: Promise<Detector> | null = null;
+const loadDetector = (): Promise<Detector> =>
+  (loading ??= import('../../shared/pii/index.js').then((m) => (detector = m.detectPii), (err: unknown) => {
+    loading = null; // a later composer tries again
+    throw err;
+  }));
+
+function useDetector(): Detector | null {
+  // Wrapped: a function given to useState is taken as its initializer, not as the state.
+  const [detect, setDetect] = useState<Detector | null>(() => detector);
+  useEffect(() => {
+    if (!detect) loadDetector().then((d) => setDetect(() => d), () => {});
+  }, []);
+  return detect;
+}
 
 export interface ComposerProps {
   idPrefix: string;
@@ -27,8 +49,9 @@ export function Composer(p: ComposerProps) {
   const [error, setError] = useState<{ field?: string; message: string } | null>(null);
   const [confirm, setConfirm] = useState<PiiFinding[] | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
-  const findings = useMemo(() => [...(p.withTitle ? detectPii(title) : []), ...detectPii(body)], [title, body, p.withTitle]);
-  const bodyFindings = useMemo(() => detectPii(body), [body]);
+  const detect = useDetector();
+  const findings = useMemo(() => (detect ? [...(p.withTitle ? detect(title) : []), ...detect(body)] : []), [detect, title, body, p.withTitle]);
+  const bodyFindings = useMemo(() => (detect ? detect(body) : []), [detect, body]);
 
   useEffect(() => {
     if (!body.trim()) {

@@ -88,3 +88,30 @@ test('going back to edit keeps the draft and posts nothing; a reader catches up 
   await reader.page.getByTestId('post').filter({ hasText: 'Posted while you were away' }).waitFor({ timeout: 30_000 });
   expect(await reader.page.getByTestId('post').filter({ hasText: 'Posted while you were away' }).count()).toBe(1);
 }, 45_000);
+
+test('a reader who does not write never downloads the personal-data detector; a composer fetches it', async () => {
+  const scripts = (page: import('playwright-core').Page) => {
+    const seen: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') seen.push(new URL(r.url()).pathname);
+    });
+    return seen;
+  };
+  const anonymous = await browser.newContext();
+  contexts.push(anonymous);
+  const readerPage = await anonymous.newPage();
+  const readerScripts = scripts(readerPage);
+  await readerPage.goto(`${agora.url}/t/${threadId}`);
+  await readerPage.getByText('Live', { exact: true }).waitFor();
+  await readerPage.getByText('How do I pay?').waitFor();
+  expect(readerScripts.length).toBeGreaterThan(0); // the app's own bundle was seen
+  expect(readerScripts.filter((p) => /\/assets\/pii-[^/]*\.js$/.test(p))).toEqual([]);
+
+  const writer = await signInPage();
+  const writerScripts = scripts(writer.page);
+  await writer.page.goto(`${agora.url}/t/${threadId}`);
+  await writer.page.getByLabel('Your reply').fill('reach me on +44 20 7946 0958');
+  await writer.page.getByTestId('reply-pii-warning').waitFor();
+  expect(writerScripts.filter((p) => /\/assets\/pii-[^/]*\.js$/.test(p))).toHaveLength(1);
+  expect(writer.problems).toEqual([]);
+});
