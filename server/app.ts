@@ -49,7 +49,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
   app.disable('x-powered-by');
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
 
-  const metrics = createMetrics();
+  const metrics = createMetrics(stores.cacheStats);
   const passport = createPassport(stores.users);
   const session = sessionMiddleware({ store: stores.sessions, secret: config.sessionSecret, secure: config.isProduction });
   const csrf = csrfProtection();

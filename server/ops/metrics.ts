@@ -1,9 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestHandler } from 'express';
 import { routeOf } from '../http/errors.js';
+import type { ReadCacheStats } from '../store/redis/read-cache.js';
 
-/** One registry per app instance; labels are route patterns and status codes, never paths or users. */
-export function createMetrics() {
+/**
+ * One registry per app instance; labels are route patterns and status codes, never paths or users.
+ * `cacheStats`: the session and account caches (Redis store), read at each scrape.
+ */
+export function createMetrics(cacheStats?: () => ReadCacheStats[]) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -16,6 +20,7 @@ export function createMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   });
   const sockets = new Gauge({ name: 'agora_open_sockets', help: 'Open socket.io connections on this process', registers: [registry] });
+  if (cacheStats) registerCacheMetrics(registry, cacheStats);
 
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
@@ -27,6 +32,46 @@ export function createMetrics() {
     next();
   };
   return { registry, middleware, sockets };
+}
+
+function registerCacheMetrics(registry: Registry, stats: () => ReadCacheStats[]): void {
+  // The caches count on their own; each scrape turns their running totals into these metrics.
+  const reported = new Map<string, number>();
+  const advance = (counter: Counter<'cache' | 'result'> | Counter<'cache'>, labels: Record<string, string>, total: number) => {
+    const key = JSON.stringify(labels);
+    const delta = total - (reported.get(key) ?? 0);
+    reported.set(key, total);
+    if (delta > 0) (counter as Counter<string>).inc(labels, delta);
+  };
+  const lookups: Counter<'cache' | 'result'> = new Counter({
+    name: 'agora_read_cache_lookups_total', help: 'Session and account lookups by cache and result (hit, miss)',
+    labelNames: ['cache', 'result'] as const, registers: [registry],
+    collect() {
+      for (const s of stats()) {
+        advance(lookups, { cache: s.cache, result: 'hit' }, s.hits);
+        advance(lookups, { cache: s.cache, result: 'miss' }, s.misses);
+      }
+    },
+  });
+  const invalidations: Counter<'cache'> = new Counter({
+    name: 'agora_read_cache_invalidations_total', help: 'Entries dropped because they changed (here or on another process)',
+    labelNames: ['cache'] as const, registers: [registry],
+    collect() {
+      for (const s of stats()) advance(invalidations, { cache: s.cache }, s.invalidations);
+    },
+  });
+  new Gauge({
+    name: 'agora_read_cache_entries', help: 'Entries held by each read cache', labelNames: ['cache'] as const, registers: [registry],
+    collect() {
+      for (const s of stats()) this.set({ cache: s.cache }, s.entries);
+    },
+  });
+  new Gauge({
+    name: 'agora_read_cache_channel_up', help: '1 while the invalidation channel is subscribed (the caches are in use), else 0', registers: [registry],
+    collect() {
+      this.set(stats().every((s) => s.channelUp) ? 1 : 0);
+    },
+  });
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

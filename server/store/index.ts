@@ -19,7 +19,7 @@ import { MemoryModerationStore } from './memory/moderation.js';
 import { RedisModerationStore } from './redis/moderation.js';
 import { MemoryReferralStore } from './memory/referrals.js';
 import { RedisReferralStore } from './redis/referrals.js';
-import { ReadCache, RedisCacheBus } from './redis/read-cache.js';
+import { ReadCache, RedisCacheBus, type ReadCacheStats } from './redis/read-cache.js';
 import type { UserRecord } from './users.js';
 
 export interface Stores {
@@ -33,6 +33,8 @@ export interface Stores {
   limiters: LimiterFactory;
   /** Present with Redis: the connection details realtime needs for its adapter, and the read cache's channel. */
   redis?: { db: RedisDb; url: string; cluster: boolean; cacheBus?: RedisCacheBus };
+  /** The per-process read caches (Redis only), for /metrics. */
+  cacheStats?(): ReadCacheStats[];
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -74,10 +76,13 @@ export function createMemoryStores(opts: Pick<StoreOptions, 'secret' | 'threadLo
 }
 
 function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions, 'logger'> & { redisUrl: string }, db: RedisDb, bus?: RedisCacheBus): Stores {
+  const userCache = bus && new ReadCache<UserRecord>(bus, 'user', CACHE);
+  const sessionCache = bus && new ReadCache<string>(bus, 'session', CACHE);
   return {
     kind: 'redis',
-    users: new RedisUserStore(db, bus && new ReadCache<UserRecord>(bus, 'user', CACHE)),
-    sessions: new RedisSessionStore(db, bus && new ReadCache<string>(bus, 'session', CACHE)),
+    users: new RedisUserStore(db, userCache),
+    sessions: new RedisSessionStore(db, sessionCache),
+    ...(userCache && sessionCache ? { cacheStats: () => [sessionCache.stats(), userCache.stats()] } : {}),
     forum: new RedisForumStore(db, opts.threadLogSize ?? 500),
     referrals: new RedisReferralStore(db),
     moderation: new RedisModerationStore(db),

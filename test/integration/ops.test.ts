@@ -34,6 +34,39 @@ describe('operations endpoints', () => {
   });
 });
 
+describe('operations endpoints on Redis', () => {
+  let agora: Running;
+  beforeAll(async () => {
+    agora = await startAgora({ store: 'redis' });
+  });
+  afterAll(() => agora.close());
+
+  const value = (text: string, series: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(series + ' '));
+    return line === undefined ? undefined : Number(line.slice(series.length + 1));
+  };
+
+  test('/metrics reports the session and account caches: hits, misses, invalidations, entries, channel', async () => {
+    const c = new Client(agora.url);
+    const { username } = await c.register();
+    for (let i = 0; i < 3; i++) await c.agent.get('/api/me').set('Cookie', c.cookieHeader()).expect(200);
+    const first = (await request(agora.url).get('/metrics').expect(200)).text;
+    for (const cache of ['session', 'user']) {
+      expect(value(first, `agora_read_cache_lookups_total{cache="${cache}",result="hit"}`)).toBeGreaterThanOrEqual(2);
+      expect(value(first, `agora_read_cache_lookups_total{cache="${cache}",result="miss"}`)).toBeGreaterThanOrEqual(1);
+      expect(value(first, `agora_read_cache_entries{cache="${cache}"}`)).toBeGreaterThanOrEqual(1);
+    }
+    expect(value(first, 'agora_read_cache_invalidations_total{cache="session"}')).toBeGreaterThanOrEqual(1); // sign-in wrote the session
+    expect(value(first, 'agora_read_cache_channel_up')).toBe(1);
+    // Counters only grow between scrapes, by what happened in between.
+    await c.agent.get('/api/me').set('Cookie', c.cookieHeader()).expect(200);
+    const second = (await request(agora.url).get('/metrics').expect(200)).text;
+    const hits = (t: string) => value(t, 'agora_read_cache_lookups_total{cache="session",result="hit"}')!;
+    expect(hits(second)).toBe(hits(first) + 1);
+    expect(second).not.toContain(username);
+  });
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {

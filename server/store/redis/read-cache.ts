@@ -95,8 +95,21 @@ export interface ReadTicket {
   healthy: boolean;
 }
 
+/** What /metrics reports about one cache (counters since the process started). */
+export interface ReadCacheStats {
+  cache: string;
+  hits: number;
+  misses: number;
+  invalidations: number;
+  entries: number;
+  channelUp: boolean;
+}
+
 export class ReadCache<V extends {}> {
   private lru: LRUCache<string, V>;
+  private hits = 0;
+  private misses = 0;
+  private invalidations = 0;
   // Bumped by every invalidation and reset: a read that saw it change caches nothing.
   private generation = 0;
 
@@ -115,7 +128,10 @@ export class ReadCache<V extends {}> {
 
   /** The cached value, if the invalidation channel is up. */
   lookup(key: string): V | undefined {
-    return this.bus.healthy ? this.lru.get(key) : undefined;
+    const hit = this.bus.healthy ? this.lru.get(key) : undefined;
+    if (hit === undefined) this.misses++;
+    else this.hits++;
+    return hit;
   }
 
   /** Caches what a read begun at `ticket` returned, unless anything was invalidated meanwhile. */
@@ -143,6 +159,7 @@ export class ReadCache<V extends {}> {
 
   private drop(key: string): void {
     this.generation++;
+    this.invalidations++;
     this.lru.delete(key);
   }
 
@@ -153,5 +170,9 @@ export class ReadCache<V extends {}> {
 
   get size(): number {
     return this.lru.size;
+  }
+
+  stats(): ReadCacheStats {
+    return { cache: this.kind, hits: this.hits, misses: this.misses, invalidations: this.invalidations, entries: this.lru.size, channelUp: this.bus.healthy };
   }
 }
