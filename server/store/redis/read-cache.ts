@@ -32,6 +32,7 @@ export class RedisCacheBus implements CacheBus {
   private up = false;
   private kinds = new Map<string, { onKey: (key: string) => void; onReset: () => void }>();
   private closed = false;
+  private wasDown = false;
 
   constructor(
     private db: RedisDb,
@@ -50,7 +51,9 @@ export class RedisCacheBus implements CacheBus {
     subscriber.on('ready', () => {
       if (this.closed || this.up) return;
       this.subscriber.subscribe(this.channel).then(() => {
-        if (!this.closed && this.subscriber.status === 'ready') this.up = true;
+        if (this.closed || this.up || this.subscriber.status !== 'ready') return;
+        this.up = true;
+        if (this.wasDown) this.logger.info('cache invalidation channel restored: session and account caches in use again');
       }, () => {});
     });
     for (const ev of ['close', 'end', 'reconnecting']) subscriber.on(ev, () => this.down());
@@ -70,7 +73,8 @@ export class RedisCacheBus implements CacheBus {
   private down(): void {
     if (!this.up) return;
     this.up = false;
-    this.logger.debug('cache invalidation channel down: cache bypassed and cleared');
+    this.wasDown = true;
+    if (!this.closed) this.logger.warn('cache invalidation channel down: session and account caches cleared, reading Redis until it is back');
     for (const k of this.kinds.values()) k.onReset();
   }
 
