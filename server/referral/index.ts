@@ -8,6 +8,7 @@ import { createInviteMailer } from './mailer.js';
 import { OptOutKeys } from './optout.js';
 import { referralPages } from './pages.js';
 import { referralApi } from './routes.js';
+import { PendingOutcomes } from './service.js';
 
 export interface ReferralDeps {
   config: Config;
@@ -42,7 +43,9 @@ export function referralModule(deps: ReferralDeps): ReferralModule {
   const { config, stores, logger } = deps;
   const mailer = createInviteMailer(config, logger);
   const optOut = new OptOutKeys(config.optOutSecret);
+  const pending = new PendingOutcomes();
   const service = {
+    pending,
     store: stores.referrals,
     users: stores.users,
     mailer,
@@ -72,6 +75,9 @@ export function referralModule(deps: ReferralDeps): ReferralModule {
     api: referralApi(service),
     pages: referralPages({ session: deps.session, users: stores.users, store: stores.referrals, optOut }),
     ...(readiness ? { readiness } : {}),
-    close: () => mailer.close(),
+    close: () => {
+      pending.close();
+      return mailer.close();
+    },
   };
 }

@@ -22,6 +22,46 @@ export interface ReferralServiceDeps {
   mailDomain: string;
   postalAddress: string;
   limits: { perMember: Limiter; perIp: Limiter; tokens: Limiter };
+  /** Outcomes the store could not take at once, tried again in the background. */
+  pending?: PendingOutcomes;
+}
+
+/**
+ * A token's outcome that the store could not record when the send ended (the store was lost
+ * between reserving the token and settling it) is tried again in the background, about a
+ * minute in all, so that one blip does not leave the token reserved for good: after a definite
+ * failure the same form then works again. Retrying is safe because the store settles only a
+ * token that is still `sending`. Lost with the process, like any send in flight.
+ */
+export class PendingOutcomes {
+  private timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(readonly delaysMs: readonly number[] = [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000]) {}
+
+  /** Calls `attempt` after each delay until it answers true; `giveUp` after the last. */
+  retry(attempt: () => Promise<boolean>, giveUp: () => void, step = 0): void {
+    if (this.closed) return;
+    if (step >= this.delaysMs.length) return giveUp();
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void attempt().then((done) => {
+        if (!done) this.retry(attempt, giveUp, step + 1);
+      });
+    }, this.delaysMs[step]);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  get size(): number {
+    return this.timers.size;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
 }
 
 /** A reserved token keeps its record at least this long, so its outcome outlives the send. */
@@ -100,12 +140,26 @@ async function refund(limiter: Limiter, subject: string): Promise<void> {
 }
 
 /**
- * Records the outcome. If the store cannot be reached the token simply stays `sending`, which
- * is never sent again: the safe side of exactly once.
+ * Records the outcome. If the store cannot be reached the token stays `sending` (never sent
+ * again: the safe side of exactly once) until a background retry records it.
  */
 async function settle(deps: ReferralServiceDeps, token: string, outcome: TokenOutcome): Promise<void> {
-  const recorded = await deps.store.settle(token, outcome).catch(() => false);
-  if (!recorded) deps.logger.warn({ referral: outcome }, 'referral outcome not recorded; the form token stays reserved and is never used again');
+  // true: recorded, or nothing left to record (the token expired or is no longer `sending`).
+  const attempt = () => deps.store.settle(token, outcome).then(() => true, () => false);
+  if (await attempt()) return;
+  if (!deps.pending) {
+    deps.logger.warn({ referral: outcome }, 'referral outcome not recorded; the form token stays reserved and is never used again');
+    return;
+  }
+  deps.logger.warn({ referral: outcome }, 'referral outcome not recorded yet; retrying in the background, the form token stays reserved meanwhile');
+  deps.pending.retry(
+    async () => {
+      const done = await attempt();
+      if (done) deps.logger.info({ referral: outcome }, 'referral outcome recorded after a retry');
+      return done;
+    },
+    () => deps.logger.warn({ referral: outcome }, 'referral outcome not recorded; the form token stays reserved and is never used again'),
+  );
 }
 
 // Codes only: a mail server's reply text can hold the recipient's address.

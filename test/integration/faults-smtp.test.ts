@@ -48,3 +48,55 @@ describe('the SMTP server killed during a referral', () => {
     expect(smtp.messages).toHaveLength(1);
   });
 });
+
+// Double fault: the mail server refuses the invite for good (550) and, at that very moment, the
+// store is lost too, so the failure cannot be recorded when the request ends. The outcome is
+// recorded in the background once the store is back, and the same form then sends exactly one.
+describe('the store lost between a definite SMTP failure and its record', () => {
+  const smtp = new TestSmtpServer();
+  const redisProxy = new TcpProxy(6379);
+  let agora: Running;
+  beforeAll(async () => {
+    await smtp.start();
+    const port = await redisProxy.start();
+    agora = await startAgora({
+      store: 'redis', redisUrl: `redis://127.0.0.1:${port}`,
+      env: { SMTP_URL: `smtp://${smtp.user}:${smtp.pass}@127.0.0.1:${smtp.port}`, PUBLIC_URL: 'https://community.example.com' },
+    });
+  });
+  afterAll(async () => {
+    await agora?.close();
+    await redisProxy.stop();
+    await smtp.stop();
+  });
+
+  test('answers 503, records the failure when the store is back, and the same token then sends exactly one', async () => {
+    const member = await signedIn(agora.url, agora.stores.users, 'member');
+    const token = (await member.post('/api/referrals/token')).body.token as string;
+    smtp.rcptReply = { code: 550, message: 'mailbox unavailable' };
+    smtp.beforeRcpt = () => redisProxy.stop();
+    const res = await member.post('/api/referrals', { token, friendName: 'Robin Fault', friendEmail: 'robin.fault@example.net' });
+    expect(res.status).toBe(503);
+    expect(smtp.messages).toHaveLength(0);
+    smtp.rcptReply = null;
+    smtp.beforeRcpt = null;
+
+    await redisProxy.start();
+    // The store has the token as `sending` until the background retry records the failure.
+    const deadline = Date.now() + 10_000;
+    let state: string | undefined;
+    while (Date.now() < deadline) {
+      state = (await agora.stores.referrals.getToken(token).catch(() => null))?.state;
+      if (state === 'failed') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(state).toBe('failed');
+
+    const again = await member.post('/api/referrals', { token, friendName: 'Robin Fault', friendEmail: 'robin.fault@example.net' });
+    expect(again.status).toBe(202);
+    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.messages[0]!.to).toEqual(['robin.fault@example.net']);
+    expect((await member.post('/api/referrals', { token, friendName: 'Robin Fault', friendEmail: 'robin.fault@example.net' })).status).toBe(202);
+    expect(smtp.messages).toHaveLength(1);
+  });
+});
