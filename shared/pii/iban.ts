@@ -32,11 +32,13 @@ export function ibanChecksumValid(iban: string): boolean {
 /** Reads an IBAN starting at `i` (compact or in groups of four); returns [end, normalised] or null. */
 function readIban(text: string, i: number, len: number): [number, string] | null {
   let p = i + 4;
-  if (codeAt(text, p) === 32 && isAlnum(codeAt(text, p + 1))) {
-    // Grouped: "DE89 3704 0044 0532 0130 00".
+  const sep = codeAt(text, p);
+  if ((sep === 32 || sep === 45) && isAlnum(codeAt(text, p + 1))) {
+    // Grouped by spaces, "DE89 3704 0044 0532 0130 00", or by dashes, "DE89-3704-0044-0532-0130-00"
+    // (one separator throughout).
     let count = 4;
     while (count < len) {
-      if (codeAt(text, p) !== 32) return null;
+      if (codeAt(text, p) !== sep) return null;
       p++;
       const want = Math.min(4, len - count);
       for (let k = 0; k < want; k++, p++) if (!isAlnum(codeAt(text, p))) return null;
@@ -47,7 +49,8 @@ function readIban(text: string, i: number, len: number): [number, string] | null
     for (const stop = i + len; p < stop; p++) if (!isAlnum(codeAt(text, p))) return null;
   }
   if (isWordAt(text, p)) return null;
-  return [p, text.slice(i, p).replace(/ /g, '').toUpperCase()];
+  if (codeAt(text, p) === 45 && isAlnum(codeAt(text, p + 1))) return null; // more groups than the country's length
+  return [p, text.slice(i, p).replace(/[ -]/g, '').toUpperCase()];
 }
 
 export function findIbans(text: string, out: RawMatch[]): void {

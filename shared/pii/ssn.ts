@@ -40,6 +40,10 @@ export function findSsns(text: string, out: RawMatch[]): void {
     if (!badBefore(text, i) && digitRun(text, i, 3) && (sep === 45 || sep === 32) && digitRun(text, i + 4, 2) && codeAt(text, i + 6) === sep && digitRun(text, i + 7, 4)) {
       end = i + 11;
       parts = [text.slice(i, i + 3), text.slice(i + 4, i + 6), text.slice(i + 7, i + 11)];
+    } else if (sep === 46 && !badBefore(text, i) && digitRun(text, i, 3) && digitRun(text, i + 4, 2) && codeAt(text, i + 6) === 46 && digitRun(text, i + 7, 4) && KEYWORD.test(before(text, i, 40))) {
+      // Dotted, "123.45.6789", only after an SSN keyword: dotted digit groups are too often something else.
+      end = i + 11;
+      parts = [text.slice(i, i + 3), text.slice(i + 4, i + 6), text.slice(i + 7, i + 11)];
     } else if (digitRun(text, i, 9) && !isDigit(codeAt(text, i + 9)) && KEYWORD.test(before(text, i, 40))) {
       end = i + 9;
       parts = [text.slice(i, i + 3), text.slice(i + 3, i + 5), text.slice(i + 5, i + 9)];

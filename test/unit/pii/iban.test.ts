@@ -43,6 +43,8 @@ describe('IBANs', () => {
     ['Seychelles SC18 SSCB 1101 0000 0000 0000 1497 USD', 'SC18 SSCB 1101 0000 0000 0000 1497 USD'],
     ['(RO49 AAAA 1B31 0075 9384 0000)', 'RO49 AAAA 1B31 0075 9384 0000'],
     ['"VA59001123000012345678"', 'VA59001123000012345678'],
+    ['dashes DE89-3704-0044-0532-0130-00', 'DE89-3704-0044-0532-0130-00'],
+    ['pay to GB29-NWBK-6016-1331-9268-19.', 'GB29-NWBK-6016-1331-9268-19'],
   ])('%j holds an IBAN', (text, value) => {
     expectExactlyOne(text, 'IBAN', value);
   });
@@ -79,6 +81,8 @@ describe('IBANs', () => {
     'wrong check digits SA03 8000 0000 6080 1016 7510',
     'words like HE12 or AB34',
     'swapped digits DE98 3704 0044 0532 0130 00',
+    'dashes, wrong check digits DE89-3704-0044-0532-0130-01',
+    'mixed separators DE89 3704-0044 0532 0130 00',
     'if (a == b) { return x.y.z; }',
   ])('%j holds no IBAN', (text) => {
     expectNothing(text);

@@ -33,6 +33,8 @@ describe('US social security numbers', () => {
     ['ssn=123-45-6780', '123-45-6780'],
     ['SSN 123 45 6781', '123 45 6781'],
     ['[401-22-3344]', '401-22-3344'],
+    ['SSN 123.45.6789', '123.45.6789'],
+    ['social security number: 512.34.5678.', '512.34.5678'],
   ])('%j holds a social security number', (text, value) => {
     expectExactlyOne(text, 'US_SSN', value);
   });
@@ -70,6 +72,9 @@ describe('US social security numbers', () => {
     'zip 12345-6789',
     'SSN 9 digits, but area 9xx: 912345678',
     'I forgot my SSN yesterday',
+    'dotted without a keyword 123.45.6789',
+    'SSN dotted, area 000: 000.45.6789',
+    'SSN dotted, group 00: 123.00.6789',
     'if (a == b) { return x.y.z; }',
   ])('%j holds no social security number', (text) => {
     expectNothing(text);
