@@ -7,7 +7,7 @@ import type { PostRecord } from './store/forum.js';
 import { createPassport } from './auth/passport.js';
 import { sessionMiddleware } from './auth/session.js';
 import { authRoutes } from './auth/routes.js';
-import { apiNotFound, errorHandler } from './http/errors.js';
+import { apiNotFound, errorHandler, recordRoute } from './http/errors.js';
 import { csrfProtection, securityHeaders } from './http/security.js';
 import { requestLog } from './http/request-log.js';
 import { clientRoutes, defaultClientDir } from './http/client.js';
@@ -88,18 +88,18 @@ export function buildAgora(deps: AgoraDeps): Agora {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  api.use('/auth', authRoutes({ users: stores.users, passport, generateCsrfToken: csrf.generateToken, limits }));
-  api.use(forumRoutes(forumDeps));
-  api.use(moderationRoutes(moderationDeps));
+  api.use('/auth', authRoutes({ users: stores.users, passport, generateCsrfToken: csrf.generateToken, limits }), recordRoute);
+  api.use(forumRoutes(forumDeps), recordRoute);
+  api.use(moderationRoutes(moderationDeps), recordRoute);
   api.use('/me', accountRoutes({
     stores, secret: config.sessionSecret, publisher, realtime: () => realtime, moderation: moderationDeps, passwordLimiter: limits.loginAccount,
-  }));
-  api.use('/testimonials', testimonialRoutes(stores.testimonials));
-  api.use('/referrals', referral.api);
+  }), recordRoute);
+  api.use('/testimonials', testimonialRoutes(stores.testimonials), recordRoute);
+  api.use('/referrals', referral.api, recordRoute);
   api.use(apiNotFound);
   app.use('/api', api);
 
-  app.use(referral.pages);
+  app.use(referral.pages, recordRoute);
   app.use(clientRoutes(deps.clientDir ?? defaultClientDir()));
   app.use(apiNotFound);
   app.use(errorHandler(logger));

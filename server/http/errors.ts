@@ -81,7 +81,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const apiErr = toApiError(err);
     if (apiErr.status >= 500) {
       // Only scrubbed fields: mail and store errors can carry addresses and payloads.
-      logger.error({ err: scrubError(err), route: routeOf(req) }, 'request failed');
+      logger.error({ err: scrubError(err), route: routeFor(req, res) }, 'request failed');
     }
     if (res.headersSent) {
       res.end();
@@ -98,3 +98,21 @@ export function routeOf(req: { baseUrl?: string; route?: { path?: unknown } }): 
   const p = req.route?.path;
   return p === undefined ? 'unmatched' : `${req.baseUrl ?? ''}${String(p)}`;
 }
+
+/**
+ * The route pattern of a finished request: the one recordRoute kept if the request ended in an
+ * error (by then express has unwound the routers' mount paths), else the matched route.
+ */
+export function routeFor(req: { baseUrl?: string; route?: { path?: unknown } }, res: { locals: Record<string, unknown> }): string {
+  return typeof res.locals.route === 'string' ? res.locals.route : routeOf(req);
+}
+
+/**
+ * Mounted right after a router (`app.use('/x', router, recordRoute)`): an error leaving the
+ * router passes here while the router's mount path still applies, so the full pattern is kept
+ * for the error handler, the request log and the metrics.
+ */
+export const recordRoute: ErrorRequestHandler = (err, req, res, next) => {
+  if (res.locals.route === undefined && req.route) res.locals.route = routeOf(req);
+  next(err);
+};

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestHandler } from 'express';
-import { routeOf } from '../http/errors.js';
+import { routeFor } from '../http/errors.js';
 import type { ReadCacheStats } from '../store/redis/read-cache.js';
 
 /**
@@ -25,7 +25,7 @@ export function createMetrics(cacheStats?: () => ReadCacheStats[]) {
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
     res.on('finish', () => {
-      const route = req.route ? routeOf(req) : req.path.startsWith('/api/') ? 'unmatched' : 'static';
+      const route = req.route ? routeFor(req, res) : req.path.startsWith('/api/') ? 'unmatched' : 'static';
       requests.inc({ method: req.method, route, status: String(res.statusCode) });
       end({ method: req.method, route });
     });

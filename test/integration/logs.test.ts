@@ -25,6 +25,31 @@ test('log output across sign-up, login, failures and errors holds no password, e
       expect(text).not.toContain(secret);
     }
     expect(text).not.toMatch(/"cookie"|"x-csrf-token"|"set-cookie"/i);
+
+    // One line per request: route pattern, status, time; success at debug, 4xx at info.
+    const requests = logs.lines.map((l) => JSON.parse(l) as Record<string, any>).filter((l) => l.msg === 'request');
+    const failedLogin = requests.find((l) => l.req?.route === '/api/auth/login' && l.res?.status === 401);
+    expect(failedLogin).toMatchObject({ level: 30, req: { method: 'POST' } });
+    expect(typeof failedLogin!.responseTime).toBe('number');
+    expect(failedLogin!.req.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(requests.find((l) => l.req?.route === '/api/auth/register' && l.res?.status === 201)).toMatchObject({ level: 20 });
+    expect(Object.keys(failedLogin!.req).sort()).toEqual(['id', 'method', 'route']); // no url, query or headers
+  } finally {
+    await agora.close();
+  }
+});
+
+test('below the level, request lines are not even built; health checks are never logged', async () => {
+  const logs = captureLogs('info');
+  const agora = await startAgora({ logger: logs.logger });
+  try {
+    const c = new Client(agora.url);
+    await c.register();
+    await c.agent.get('/healthz').expect(200);
+    await c.agent.get('/api/no-such-route').expect(404);
+    const requests = logs.lines.map((l) => JSON.parse(l) as Record<string, any>).filter((l) => l.msg === 'request');
+    expect(requests.map((l) => l.res.status)).toEqual([404]);
+    expect(logs.text()).not.toContain('/healthz');
   } finally {
     await agora.close();
   }

@@ -24,9 +24,12 @@ describe('operations endpoints', () => {
     const c = new Client(agora.url);
     const { username } = await c.register();
     const s = await connectSocket(agora.url, c.cookieHeader());
+    // A request that ends in an error keeps its full pattern (the routers' mount paths unwind on the way out).
+    expect((await c.post('/api/auth/login', { username, password: 'not the password at all' })).status).toBe(401);
     const text = (await request(agora.url).get('/metrics').expect(200)).text;
     s.disconnect();
     expect(text).toMatch(/agora_http_requests_total\{method="POST",route="\/api\/auth\/register",status="201"\} \d+/);
+    expect(text).toMatch(/agora_http_requests_total\{method="POST",route="\/api\/auth\/login",status="401"\} 1/);
     expect(text).toMatch(/agora_http_request_duration_seconds_bucket\{/);
     expect(text).toMatch(/agora_open_sockets 1/);
     expect(text).not.toContain(username);
