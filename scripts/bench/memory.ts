@@ -18,9 +18,9 @@ import { fmt, type Row } from './table.js';
 const SECTION = 'memory';
 const WARM = 100;
 const STEPS = [1_000, 5_000];
-const REPEATS = 3;
+const REPEATS = 5; // the bare server's figure at 1,000 sockets is bimodal (uncollected garbage or not): 3 medians flipped
 const CONNECT_TIMEOUT_MS = 60_000;
-const SECTION_TIMEOUT_MS = 240_000;
+const SECTION_TIMEOUT_MS = 360_000;
 const SAMPLE_MS = 250;
 const STABLE_SAMPLES = 8; // 2 s of samples within the tolerance
 const SETTLE_MAX_MS = 12_000;
