@@ -8,7 +8,7 @@ const UNLOGGED = new Set(['/healthz', '/readyz', '/metrics']);
 /**
  * One line per request with the route pattern, status and time: no URL (paths can hold
  * opt-out tokens), no query, no headers (cookies, CSRF tokens), no body. Success is logged at
- * debug, 4xx at info, 5xx and requests cut off before their answer at error.
+ * debug, 4xx and requests cut off before their answer (the client went away) at info, 5xx at error.
  *
  * Written here rather than with pino-http: pino-http builds a child logger (serializing the
  * request) and an id for every request before it knows whether the line will be written, which
@@ -24,7 +24,7 @@ export function requestLog(logger: Logger): RequestHandler {
       res.off('finish', done);
       res.off('close', done);
       const cutOff = !res.writableFinished;
-      const level = cutOff || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug';
+      const level = res.statusCode >= 500 ? 'error' : cutOff || res.statusCode >= 400 ? 'info' : 'debug';
       if (!logger.isLevelEnabled(level)) return;
       logger[level](
         {

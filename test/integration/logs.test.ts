@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { startAgora } from '../helpers/agora.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { Client, uniqueName } from '../helpers/http.js';
@@ -34,6 +35,27 @@ test('log output across sign-up, login, failures and errors holds no password, e
     expect(failedLogin!.req.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(requests.find((l) => l.req?.route === '/api/auth/register' && l.res?.status === 201)).toMatchObject({ level: 20 });
     expect(Object.keys(failedLogin!.req).sort()).toEqual(['id', 'method', 'route']); // no url, query or headers
+  } finally {
+    await agora.close();
+  }
+});
+
+test('a request whose client goes away before the answer is logged at info as cut off', async () => {
+  const logs = captureLogs('info');
+  const agora = await startAgora({ logger: logs.logger });
+  try {
+    const socket = net.connect(agora.port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    // Headers promise a body that never comes; then the client leaves.
+    socket.write('POST /api/preview HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"body":');
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+    let line: Record<string, any> | undefined;
+    for (let i = 0; i < 50 && !line; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      line = logs.lines.map((l) => JSON.parse(l) as Record<string, any>).find((l) => l.cutOff === true);
+    }
+    expect(line).toMatchObject({ level: 30, msg: 'request', req: { method: 'POST' } });
   } finally {
     await agora.close();
   }
