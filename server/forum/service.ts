@@ -44,7 +44,7 @@ async function holdReason(deps: ForumDeps, user: UserRecord, piiTypes: PiiType[]
   if (isModerator(user)) return null;
   if (piiTypes.some((t) => deps.config.holdAcknowledgedPii.has(t))) return 'pii';
   if (deps.config.holdFirstPosts > 0) {
-    const n = (await deps.stores.forum.postIdsByAuthor(user.id)).length;
+    const n = await deps.stores.forum.countPostsByAuthor(user.id);
     if (n < deps.config.holdFirstPosts) return 'new_account';
   }
   return null;

@@ -95,6 +95,8 @@ export interface ForumStore {
   mutatePost(id: string, m: PostMutation): Promise<MutateResult>;
   /** Ids of a user's posts, newest first. */
   postIdsByAuthor(authorId: string): Promise<string[]>;
+  /** How many posts a user has, without listing them (HOLD_FIRST_POSTS asks on every post). */
+  countPostsByAuthor(authorId: string): Promise<number>;
 
   eventsSince(threadId: string, since: number): Promise<EventsSince>;
   /** The thread's latest seq (0 before any event). */

@@ -133,5 +133,7 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s forum store
     const b = post(t);
     await stores.forum.addPost(b, { event: 'post:created', audience: 'all' });
     expect(await stores.forum.postIdsByAuthor(t.authorId!)).toEqual([b.id, a.id]);
+    expect(await stores.forum.countPostsByAuthor(t.authorId!)).toBe(2);
+    expect(await stores.forum.countPostsByAuthor(newId())).toBe(0);
   });
 });

@@ -132,6 +132,10 @@ export class MemoryForumStore implements ForumStore {
     return [...(this.byAuthor.get(authorId) ?? [])].reverse();
   }
 
+  async countPostsByAuthor(authorId: string): Promise<number> {
+    return this.byAuthor.get(authorId)?.length ?? 0;
+  }
+
   async currentSeq(threadId: string): Promise<number> {
     return this.threads.get(threadId)?.seq ?? 0;
   }

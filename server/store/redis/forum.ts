@@ -245,6 +245,10 @@ export class RedisForumStore implements ForumStore {
     return this.db.run((r) => r.zrevrange(this.authorPosts(authorId), 0, -1));
   }
 
+  async countPostsByAuthor(authorId: string): Promise<number> {
+    return this.db.run((r) => r.zcard(this.authorPosts(authorId)));
+  }
+
   async currentSeq(threadId: string): Promise<number> {
     return Number((await this.db.run((r) => r.get(this.t(threadId).seq))) ?? 0);
   }
