@@ -79,11 +79,11 @@ export class ThreadPublisher {
   async missed(threadId: string, since: number, viewer: Viewer | null): Promise<{ missed: MissedEvent[]; reload: boolean }> {
     const log = await this.forum.eventsSince(threadId, since);
     if (log.reload) return { missed: [], reload: true };
+    // All at once: a tab back from a long sleep can have missed hundreds of posts.
+    const ids = [...new Set(log.events.map((e) => e.postId))];
+    const found = await Promise.all(ids.map((id) => this.forum.getPost(id)));
     const posts = new Map<string, PostRecord>();
-    for (const id of new Set(log.events.map((e) => e.postId))) {
-      const p = await this.forum.getPost(id);
-      if (p) posts.set(id, p);
-    }
+    found.forEach((p, i) => p && posts.set(ids[i]!, p));
     const authors = await this.users.getMany(userIdsOf([...posts.values()]));
     const missed: MissedEvent[] = [];
     for (const e of log.events) {
