@@ -56,8 +56,9 @@ export class RedisCacheBus implements CacheBus {
         if (this.wasDown) this.logger.info('cache invalidation channel restored: session and account caches in use again');
       }, () => {});
     });
+    // A lost subscription always means a closed connection ('error' alone leaves it intact; the
+    // handler connectRedis attached logs it).
     for (const ev of ['close', 'end', 'reconnecting']) subscriber.on(ev, () => this.down());
-    subscriber.on('error', () => this.down()); // the data connection's handler logs outages
   }
 
   get healthy(): boolean {
