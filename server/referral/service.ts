@@ -23,7 +23,7 @@ export interface ReferralServiceDeps {
   postalAddress: string;
   limits: { perMember: Limiter; perIp: Limiter; tokens: Limiter };
   /** Outcomes the store could not take at once, tried again in the background. */
-  pending?: PendingOutcomes;
+  pending: PendingOutcomes;
 }
 
 /**
@@ -147,10 +147,6 @@ async function settle(deps: ReferralServiceDeps, token: string, outcome: TokenOu
   // true: recorded, or nothing left to record (the token expired or is no longer `sending`).
   const attempt = () => deps.store.settle(token, outcome).then(() => true, () => false);
   if (await attempt()) return;
-  if (!deps.pending) {
-    deps.logger.warn({ referral: outcome }, 'referral outcome not recorded; the form token stays reserved and is never used again');
-    return;
-  }
   deps.logger.warn({ referral: outcome }, 'referral outcome not recorded yet; retrying in the background, the form token stays reserved meanwhile');
   deps.pending.retry(
     async () => {

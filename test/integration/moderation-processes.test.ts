@@ -51,7 +51,8 @@ describe('moderation across two server processes on one Redis', () => {
     expect((await mod.post(`/api/mod/users/${victim.user!.id}/ban`, { reason: 'spam' })).status).toBe(200);
     expect(await closed).toBe('io server disconnect');
     expect(Date.now() - started).toBeLessThan(1000);
-    // And process A refuses the banned user's writes at once (no per-process cache of the ban).
+    // And process A refuses the banned user's writes at once: its account cache dropped the record
+    // when B's invalidation arrived, which B published before it closed the sockets.
     expect((await victim.post('/api/preview', { body: 'x' })).status).toBe(403);
   });
 });
