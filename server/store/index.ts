@@ -113,10 +113,12 @@ export async function createStores(opts: StoreOptions, timeoutMs = 10_000): Prom
   const db = new RedisDb(client, opts.keyPrefix);
   let bus: RedisCacheBus | undefined;
   if (opts.readCache !== false) {
-    // A plain connection even on a cluster: PUBLISH reaches every node's subscribers. If its node
-    // is down, the bus is down and every read goes to Redis, which is slower but never stale.
+    // Plain connections even on a cluster, both to the seed node: invalidations are published on
+    // the node every process listens on (see RedisCacheBus). If that node is down, the bus is
+    // down and every read goes to Redis, which is slower but never stale.
     const subscriber = connectRedis({ url: opts.redisUrl, cluster: false, logger: opts.logger, failFast: false });
-    bus = new RedisCacheBus(db, subscriber, db.key('cache-invalidation'), opts.logger);
+    const publisher = opts.cluster ? new RedisDb(connectRedis({ url: opts.redisUrl, cluster: false, logger: opts.logger }), opts.keyPrefix) : db;
+    bus = new RedisCacheBus(publisher, subscriber, db.key('cache-invalidation'), opts.logger, publisher !== db);
     try {
       await Promise.race([bus.start(), timer]);
     } catch (err) {

@@ -129,6 +129,19 @@ describe.each(['redis', 'redis-cluster'] as const)('read cache on %s', (kind) =>
     await until('B hears invalidations again', async () => (await b.users.get(u.id))?.role === 'admin');
   });
 
+  test('invalidations are published on the very node the subscribers listen on', async () => {
+    // Redis writes a PUBLISH into its own subscribers' connections before it answers; a PUBLISH
+    // to another cluster node would reach them later, over the cluster bus (see RedisCacheBus).
+    for (const stores of [a, b]) {
+      const bus = stores.redis!.cacheBus!;
+      const publisher = bus.publisher.client as Redis;
+      const subscriber = bus.subscriber as Redis;
+      expect(publisher).toBeInstanceOf(Redis); // a plain connection, also on the cluster
+      expect(publisher.stream.remotePort).toBe(subscriber.stream.remotePort);
+      expect(publisher.stream.remoteAddress).toBe(subscriber.stream.remoteAddress);
+    }
+  });
+
   test('readCache: false reads Redis every time', async () => {
     const { url } = await redisTarget(kind);
     const { createStores } = await import('../../server/store/index.js');

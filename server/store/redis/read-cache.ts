@@ -34,12 +34,21 @@ export class RedisCacheBus implements CacheBus {
   private closed = false;
   private wasDown = false;
 
+  /**
+   * `publisher` must reach the very node `subscriber` listens on. Redis writes a PUBLISH into its
+   * own subscribers' connections before it answers, so once an invalidation resolves, every
+   * process already has it on the wire, ahead of anything the writer does next (a ban closes the
+   * user's sockets right after). On a cluster, a PUBLISH sent to another node reaches this one
+   * only later, over the cluster bus: a socket closed meanwhile let a banned member post once on
+   * another process. `ownsPublisher`: close it with the bus.
+   */
   constructor(
-    private db: RedisDb,
+    readonly publisher: RedisDb,
     /** The subscriber connection (tests cut it to prove the cache steps aside). */
     readonly subscriber: RedisClient,
     private channel: string,
     private logger: Logger,
+    private ownsPublisher = false,
   ) {
     subscriber.on('message', (ch: string, msg: string) => {
       if (ch !== this.channel) return;
@@ -66,6 +75,7 @@ export class RedisCacheBus implements CacheBus {
   }
 
   async start(): Promise<void> {
+    if (this.ownsPublisher) await this.publisher.client.connect();
     await this.subscriber.connect();
     await this.subscriber.subscribe(this.channel);
     this.up = true;
@@ -84,13 +94,14 @@ export class RedisCacheBus implements CacheBus {
   }
 
   async publish(kind: string, key: string): Promise<void> {
-    await this.db.run((r) => r.publish(this.channel, `${kind}:${key}`));
+    await this.publisher.run((r) => r.publish(this.channel, `${kind}:${key}`));
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.down();
     await this.subscriber.quit().catch(() => this.subscriber.disconnect());
+    if (this.ownsPublisher) await this.publisher.client.quit().catch(() => this.publisher.client.disconnect());
   }
 }
 
