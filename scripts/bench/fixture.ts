@@ -28,6 +28,17 @@ export function startAgora(res: Resources, name: string, port: number): Promise<
   }, 'Agora listening');
 }
 
+/**
+ * Agora on CPU 0 with its in-memory backend (no REDIS_URL), otherwise as `startAgora`: what a post
+ * costs when the store and the adapter cost next to nothing. Demo forums give it a forum to post in.
+ */
+export function startAgoraInMemory(res: Resources, name: string, port: number): Promise<Child> {
+  return startServer(name, 'server/main', {
+    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', DEMO_ACCOUNTS: '1', SESSION_SECRET: res.secret,
+    POST_RATE_PER_MINUTE: '1000000', REGISTER_PER_IP_PER_HOUR: '1000000',
+  }, 'Agora listening');
+}
+
 /** The bare socket.io baseline on CPU 0, with the Redis adapter under this section's prefix. */
 export function startBareSocketIo(res: Resources, name: string, port: number): Promise<Child> {
   return startServer(name, 'scripts/bench/bare-socketio', { PORT: String(port), REDIS_URL, ADAPTER_KEY: `${res.prefix}bare-socket.io`, ROOM: 'thread' }, 'bare listening');
@@ -39,6 +50,26 @@ export interface BenchThread {
   threadId: string;
   /** One signed-in session per account, all at `agoraUrl`; the first started the thread. */
   sessions: Session[];
+}
+
+/** `accounts` members who sign up over HTTP at `url`, each signed in. */
+export async function signUp(url: string, accounts: number): Promise<Session[]> {
+  const tag = randomBytes(4).toString('hex');
+  return Promise.all(Array.from({ length: accounts }, async (_, i) => {
+    const s = new Session(url);
+    await s.register(`benchmem${tag}n${i}`, `bench password ${tag}`);
+    return s;
+  }));
+}
+
+/** On an in-memory Agora: `accounts` members who sign up over HTTP, and a thread in its first forum. */
+export async function setUpMemoryThread(agoraUrl: string, accounts: number): Promise<BenchThread> {
+  const sessions = await signUp(agoraUrl, accounts);
+  const forums = await fetch(`${agoraUrl}/api/forums`).then((r) => r.json() as Promise<{ items: { id: string }[] }>);
+  const forumId = forums.items[0]?.id;
+  if (!forumId) throw new Error('the in-memory Agora has no forum');
+  const created = await sessions[0]!.expect(201, `/api/forums/${forumId}/threads`, { title: 'Bench thread', body: 'The first post of the bench thread.' });
+  return { tag: 'memory', forumId, threadId: (created.body as { thread: { id: string } }).thread.id, sessions };
 }
 
 /** `accounts` accounts of `role` signed in at `agoraUrl`, a new forum, and a thread in it. */

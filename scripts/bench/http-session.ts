@@ -56,6 +56,16 @@ export class Session {
     this.csrf = (res.body as { csrfToken: string }).csrfToken;
   }
 
+  /** GET /api/auth/csrf, then POST /api/auth/register: a new member, signed in. */
+  async register(username: string, password: string): Promise<void> {
+    const csrf = await this.request('GET', '/api/auth/csrf');
+    if (csrf.status !== 200) throw new Error(`GET /api/auth/csrf: ${csrf.status}`);
+    this.csrf = (csrf.body as { token: string }).token;
+    const res = await this.request('POST', '/api/auth/register', { username, email: `${username}@example.com`, password });
+    if (res.status !== 201) throw new Error(`register: ${res.status} ${JSON.stringify(res.body)}`);
+    this.csrf = (res.body as { csrfToken: string }).csrfToken;
+  }
+
   /** A POST that must answer `status`, or the bench stops with what the server said. */
   async expect(status: number, path: string, body: unknown): Promise<Answer> {
     const res = await this.request('POST', path, body);

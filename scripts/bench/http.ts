@@ -4,9 +4,11 @@
 // answer 429; every non-2xx answer is counted and fails the row. Baseline in the same run: a bare
 // express 5 app (express.json(), one POST route answering 201) on the same core with the same
 // autocannon settings. Rounds of the two alternate, so noise from the rest of the machine lands on both.
-// A third, informational side (GET /api/me as the same members) measures the floor every signed-in
-// request pays before any post work.
-import { BENCH_POST, setUpThread, startAgora } from './fixture.js';
+// Three informational sides bound what the post route could reach: GET /api/me as the same members
+// (the floor every signed-in request pays before any post work), the same POST on Agora's in-memory
+// backend (what is left with a store and adapter that cost next to nothing), and design-floor.ts
+// (only the steps DESIGN.md requires of a post, without any store or publish at all).
+import { BENCH_POST, setUpMemoryThread, setUpThread, signUp, startAgora, startAgoraInMemory } from './fixture.js';
 import { runSection, startGeneratorFor, startServers, type Resources } from './harness.js';
 import type { LoadReply, LoadRequest } from './http-load.js';
 import { cpuMs, freePort, pinning, startServer } from './processes.js';
@@ -38,10 +40,12 @@ function add(t: Totals, r: LoadReply, serverCpuMs: number, measured: boolean): v
 }
 
 async function measure(res: Resources): Promise<Row[]> {
-  const [agoraPort, barePort] = await Promise.all([freePort(), freePort()]);
-  const [agora, bare] = await startServers(res, [
+  const [agoraPort, barePort, memoryPort, floorPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [agora, bare, memory, floor] = await startServers(res, [
     startAgora(res, 'agora', agoraPort),
     startServer('bare express', 'scripts/bench/bare-express', { PORT: String(barePort) }, 'bare express listening'),
+    startAgoraInMemory(res, 'agora in memory', memoryPort),
+    startServer('design floor', 'scripts/bench/design-floor', { PORT: String(floorPort), SESSION_SECRET: res.secret }, 'design floor listening'),
   ]);
   res.log(`servers up; ${pinning}`);
   const agoraUrl = `http://127.0.0.1:${agoraPort}`;
@@ -49,21 +53,33 @@ async function measure(res: Resources): Promise<Row[]> {
   const path = `/api/threads/${threadId}/posts`;
   const body = JSON.stringify({ body: BENCH_POST });
   const headers = sessions.map((s) => s.headers('POST'));
+  const memoryUrl = `http://127.0.0.1:${memoryPort}`;
+  const inMemory = await setUpMemoryThread(memoryUrl, MEMBERS);
+  const memoryHeaders = inMemory.sessions.map((s) => s.headers('POST'));
+  const floorUrl = `http://127.0.0.1:${floorPort}`;
+  const floorHeaders = (await signUp(floorUrl, MEMBERS)).map((s) => s.headers('POST'));
 
   const load = startGeneratorFor<LoadRequest, LoadReply>(res, 'autocannon', 'scripts/bench/http-load');
   // The third side is a floor, not a target: GET /api/me runs everything a signed-in request runs
   // (request log, security headers, session read, account read, JSON answer) and no post work, so
   // it shows how much of the post's cost is the middleware every route pays.
-  const sides = [
-    { name: 'agora', url: agoraUrl + path, method: 'POST' as const, pid: agora!.child.pid!, t: totals() },
-    { name: 'bare', url: `http://127.0.0.1:${barePort}` + path, method: 'POST' as const, pid: bare!.child.pid!, t: totals() },
-    { name: 'agora GET /api/me', url: `${agoraUrl}/api/me`, method: 'GET' as const, pid: agora!.child.pid!, t: totals() },
-  ];
+  // The fourth side bounds what any Redis-side work could win: the same post on Agora's in-memory
+  // backend, where the store and the socket.io adapter cost next to nothing.
   const getHeaders = sessions.map((s) => s.headers('GET'));
+  const sides = [
+    { name: 'agora', url: agoraUrl + path, method: 'POST' as const, pid: agora!.child.pid!, headers, t: totals() },
+    { name: 'bare', url: `http://127.0.0.1:${barePort}` + path, method: 'POST' as const, pid: bare!.child.pid!, headers, t: totals() },
+    { name: 'agora GET /api/me', url: `${agoraUrl}/api/me`, method: 'GET' as const, pid: agora!.child.pid!, headers: getHeaders, t: totals() },
+    {
+      name: 'agora in memory', url: `${memoryUrl}/api/threads/${inMemory.threadId}/posts`, method: 'POST' as const, pid: memory!.child.pid!,
+      headers: memoryHeaders, t: totals(),
+    },
+    { name: 'design floor', url: floorUrl + path, method: 'POST' as const, pid: floor!.child.pid!, headers: floorHeaders, t: totals() },
+  ];
   const run = async (side: (typeof sides)[number], durationS: number, measured: boolean) => {
     const cpu = cpuMs(side.pid);
     const r = await load.call({
-      op: 'run', url: side.url, method: side.method, body, headers: side.method === 'GET' ? getHeaders : headers, connections: CONNECTIONS, durationS,
+      op: 'run', url: side.url, method: side.method, body, headers: side.headers, connections: CONNECTIONS, durationS,
     }, (durationS + 30) * 1000);
     add(side.t, r, cpuMs(side.pid) - cpu, measured);
     return r;
@@ -76,7 +92,7 @@ async function measure(res: Resources): Promise<Row[]> {
     }
   }
 
-  const [ag, ba, me] = [sides[0]!.t, sides[1]!.t, sides[2]!.t];
+  const [ag, ba, me, mem, fl] = sides.map((s) => s.t) as [Totals, Totals, Totals, Totals, Totals];
   const rps = (t: Totals) => t.requests / t.seconds;
   const share = rps(ag) / rps(ba);
   const worst = (xs: number[]) => Math.max(...xs);
@@ -104,6 +120,15 @@ async function measure(res: Resources): Promise<Row[]> {
     {
       section: SECTION, metric: `floor: GET /api/me requests/s, same members (session + account read, no post work)`, agora: `${fmt(rps(me))} (${fmt(cpuPer(me), 2)} ms CPU)`,
       baseline: `${fmt(rps(ba))} (${label})`, ratio: `${fmt((rps(me) / rps(ba)) * 100)}%`, target: '', ok: me.non2xx === 0 && me.errors === 0 ? null : false,
+    },
+    {
+      section: SECTION, metric: 'bound: the same POST on the in-memory backend (no Redis, no adapter)', agora: `${fmt(rps(mem))} (${fmt(cpuPer(mem), 2)} ms CPU)`,
+      baseline: `${fmt(rps(ba))} (${label})`, ratio: `${fmt((rps(mem) / rps(ba)) * 100)}%`, target: '', ok: mem.non2xx === 0 && mem.errors === 0 ? null : false,
+    },
+    {
+      section: SECTION, metric: 'bound: DESIGN.md\'s required steps only (helmet, JSON, session, passport, CSRF, zod, pipeline; no store, no publish)',
+      agora: `${fmt(rps(fl))} (${fmt(cpuPer(fl), 2)} ms CPU)`, baseline: `${fmt(rps(ba))} (${label})`, ratio: `${fmt((rps(fl) / rps(ba)) * 100)}%`, target: '',
+      ok: fl.non2xx === 0 && fl.errors === 0 ? null : false,
     },
   ];
 }
