@@ -1,4 +1,4 @@
-import { codeAt, isDigit, isWordAt } from './chars.js';
+import { codeAt, isDigit, isWordAt, nextDigit } from './chars.js';
 import { luhnValid } from './luhn.js';
 import type { RawMatch } from './types.js';
 
@@ -145,9 +145,8 @@ function matchAt(text: string, groups: readonly Group[], a: number): number {
 }
 
 export function findCards(text: string, out: RawMatch[]): void {
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    if (!isDigit(text.charCodeAt(i)) || isDigit(codeAt(text, i - 1))) continue;
+  for (let i = nextDigit(text, 0); i !== -1; i = nextDigit(text, i + 1)) {
+    if (isDigit(codeAt(text, i - 1))) continue;
     const groups = readGroups(text, i);
     const last = groups[groups.length - 1] as Group;
     const runBadBefore = badBefore(text, i);

@@ -3,6 +3,23 @@
 
 const NON_ASCII_WORD = /[\p{L}\p{N}\p{M}]/u;
 
+// Skipping ahead with a regular expression: V8 runs the search for one character class in native
+// code, several times faster than a charCodeAt loop in JavaScript, and `test` on a global
+// expression reports where it matched through lastIndex without allocating a match array.
+const DIGIT = /[0-9]/g;
+
+/** Index of the first ASCII digit at or after `from`, or -1. */
+export function nextDigit(text: string, from: number): number {
+  DIGIT.lastIndex = from;
+  return DIGIT.test(text) ? DIGIT.lastIndex - 1 : -1;
+}
+
+/** Index of the first match of the single-character global expression `re` at or after `from`, or -1. */
+export function nextOf(re: RegExp, text: string, from: number): number {
+  re.lastIndex = from;
+  return re.test(text) ? re.lastIndex - 1 : -1;
+}
+
 /** Code unit at `i`, or -1 outside the string (so callers need no bounds checks). */
 export function codeAt(text: string, i: number): number {
   return i >= 0 && i < text.length ? text.charCodeAt(i) : -1;

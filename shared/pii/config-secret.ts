@@ -1,4 +1,4 @@
-import { codeAt, isAlnum, isSpaceOrTab, isWhitespace, isWordAt } from './chars.js';
+import { codeAt, isAlnum, isSpaceOrTab, isWhitespace, isWordAt, nextOf } from './chars.js';
 import { isPlaceholder } from './placeholder.js';
 import type { RawMatch } from './types.js';
 
@@ -140,12 +140,14 @@ function quotedValueOk(value: string): boolean {
   return value.length >= 3 && !isPlaceholder(value) && !UI_TEXT.test(value) && !value.includes('\n');
 }
 
+// Only ':' and '=' start a candidate; the scan jumps between them (see nextOf).
+const SEPARATOR = /[:=]/g;
+
 export function findConfigSecrets(text: string, out: RawMatch[]): void {
   const n = text.length;
   const keyVerdicts = new Map<string, boolean>();
-  for (let i = 0; i < n; i++) {
+  for (let i = nextOf(SEPARATOR, text, 0); i !== -1; i = nextOf(SEPARATOR, text, i + 1)) {
     const c = text.charCodeAt(i);
-    if (c !== 58 && c !== 61) continue;
     const next = codeAt(text, i + 1);
     const prev = codeAt(text, i - 1);
     let sep: string;

@@ -1,4 +1,4 @@
-import { codeAt, isAlnum, isDigit, isLetter, isWordAt } from './chars.js';
+import { codeAt, isAlnum, isDigit, isWordAt } from './chars.js';
 import type { RawMatch } from './types.js';
 
 // Hand-written: validity is the per-country length plus the ISO 7064 mod-97 checksum, which no
@@ -53,16 +53,22 @@ function readIban(text: string, i: number, len: number): [number, string] | null
   return [p, text.slice(i, p).replace(/[ -]/g, '').toUpperCase()];
 }
 
+// Two letters and two digits start every IBAN. The expression finds the next such place in native
+// code (it has no quantifier that could backtrack: linear), and every place is tried, overlapping
+// ones included, exactly as a scan of every position would.
+const IBAN_HEAD = /[A-Za-z]{2}[0-9]{2}/g;
+
 export function findIbans(text: string, out: RawMatch[]): void {
-  const n = text.length - 3;
-  for (let i = 0; i < n; i++) {
-    if (!isLetter(text.charCodeAt(i)) || !isLetter(text.charCodeAt(i + 1))) continue;
-    if (!isDigit(text.charCodeAt(i + 2)) || !isDigit(text.charCodeAt(i + 3)) || isWordAt(text, i - 1)) continue;
+  IBAN_HEAD.lastIndex = 0;
+  while (IBAN_HEAD.test(text)) {
+    const i = IBAN_HEAD.lastIndex - 4;
+    IBAN_HEAD.lastIndex = i + 1;
+    if (isWordAt(text, i - 1)) continue;
     const len = IBAN_LENGTHS[text.slice(i, i + 2).toUpperCase()];
     if (len === undefined) continue;
     const got = readIban(text, i, len);
     if (got === null || !ibanChecksumValid(got[1])) continue;
     out.push({ type: 'IBAN', start: i, end: got[0] });
-    i = got[0] - 1;
+    IBAN_HEAD.lastIndex = got[0];
   }
 }

@@ -1,4 +1,4 @@
-import { before, codeAt, isDigit, isWordAt } from './chars.js';
+import { before, codeAt, isDigit, isWordAt, nextOf } from './chars.js';
 import { IBAN_LENGTHS } from './iban.js';
 import { decideWindow, KEYWORD, PhoneValidator } from './phone-validate.js';
 import type { RawMatch } from './types.js';
@@ -157,13 +157,31 @@ function rejectFourDigitBlocks(tokens: Token[]): void {
   }
 }
 
+const PHONE_CHAR = /[0-9+()./-]/g;
+
+/** Where the run of phone characters (single spaces between them allowed) at `i` ends, and its digit count. */
+function phoneRunEnd(text: string, i: number): { end: number; digits: number } {
+  const n = text.length;
+  let digits = 0;
+  for (;;) {
+    for (let c = text.charCodeAt(i); i < n && isPhoneChar(c); c = text.charCodeAt(++i)) if (isDigit(c)) digits++;
+    if (i + 1 < n && isTokenGap(text.charCodeAt(i)) && isPhoneChar(text.charCodeAt(i + 1))) i++;
+    else return { end: i, digits };
+  }
+}
+
 export function findPhones(text: string, out: RawMatch[]): void {
   const v = new PhoneValidator();
   const n = text.length;
   let i = 0;
   while (i < n && !v.exhausted()) {
-    if (!isPhoneChar(text.charCodeAt(i))) {
-      i++;
+    i = nextOf(PHONE_CHAR, text, i);
+    if (i === -1) break;
+    // Most runs (URLs, dashes, version numbers) hold fewer than seven digits: count them before
+    // building any tokens, and skip such a run without allocating.
+    const runEnd = phoneRunEnd(text, i);
+    if (runEnd.digits < 7) {
+      i = runEnd.end;
       continue;
     }
     const tokens: Token[] = [];

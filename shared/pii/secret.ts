@@ -36,18 +36,27 @@ const TOKEN_FORMATS: readonly TokenFormat[] = [
   { prefix: 'whsec_', body: alnum, min: 24, max: 255 }, // Stripe webhook signing secret
 ];
 
+// All prefixes in one search (an alternation of fixed strings: one native scan, linear, instead of
+// one indexOf pass per format). No prefix is the start of another and every format's body is made
+// of word characters or '-', so a prefix inside a found token never counts (it follows a word
+// character): resuming after each token finds exactly what a pass per format would.
+const TOKEN_PREFIX = new RegExp(TOKEN_FORMATS.map((f) => f.prefix).join('|'), 'g');
+const FORMAT_OF = new Map(TOKEN_FORMATS.map((f) => [f.prefix, f]));
+
 function findTokenFormats(text: string, out: RawMatch[]): void {
-  for (const f of TOKEN_FORMATS) {
-    for (let at = text.indexOf(f.prefix); at !== -1; at = text.indexOf(f.prefix, at + 1)) {
-      if (isWordAt(text, at - 1) || codeAt(text, at - 1) === 45) continue;
-      let p = at + f.prefix.length;
-      const limit = p + f.max;
-      while (p < text.length && p <= limit && f.body(text.charCodeAt(p))) p++;
-      const len = p - at - f.prefix.length;
-      if (len < f.min || len > f.max || isWordAt(text, p)) continue;
-      push(out, at, p);
-      at = p - 1;
-    }
+  TOKEN_PREFIX.lastIndex = 0;
+  for (let m = TOKEN_PREFIX.exec(text); m !== null; m = TOKEN_PREFIX.exec(text)) {
+    const at = m.index;
+    const f = FORMAT_OF.get(m[0]) as TokenFormat;
+    TOKEN_PREFIX.lastIndex = at + 1;
+    if (isWordAt(text, at - 1) || codeAt(text, at - 1) === 45) continue;
+    let p = at + f.prefix.length;
+    const limit = p + f.max;
+    while (p < text.length && p <= limit && f.body(text.charCodeAt(p))) p++;
+    const len = p - at - f.prefix.length;
+    if (len < f.min || len > f.max || isWordAt(text, p)) continue;
+    push(out, at, p);
+    TOKEN_PREFIX.lastIndex = p;
   }
 }
 

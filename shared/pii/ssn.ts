@@ -1,4 +1,4 @@
-import { before, codeAt, isDigit, isWordAt } from './chars.js';
+import { before, codeAt, isDigit, isWordAt, nextDigit } from './chars.js';
 import type { RawMatch } from './types.js';
 
 // Hand-written: the SSA validity rules (area 000/666/900-999, group 00, serial 0000) and the
@@ -30,10 +30,8 @@ const badAfter = (text: string, e: number): boolean => {
 };
 
 export function findSsns(text: string, out: RawMatch[]): void {
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    if (!isDigit(text.charCodeAt(i)) || isDigit(codeAt(text, i - 1))) continue;
-    if (isWordAt(text, i - 1)) continue;
+  for (let i = nextDigit(text, 0); i !== -1; i = nextDigit(text, i + 1)) {
+    if (isDigit(codeAt(text, i - 1)) || isWordAt(text, i - 1)) continue;
     let end = -1;
     let parts: [string, string, string] | null = null;
     const sep = codeAt(text, i + 3);
