@@ -1,4 +1,4 @@
-import { codeAt, isAlnum, isB64Url, isDigit, isLetter, isUpper, isWordAt } from './chars.js';
+import { codeAt, isAlnum, isB64Url, isDigit, isHex, isLetter, isUpper, isWordAt } from './chars.js';
 import { findConfigSecrets } from './config-secret.js';
 import { isPlaceholder } from './placeholder.js';
 import type { RawMatch } from './types.js';
@@ -16,6 +16,8 @@ interface TokenFormat {
   body: (c: number) => boolean;
   min: number;
   max: number;
+  /** The whole body must match (formats whose body has an inner structure). */
+  shape?: RegExp;
 }
 
 const alnum = isAlnum;
@@ -34,13 +36,29 @@ const TOKEN_FORMATS: readonly TokenFormat[] = [
   // Stripe secret and restricted keys; publishable keys (pk_) are public by design.
   ...['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'].map((prefix) => ({ prefix, body: alnum, min: 16, max: 255 })),
   { prefix: 'whsec_', body: alnum, min: 24, max: 255 }, // Stripe webhook signing secret
+  // OpenAI project, service-account and admin keys; Anthropic keys.
+  ...['sk-proj-', 'sk-svcacct-', 'sk-admin-', 'sk-ant-'].map((prefix) => ({ prefix, body: b64url, min: 40, max: 255 })),
+  { prefix: 'AIza', body: b64url, min: 35, max: 35 }, // Google API key
+  { prefix: 'npm_', body: alnum, min: 36, max: 36 }, // npm access token
+  { prefix: 'pypi-AgEIcHlwaS5vcmc', body: b64url, min: 50, max: 255 }, // PyPI API token (a macaroon for pypi.org)
+  { prefix: 'hf_', body: alnum, min: 30, max: 40 }, // Hugging Face access token
+  ...['shpat_', 'shpca_', 'shppa_', 'shpss_'].map((prefix) => ({ prefix, body: isHex, min: 32, max: 32 })), // Shopify
+  ...['dop_v1_', 'doo_v1_', 'dor_v1_'].map((prefix) => ({ prefix, body: isHex, min: 64, max: 64 })), // DigitalOcean
+  { prefix: 'SG.', body: (c: number) => isB64Url(c) || c === 46, min: 66, max: 66, shape: /^[\w-]{22}\.[\w-]{43}$/ }, // SendGrid
+  { prefix: 'sq0atp-', body: b64url, min: 22, max: 22 }, // Square access token
+  { prefix: 'sq0csp-', body: b64url, min: 43, max: 43 }, // Square OAuth secret
+  { prefix: 'lin_api_', body: alnum, min: 40, max: 40 }, // Linear API key
+  { prefix: 'dp.pt.', body: alnum, min: 43, max: 43 }, // Doppler personal token
 ];
 
 // All prefixes in one search (an alternation of fixed strings: one native scan, linear, instead of
-// one indexOf pass per format). No prefix is the start of another and every format's body is made
-// of word characters or '-', so a prefix inside a found token never counts (it follows a word
-// character): resuming after each token finds exactly what a pass per format would.
-const TOKEN_PREFIX = new RegExp(TOKEN_FORMATS.map((f) => f.prefix).join('|'), 'g');
+// one indexOf pass per format). No prefix is the start of another (a unit test checks), and a
+// prefix inside a found token follows a word character, '-' or (SendGrid) '.', so it either does
+// not count or lies inside the token already found: resuming after each token finds what a pass
+// per format would, as far as the overlap resolution that follows can tell.
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const TOKEN_PREFIXES: readonly string[] = TOKEN_FORMATS.map((f) => f.prefix);
+const TOKEN_PREFIX = new RegExp(TOKEN_PREFIXES.map(escapeRe).join('|'), 'g');
 const FORMAT_OF = new Map(TOKEN_FORMATS.map((f) => [f.prefix, f]));
 
 function findTokenFormats(text: string, out: RawMatch[]): void {
@@ -53,8 +71,10 @@ function findTokenFormats(text: string, out: RawMatch[]): void {
     let p = at + f.prefix.length;
     const limit = p + f.max;
     while (p < text.length && p <= limit && f.body(text.charCodeAt(p))) p++;
+    while (text.charCodeAt(p - 1) === 46 && p > at + f.prefix.length) p--; // a full stop ends the sentence, not the token
     const len = p - at - f.prefix.length;
     if (len < f.min || len > f.max || isWordAt(text, p)) continue;
+    if (f.shape && !f.shape.test(text.slice(at + f.prefix.length, p))) continue;
     push(out, at, p);
     TOKEN_PREFIX.lastIndex = p;
   }

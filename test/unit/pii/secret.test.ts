@@ -1,3 +1,4 @@
+import { TOKEN_PREFIXES } from '../../../shared/pii/secret.js';
 import { expectExactlyOne, expectNothing } from './helpers.js';
 
 const BODY = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\nMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\nNMoSfm76oqFvAp8Gy0iz5sxjZmSnXyCdPEovGhLa0VzMaQ8s+CLOyS56YyCFGeJZ\n';
@@ -66,6 +67,21 @@ describe('secrets', () => {
     ['😀 password=hunter2 after an emoji', 'hunter2'],
     ['curl -H "Authorization: Basic dXNlcjpwYXNzd29yZA==" https://api.example.com', 'dXNlcjpwYXNzd29yZA=='],
     ['Authorization: Bearer 8f14e45fceea167a5a36dedd4bea2543', '8f14e45fceea167a5a36dedd4bea2543'],
+    // Well-known token formats found by their prefix, without any label around them.
+    ...[
+      'sk-proj-u8jzPde0IgxLd6GncfBA-epfJBd0Kh8oOOL8dKLzd_ocJ2isAjIhKtJ0RlgLKO',
+      'sk-ant-api03-yVmihA_2O76UMFxFkM_R5Kjp1vRt-1fjORS_6ilI8ihN5KXSc7Tvo_hBKqFYY_kv5ZJr3J1TWDtkwtDDb-xHKas1VOqg6AA',
+      'AIzaYYZYn9ZhyiA4uoRgnatmUdjAWtGSU8po-79',
+      'npm_EtfjgVvVqE1SkHbn88HxjSI6bWHtP3fS2qHx',
+      'pypi-AgEIcHlwaS5vcmcvTCQCyEZDz_TddJ8HyS5SUkCnD8zRA9a9SkpXz9w3QlY7Zkuvqdt7s8Stqcbnr3yBdGBLEPH1qhT61qtc4xatws8phP9nhFyJfm5di4PzJ59FHz5r1pY4OjE',
+      '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',
+      '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',
+      'dop_v1_d2802827283e0ad84173581569969e58b081006f7e3dfc967a64cb14028d512c',
+      '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',
+      'sq0atp-Ha6ili8GjHEAD6_Wj9Kfzj',
+      'lin_api_MjvqPVStNKiaEdFrRgSnRFsTHsDDDXh5Jmtf7Ebs',
+      'dp.pt.De0G9Cryn687neLfjVHq8xiM0OGr4hTxoF54Fzbka8F',
+    ].flatMap((token): [string, string][] => [[`my key ${token} stopped working`, token], [`It was ${token}.`, token]]),
   ])('%j holds a secret', (text, value) => {
     expectExactlyOne(text, 'SECRET', value);
   });
@@ -124,7 +140,21 @@ describe('secrets', () => {
     'Authorization: Bearer <token>',
     'headers: { Authorization: `Bearer ${token}` }',
     'Set the Authorization: header on every request',
+    'sk-proj-short',
+    'AIza5ZMs1SWOpQaPRYpzbLGViYXjU2JgJngKtF', // one character short of a Google key
+    'AIzaYYZYn9ZhyiA4uoRgnatmUdjAWtGSU8po-79x', // one too many
+    'npm_G5ZFJoC6vWCBiJmpflvJfupxqZKm4bV3AyA',
+    'SG.rBGumXxY9B4bZWOz648JJnUfd7UACNWiP3sFd67JikEAvstqVVPqzPptEJQzhkPken', // no inner dot
+    'Visit SG. The office is open.',
+    'set hf_transfer=1 to download faster',
+    'the shpat_ prefix marks Shopify admin tokens',
+    'lin_api_key is the variable name',
+    'xsk-proj-u8jzPde0IgxLd6GncfBA-epfJBd0Kh8oOOL8dKLzd_ocJ2isAjIhKtJ0RlgLKO',
   ])('%j holds no secret', (text) => {
     expectNothing(text);
   });
+});
+
+test('no token prefix is the start of another (the single prefix search relies on it)', () => {
+  for (const a of TOKEN_PREFIXES) for (const b of TOKEN_PREFIXES) if (a !== b) expect(b.startsWith(a)).toBe(false);
 });
