@@ -1,8 +1,8 @@
 // The HTTP section's baseline: a bare express 5 app with `express.json()` and one POST route at
 // Agora's path answering 201 with a small JSON; no session, CSRF, store or pipeline.
 // Env: PORT. Prints "bare express listening on <port>" when ready.
-import { createServer } from 'node:http';
 import express from 'express';
+import { serveUntilSignalled } from './serve.js';
 
 const port = Number(process.env.PORT ?? 0);
 const app = express();
@@ -13,13 +13,4 @@ app.post('/api/threads/:threadId/posts', (req, res) => {
   res.status(201).json({ post: { id: `p${++n}`, threadId: req.params.threadId, length: typeof body === 'string' ? body.length : 0 } });
 });
 
-const server = createServer(app);
-server.listen(port, '127.0.0.1', () => process.stdout.write(`bare express listening on ${port}\n`));
-
-function shutdown(): void {
-  setTimeout(() => process.exit(1), 5_000).unref();
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+serveUntilSignalled(app, port, 'bare express listening');

@@ -5,7 +5,6 @@
 // no request log, no metrics: those cost the real server more, so no implementation of the design
 // can post faster than this process does on the same core.
 // Env: PORT, SESSION_SECRET. Prints "design floor listening on <port>" when ready.
-import { createServer } from 'node:http';
 import express from 'express';
 import pino from 'pino';
 import { authRoutes } from '../../server/auth/routes.js';
@@ -19,6 +18,7 @@ import { csrfProtection, securityHeaders } from '../../server/http/security.js';
 import { parse } from '../../server/http/validate.js';
 import { createMemoryStores } from '../../server/store/index.js';
 import { newId } from '../../server/store/ids.js';
+import { serveUntilSignalled } from './serve.js';
 
 const port = Number(process.env.PORT ?? 0);
 const secret = process.env.SESSION_SECRET ?? 'design floor secret, bench only';
@@ -57,13 +57,4 @@ api.post('/threads/:threadId/posts', (req, res) => {
 app.use('/api', api);
 app.use(errorHandler(pino({ level: 'silent' })));
 
-const server = createServer(app);
-server.listen(port, '127.0.0.1', () => process.stdout.write(`design floor listening on ${port}\n`));
-
-function shutdown(): void {
-  setTimeout(() => process.exit(1), 5_000).unref();
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+serveUntilSignalled(app, port, 'design floor listening');
