@@ -4,19 +4,14 @@
 // that event to the room through the adapter and answers 204.
 // Env: PORT, REDIS_URL, ADAPTER_KEY, ROOM. Prints "bare listening on <port>" when ready.
 import { createServer } from 'node:http';
-import { Server } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import { attachRoom } from './room.js';
+import { serveUntilSignalled } from './serve.js';
 
 const port = Number(process.env.PORT ?? 0);
 const room = process.env.ROOM ?? 'room';
 const key = process.env.ADAPTER_KEY;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 if (!key) throw new Error('ADAPTER_KEY is required');
-
-const pub = new Redis(redisUrl, { lazyConnect: true });
-const sub = new Redis(redisUrl, { lazyConnect: true });
-for (const c of [pub, sub]) c.on('error', (err: Error) => process.stderr.write(`bare-socketio: redis: ${err.message}\n`));
 
 const http = createServer((req, res) => {
   if (req.method !== 'POST' || req.url !== '/emit') {
@@ -38,35 +33,13 @@ const http = createServer((req, res) => {
   });
 });
 
-// The engine options of Agora's server/realtime/index.ts, so that only what Agora adds differs.
-const io = new Server(http, { serveClient: false, maxHttpBufferSize: 100_000, pingInterval: 20_000, pingTimeout: 5_000 });
-io.on('connection', (socket) => {
-  socket.on('join', async (ack: unknown) => {
-    await socket.join(room);
-    if (typeof ack === 'function') ack({ ok: true });
-  });
-});
+const sockets = attachRoom(http, { redisUrl, key, room, name: 'bare-socketio' });
+const io = sockets.io;
 
-async function main(): Promise<void> {
-  await Promise.all([pub.connect(), sub.connect()]);
-  io.adapter(createAdapter(pub, sub, { key }));
-  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
-  process.stdout.write(`bare listening on ${port}\n`);
-}
-
-function shutdown(): void {
-  const force = setTimeout(() => process.exit(1), 5_000);
-  force.unref();
-  io.close(() => {
-    pub.disconnect();
-    sub.disconnect();
-    process.exit(0);
-  });
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
-
-main().catch((err) => {
-  process.stderr.write(`bare-socketio: ${(err as Error).message}\n`);
-  process.exit(1);
-});
+sockets.ready.then(
+  () => serveUntilSignalled(http, port, 'bare listening', sockets.close),
+  (err: Error) => {
+    process.stderr.write(`bare-socketio: ${err.message}\n`);
+    process.exit(1);
+  },
+);

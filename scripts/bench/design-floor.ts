@@ -1,10 +1,14 @@
-// A bound for the HTTP section, not a product: the parts DESIGN.md requires of every post, with
-// everything else taken away. express with helmet's CSP, a size-limited JSON body, express-session
-// (signed opaque cookie) and passport over Agora's in-process stores, CSRF proof, zod validation
-// and the content pipeline, then a 201 with the post's view. No store write, no event, no publish,
-// no request log, no metrics: those cost the real server more, so no implementation of the design
-// can post faster than this process does on the same core.
-// Env: PORT, SESSION_SECRET. Prints "design floor listening on <port>" when ready.
+// A bound for the http and fanout sections, not a product: the parts DESIGN.md requires of every
+// post, with everything else taken away. express with helmet's CSP, a size-limited JSON body,
+// express-session (signed opaque cookie) and passport over Agora's in-process stores, CSRF proof,
+// zod validation and the content pipeline, then a 201 with the post's view. No store write, no
+// request log, no metrics: those cost the real server more, so no implementation of the design can
+// post faster than this process does on the same core. With ADAPTER_KEY set it also runs the
+// bare socket.io room of room.ts and broadcasts each post's `post:created` there (the publish the
+// design requires, and nothing per socket), as the fan-out section's bound.
+// Env: PORT, SESSION_SECRET; for sockets REDIS_URL, ADAPTER_KEY, ROOM. Prints "design floor
+// listening on <port>" when ready.
+import { createServer } from 'node:http';
 import express from 'express';
 import pino from 'pino';
 import { authRoutes } from '../../server/auth/routes.js';
@@ -18,6 +22,7 @@ import { csrfProtection, securityHeaders } from '../../server/http/security.js';
 import { parse } from '../../server/http/validate.js';
 import { createMemoryStores } from '../../server/store/index.js';
 import { newId } from '../../server/store/ids.js';
+import { attachRoom, type Room } from './room.js';
 import { serveUntilSignalled } from './serve.js';
 
 const port = Number(process.env.PORT ?? 0);
@@ -47,14 +52,27 @@ api.post('/threads/:threadId/posts', (req, res) => {
   const body = parse(postBody, req.body);
   const prepared = preparePost({ body: body.body, acknowledge: body.acknowledgePii }, config.piiSeverity);
   const now = new Date().toISOString();
-  res.status(201).json({
-    post: {
-      id: newId(), threadId: req.params.threadId, author: { id: user.id, username: user.username }, html: prepared.html,
-      piiTypes: prepared.piiTypes, createdAt: now, editedAt: null, status: 'visible',
-    },
-  });
+  const post = {
+    id: newId(), threadId: req.params.threadId, author: { id: user.id, username: user.username }, html: prepared.html,
+    piiTypes: prepared.piiTypes, createdAt: now, editedAt: null, status: 'visible',
+  };
+  sockets?.io.to(room).emit('post:created', { seq: ++seq, post });
+  res.status(201).json({ post });
 });
 app.use('/api', api);
 app.use(errorHandler(pino({ level: 'silent' })));
 
-serveUntilSignalled(app, port, 'design floor listening');
+const server = createServer(app);
+const adapterKey = process.env.ADAPTER_KEY;
+const room = process.env.ROOM ?? 'room';
+let seq = 0;
+const sockets: Room | undefined = adapterKey
+  ? attachRoom(server, { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', key: adapterKey, room, name: 'design-floor' })
+  : undefined;
+(sockets?.ready ?? Promise.resolve()).then(
+  () => serveUntilSignalled(server, port, 'design floor listening', sockets?.close),
+  (err: Error) => {
+    process.stderr.write(`design-floor: ${err.message}\n`);
+    process.exit(1);
+  },
+);

@@ -7,8 +7,11 @@
 // `post:created` payload captured from Agora. Trials of the two alternate. A POST answered other
 // than expected (Agora answers 503 when a Redis command waits more than 3 s, which an overloaded
 // core can cause) is counted in its own row; the other rows cover the posts that were delivered.
+// A third side bounds what any implementation of the design could reach: design-floor.ts (only the
+// steps DESIGN.md requires of a post, no store write) broadcasting each post to the same number of
+// sockets in a bare socket.io room with the same adapter, posted to by a signed-in member.
 import type { BurstRequest, BurstResult, ClientReply, ClientRequest } from './socket-clients.js';
-import { BENCH_POST, setUpThread, startAgora, startBareSocketIo } from './fixture.js';
+import { BENCH_POST, setUpThread, signUp, startAgora, startBareSocketIo, startDesignFloor } from './fixture.js';
 import { runSection, sleep, startGeneratorFor, startServers, summary, type Resources } from './harness.js';
 import { checkFileLimit, cpuMs, freePort, pinning } from './processes.js';
 import { fmt, type Row } from './table.js';
@@ -31,19 +34,26 @@ const SECTION_TIMEOUT_MS = 180_000;
 interface Pool { latencies: number[]; deliveries: number; spanMs: number; serverCpuMs: number; generatorCpuMs: number; requests: number; failures: string[] }
 
 async function measure(res: Resources): Promise<Row[]> {
-  checkFileLimit(2 * Math.max(...SIZES) + 256, 'the fan-out bench');
-  const [agoraPort, barePort] = await Promise.all([freePort(), freePort()]);
-  const [agora, bare] = await startServers(res, [startAgora(res, 'agora', agoraPort), startBareSocketIo(res, 'bare', barePort)]);
+  checkFileLimit(3 * Math.max(...SIZES) + 256, 'the fan-out bench');
+  const [agoraPort, barePort, floorPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const [agora, bare, floor] = await startServers(res, [
+    startAgora(res, 'agora', agoraPort), startBareSocketIo(res, 'bare', barePort), startDesignFloor(res, 'design floor', floorPort, true),
+  ]);
   res.log(`servers up; ${pinning}`);
   const agoraUrl = `http://127.0.0.1:${agoraPort}`;
   const bareUrl = `http://127.0.0.1:${barePort}`;
+  const floorUrl = `http://127.0.0.1:${floorPort}`;
   const { tag, threadId, sessions } = await setUpThread(res, agoraUrl, 1, 'member');
   const session = sessions[0]!;
+  const [floorSession] = await signUp(floorUrl, 1);
   const clients = startGeneratorFor<ClientRequest, ClientReply>(res, 'clients', 'scripts/bench/socket-clients');
   await clients.call({ op: 'clock' }, 30_000); // the generator is up
 
   const postBody = JSON.stringify({ body: BENCH_POST });
   const agoraBurst: BurstRequest[] = Array.from({ length: POSTS }, () => ({ url: `${agoraUrl}/api/threads/${threadId}/posts`, headers: session.headers('POST'), body: postBody, expect: 201 }));
+  const floorBurst: BurstRequest[] = Array.from({ length: POSTS }, () => ({
+    url: `${floorUrl}/api/threads/${threadId}/posts`, headers: floorSession!.headers('POST'), body: postBody, expect: 201,
+  }));
   let captured: { seq: number; post: { id: string } } | undefined;
   const bareBurst = (trial: string): BurstRequest[] => Array.from({ length: POSTS }, (_, i) => {
     const key = `bare-${tag}-${trial}-${i}`;
@@ -53,10 +63,11 @@ async function measure(res: Resources): Promise<Row[]> {
 
   const rows: Row[] = [];
   for (const n of SIZES) {
-    const sets = { agora: `agora-${n}`, bare: `bare-${n}` };
+    const sets = { agora: `agora-${n}`, bare: `bare-${n}`, floor: `floor-${n}` };
     const a = await clients.call({ op: 'connect', set: sets.agora, urls: [agoraUrl], n, watch: { event: 'thread:watch', payload: { threadId } }, timeoutMs: CONNECT_TIMEOUT_MS }, CONNECT_TIMEOUT_MS + 10_000);
     const b = await clients.call({ op: 'connect', set: sets.bare, urls: [bareUrl], n, watch: { event: 'join' }, timeoutMs: CONNECT_TIMEOUT_MS }, CONNECT_TIMEOUT_MS + 10_000);
-    res.log(`${n} sockets watching on Agora in ${fmt(a.ms! / 1000, 1)} s, ${n} joined on bare in ${fmt(b.ms! / 1000, 1)} s`);
+    const f = await clients.call({ op: 'connect', set: sets.floor, urls: [floorUrl], n, watch: { event: 'join' }, timeoutMs: CONNECT_TIMEOUT_MS }, CONNECT_TIMEOUT_MS + 10_000);
+    res.log(`${n} sockets watching on Agora in ${fmt(a.ms! / 1000, 1)} s, ${n} joined on bare in ${fmt(b.ms! / 1000, 1)} s, on the design floor in ${fmt(f.ms! / 1000, 1)} s`);
     if (!captured) {
       // The baseline broadcasts exactly what Agora sends for this post (public view, same size).
       const { post } = (await session.expect(201, `/api/threads/${threadId}/posts`, { body: BENCH_POST })).body as { post: { id: string } };
@@ -66,6 +77,7 @@ async function measure(res: Resources): Promise<Row[]> {
     const sides = [
       { name: 'agora', set: sets.agora, pid: agora!.child.pid!, burst: () => agoraBurst },
       { name: 'bare', set: sets.bare, pid: bare!.child.pid!, burst: (trial: string) => bareBurst(trial) },
+      { name: 'floor', set: sets.floor, pid: floor!.child.pid!, burst: () => floorBurst },
     ];
     const pools = new Map<string, Pool>(sides.map((s) => [s.name, { latencies: [], deliveries: 0, spanMs: 0, serverCpuMs: 0, generatorCpuMs: 0, requests: 0, failures: [] }]));
     if (n === SIZES[0]) {
@@ -89,7 +101,8 @@ async function measure(res: Resources): Promise<Row[]> {
     }
     await clients.call({ op: 'close', set: sets.agora }, 10_000);
     await clients.call({ op: 'close', set: sets.bare }, 10_000);
-    rows.push(...rowsFor(n, pools.get('agora')!, pools.get('bare')!));
+    await clients.call({ op: 'close', set: sets.floor }, 10_000);
+    rows.push(...rowsFor(n, pools.get('agora')!, pools.get('bare')!, pools.get('floor')!));
   }
   return rows;
 }
@@ -104,9 +117,9 @@ function addTo(pool: Pool, r: BurstResult, serverCpuMs: number): void {
   pool.failures.push(...r.failures);
 }
 
-function rowsFor(n: number, ag: Pool, ba: Pool): Row[] {
+function rowsFor(n: number, ag: Pool, ba: Pool, fl: Pool): Row[] {
   const rate = (p: Pool) => (p.spanMs > 0 ? (p.deliveries * 1000) / p.spanMs : 0);
-  const [agL, baL] = [summary(ag.latencies), summary(ba.latencies)];
+  const [agL, baL, flL] = [summary(ag.latencies), summary(ba.latencies), summary(fl.latencies)];
   const share = rate(ag) / rate(ba);
   const perK = (p: Pool) => (p.serverCpuMs * 1000) / p.deliveries;
   const failed = (p: Pool) => (p.failures.length ? `${fmt(p.failures.length)} (${[...new Set(p.failures.map((f) => f.slice(0, 3)))].join(', ')})` : '0');
@@ -126,6 +139,11 @@ function rowsFor(n: number, ag: Pool, ba: Pool): Row[] {
     },
     // Near 100%, the one-core generator, not the server, set the pace: the wall-clock rows then understate the difference.
     { section: SECTION, metric: `${what}, load generator CPU busy during the bursts`, agora: busy(ag), baseline: `${busy(ba)} (${bare})`, ratio: '', target: '', ok: null },
+    {
+      section: SECTION, metric: `${what}, bound: DESIGN.md's required steps + broadcast, no store: events/s, p99, CPU per 1,000`,
+      agora: `${fmt(rate(fl))}, ${ms(flL.p99)}, ${ms(perK(fl))}`, baseline: `${fmt(rate(ba))}, ${ms(baL.p99)}, ${ms(perK(ba))} (${bare})`,
+      ratio: `${fmt((rate(fl) / rate(ba)) * 100)}%, p99 ${fmt(flL.p99 / baL.p99, 2)}×`, target: '', ok: fl.failures.length === 0 ? null : false,
+    },
   ];
 }
 

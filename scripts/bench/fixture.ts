@@ -39,6 +39,16 @@ export function startAgoraInMemory(res: Resources, name: string, port: number): 
   }, 'Agora listening');
 }
 
+/**
+ * design-floor.ts on CPU 0: only the steps DESIGN.md requires of a post; with `sockets`, also the
+ * bare socket.io room (this section's adapter key) that each post is broadcast to.
+ */
+export function startDesignFloor(res: Resources, name: string, port: number, sockets: boolean): Promise<Child> {
+  const env: Record<string, string> = { PORT: String(port), SESSION_SECRET: res.secret };
+  if (sockets) Object.assign(env, { REDIS_URL, ADAPTER_KEY: `${res.prefix}design-floor-socket.io`, ROOM: 'thread' });
+  return startServer(name, 'scripts/bench/design-floor', env, 'design floor listening');
+}
+
 /** The bare socket.io baseline on CPU 0, with the Redis adapter under this section's prefix. */
 export function startBareSocketIo(res: Resources, name: string, port: number): Promise<Child> {
   return startServer(name, 'scripts/bench/bare-socketio', { PORT: String(port), REDIS_URL, ADAPTER_KEY: `${res.prefix}bare-socket.io`, ROOM: 'thread' }, 'bare listening');

@@ -8,7 +8,7 @@
 // (the floor every signed-in request pays before any post work), the same POST on Agora's in-memory
 // backend (what is left with a store and adapter that cost next to nothing), and design-floor.ts
 // (only the steps DESIGN.md requires of a post, without any store or publish at all).
-import { BENCH_POST, setUpMemoryThread, setUpThread, signUp, startAgora, startAgoraInMemory } from './fixture.js';
+import { BENCH_POST, setUpMemoryThread, setUpThread, signUp, startAgora, startAgoraInMemory, startDesignFloor } from './fixture.js';
 import { runSection, startGeneratorFor, startServers, type Resources } from './harness.js';
 import type { LoadReply, LoadRequest } from './http-load.js';
 import { cpuMs, freePort, pinning, startServer } from './processes.js';
@@ -45,7 +45,7 @@ async function measure(res: Resources): Promise<Row[]> {
     startAgora(res, 'agora', agoraPort),
     startServer('bare express', 'scripts/bench/bare-express', { PORT: String(barePort) }, 'bare express listening'),
     startAgoraInMemory(res, 'agora in memory', memoryPort),
-    startServer('design floor', 'scripts/bench/design-floor', { PORT: String(floorPort), SESSION_SECRET: res.secret }, 'design floor listening'),
+    startDesignFloor(res, 'design floor', floorPort, false),
   ]);
   res.log(`servers up; ${pinning}`);
   const agoraUrl = `http://127.0.0.1:${agoraPort}`;
