@@ -58,7 +58,9 @@ const TOKEN_FORMATS: readonly TokenFormat[] = [
 // per format would, as far as the overlap resolution that follows can tell.
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export const TOKEN_PREFIXES: readonly string[] = TOKEN_FORMATS.map((f) => f.prefix);
-const TOKEN_PREFIX = new RegExp(TOKEN_PREFIXES.map(escapeRe).join('|'), 'g');
+// Every prefix starts with a word character and must not follow one (checked below), so `\b` in
+// front lets the engine try the alternatives only where a word starts.
+const TOKEN_PREFIX = new RegExp(`\\b(?:${TOKEN_PREFIXES.map(escapeRe).join('|')})`, 'g');
 const FORMAT_OF = new Map(TOKEN_FORMATS.map((f) => [f.prefix, f]));
 
 function findTokenFormats(text: string, out: RawMatch[]): void {
