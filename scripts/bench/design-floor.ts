@@ -56,7 +56,9 @@ api.post('/threads/:threadId/posts', (req, res) => {
     id: newId(), threadId: req.params.threadId, author: { id: user.id, username: user.username }, html: prepared.html,
     piiTypes: prepared.piiTypes, createdAt: now, editedAt: null, status: 'visible',
   };
-  sockets?.io.to(room).emit('post:created', { seq: ++seq, post });
+  const event = { seq: ++seq, post };
+  // Broadcast after the answer, as a server that stores first would (a later turn of the event loop).
+  if (sockets) setImmediate(() => sockets.io.to(room).emit('post:created', event));
   res.status(201).json({ post });
 });
 app.use('/api', api);
