@@ -3,7 +3,8 @@ import { cleanBackend, makeStores, testPrefix } from '../helpers/agora.js';
 import { testClusterUrl } from '../helpers/redis-cluster.js';
 import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { signedIn } from '../helpers/http.js';
-import { connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
+import { type TestSocket } from '../helpers/sockets.js';
+import { banClosesSocketOnOtherProcess, removalReachesOtherProcess } from '../helpers/cross-process.js';
 import type { Stores } from '../../server/store/index.js';
 
 describe('moderation across two server processes on a three-primary Redis Cluster', () => {
@@ -33,7 +34,6 @@ describe('moderation across two server processes on a three-primary Redis Cluste
 
   const account = (url: string, role: 'member' | 'moderator' | 'admin') => signedIn(url, stores.users, role);
 
-
   /** Subscribers of `channel` over every primary, counted for sharded and for classic pub/sub. */
   async function subscribers(channel: string): Promise<{ sharded: number; classic: number }> {
     let sharded = 0;
@@ -56,37 +56,16 @@ describe('moderation across two server processes on a three-primary Redis Cluste
     expect(await subscribers(channel)).toEqual({ sharded: 2, classic: 0 });
   });
 
-  test('a removal made through process B reaches a socket connected to process A', async () => {
-    const admin = await account(b.url, 'admin');
-    const forumId = (await admin.post('/api/forums', { slug: 'procs', title: 'Procs' })).body.forum.id;
-    const member = await account(a.url, 'member');
-    const created = await member.post(`/api/forums/${forumId}/threads`, { title: 't', body: 'to be removed across processes' });
-    expect(created.status).toBe(201);
-    const { thread, post } = created.body;
-    const onA = await connectSocket(a.url);
-    sockets.push(onA);
-    expect((await onA.timeout(3000).emitWithAck('thread:watch', { threadId: thread.id })).ok).toBe(true);
-    // Watching answers only once process A is subscribed to the thread's room, so nothing
-    // published from now on can miss it.
-    expect((await subscribers(roomChannel(`thread:${thread.id}`))).sharded).toBe(1);
-    const removed = nextEvent(onA, 'post:removed', 5000);
-    const mod = await account(b.url, 'moderator');
-    expect((await mod.post(`/api/posts/${post.id}/remove`, { reason: 'spam' })).status).toBe(200);
-    expect(await removed).toEqual({ seq: 2, postId: post.id, threadId: thread.id });
-  });
+  const both = () => ({ a, b, account, sockets });
 
-  test("a ban made through process B closes the banned user's socket on process A", async () => {
-    const victim = await account(a.url, 'member');
-    const s = await connectSocket(a.url, victim.cookieHeader());
-    sockets.push(s);
-    const closed = new Promise<string>((resolve) => s.once('disconnect', resolve));
-    const mod = await account(b.url, 'moderator');
-    const started = Date.now();
-    expect((await mod.post(`/api/mod/users/${victim.user!.id}/ban`, { reason: 'spam' })).status).toBe(200);
-    expect(await closed).toBe('io server disconnect');
-    expect(Date.now() - started).toBeLessThan(1000);
-    expect((await victim.post('/api/preview', { body: 'x' })).status).toBe(403);
-  });
+  test('a removal made through process B reaches a socket connected to process A', () =>
+    removalReachesOtherProcess(both(), async (threadId) => {
+      // Watching answers only once process A is subscribed to the thread's room, so nothing
+      // published from now on can miss it.
+      expect((await subscribers(roomChannel(`thread:${threadId}`))).sharded).toBe(1);
+    }));
+
+  test("a ban made through process B closes the banned user's socket on process A", () => banClosesSocketOnOtherProcess(both()));
 
   test('neither process met a CROSSSLOT or other cluster error', () => {
     for (const p of [a, b]) expect(p.output()).not.toMatch(/CROSSSLOT|MOVED|ASK |TRYAGAIN|CLUSTERDOWN|non local key|do not hash to the same slot|"level":50/);

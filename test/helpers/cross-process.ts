@@ -1,0 +1,47 @@
+// The two-process moderation scenarios, run on one Redis (moderation-processes.test.ts) and on a
+// Redis Cluster (cluster-processes.test.ts): the same behaviour must hold on both backends.
+import type { Client } from './http.js';
+import type { AgoraProcess } from './process.js';
+import { connectSocket, nextEvent, type TestSocket } from './sockets.js';
+
+export interface TwoProcesses {
+  a: AgoraProcess;
+  b: AgoraProcess;
+  account(url: string, role: 'member' | 'moderator' | 'admin'): Promise<Client>;
+  /** Sockets the suite disconnects when it ends. */
+  sockets: TestSocket[];
+}
+
+/** A removal made through process B reaches a socket on process A. `watching` runs once A's socket watches the thread. */
+export async function removalReachesOtherProcess(p: TwoProcesses, watching?: (threadId: string) => Promise<void>): Promise<void> {
+  const admin = await p.account(p.b.url, 'admin');
+  const forumId = (await admin.post('/api/forums', { slug: 'procs', title: 'Procs' })).body.forum.id;
+  const member = await p.account(p.a.url, 'member');
+  const created = await member.post(`/api/forums/${forumId}/threads`, { title: 't', body: 'to be removed across processes' });
+  expect(created.status).toBe(201);
+  const { thread, post } = created.body;
+  const onA = await connectSocket(p.a.url);
+  p.sockets.push(onA);
+  expect((await onA.timeout(3000).emitWithAck('thread:watch', { threadId: thread.id })).ok).toBe(true);
+  await watching?.(thread.id);
+  const removed = nextEvent(onA, 'post:removed', 5000);
+  const mod = await p.account(p.b.url, 'moderator');
+  expect((await mod.post(`/api/posts/${post.id}/remove`, { reason: 'spam' })).status).toBe(200);
+  expect(await removed).toEqual({ seq: 2, postId: post.id, threadId: thread.id });
+}
+
+/** A ban made through process B closes the banned user's socket on process A within a second, and A refuses their writes. */
+export async function banClosesSocketOnOtherProcess(p: TwoProcesses): Promise<void> {
+  const victim = await p.account(p.a.url, 'member');
+  const s = await connectSocket(p.a.url, victim.cookieHeader());
+  p.sockets.push(s);
+  const closed = new Promise<string>((resolve) => s.once('disconnect', resolve));
+  const mod = await p.account(p.b.url, 'moderator');
+  const started = Date.now();
+  expect((await mod.post(`/api/mod/users/${victim.user!.id}/ban`, { reason: 'spam' })).status).toBe(200);
+  expect(await closed).toBe('io server disconnect');
+  expect(Date.now() - started).toBeLessThan(1000);
+  // And process A refuses the banned user's writes at once: its account cache dropped the record
+  // when B's invalidation arrived, which B published before it closed the sockets.
+  expect((await victim.post('/api/preview', { body: 'x' })).status).toBe(403);
+}
