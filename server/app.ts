@@ -68,6 +68,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
   const forumDeps = {
     stores, config, publisher,
     postLimiter: stores.limiters.create('posts', config.postRatePerMinute, 60),
+    previewLimiter: stores.limiters.create('previews', config.previewRatePerMinute, 60),
     onHeld: (post: PostRecord) => syncQueue(moderationDeps, post),
   };
 

@@ -28,6 +28,7 @@ const envSchema = z.object({
   REFERRAL_DAILY_LIMIT: intFrom(10, 1, 1_000_000),
   REFERRAL_IP_DAILY_LIMIT: intFrom(30, 1, 100_000),
   POST_RATE_PER_MINUTE: intFrom(10, 1, 1_000_000),
+  PREVIEW_RATE_PER_MINUTE: intFrom(120, 1, 1_000_000),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: intFrom(5, 1, 1_000_000),
   LOGIN_MAX_FAILURES_PER_IP: intFrom(50, 1, 1_000_000),
   LOGIN_WINDOW_SECONDS: intFrom(900, 1, 86_400),
@@ -60,6 +61,7 @@ export interface Config {
   referralDailyLimit: number;
   referralIpDailyLimit: number;
   postRatePerMinute: number;
+  previewRatePerMinute: number;
   login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowSeconds: number };
   registerPerIpPerHour: number;
   holdFirstPosts: number;
@@ -143,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     referralDailyLimit: e.REFERRAL_DAILY_LIMIT,
     referralIpDailyLimit: e.REFERRAL_IP_DAILY_LIMIT,
     postRatePerMinute: e.POST_RATE_PER_MINUTE,
+    previewRatePerMinute: e.PREVIEW_RATE_PER_MINUTE,
     login: {
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,

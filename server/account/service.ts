@@ -20,10 +20,10 @@ export interface AccountDeps {
 }
 
 async function checkPassword(deps: AccountDeps, user: UserRecord, password: string, field: string): Promise<void> {
-  const gate = await deps.passwordLimiter.peek(user.username.toLowerCase());
-  if (!gate.allowed) throw errors.rateLimited(gate.retryAfterSeconds);
-  if (await verifyPassword(password, user.passwordHash)) return;
-  await deps.passwordLimiter.consume(user.username.toLowerCase());
+  // Counted before checking (one atomic step), so concurrent guesses cannot share one look at the limit.
+  const attempt = await deps.passwordLimiter.consume(user.username.toLowerCase());
+  if (!attempt.allowed) throw errors.rateLimited(attempt.retryAfterSeconds);
+  if (await verifyPassword(password, user.passwordHash)) return attempt.refund(); // only failures count
   throw new ApiError('forbidden', 'The current password is not right.', { field });
 }
 

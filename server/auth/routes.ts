@@ -3,7 +3,7 @@ import type passport from 'passport';
 import { z } from 'zod';
 import { ApiError, errors } from '../http/errors.js';
 import { parse } from '../http/validate.js';
-import type { Limiter } from '../store/rate-limit.js';
+import { consumeEach, type Limiter } from '../store/rate-limit.js';
 import type { UserRecord, UserStore } from '../store/users.js';
 import { createAccount, emailSchema, passwordSchema, usernameSchema, UsernameTakenError } from './service.js';
 import { toPublicUser } from './users.js';
@@ -55,16 +55,17 @@ export function authRoutes(deps: AuthDeps): Router {
   r.post('/login', async (req, res, next) => {
     const body = parse(loginBody, req.body);
     const account = body.username.toLowerCase();
-    const [a, i] = await Promise.all([deps.limits.loginAccount.peek(account), deps.limits.loginIp.peek(ip(req))]);
-    if (!a.allowed || !i.allowed) throw errors.rateLimited(Math.max(a.allowed ? 0 : a.retryAfterSeconds, i.allowed ? 0 : i.retryAfterSeconds));
+    // Counted before the password is checked, in one atomic step per limit: a burst of guesses
+    // cannot all be checked against a limit they all read before any of them counted.
+    const attempt = await consumeEach([[deps.limits.loginAccount, account], [deps.limits.loginIp, ip(req)]]);
+    if (!attempt.allowed) throw errors.rateLimited(attempt.retryAfterSeconds);
     const user = await new Promise<UserRecord | false>((resolve, reject) => {
       deps.passport.authenticate('local', (err: unknown, u: UserRecord | false) => (err ? reject(err) : resolve(u)))(req, res, next);
     });
-    if (!user) {
-      await Promise.all([deps.limits.loginAccount.consume(account), deps.limits.loginIp.consume(ip(req))]);
-      throw invalidCredentials();
-    }
-    await deps.limits.loginAccount.reset(account);
+    if (!user) throw invalidCredentials();
+    // The limits count failures: a right password gives its points back. Earlier failures still
+    // count until their window ends, so signing in does not hand a guesser a fresh allowance.
+    await attempt.refund();
     await logIn(req, user);
     res.json({ user: toPublicUser(user, true), csrfToken: deps.generateCsrfToken(req, true) });
   });

@@ -6,6 +6,7 @@ import { errors } from '../http/errors.js';
 import { encodeCursor, pageParams } from '../http/paging.js';
 import { parse } from '../http/validate.js';
 import { isId, newId } from '../store/ids.js';
+import type { Limiter } from '../store/rate-limit.js';
 import { newForumBody, newThreadBody, postBody, postCursor, previewBody, threadCursor } from './schema.js';
 import { editPost, reply, startThread, type ForumDeps } from './service.js';
 import { canSee, canSeeThread, toForumView, toPostView, toThreadView, userIdsOf, type Viewer } from './views.js';
@@ -19,7 +20,8 @@ function idParam(req: Request, name: string, what: string): string {
   return id;
 }
 
-export function forumRoutes(deps: ForumDeps): Router {
+/** `previewLimiter`: previews per member per minute (each one renders, sanitizes and scans a body). */
+export function forumRoutes(deps: ForumDeps & { previewLimiter: Limiter }): Router {
   const r = Router();
   const { forum, users } = deps.stores;
 
@@ -108,8 +110,10 @@ export function forumRoutes(deps: ForumDeps): Router {
     res.json({ post: toPostView(post, viewerOf(req), await users.getMany(userIdsOf([post]))) });
   });
 
-  r.post('/preview', requireWriter, (req, res) => {
+  r.post('/preview', requireWriter, async (req, res) => {
     const { body } = parse(previewBody, req.body);
+    const hit = await deps.previewLimiter.consume(req.user!.id);
+    if (!hit.allowed) throw errors.rateLimited(hit.retryAfterSeconds);
     res.json(previewPost(body, deps.config.piiSeverity));
   });
 

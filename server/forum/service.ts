@@ -26,7 +26,7 @@ export interface ForumDeps {
 async function takeRate(deps: ForumDeps, user: UserRecord): Promise<{ refund: () => Promise<void> }> {
   const r = await deps.postLimiter.consume(user.id);
   if (!r.allowed) throw errors.rateLimited(r.retryAfterSeconds);
-  return { refund: () => deps.postLimiter.refund(user.id) };
+  return r;
 }
 
 /** Runs a write under flood control; a write refused by a later check does not count. */

@@ -130,12 +130,18 @@ export async function flagPost(deps: ModerationDeps, member: UserRecord, postId:
   if (!post || (post.status === 'held' && post.authorId !== member.id)) throw errors.notFound('There is no such post.');
   if (post.authorId === member.id) throw errors.forbidden('You cannot flag your own post.');
   if (post.status !== 'visible') throw errors.conflict('This post is already with the moderators.');
-  const gate = await deps.flagLimiter.peek(member.id);
-  if (!gate.allowed) throw errors.rateLimited(gate.retryAfterSeconds);
+  // Counted first, in one atomic step: a burst of flags cannot all pass a check made before any counted.
+  const hit = await deps.flagLimiter.consume(member.id);
+  if (!hit.allowed) throw errors.rateLimited(hit.retryAfterSeconds);
   const flag = { id: newId(), postId, threadId: post.threadId, byId: member.id, reason, createdAt: new Date().toISOString(), status: 'open' as const, resolvedAt: null, resolvedById: null };
-  const res = await deps.stores.moderation.addFlag(flag);
-  if (!res.ok) throw errors.conflict('You have flagged this post already.');
-  await deps.flagLimiter.consume(member.id);
+  const res = await deps.stores.moderation.addFlag(flag).catch(async (err: unknown) => {
+    await hit.refund();
+    throw err;
+  });
+  if (!res.ok) {
+    await hit.refund(); // a repeated flag is not a new one
+    throw errors.conflict('You have flagged this post already.');
+  }
   let current = post;
   if (res.openFlaggers >= deps.config.flagsToHide) {
     // Auto-hide: gone for the public (ids only), held for moderators and the author.

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { errors, UnavailableError } from '../http/errors.js';
-import type { Limiter } from '../store/rate-limit.js';
+import { consumeEach, type LimitResult, type Limiter } from '../store/rate-limit.js';
 import type { ReferralStore, TokenOutcome } from '../store/referrals.js';
 import type { UserRecord } from '../store/users.js';
 import { inviteMessage } from './invite-email.js';
@@ -95,8 +95,9 @@ export async function submitReferral(deps: ReferralServiceDeps, member: UserReco
   }
 
   let result: SendOutcome | { outcome: 'suppressed' };
+  let charge: LimitResult | undefined;
   try {
-    await chargeLimits(deps, member.id, ip);
+    charge = await chargeLimits(deps, member.id, ip);
     // Suppressed referrals count against the limits too: the limits must not tell the referrer either.
     if (await deps.store.isOptedOut(deps.optOut.fingerprintOf(input.friendEmail))) {
       result = { outcome: 'suppressed' };
@@ -113,7 +114,8 @@ export async function submitReferral(deps: ReferralServiceDeps, member: UserReco
       }), input.friendEmail);
     }
   } catch (err) {
-    // Nothing was handed to the mail server: put the token back as it was.
+    // Nothing was handed to the mail server: put the token back as it was, and the points.
+    await charge?.refund();
     await settle(deps, input.token, reservation.previous);
     throw err;
   }
@@ -121,22 +123,19 @@ export async function submitReferral(deps: ReferralServiceDeps, member: UserReco
   logOutcome(deps.logger, result);
   await settle(deps, input.token, result.outcome);
   if (result.outcome === 'failed') {
-    await Promise.all([refund(deps.limits.perMember, member.id), refund(deps.limits.perIp, ip)]);
+    await charge.refund();
     throw new UnavailableError('mail', result.code);
   }
 }
 
-async function chargeLimits(deps: ReferralServiceDeps, memberId: string, ip: string): Promise<void> {
-  const [m, i] = await Promise.all([deps.limits.perMember.consume(memberId), deps.limits.perIp.consume(ip)]);
-  if (m.allowed && i.allowed) return;
-  // A refused attempt should not use up the allowance of the limit that did let it through.
-  await Promise.all([m.allowed && refund(deps.limits.perMember, memberId), i.allowed && refund(deps.limits.perIp, ip)]);
-  throw errors.rateLimited(Math.max(m.allowed ? 0 : m.retryAfterSeconds, i.allowed ? 0 : i.retryAfterSeconds));
-}
-
-/** Gives a point back (a send that failed for sure took nothing from anybody's allowance). */
-async function refund(limiter: Limiter, subject: string): Promise<void> {
-  await limiter.consume(subject, -1).catch(() => {});
+/**
+ * One atomic check-and-consume per limit; a refused attempt takes nothing from the limit that let
+ * it through (consumeEach). The points go back when no email went out for sure.
+ */
+async function chargeLimits(deps: ReferralServiceDeps, memberId: string, ip: string): Promise<LimitResult> {
+  const charge = await consumeEach([[deps.limits.perMember, memberId], [deps.limits.perIp, ip]]);
+  if (!charge.allowed) throw errors.rateLimited(charge.retryAfterSeconds);
+  return charge;
 }
 
 /**
