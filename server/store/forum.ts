@@ -14,11 +14,27 @@ export interface ThreadRecord {
   locked: boolean;
   /** True while the thread's first post waits for review: only its author and moderators see it. */
   held: boolean;
+  /**
+   * Set while a moderator has the thread removed: it exists for moderators only (title and posts
+   * included) and takes no new posts. Absent on threads never removed.
+   */
+  removal?: RemovalRecord | null;
+  /** True once the title and every post's content were purged for good (the thread stays removed). */
+  purged?: boolean;
 }
 
 export type PostStatus = 'visible' | 'held' | 'removed';
 
-export interface RemovalRecord { byId: string; reason: string; at: string }
+export interface RemovalRecord {
+  byId: string;
+  reason: string;
+  at: string;
+  /**
+   * When `reason` is a member's flag reason (a removal on their flag): that member, so the reason is
+   * erased when they delete their account (then `reason` is '' and this is null).
+   */
+  flaggerId?: string | null;
+}
 
 export interface PostRecord {
   id: string;
@@ -65,7 +81,10 @@ export interface PostMutation {
   countDelta?: number;
 }
 
-export type AddPostResult = { ok: true; seq: number; thread: ThreadRecord } | { ok: false; reason: 'no_thread' | 'locked' };
+export type AddPostResult = { ok: true; seq: number; thread: ThreadRecord } | { ok: false; reason: 'no_thread' | 'locked' | 'removed' };
+/** `status`: removing a removed thread or restoring one that is not; `purged`: a purged thread never comes back. */
+export type ThreadRemovalResult = { ok: true; thread: ThreadRecord } | { ok: false; reason: 'not_found' | 'status' | 'purged' };
+export type ThreadPurgeResult = { ok: true; thread: ThreadRecord; postIds: string[] } | { ok: false; reason: 'not_found' };
 export type MutateResult = { ok: true; post: PostRecord; seqs: number[] } | { ok: false; reason: 'not_found' | 'status' };
 
 /**
@@ -83,6 +102,17 @@ export interface ForumStore {
   /** Newest activity first; keyset-paged by (lastPostAt, id). */
   listThreads(forumId: string, after: ThreadCursor | null, limit: number): Promise<ThreadRecord[]>;
   patchThread(id: string, patch: Partial<Pick<ThreadRecord, 'locked' | 'held' | 'title' | 'authorId'>>): Promise<ThreadRecord | null>;
+  /**
+   * Removes (`removal`) or restores (`null`) a thread in one atomic step with the check of its
+   * current state; a removed thread refuses addPost from then on.
+   */
+  setThreadRemoval(id: string, removal: RemovalRecord | null): Promise<ThreadRemovalResult>;
+  /**
+   * Erases the title and every post's content for good, in one atomic step: the thread ends removed
+   * (with `removal` unless it was removed already) and purged, each post a purged tombstone.
+   * Answers the ids of the thread's posts.
+   */
+  purgeThread(id: string, removal: RemovalRecord): Promise<ThreadPurgeResult>;
   /** Ids of the threads a user started. */
   threadIdsByAuthor(authorId: string): Promise<string[]>;
   /** Drops the author's indexes (account deletion); the posts themselves are changed by mutatePost. */

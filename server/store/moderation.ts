@@ -14,7 +14,7 @@ export interface FlagRecord {
 
 export type AuditAction =
   | 'post.remove' | 'post.restore' | 'post.purge' | 'post.approve' | 'flag.dismiss' | 'user.ban' | 'user.unban'
-  | 'user.remove_posts' | 'thread.lock' | 'thread.unlock' | 'user.role';
+  | 'user.remove_posts' | 'thread.lock' | 'thread.unlock' | 'thread.remove' | 'thread.restore' | 'thread.purge' | 'user.role';
 
 export interface AuditRecord {
   id: string;
@@ -23,6 +23,11 @@ export interface AuditRecord {
   action: AuditAction;
   target: { kind: 'post' | 'thread' | 'user'; id: string };
   reason: string;
+  /**
+   * When `reason` is a member's flag reason (a flag dismissed, or a removal on a flag): that
+   * member. Their account deletion erases the reason ('') and sets this to null: the entry stays.
+   */
+  flaggerId?: string | null;
 }
 
 export interface AuditFilter { actorId?: string; action?: AuditAction; targetId?: string }
@@ -52,6 +57,8 @@ export interface ModerationStore {
   inQueue(postId: string): Promise<boolean>;
 
   appendAudit(entry: AuditRecord): Promise<void>;
+  /** Erases the reason of every audit entry quoting this member's flag (their account is being deleted). */
+  eraseFlaggerReasons(memberId: string): Promise<void>;
   /** Newest first, keyset-paged. */
   audit(filter: AuditFilter, after: Cursor | null, limit: number): Promise<AuditRecord[]>;
 }

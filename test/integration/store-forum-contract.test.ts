@@ -126,6 +126,39 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s forum store
     expect(seen).toEqual(expected);
   });
 
+  test('a removed thread takes no posts until restored; restoring twice or removing twice is refused', async () => {
+    const t = thread(newId());
+    await stores.forum.createThread(t, post(t), { event: 'post:created', audience: 'all' });
+    const removal = { byId: newId(), reason: 'spam', at: new Date().toISOString() };
+    expect(await stores.forum.setThreadRemoval(t.id, removal)).toEqual({ ok: true, thread: { ...t, removal } });
+    expect(await stores.forum.setThreadRemoval(t.id, removal)).toEqual({ ok: false, reason: 'status' });
+    const refused = post(t);
+    expect(await stores.forum.addPost(refused, { event: 'post:created', audience: 'all' }, { ignoreLock: true })).toEqual({ ok: false, reason: 'removed' });
+    expect(await stores.forum.getPost(refused.id)).toBeNull();
+    expect(await stores.forum.currentSeq(t.id)).toBe(1);
+    expect(await stores.forum.setThreadRemoval(t.id, null)).toEqual({ ok: true, thread: { ...t, removal: null } });
+    expect(await stores.forum.setThreadRemoval(t.id, null)).toEqual({ ok: false, reason: 'status' });
+    expect((await stores.forum.addPost(post(t), { event: 'post:created', audience: 'all' })).ok).toBe(true);
+    expect(await stores.forum.setThreadRemoval(newId(), removal)).toEqual({ ok: false, reason: 'not_found' });
+  });
+
+  test('a purge leaves the thread removed, without its title, and every post a purged tombstone that cannot come back', async () => {
+    const t = thread(newId(), { title: 'A title to forget' });
+    const first = post(t, { source: 'first words', html: '<p>first words</p>' });
+    await stores.forum.createThread(t, first, { event: 'post:created', audience: 'all' });
+    const earlier = { byId: newId(), reason: 'earlier', at: new Date().toISOString() };
+    const second = post(t, { status: 'removed', removal: earlier, source: 'second words', html: '<p>second words</p>' });
+    await stores.forum.addPost(second, { event: 'post:created', audience: 'privileged' });
+    const removal = { byId: newId(), reason: 'leak', at: new Date().toISOString() };
+    const res = await stores.forum.purgeThread(t.id, removal);
+    expect(res).toEqual({ ok: true, thread: { ...t, title: '', removal, purged: true, postCount: 0, lastPostAt: second.createdAt }, postIds: [first.id, second.id] });
+    const tomb = { status: 'removed', source: null, html: null, purged: true };
+    expect(await stores.forum.listPosts(t.id, 0, 10)).toEqual([{ ...first, ...tomb, removal }, { ...second, ...tomb, removal: earlier }]);
+    expect(await stores.forum.setThreadRemoval(t.id, null)).toEqual({ ok: false, reason: 'purged' });
+    expect((await stores.forum.addPost(post(t), { event: 'post:created', audience: 'all' })).ok).toBe(false);
+    expect(await stores.forum.purgeThread(newId(), removal)).toEqual({ ok: false, reason: 'not_found' });
+  });
+
   test("an author's posts are listed newest first", async () => {
     const t = thread(newId());
     const a = post(t, { createdAt: new Date(Date.now() - 5000).toISOString() });

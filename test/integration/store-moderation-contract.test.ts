@@ -81,6 +81,20 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s moderation 
     expect(removesOfTarget.map((e) => e.reason)).toEqual(newestFirst.filter((e) => e.action === 'post.remove' && e.target.id === target).map((e) => e.reason));
   });
 
+  test("erasing a member's flag reasons blanks only the entries quoting them; the entries stay", async () => {
+    const [member, other, actor] = [newId(), newId(), newId()];
+    const at = '2030-02-01T00:00:00.000Z';
+    const entry = (over: Partial<AuditRecord>): AuditRecord => ({ id: newId(), at, actorId: actor, action: 'flag.dismiss', target: { kind: 'post', id: newId() }, reason: 'his own words', ...over });
+    const mine = entry({ flaggerId: member });
+    const theirs = entry({ flaggerId: other, reason: 'another member' });
+    const moderators = entry({ action: 'post.remove', reason: 'the moderator' });
+    for (const e of [mine, theirs, moderators]) await stores.moderation.appendAudit(e);
+    await stores.moderation.eraseFlaggerReasons(member);
+    const after = await stores.moderation.audit({ actorId: actor }, null, 10);
+    expect(after).toEqual(expect.arrayContaining([{ ...mine, reason: '', flaggerId: null }, theirs, moderators]));
+    expect(after).toHaveLength(3);
+  });
+
   test('testimonials are stored, listed per author newest first, and deleted', async () => {
     const author = newId();
     const t1 = { id: newId(), authorId: author, text: 'one', createdAt: '2030-01-01T00:00:00.000Z', updatedAt: '2030-01-01T00:00:00.000Z', consent: null, featured: false };

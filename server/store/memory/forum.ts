@@ -1,6 +1,6 @@
 import type {
   AddPostResult, EventSpec, EventsSince, ForumRecord, ForumStore, LoggedEvent, MutateResult, PostMutation,
-  PostRecord, ThreadCursor, ThreadRecord,
+  PostRecord, RemovalRecord, ThreadCursor, ThreadPurgeResult, ThreadRecord, ThreadRemovalResult,
 } from '../forum.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -88,6 +88,7 @@ export class MemoryForumStore implements ForumStore {
   async addPost(post: PostRecord, event: Omit<EventSpec, 'postId'>, opts: { ignoreLock?: boolean } = {}): Promise<AddPostResult> {
     const state = this.threads.get(post.threadId);
     if (!state) return { ok: false, reason: 'no_thread' };
+    if (state.thread.removal) return { ok: false, reason: 'removed' };
     if (state.thread.locked && !opts.ignoreLock) return { ok: false, reason: 'locked' };
     this.posts.set(post.id, clone(post));
     state.order.push(post.id);
@@ -118,6 +119,27 @@ export class MemoryForumStore implements ForumStore {
     if (m.countDelta) state.thread.postCount += m.countDelta;
     const seqs = (m.events ?? []).map((e) => this.append(state, { ...e, postId: id }));
     return { ok: true, post: clone(next), seqs };
+  }
+
+  async setThreadRemoval(id: string, removal: RemovalRecord | null): Promise<ThreadRemovalResult> {
+    const t = this.threads.get(id)?.thread;
+    if (!t) return { ok: false, reason: 'not_found' };
+    if (!!t.removal === !!removal) return { ok: false, reason: 'status' };
+    if (!removal && t.purged) return { ok: false, reason: 'purged' };
+    t.removal = clone(removal);
+    return { ok: true, thread: clone(t) };
+  }
+
+  async purgeThread(id: string, removal: RemovalRecord): Promise<ThreadPurgeResult> {
+    const state = this.threads.get(id);
+    if (!state) return { ok: false, reason: 'not_found' };
+    const t = state.thread;
+    Object.assign(t, { removal: t.removal ?? clone(removal), title: '', purged: true, postCount: 0 });
+    for (const postId of state.order) {
+      const p = this.posts.get(postId)!;
+      Object.assign(p, { status: 'removed', source: null, html: null, purged: true, removal: p.removal ?? clone(removal) });
+    }
+    return { ok: true, thread: clone(t), postIds: [...state.order] };
   }
 
   async threadIdsByAuthor(authorId: string): Promise<string[]> {

@@ -63,6 +63,10 @@ export class MemoryModerationStore implements ModerationStore {
     this.log.push(clone(entry));
   }
 
+  async eraseFlaggerReasons(memberId: string): Promise<void> {
+    for (const e of this.log) if (e.flaggerId === memberId) Object.assign(e, { reason: '', flaggerId: null });
+  }
+
   async audit(filter: AuditFilter, after: Cursor | null, limit: number): Promise<AuditRecord[]> {
     return this.log
       .filter((e) => (!filter.actorId || e.actorId === filter.actorId) && (!filter.action || e.action === filter.action) && (!filter.targetId || e.target.id === filter.targetId))

@@ -1,6 +1,6 @@
 import type {
   AddPostResult, EventSpec, EventsSince, ForumRecord, ForumStore, LoggedEvent, MutateResult, PostMutation,
-  PostRecord, ThreadCursor, ThreadRecord,
+  PostRecord, RemovalRecord, ThreadCursor, ThreadPurgeResult, ThreadRecord, ThreadRemovalResult,
 } from '../forum.js';
 import type { RedisDb } from './db.js';
 
@@ -18,10 +18,18 @@ function dec<T>(h: Record<string, string>): T | null {
   return out as T;
 }
 
+// A thread's `removal` field is JSON: absent (never removed) or 'null' (restored) means not removed.
+const IS_REMOVED = `local function removed(key)
+  local rm = redis.call('HGET', key, 'removal')
+  return rm ~= false and rm ~= 'null'
+end
+`;
+
 // KEYS: thread, post, order, events, seq. ARGV: eventJsonTail, logSize, countDelta, lastPostAt(json),
 // postId, checkLock ('1'/'0'), then post field/value pairs.
-const ADD_POST = `
+const ADD_POST = `${IS_REMOVED}
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+if removed(KEYS[1]) then return -3 end
 if ARGV[6] == '1' and redis.call('HGET', KEYS[1], 'locked') == 'true' then return -2 end
 local seq = redis.call('INCR', KEYS[5])
 redis.call('HSET', KEYS[2], unpack(ARGV, 7))
@@ -64,6 +72,31 @@ end
 redis.call('LTRIM', KEYS[3], -tonumber(ARGV[3]), -1)
 return {0, redis.call('HGETALL', KEYS[2]), seqs}`;
 
+// KEYS: thread. ARGV: removal json to remove, or 'null' to restore.
+const SET_THREAD_REMOVAL = `${IS_REMOVED}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+local restoring = ARGV[1] == 'null'
+if removed(KEYS[1]) ~= restoring then return {-2} end
+if restoring and redis.call('HGET', KEYS[1], 'purged') == 'true' then return {-3} end
+redis.call('HSET', KEYS[1], 'removal', ARGV[1])
+return {0, redis.call('HGETALL', KEYS[1])}`;
+
+// KEYS: thread, order, then every post of the thread as the caller read the order. ARGV: removal json.
+// The thread is marked removed first, so no post can join it; if one joined after the caller read
+// the order, nothing else is written and the caller reads the (now final) order again.
+const PURGE_THREAD = `${IS_REMOVED}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+if not removed(KEYS[1]) then redis.call('HSET', KEYS[1], 'removal', ARGV[1]) end
+if redis.call('LLEN', KEYS[2]) ~= #KEYS - 2 then return {-2} end
+for i = 3, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    if not removed(KEYS[i]) then redis.call('HSET', KEYS[i], 'removal', ARGV[1]) end
+    redis.call('HSET', KEYS[i], 'status', '"removed"', 'source', 'null', 'html', 'null', 'purged', 'true')
+  end
+end
+redis.call('HSET', KEYS[1], 'title', '""', 'purged', 'true', 'postCount', '0')
+return {0, redis.call('HGETALL', KEYS[1])}`;
+
 const PATCH_THREAD = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
 if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end
@@ -84,6 +117,8 @@ export class RedisForumStore implements ForumStore {
       agoraCreateThread: { keys: 5, lua: CREATE_THREAD },
       agoraMutatePost: { keys: 4, lua: MUTATE_POST },
       agoraPatchThread: { keys: 1, lua: PATCH_THREAD },
+      agoraSetThreadRemoval: { keys: 1, lua: SET_THREAD_REMOVAL },
+      agoraPurgeThread: { lua: PURGE_THREAD },
     });
   }
 
@@ -190,9 +225,9 @@ export class RedisForumStore implements ForumStore {
       ]),
     );
     const res = out as number | [number, string[]];
-    if (res === -1 || res === -2) {
+    if (typeof res === 'number') {
       await this.db.run((r) => r.hdel(this.postIndex(), post.id));
-      return { ok: false, reason: res === -1 ? 'no_thread' : 'locked' };
+      return { ok: false, reason: res === -1 ? 'no_thread' : res === -3 ? 'removed' : 'locked' };
     }
     const [seq, thread] = res as [number, string[]];
     await this.afterPost(post.forumId, post.threadId, post);
@@ -231,6 +266,27 @@ export class RedisForumStore implements ForumStore {
     if (res[0] === -1) return { ok: false, reason: 'not_found' };
     if (res[0] === -2) return { ok: false, reason: 'status' };
     return { ok: true, post: dec<PostRecord>(pairsToObject(res[1]!))!, seqs: (res[2] ?? []).map(Number) };
+  }
+
+  async setThreadRemoval(id: string, removal: RemovalRecord | null): Promise<ThreadRemovalResult> {
+    const res = (await this.db.run(this.db.script('agoraSetThreadRemoval', this.t(id).thread, JSON.stringify(removal)))) as [number, string[]?];
+    if (res[0] !== 0) return { ok: false, reason: res[0] === -1 ? 'not_found' : res[0] === -3 ? 'purged' : 'status' };
+    return { ok: true, thread: dec<ThreadRecord>(pairsToObject(res[1]!))! };
+  }
+
+  // One script over the thread's slot (every post key shares its hash tag). A thread of many
+  // thousands of posts is one long script, which is the price of "gone for good" being atomic.
+  async purgeThread(id: string, removal: RemovalRecord): Promise<ThreadPurgeResult> {
+    const k = this.t(id);
+    // At most twice: the first run marks the thread removed, after which its order cannot grow.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const postIds = await this.db.run((r) => r.lrange(k.order, 0, -1));
+      const res = (await this.db.run(this.db.script('agoraPurgeThread', 2 + postIds.length, k.thread, k.order,
+        ...postIds.map((p) => k.post(p)), JSON.stringify(removal)))) as [number, string[]?];
+      if (res[0] === -1) return { ok: false, reason: 'not_found' };
+      if (res[0] === 0) return { ok: true, thread: dec<ThreadRecord>(pairsToObject(res[1]!))!, postIds };
+    }
+    throw new Error('the thread kept growing while being purged');
   }
 
   async threadIdsByAuthor(authorId: string): Promise<string[]> {

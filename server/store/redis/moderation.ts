@@ -38,10 +38,12 @@ for j = 1, #KEYS - 1 do
 end
 return out`;
 
-// KEYS: entries hash, all zset, by-actor zset, by-action zset, by-target zset. ARGV: id, score, json
+// KEYS: entries hash, all zset, by-actor zset, by-action zset, by-target zset, by-flagger set.
+// ARGV: id, score, json, flaggerId ('' when the reason is not a member's flag reason)
 const APPEND_AUDIT = `
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 for i = 2, 5 do redis.call('ZADD', KEYS[i], ARGV[2], ARGV[1]) end
+if ARGV[4] ~= '' then redis.call('SADD', KEYS[6], ARGV[1]) end
 return 1`;
 
 export class RedisModerationStore implements ModerationStore {
@@ -49,7 +51,7 @@ export class RedisModerationStore implements ModerationStore {
     db.defineScripts({
       agoraAddFlag: { keys: 4, lua: ADD_FLAG },
       agoraResolveFlags: { lua: RESOLVE },
-      agoraAppendAudit: { keys: 5, lua: APPEND_AUDIT },
+      agoraAppendAudit: { keys: 6, lua: APPEND_AUDIT },
     });
   }
 
@@ -129,7 +131,21 @@ export class RedisModerationStore implements ModerationStore {
 
   async appendAudit(e: AuditRecord): Promise<void> {
     await this.db.run(this.db.script('agoraAppendAudit', this.a('entries'), this.a('all'), this.a('actor', e.actorId),
-      this.a('action', e.action), this.a('target', e.target.id), e.id, Date.parse(e.at), JSON.stringify(e)));
+      this.a('action', e.action), this.a('target', e.target.id), this.a('flagger', e.flaggerId ?? '-'), e.id, Date.parse(e.at), JSON.stringify(e), e.flaggerId ?? ''));
+  }
+
+  async eraseFlaggerReasons(memberId: string): Promise<void> {
+    const index = this.a('flagger', memberId);
+    const ids = await this.db.run((r) => r.smembers(index));
+    const raws = ids.length ? await this.db.run((r) => r.hmget(this.a('entries'), ...ids)) : [];
+    await this.db.run(async (r) => {
+      const m = r.multi();
+      raws.forEach((raw, i) => {
+        if (raw) m.hset(this.a('entries'), ids[i]!, JSON.stringify({ ...(JSON.parse(raw) as AuditRecord), reason: '', flaggerId: null }));
+      });
+      m.del(index);
+      await m.exec();
+    });
   }
 
   async audit(filter: AuditFilter, after: Cursor | null, limit: number): Promise<AuditRecord[]> {
