@@ -50,8 +50,9 @@ export function Composer(p: ComposerProps) {
   const [confirm, setConfirm] = useState<PiiFinding[] | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
   const detect = useDetector();
-  const findings = useMemo(() => (detect ? [...(p.withTitle ? detect(title) : []), ...detect(body)] : []), [detect, title, body, p.withTitle]);
-  const bodyFindings = useMemo(() => (detect ? detect(body) : []), [detect, body]);
+  // The server's reading: titles as written, the body as its rendered post will show it.
+  const bodyFindings = useMemo(() => (detect ? detect(body, undefined, 'markdown') : []), [detect, body]);
+  const findings = useMemo(() => (detect ? [...(p.withTitle ? detect(title, undefined, 'plain') : []), ...bodyFindings] : []), [detect, title, bodyFindings, p.withTitle]);
 
   useEffect(() => {
     if (!body.trim()) {

@@ -1,4 +1,4 @@
-import { detectPii, maskPii, type PiiFinding, type PiiSeverity, type PiiType } from '../../shared/pii/index.js';
+import { detectPii, maskPiiAsRead, type PiiFinding, type PiiSeverity, type PiiType, type TextFormat } from '../../shared/pii/index.js';
 import { ApiError } from '../http/errors.js';
 import { renderPostBody } from './render.js';
 
@@ -26,17 +26,18 @@ export interface Prepared {
 
 function scan(draft: Pick<Draft, 'title' | 'body'>, severities: Severities): FieldFinding[] {
   const out: FieldFinding[] = [];
-  if (draft.title !== undefined) for (const f of detectPii(draft.title, severities)) out.push({ ...f, field: 'title' });
-  for (const f of detectPii(draft.body, severities)) out.push({ ...f, field: 'body' });
+  // Titles are shown as written; bodies are Markdown, read as their rendered post shows them.
+  if (draft.title !== undefined) for (const f of detectPii(draft.title, severities, 'plain')) out.push({ ...f, field: 'title' });
+  for (const f of detectPii(draft.body, severities, 'markdown')) out.push({ ...f, field: 'body' });
   return out;
 }
 
 const only = (findings: FieldFinding[], field: FieldFinding['field']) => findings.filter((f) => f.field === field);
 const SENSITIVE = new Set<PiiSeverity>(['sensitive']);
 
-function mask(text: string, findings: FieldFinding[]): string {
+function mask(text: string, findings: FieldFinding[], format: TextFormat): string {
   const sensitive = findings.filter((f) => SENSITIVE.has(f.severity));
-  return sensitive.length ? maskPii(text, sensitive) : text;
+  return sensitive.length ? maskPiiAsRead(text, sensitive, format) : text;
 }
 
 /**
@@ -55,9 +56,9 @@ export function preparePost(draft: Draft, severities: Severities): Prepared {
   if (findings.some((f) => !acknowledged.has(f.type))) {
     throw new ApiError('pii_unacknowledged', 'This text holds personal data; review it and confirm before posting.', { findings });
   }
-  const source = mask(draft.body, only(findings, 'body'));
+  const source = mask(draft.body, only(findings, 'body'), 'markdown');
   return {
-    title: draft.title === undefined ? undefined : mask(draft.title, only(findings, 'title')),
+    title: draft.title === undefined ? undefined : mask(draft.title, only(findings, 'title'), 'plain'),
     source,
     html: renderPostBody(source),
     piiTypes: [...new Set(findings.map((f) => f.type))],
@@ -68,5 +69,5 @@ export function preparePost(draft: Draft, severities: Severities): Prepared {
 /** What publishing would produce (sensitive spans masked), and what was found; nothing stored. */
 export function previewPost(body: string, severities: Severities): { html: string; findings: FieldFinding[] } {
   const findings = scan({ body }, severities);
-  return { html: renderPostBody(mask(body, findings)), findings };
+  return { html: renderPostBody(mask(body, findings, 'markdown')), findings };
 }

@@ -86,9 +86,10 @@ interface Group {
   sep: number;
 }
 
-const isCardSep = (c: number): boolean => c === 32 || c === 45;
+// Spaces, dashes, and dots ("4111.1111.1111.1111"): a layout, Luhn and an issuer must still agree.
+const isCardSep = (c: number): boolean => c === 32 || c === 45 || c === 46;
 
-/** Reads digit groups joined by single spaces or dashes, starting at a digit. At most 64 groups. */
+/** Reads digit groups joined by single spaces, dashes or dots, starting at a digit. At most 64 groups. */
 export function readGroups(text: string, i: number): Group[] {
   const groups: Group[] = [];
   let p = i;
@@ -125,9 +126,9 @@ const isCard = (digits: string): boolean => luhnValid(digits) && issuerMatches(d
 /** Tries the layouts at group `a`; returns the index of the last group used, or -1. */
 function matchAt(text: string, groups: readonly Group[], a: number): number {
   const first = groups[a] as Group;
-  // A number does not start or end in the middle of a dash-joined run ("12-4111-1111-…").
-  if (a > 0 && first.sep === 45) return -1;
-  const endsInDashRun = (b: number): boolean => b + 1 < groups.length && (groups[b + 1] as Group).sep === 45;
+  // A number does not start or end in the middle of a dash- or dot-joined run ("12-4111-1111-…", "3.4111…").
+  if (a > 0 && (first.sep === 45 || first.sep === 46)) return -1;
+  const endsInDashRun = (b: number): boolean => b + 1 < groups.length && ((groups[b + 1] as Group).sep === 45 || (groups[b + 1] as Group).sep === 46);
   const len0 = first.e - first.s;
   if (len0 >= 12 && len0 <= 19) return !endsInDashRun(a) && isCard(digitsOf(text, groups, a, a)) ? a : -1;
   for (const layout of LAYOUTS) {

@@ -9,11 +9,13 @@ import { findPhones } from './phone.js';
 import { resolveOverlaps } from './resolve.js';
 import { findSecrets } from './secret.js';
 import { findSsns } from './ssn.js';
+import { readAsShown, type TextFormat } from './as-read.js';
 import { DEFAULT_SEVERITY, type PiiFinding, type PiiSeverity, type PiiType, type RawMatch } from './types.js';
 
 export type { PiiFinding, PiiSeverity, PiiType } from './types.js';
 export { DEFAULT_SEVERITY, PII_TYPES } from './types.js';
-export { maskPii } from './mask.js';
+export { maskPii, maskPiiAsRead } from './mask.js';
+export { readAsShown, type Reading, type TextFormat } from './as-read.js';
 
 const DETECTORS: readonly [PiiType, (text: string, out: RawMatch[]) => void][] = [
   ['SECRET', findSecrets],
@@ -25,12 +27,8 @@ const DETECTORS: readonly [PiiType, (text: string, out: RawMatch[]) => void][] =
   ['PHONE', findPhones],
 ];
 
-/**
- * Finds personal data in `text`. Findings whose severity is 'off' are omitted; the rest are
- * sorted by start and never overlap (the more severe, then the longer span wins).
- */
-export function detectPii(text: string, severities?: Partial<Record<PiiType, PiiSeverity>>): PiiFinding[] {
-  if (typeof text !== 'string' || text.length === 0) return [];
+/** Runs every scanner over `text` exactly as given. */
+function scan(text: string, severities?: Partial<Record<PiiType, PiiSeverity>>): PiiFinding[] {
   const candidates: PiiFinding[] = [];
   for (const [type, find] of DETECTORS) {
     const severity = severities?.[type] ?? DEFAULT_SEVERITY[type];
@@ -39,5 +37,25 @@ export function detectPii(text: string, severities?: Partial<Record<PiiType, Pii
     find(text, raw);
     for (const m of raw) if (m.type === type) candidates.push({ type, start: m.start, end: m.end, severity });
   }
+  return candidates;
+}
+
+/**
+ * Finds personal data in `text` as its readers will see it: `format` 'markdown' for post bodies
+ * (Markdown with inline HTML, read after rendering: entities, comments, tags, emphasis and table
+ * pipes undone), 'plain' for text shown as written (titles, bios, testimonials). In both, invisible
+ * characters are ignored, every space and dash is a separator, every decimal digit script reads as
+ * digits and compatibility forms (full-width `＠`, `．`) are folded. Offsets point into `text`.
+ * The text as typed is scanned too, so nothing the reading drops (an intraword `*`, a line-based
+ * credential) escapes. Findings whose severity is 'off' are omitted; the rest are sorted by start
+ * and never overlap (the more severe, then the longer span wins).
+ */
+export function detectPii(text: string, severities?: Partial<Record<PiiType, PiiSeverity>>, format: TextFormat = 'plain'): PiiFinding[] {
+  if (typeof text !== 'string' || text.length === 0) return [];
+  const reading = readAsShown(text, format);
+  const seen = scan(reading.text, severities);
+  if (reading.identity) return resolveOverlaps(seen);
+  const candidates = scan(text, severities);
+  for (const f of seen) candidates.push({ ...f, start: reading.from[f.start] as number, end: reading.to[f.end - 1] as number });
   return resolveOverlaps(candidates);
 }

@@ -1,3 +1,4 @@
+import { readAsShown, type TextFormat } from './as-read.js';
 import type { PiiFinding, PiiType } from './types.js';
 
 export const MASK_CHAR = '\u2022';
@@ -49,4 +50,51 @@ export function maskPii(text: string, findings: readonly PiiFinding[], types?: R
     out = out.slice(0, start) + maskSpan(out.slice(start, end)) + out.slice(end);
   }
   return out;
+}
+
+/**
+ * Masks findings in a source as its readers see it (see ./as-read.ts): of the characters a reader
+ * would see inside each finding, all but the last four that are not separators are replaced, in
+ * the source, by one '•' per code unit of whatever produced them (`&#52;` becomes five bullets).
+ * Markup between them (tags, table pipes, emphasis) stays, so the post keeps its structure. A
+ * finding of which a reader sees nothing (inside a comment) is masked as written. Lengths are kept.
+ */
+export function maskPiiAsRead(text: string, findings: readonly PiiFinding[], format: TextFormat, types?: ReadonlySet<PiiType>): string {
+  const chosen = findings.filter((f) => (types ? types.has(f.type) : f.severity === 'sensitive'));
+  if (!chosen.length) return text;
+  const reading = readAsShown(text, format);
+  const { from, to } = reading;
+  const hide = new Uint8Array(text.length);
+  const unseen: PiiFinding[] = [];
+  for (const f of chosen) {
+    // The first character a reader sees at or after f.start (from[] never decreases).
+    let lo = 0;
+    let hi = from.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((from[mid] as number) < f.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const inside: number[] = [];
+    for (let i = lo; i < from.length && (from[i] as number) < f.end; i++) {
+      if ((to[i] as number) <= f.end && !isSeparator(reading.text.charCodeAt(i))) inside.push(i);
+    }
+    if (!inside.length) {
+      unseen.push(f);
+      continue;
+    }
+    for (let k = 0; k < inside.length - KEEP; k++) {
+      const i = inside[k] as number;
+      hide.fill(1, from[i] as number, to[i] as number);
+    }
+  }
+  let out = '';
+  let kept = 0; // start of the stretch of text not yet copied
+  for (let p = 0; p <= text.length; p++) {
+    if (p < text.length && !hide[p]) continue;
+    out += text.slice(kept, p);
+    if (p < text.length) out += MASK_CHAR;
+    kept = p + 1;
+  }
+  return unseen.length ? maskPii(out, unseen, types ?? new Set(unseen.map((f) => f.type))) : out;
 }

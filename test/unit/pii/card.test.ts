@@ -37,6 +37,7 @@ describe('payment card numbers', () => {
     ['(5555-5555-5555-4444)', '5555-5555-5555-4444'],
     ['ref 12 4111 1111 1111 1111', '4111 1111 1111 1111'],
     ['😀 4242 4242 4242 4242 after an emoji', '4242 4242 4242 4242'],
+    ['dots 4111.1111.1111.1111', '4111.1111.1111.1111'],
   ])('%j holds a card number', (text, value) => {
     expectExactlyOne(text, 'CREDIT_CARD', value);
   });
@@ -50,7 +51,6 @@ describe('payment card numbers', () => {
     'mixed separators 4111-1111 1111-1111',
     'double spaces 4111  1111  1111  1111',
     'odd grouping 41111 11111 11111 1',
-    'dots 4111.1111.1111.1111',
     'Amex with a bad check digit 378282246310006',
     'unknown issuer 9111111111111116',
     'twenty digits 12345678901234567890',

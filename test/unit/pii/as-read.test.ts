@@ -1,0 +1,231 @@
+import fc from 'fast-check';
+import { decodeHTML } from 'entities';
+import sanitizeHtml from 'sanitize-html';
+import { detectPii, maskPiiAsRead, readAsShown, type PiiType } from '../../../shared/pii/index.js';
+import { preparePost, type Severities } from '../../../server/content/pipeline.js';
+import { DEFAULT_SEVERITY, PII_TYPES } from '../../../shared/pii/index.js';
+
+// What readers see is what is scanned: every disguise that the Markdown renderer and the browser
+// undo must be found, and masked so that the published post no longer shows the value.
+
+const ALL: PiiType[] = [...PII_TYPES];
+const SEVERITIES = DEFAULT_SEVERITY as Severities;
+
+/** The text a browser shows for sanitized post HTML: tags gone, entities decoded (the oracle). */
+function shownText(html: string): string {
+  return decodeHTML(sanitizeHtml(html.replace(/<\/(td|th|p|li|tr)>/g, ' $&'), { allowedTags: [], allowedAttributes: {} }));
+}
+
+/** Digits as a reader reads them, in any decimal script, with everything else dropped. */
+const digitsOf = (text: string): string => readAsShown(text, 'plain').text.replace(/[^0-9]/g, '');
+const alnumOf = (text: string): string => readAsShown(text, 'plain').text.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
+
+function publish(body: string): string {
+  return preparePost({ body, acknowledge: ALL }, SEVERITIES).html;
+}
+
+const typesIn = (text: string, format: 'plain' | 'markdown' = 'markdown') => detectPii(text, undefined, format).map((f) => f.type);
+
+describe('disguises the renderer undoes are read through', () => {
+  const card = '4111 1111 1111 1111';
+  test.each([
+    ['HTML entities for the spaces', '4111&#32;1111&#x20;1111&nbsp;1111'],
+    ['an entity for one digit', '&#52;111 1111 1111 1111'],
+    ['an HTML comment between groups', '4111 <!-- hidden --> 1111 1111 1111'],
+    ['a tag between groups', '4111 <span></span>1111 <b>1111</b> 1111'],
+    ['zero-width and soft-hyphen characters', '41\u200b11 11\u00ad11 1111\u2060 \ufeff1111'],
+    ['bidi controls', '\u202e4111 1111\u202c 1111 \u200e1111'],
+    ['no-break and thin spaces', '4111\u00a01111\u2009\u202f1111\u30001111'],
+    ['a tab', '4111\t1111 1111 1111'],
+    ['a soft line break', 'my card is 4111 1111\n1111 1111 ok'],
+    ['en dashes and minus signs', '4111\u20131111\u20131111\u20131111'],
+    ['full-width digits', '\uff14\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 \uff11\uff11\uff11\uff11'],
+    ['Arabic-Indic digits', '\u0664\u0661\u0661\u0661 \u0661\u0661\u0661\u0661 \u0661\u0661\u0661\u0661 \u0661\u0661\u0661\u0661'],
+    ['Devanagari digits', '\u096a\u0967\u0967\u0967 \u0967\u0967\u0967\u0967 \u0967\u0967\u0967\u0967 \u0967\u0967\u0967\u0967'],
+    ['mathematical bold digits', '\u{1d7d2}111 1111 1111 1111'],
+    ['emphasis inside the number', '4111 **1111** 1111 _1111_'],
+    ['emphasis inside a group', '41*11* 1111 1111 1111'],
+    ['code delimiters', '`4111` `1111` `1111` `1111`'],
+    ['backslash escapes', '4111\\-1111\\-1111\\-1111'],
+    ['groups spread over table cells', '| a | b | c | d |\n|---|---|---|---|\n| 4111 | 1111 | 1111 | 1111 |'],
+    ['dots between groups', '4111.1111.1111.1111'],
+  ])('a card number disguised with %s is found and masked', (_how, body) => {
+    const text = `Here you go: ${body} thanks`;
+    expect(typesIn(text)).toContain('CREDIT_CARD');
+    const html = publish(text);
+    expect(digitsOf(shownText(html))).not.toContain(card.replace(/ /g, ''));
+    expect(digitsOf(shownText(html))).toMatch(/1111/); // the last four stay readable
+  });
+
+  test.each([
+    ['entities for @ and .', 'joe&#64;example&#46;com'],
+    ['named entities', 'joe&commat;example&period;com'],
+    ['full-width @ and .', 'joe\uff20example\uff0ecom'],
+    ['a small commercial at', 'joe\ufe6bexample.com'],
+    ['a zero-width space in the local part', 'jo\u200be@example.com'],
+    ['a comment inside', 'joe<!-- -->@example.com'],
+    ['an ideographic full stop', 'joe@example\u3002com'],
+  ])('an e-mail address written with %s is found', (_how, value) => {
+    expect(typesIn(`write to ${value} please`)).toContain('EMAIL');
+  });
+
+  test.each([
+    ['entity dashes', '078&#45;05&#45;1120', 'US_SSN'],
+    ['en dashes', '219\u201309\u20139999', 'US_SSN'],
+    ['no-break spaces in an IBAN', 'DE89&nbsp;3704&nbsp;0044&nbsp;0532&nbsp;0130&nbsp;00', 'IBAN'],
+    ['a phone number with entity spaces', 'call +1&#32;415&#32;555&#32;2671 today', 'PHONE'],
+    ['a phone number in Arabic-Indic digits', 'call +\u0664\u0664 20 7946 0958', 'PHONE'],
+  ])('%s: still found', (_how, text, type) => {
+    if (type === 'US_SSN' && !typesIn(text.replace(/&#45;|\u2013/g, '-'), 'plain').includes('US_SSN')) return; // not an SSN even plainly
+    expect(typesIn(text)).toContain(type);
+  });
+
+  test('thread titles (plain text) ignore invisible characters and fold digits', () => {
+    expect(typesIn('card 4111\u200b1111\u200b1111\u200b1111', 'plain')).toContain('CREDIT_CARD');
+    expect(typesIn('card \u0664\u0661\u0661\u0661 1111 1111 1111', 'plain')).toContain('CREDIT_CARD');
+    // A title is shown as written, so an entity in it is not decoded: the reader sees "&#52;".
+    expect(typesIn('card &#52;111', 'plain')).toEqual([]);
+  });
+
+  test('findings point into the submitted source and masking keeps the markup around the value', () => {
+    const text = '| a | b | c | d |\n|---|---|---|---|\n| 4111 | 1111 | 1111 | 1111 |';
+    const [f] = detectPii(text, undefined, 'markdown');
+    expect(f && text.slice(f.start, f.end)).toBe('4111 | 1111 | 1111 | 1111');
+    expect(maskPiiAsRead(text, detectPii(text, undefined, 'markdown'), 'markdown')).toBe(
+      '| a | b | c | d |\n|---|---|---|---|\n| \u2022\u2022\u2022\u2022 | \u2022\u2022\u2022\u2022 | \u2022\u2022\u2022\u2022 | 1111 |',
+    );
+    expect(publish(text)).toContain('<td>1111</td>');
+  });
+
+  test('a value hidden inside a comment is masked as written', () => {
+    const text = 'nothing to see <!-- 4111 1111 1111 1111 -->';
+    const masked = preparePost({ body: text, acknowledge: ALL }, SEVERITIES).source;
+    expect(digitsOf(masked)).not.toContain('4111111111111111');
+  });
+});
+
+// ---- Property-based: values found in plain form stay found under every disguise -------------
+
+const luhnDigit = (body: number[]): number => {
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    let d = body[body.length - 1 - i] as number;
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
+};
+
+const visa = fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 14, maxLength: 14 }).map((rest) => {
+  const body = [4, ...rest];
+  return [...body, luhnDigit(body)].join('');
+});
+const ssn = fc
+  .tuple(fc.integer({ min: 1, max: 665 }), fc.integer({ min: 1, max: 99 }), fc.integer({ min: 1, max: 9999 }))
+  .map(([a, g, s]) => `${String(a).padStart(3, '0')}-${String(g).padStart(2, '0')}-${String(s).padStart(4, '0')}`);
+
+type Value = { type: PiiType; plain: string; groups: string[]; sep: string };
+const cardValue = visa.map((d): Value => ({ type: 'CREDIT_CARD', plain: d.replace(/(\d{4})(?=\d)/g, '$1 '), groups: d.match(/\d{4}/g) as string[], sep: ' ' }));
+const ssnValue = ssn.map((s): Value => ({ type: 'US_SSN', plain: s, groups: s.split('-'), sep: '-' }));
+
+const DIGIT_ZEROS = [0x30, 0x660, 0x6f0, 0x966, 0x9e6, 0xff10, 0x1d7ce, 0xe50];
+const INVISIBLE = ['\u200b', '\u200c', '\u200d', '\u00ad', '\u2060', '\ufeff', '\u200e', '\u202a', '\u2066', '\u034f'];
+const SPACES = [' ', '&#32;', '&#x20;', '&nbsp;', '\u00a0', '\u2002', '\u2009', '\u202f', '\u3000', '\t', ' <!-- x --> ', ' <span></span>', '\n'];
+const DASHES = ['-', '&#45;', '&#x2d;', '&hyphen;', '\u2010', '\u2011', '\u2013', '\u2014', '\u2212', '\ufe63', '\uff0d', '<!-- -->-', '\\-'];
+
+/** One disguised digit: another script, an entity, or itself; maybe followed by an invisible character. */
+const digitDisguise = (d: string) =>
+  fc.tuple(fc.constantFrom(...DIGIT_ZEROS, -1, -2), fc.option(fc.constantFrom(...INVISIBLE), { freq: 4 })).map(([zero, inv]) => {
+    const v = d.charCodeAt(0) - 48;
+    const ch = zero === -1 ? `&#${48 + v};` : zero === -2 ? `&#x${(48 + v).toString(16)};` : String.fromCodePoint(zero + v);
+    return ch + (inv ?? '');
+  });
+
+const groupDisguise = (g: string) =>
+  fc.tuple(fc.tuple(...[...g].map(digitDisguise)), fc.constantFrom('', '**', '*', '<b>', '`')).map(([ds, wrap]) => {
+    const inner = ds.join('');
+    if (!wrap) return inner;
+    return wrap === '<b>' ? `<b>${inner}</b>` : `${wrap}${inner}${wrap}`;
+  });
+
+function disguised(v: Value) {
+  return fc
+    .tuple(fc.tuple(...v.groups.map(groupDisguise)), fc.array(fc.constantFrom(...(v.sep === ' ' ? SPACES : DASHES)), { minLength: v.groups.length, maxLength: v.groups.length }), fc.boolean())
+    .map(([gs, seps, table]) => {
+      if (table && v.sep === ' ') {
+        const head = `| ${gs.map((_, i) => `c${i}`).join(' | ')} |\n|${gs.map(() => '---').join('|')}|\n`;
+        return `${head}| ${gs.join(' | ')} |`;
+      }
+      return gs.map((g, i) => (i === 0 ? g : (seps[i] as string) + g)).join('');
+    });
+}
+
+const cases = fc.oneof(cardValue, ssnValue).chain((v) => fc.tuple(fc.constant(v), disguised(v)));
+
+describe('property: every disguise the renderer undoes is found, and the published post never shows the value', () => {
+  test('cards and SSNs, disguised at random, are found and masked away', () => {
+    fc.assert(
+      fc.property(cases, ([v, body]) => {
+        fc.pre(typesIn(`ref ${v.plain} ok`, 'plain').includes(v.type)); // values the detector finds in plain form
+        const text = `Value:\n\n${body}\n\nthanks`;
+        expect(typesIn(text)).toContain(v.type);
+        const shown = digitsOf(shownText(publish(text)));
+        expect(shown).not.toContain(v.plain.replace(/\D/g, ''));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('IBANs with entity or Unicode spaces are found and masked away', () => {
+    const ibans = ['DE89 3704 0044 0532 0130 00', 'GB82 WEST 1234 5698 7654 32', 'FR14 2004 1010 0505 0001 3M02 606', 'NL91 ABNA 0417 1643 00'];
+    fc.assert(
+      fc.property(fc.constantFrom(...ibans), fc.array(fc.constantFrom(...SPACES.filter((s) => s !== '\t')), { minLength: 7, maxLength: 7 }), (iban, seps) => {
+        const groups = iban.split(' ');
+        const body = groups.map((g, i) => (i === 0 ? g : (seps[i - 1] as string) + g)).join('');
+        expect(typesIn(`IBAN: ${body} ok`)).toContain('IBAN');
+        expect(alnumOf(shownText(publish(`IBAN: ${body} ok`)))).not.toContain(iban.replace(/ /g, ''));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('e-mail addresses with folded @ and . or invisible characters are found', () => {
+    const at = ['@', '&#64;', '&commat;', '\uff20', '\ufe6b', '<!-- -->@'];
+    const dot = ['.', '&#46;', '&period;', '\uff0e', '\u3002'];
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z]{2,8}$/),
+        fc.stringMatching(/^[a-z]{3,10}$/),
+        fc.constantFrom('com', 'org', 'net', 'de'),
+        fc.constantFrom(...at),
+        fc.constantFrom(...dot),
+        fc.option(fc.constantFrom(...INVISIBLE)),
+        (local, domain, tld, a, d, inv) => {
+          const value = `${local.slice(0, 1)}${inv ?? ''}${local.slice(1)}${a}${domain}${d}${tld}`;
+          fc.pre(typesIn(`${local}@${domain}.${tld}`, 'plain').includes('EMAIL'));
+          expect(typesIn(`mail ${value} now`)).toContain('EMAIL');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('the reading of ordinary text', () => {
+  test('text without markup or unusual characters reads as itself', () => {
+    const r = readAsShown('Plain words, 12 apples and 3 pears.', 'markdown');
+    expect(r.identity).toBe(true);
+  });
+
+  test('versions, dates and a table of figures are not warned about', () => {
+    const text = 'Release 2.14.3 on 2024-03-15.\n\n| quarter | 2021 | 2022 | 2023 |\n|---|---|---|---|\n| Q1 | 1203 | 1450 | 1622 |\n| Q2 | 1310 | 1502 | 1710 |';
+    expect(detectPii(text, undefined, 'markdown')).toEqual([]);
+  });
+
+  test('the snake_case in a token stays part of it', () => {
+    expect(readAsShown('see sk_live_abc and *this*', 'markdown').text).toBe('see sk_live_abc and this');
+  });
+});
