@@ -27,6 +27,10 @@ export interface Thread {
   lastPostAt: string;
   postCount: number;
   locked: boolean;
+  /** Moderators only: set while the thread is removed (everyone else gets 404). */
+  removal?: Removal;
+  /** Moderators only: the title and every post's content were purged for good. */
+  purged?: boolean;
 }
 
 export type PostStatus = 'visible' | 'held' | 'removed';

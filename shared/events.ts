@@ -22,6 +22,8 @@ export interface ServerToClientEvents {
   'post:restored': (p: { seq: number; post: Post }) => void;
   'thread:created': (p: { thread: Thread }) => void;
   'thread:updated': (p: { thread: Thread }) => void;
+  /** Ids only, to the thread's and the forum's watchers (moderators included: their pages keep it, marked removed). */
+  'thread:removed': (p: { threadId: string; forumId: string }) => void;
   'mod:queue': (p: { kind: string; item: unknown }) => void;
 }
 

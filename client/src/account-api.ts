@@ -1,4 +1,5 @@
 // The /api/me and /api/testimonials shapes (server/account, server/testimonials) and their calls.
+import type { PiiType } from '../../shared/pii/index.js';
 import type { Role, User } from '../../shared/api.js';
 import { api } from './api.js';
 
@@ -71,8 +72,8 @@ export const testimonialApi = {
   list: async () => (await api.get<{ items: PublicTestimonial[] }>('/api/testimonials')).items,
   mine: async () => (await api.get<{ items: OwnTestimonial[] }>('/api/testimonials/mine')).items,
   review: async () => (await api.get<{ items: ReviewTestimonial[] }>('/api/testimonials/review')).items,
-  submit: async (text: string) => (await api.post<{ testimonial: OwnTestimonial }>('/api/testimonials', { text })).testimonial,
-  edit: async (id: string, text: string) => (await api.patch<{ testimonial: OwnTestimonial }>(`/api/testimonials/${enc(id)}`, { text })).testimonial,
+  submit: async (text: string, acknowledgePii: PiiType[] = []) => (await api.post<{ testimonial: OwnTestimonial }>('/api/testimonials', { text, acknowledgePii })).testimonial,
+  edit: async (id: string, text: string, acknowledgePii: PiiType[] = []) => (await api.patch<{ testimonial: OwnTestimonial }>(`/api/testimonials/${enc(id)}`, { text, acknowledgePii })).testimonial,
   consent: async (id: string, name: string, title: string) => (await api.post<{ testimonial: OwnTestimonial }>(`/api/testimonials/${enc(id)}/consent`, { name, title })).testimonial,
   withdraw: async (id: string) => (await api.del<{ testimonial: OwnTestimonial }>(`/api/testimonials/${enc(id)}/consent`)).testimonial,
   remove: (id: string) => api.del<void>(`/api/testimonials/${enc(id)}`),

@@ -1,4 +1,6 @@
+import { useRef, useState } from 'preact/hooks';
 import type { PiiFinding, PiiType } from '../../shared/pii/index.js';
+import { ApiFailure } from './api.js';
 
 export const PII_LABEL: Record<PiiType, string> = {
   EMAIL: 'an e-mail address',
@@ -48,5 +50,43 @@ export function FindingsList({ findings }: { findings: PiiFinding[] }) {
         );
       })}
     </ul>
+  );
+}
+
+/**
+ * For plain-text forms (testimonials): the server answers 422 `pii_unacknowledged` with findings;
+ * this keeps them, and the types the author then accepts go with the next submit.
+ */
+export function usePiiAcknowledgement() {
+  const [pending, setPending] = useState<PiiFinding[] | null>(null);
+  const accepted = useRef<PiiType[]>([]);
+  /** Runs a send with the accepted types; a 422 with findings is kept for the author to review. */
+  const guard = async <T,>(send: (acknowledgePii: PiiType[]) => Promise<T>): Promise<T> => {
+    try {
+      const r = await send(accepted.current);
+      setPending(null);
+      accepted.current = [];
+      return r;
+    } catch (err) {
+      const findings = err instanceof ApiFailure && err.code === 'pii_unacknowledged' ? (err.details.findings as PiiFinding[] | undefined) : undefined;
+      if (findings) setPending(findings);
+      throw err;
+    }
+  };
+  const accept = () => {
+    accepted.current = [...new Set((pending ?? []).map((f) => f.type))];
+  };
+  return { pending, guard, accept };
+}
+
+/** The findings of a refused plain-text save, with the button that saves it as the server will publish it. */
+export function PiiConfirm({ findings, busy, onConfirm }: { findings: PiiFinding[]; busy: boolean; onConfirm(): void }) {
+  const blocked = findings.some((f) => f.severity === 'block');
+  return (
+    <div class="confirm-panel" role="group" aria-label="Personal data found" data-testid="pii-confirm">
+      <p>{PUBLIC_NOTICE} This text holds:</p>
+      <FindingsList findings={findings} />
+      {!blocked && <button type="button" disabled={busy} onClick={onConfirm}>Save it as described</button>}
+    </div>
   );
 }

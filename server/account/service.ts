@@ -6,7 +6,8 @@ import type { Limiter } from '../store/rate-limit.js';
 import type { UserRecord } from '../store/users.js';
 import type { ThreadPublisher } from '../forum/publish.js';
 import type { Realtime } from '../realtime/index.js';
-import { syncQueue, type ModerationDeps } from '../moderation/service.js';
+import type { ModerationDeps } from '../moderation/service.js';
+import { forgetFlagger } from '../moderation/flaggers.js';
 import { endOtherSessions, listSessions } from './sessions.js';
 
 export interface AccountDeps {
@@ -77,7 +78,7 @@ export async function signOutOthers(deps: AccountDeps, req: Request): Promise<nu
 export async function deleteAccount(deps: AccountDeps, req: Request, input: { password: string; posts: 'remove' | 'anonymize' }): Promise<void> {
   const user = req.user!;
   await checkPassword(deps, user, input.password, 'password');
-  const { forum, moderation, testimonials, sessions, users } = deps.stores;
+  const { forum, testimonials, sessions, users } = deps.stores;
   const now = new Date().toISOString();
   for (const id of await forum.postIdsByAuthor(user.id)) {
     const post = await forum.getPost(id);
@@ -99,12 +100,7 @@ export async function deleteAccount(deps: AccountDeps, req: Request, input: { pa
   for (const id of await forum.threadIdsByAuthor(user.id)) {
     await forum.patchThread(id, input.posts === 'remove' ? { authorId: null, title: '(title removed by its author)' } : { authorId: null });
   }
-  const flagged = new Set((await moderation.flagsByMember(user.id)).map((f) => f.postId));
-  await moderation.deleteFlagsBy(user.id);
-  for (const postId of flagged) {
-    const p = await forum.getPost(postId);
-    if (p) await syncQueue(deps.moderation, p);
-  }
+  await forgetFlagger(deps.moderation, user);
   for (const t of await testimonials.byAuthor(user.id)) await testimonials.delete(t.id);
   await forum.forgetAuthor(user.id);
   await endOtherSessions(sessions, user.id);

@@ -6,7 +6,7 @@ export type Severities = Record<PiiType, PiiSeverity>;
 
 export interface FieldFinding extends PiiFinding {
   /** Which submitted text the offsets point into. */
-  field: 'title' | 'body';
+  field: 'title' | 'body' | 'text';
 }
 
 export interface Draft {
@@ -40,6 +40,17 @@ function mask(text: string, findings: FieldFinding[], format: TextFormat): strin
   return sensitive.length ? maskPiiAsRead(text, sensitive, format) : text;
 }
 
+/** Throws 422 `pii_unacknowledged` (with the findings) when anything found is unacknowledged or blocked. */
+function requireAcknowledged(findings: FieldFinding[], acknowledge: readonly PiiType[]): void {
+  const acknowledged = new Set(acknowledge);
+  if (findings.some((f) => f.severity === 'block')) {
+    throw new ApiError('pii_unacknowledged', 'This text holds personal data that cannot be posted here; please remove it.', { findings });
+  }
+  if (findings.some((f) => !acknowledged.has(f.type))) {
+    throw new ApiError('pii_unacknowledged', 'This text holds personal data; review it and confirm before posting.', { findings });
+  }
+}
+
 /**
  * The content pipeline: scan title and body for personal data, check the author's
  * acknowledgements, mask sensitive spans, render Markdown and sanitize. Throws 422
@@ -48,14 +59,7 @@ function mask(text: string, findings: FieldFinding[], format: TextFormat): strin
  */
 export function preparePost(draft: Draft, severities: Severities): Prepared {
   const findings = scan(draft, severities);
-  const acknowledged = new Set(draft.acknowledge);
-  const blocked = findings.filter((f) => f.severity === 'block');
-  if (blocked.length) {
-    throw new ApiError('pii_unacknowledged', 'This text holds personal data that cannot be posted here; please remove it.', { findings });
-  }
-  if (findings.some((f) => !acknowledged.has(f.type))) {
-    throw new ApiError('pii_unacknowledged', 'This text holds personal data; review it and confirm before posting.', { findings });
-  }
+  requireAcknowledged(findings, draft.acknowledge);
   const source = mask(draft.body, only(findings, 'body'), 'markdown');
   return {
     title: draft.title === undefined ? undefined : mask(draft.title, only(findings, 'title'), 'plain'),
@@ -70,4 +74,14 @@ export function preparePost(draft: Draft, severities: Severities): Prepared {
 export function previewPost(body: string, severities: Severities): { html: string; findings: FieldFinding[] } {
   const findings = scan({ body }, severities);
   return { html: renderPostBody(mask(body, findings, 'markdown')), findings };
+}
+
+/**
+ * A plain-text field that others read as written (a testimonial; later a bio): the same scan as a
+ * post's title, the same acknowledgement rule, sensitive spans masked. Throws like preparePost.
+ */
+export function preparePlainText(text: string, acknowledge: readonly PiiType[], severities: Severities): { text: string; piiTypes: PiiType[]; findings: FieldFinding[] } {
+  const findings: FieldFinding[] = detectPii(text, severities, 'plain').map((f) => ({ ...f, field: 'text' }));
+  requireAcknowledged(findings, acknowledge);
+  return { text: mask(text, findings, 'plain'), piiTypes: [...new Set(findings.map((f) => f.type))], findings };
 }

@@ -20,12 +20,19 @@ export class ThreadPublisher {
     private users: UserStore,
   ) {}
 
-  /** `known` may carry user records the caller already holds (the author), saving a lookup. */
-  async postEvent(e: LoggedEvent, post: PostRecord, known?: Authors): Promise<void> {
+  /**
+   * `known` may carry user records the caller already holds (the author), saving a lookup;
+   * `thread`, the thread as the write left it (else it is read here, except for ids-only events):
+   * the posts of a removed thread reach its moderators only.
+   */
+  async postEvent(e: LoggedEvent, post: PostRecord, known?: Authors, thread?: ThreadRecord | null): Promise<void> {
     const io = this.io();
     if (!io) return;
     const t = post.threadId;
     const privileged = [rooms.threadMods(t), ...(post.authorId ? [rooms.threadUser(t, post.authorId)] : [])];
+    if (e.event !== 'post:removed' && (thread === undefined ? await this.forum.getThread(t) : thread)?.removal) {
+      return this.toModerators(io, e, post, known);
+    }
     if (e.event === 'post:removed') {
       // Ids only: the removed text never travels.
       const payload = { seq: e.seq, postId: post.id, threadId: t };
@@ -62,13 +69,44 @@ export class ThreadPublisher {
     emit(io.to(rooms.threadMods(t)), event, modView);
   }
 
-  threadEvent(event: 'thread:created' | 'thread:updated', thread: ThreadRecord, authors: Parameters<typeof toThreadView>[1]): void {
+  /** A post event of a removed thread: its moderators get their view; nobody else hears of it. */
+  private async toModerators(io: AgoraServer, e: LoggedEvent, post: PostRecord, known?: Authors): Promise<void> {
+    const ids = userIdsOf([post]);
+    const authors = known && ids.every((id) => known.has(id)) ? known : await this.users.getMany(ids);
+    const event = e.audience === 'public' ? 'post:created' : (e.event as Exclude<PostEventName, 'post:removed'>);
+    io.to(rooms.threadMods(post.threadId)).emit(event, { seq: e.seq, post: toPostView(post, MOD_VIEWER, authors) });
+  }
+
+  /** To forum watchers; a removed thread's title is news to nobody there (its moderators hear of it on its page). */
+  threadEvent(event: 'thread:created' | 'thread:updated', thread: ThreadRecord, authors: Authors): void {
+    if (thread.removal) return;
     this.io()?.to(rooms.forum(thread.forumId)).emit(event, { thread: toThreadView(thread, authors) });
   }
 
   /** A thread's own watchers hear of a lock or unlock too (its page shows whether replies are open). */
-  threadWatchersEvent(thread: ThreadRecord, authors: Parameters<typeof toThreadView>[1]): void {
-    this.io()?.to(rooms.thread(thread.id)).except(rooms.forum(thread.forumId)).emit('thread:updated', { thread: toThreadView(thread, authors) });
+  threadWatchersEvent(thread: ThreadRecord, authors: Authors): void {
+    const io = this.io();
+    if (!io) return;
+    if (thread.removal) io.to(rooms.threadMods(thread.id)).emit('thread:updated', { thread: toThreadView(thread, authors, MOD_VIEWER) });
+    else io.to(rooms.thread(thread.id)).except(rooms.forum(thread.forumId)).emit('thread:updated', { thread: toThreadView(thread, authors) });
+  }
+
+  /**
+   * Ids only, to the thread's and the forum's watchers on every process, moderators included (their
+   * pages keep the thread and re-read it to show the removal). One broadcast: a socket in both
+   * rooms gets it once.
+   */
+  threadRemoved(thread: Pick<ThreadRecord, 'id' | 'forumId'>): void {
+    this.io()?.to([rooms.thread(thread.id), rooms.forum(thread.forumId)]).emit('thread:removed', { threadId: thread.id, forumId: thread.forumId });
+  }
+
+  /** Back for everyone: news to forum watchers (thread:created), an update to the thread's own watchers. */
+  threadRestored(thread: ThreadRecord, authors: Authors): void {
+    const io = this.io();
+    if (!io) return;
+    const view = { thread: toThreadView(thread, authors) };
+    io.to(rooms.forum(thread.forumId)).emit('thread:created', view);
+    io.to(rooms.thread(thread.id)).except(rooms.forum(thread.forumId)).emit('thread:updated', view);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { requireRole, requireUser, requireWriter } from '../auth/guards.js';
-import { isModerator } from '../auth/users.js';
+import { isBanned, isModerator } from '../auth/users.js';
 import { previewPost } from '../content/pipeline.js';
 import { errors } from '../http/errors.js';
 import { encodeCursor, pageParams } from '../http/paging.js';
@@ -9,9 +9,12 @@ import { isId, newId } from '../store/ids.js';
 import type { Limiter } from '../store/rate-limit.js';
 import { newForumBody, newThreadBody, postBody, postCursor, previewBody, threadCursor } from './schema.js';
 import { editPost, reply, startThread, type ForumDeps } from './service.js';
-import { canSee, canSeeThread, toForumView, toPostView, toThreadView, userIdsOf, type Viewer } from './views.js';
+import { canSee, canSeeThread, toForumView, toPostView, toThreadView, userIdsOf, userIdsOfThreads, type Viewer } from './views.js';
+import type { PostRecord } from '../store/forum.js';
 
-const viewerOf = (req: Request): Viewer | null => (req.user ? { id: req.user.id, role: req.user.role } : null);
+// A banned moderator keeps reading as a member does: removed content is for staff in good standing.
+const viewerOf = (req: Request): Viewer | null =>
+  req.user ? { id: req.user.id, role: isBanned(req.user) && req.user.role !== 'member' ? 'member' : req.user.role } : null;
 
 /** A malformed id is answered like an unknown one. */
 function idParam(req: Request, name: string, what: string): string {
@@ -42,10 +45,11 @@ export function forumRoutes(deps: ForumDeps & { previewLimiter: Limiter }): Rout
     if (!(await forum.getForum(forumId))) throw errors.notFound('There is no such forum.');
     const page = await forum.listThreads(forumId, cursor, limit);
     const viewer = viewerOf(req);
-    const authors = await users.getMany(page.map((t) => t.authorId).filter((id): id is string => !!id));
+    const shown = page.filter((t) => canSeeThread(t, viewer));
+    const authors = await users.getMany(userIdsOfThreads(shown));
     const last = page.at(-1);
     res.json({
-      items: page.filter((t) => canSeeThread(t, viewer)).map((t) => toThreadView(t, authors)),
+      items: shown.map((t) => toThreadView(t, authors, viewer)),
       nextCursor: page.length === limit && last ? encodeCursor({ at: Date.parse(last.lastPostAt), id: last.id }) : null,
     });
   });
@@ -60,9 +64,18 @@ export function forumRoutes(deps: ForumDeps & { previewLimiter: Limiter }): Rout
 
   r.get('/threads/:threadId', async (req, res) => {
     const thread = await forum.getThread(idParam(req, 'threadId', 'thread'));
-    if (!thread || !canSeeThread(thread, viewerOf(req))) throw errors.notFound('There is no such thread.');
-    res.json({ thread: toThreadView(thread, await users.getMany(thread.authorId ? [thread.authorId] : [])) });
+    const viewer = viewerOf(req);
+    if (!thread || !canSeeThread(thread, viewer)) throw errors.notFound('There is no such thread.');
+    res.json({ thread: toThreadView(thread, await users.getMany(userIdsOfThreads([thread])), viewer) });
   });
+
+  /** A post exists for the viewer only if its thread does too (a removed thread hides all its posts). */
+  const visiblePost = async (postId: string, viewer: Viewer | null): Promise<PostRecord> => {
+    const post = await forum.getPost(postId);
+    const thread = post && canSee(post, viewer) ? await forum.getThread(post.threadId) : null;
+    if (!post || !thread || !canSeeThread(thread, viewer)) throw errors.notFound('There is no such post.');
+    return post;
+  };
 
   r.get('/threads/:threadId/posts', async (req, res) => {
     const threadId = idParam(req, 'threadId', 'thread');
@@ -80,17 +93,15 @@ export function forumRoutes(deps: ForumDeps & { previewLimiter: Limiter }): Rout
   });
 
   r.get('/posts/:postId', async (req, res) => {
-    const post = await forum.getPost(idParam(req, 'postId', 'post'));
     const viewer = viewerOf(req);
-    if (!post || !canSee(post, viewer)) throw errors.notFound('There is no such post.');
+    const post = await visiblePost(idParam(req, 'postId', 'post'), viewer);
     res.json({ post: toPostView(post, viewer, await users.getMany(userIdsOf([post]))) });
   });
 
   // The Markdown as stored (sensitive spans already masked), for the author's or a moderator's edit form.
   r.get('/posts/:postId/source', requireUser, async (req, res) => {
-    const post = await forum.getPost(idParam(req, 'postId', 'post'));
     const viewer = viewerOf(req)!;
-    if (!post || !canSee(post, viewer)) throw errors.notFound('There is no such post.');
+    const post = await visiblePost(idParam(req, 'postId', 'post'), viewer);
     if (post.authorId !== viewer.id && !isModerator(viewer)) throw errors.forbidden('Only the author or a moderator can edit this post.');
     if (post.source === null) throw errors.notFound('This post has no content any more.');
     res.json({ source: post.source });

@@ -5,7 +5,7 @@ export const BODY_MAX = 20_000;
 export const TITLE_MAX = 200;
 
 const body = z.string().max(BODY_MAX, `expected at most ${BODY_MAX} characters`).refine((s) => s.trim().length > 0, 'expected some text');
-const acknowledgePii = z.array(z.enum(PII_TYPES as [PiiType, ...PiiType[]])).max(PII_TYPES.length * 2).default([]);
+export const acknowledgePii = z.array(z.enum(PII_TYPES as [PiiType, ...PiiType[]])).max(PII_TYPES.length * 2).default([]);
 
 export const newForumBody = z.object({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,47}$/, 'expected 2–48 lowercase letters, digits or dashes'),

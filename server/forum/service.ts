@@ -9,6 +9,7 @@ import type { PostRecord, ThreadRecord } from '../store/forum.js';
 import type { UserRecord } from '../store/users.js';
 import { isModerator } from '../auth/users.js';
 import type { ThreadPublisher } from './publish.js';
+import { canSeeThread } from './views.js';
 
 export interface ForumDeps {
   stores: Stores;
@@ -76,7 +77,7 @@ async function writeThread(deps: ForumDeps, user: UserRecord, forumId: string, i
   const post = newPost(user, thread, prepared, held, now);
   const seq = await deps.stores.forum.createThread(thread, post, { event: 'post:created', audience: held ? 'privileged' : 'all' });
   const known = new Map([[user.id, user]]);
-  await deps.publisher.postEvent({ seq, event: 'post:created', audience: held ? 'privileged' : 'all', postId: post.id }, post, known);
+  await deps.publisher.postEvent({ seq, event: 'post:created', audience: held ? 'privileged' : 'all', postId: post.id }, post, known, thread);
   if (!held) deps.publisher.threadEvent('thread:created', thread, known);
   else await deps.onHeld?.(post);
   return { thread, post };
@@ -89,19 +90,25 @@ export async function reply(deps: ForumDeps, user: UserRecord, threadId: string,
   return counted(rate, () => writeReply(deps, user, thread, input));
 }
 
+/** A removed thread takes no posts: to its moderators it says so, to everyone else it is not there. */
+const threadRemoved = (user: UserRecord) =>
+  isModerator(user) ? errors.conflict('This thread is removed; restore it before replying.') : errors.notFound('There is no such thread.');
+
 async function writeReply(deps: ForumDeps, user: UserRecord, thread: ThreadRecord | null, input: { body: string; acknowledgePii: PiiType[] }) {
-  if (!thread) throw errors.notFound('There is no such thread.');
+  if (!thread || !canSeeThread(thread, user)) throw errors.notFound('There is no such thread.');
+  if (thread.removal) throw threadRemoved(user);
   if (thread.locked && !isModerator(user)) throw errors.forbidden('This thread is locked.');
   const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii }, deps.config.piiSeverity);
   const held = await holdReason(deps, user, prepared.piiTypes);
   const post = newPost(user, thread, prepared, held, new Date().toISOString());
   const audience = held ? 'privileged' : 'all';
   const res = await deps.stores.forum.addPost(post, { event: 'post:created', audience }, { ignoreLock: isModerator(user) });
-  if (!res.ok) throw res.reason === 'locked' ? errors.forbidden('This thread is locked.') : errors.notFound('There is no such thread.');
+  // The store checks removal and lock again, atomically with the write: a removal that won the race refuses it.
+  if (!res.ok) throw res.reason === 'locked' ? errors.forbidden('This thread is locked.') : res.reason === 'removed' ? threadRemoved(user) : errors.notFound('There is no such thread.');
   const known = new Map([[user.id, user]]);
   const updated = res.thread;
   await Promise.all([
-    deps.publisher.postEvent({ seq: res.seq, event: 'post:created', audience, postId: post.id }, post, known),
+    deps.publisher.postEvent({ seq: res.seq, event: 'post:created', audience, postId: post.id }, post, known, updated),
     held ? deps.onHeld?.(post) : undefined,
   ]);
   if (!held && !updated.held) {
@@ -116,9 +123,10 @@ export async function editPost(deps: ForumDeps, user: UserRecord, postId: string
   const mod = isModerator(user);
   const own = post?.authorId === user.id;
   if (!post || (post.status === 'held' && !own && !mod)) throw errors.notFound('There is no such post.');
+  const thread = await deps.stores.forum.getThread(post.threadId);
+  if (thread && !canSeeThread(thread, user)) throw errors.notFound('There is no such post.');
   if (!own && !mod) throw errors.forbidden('Only the author or a moderator can edit this post.');
   if (post.status === 'removed' && !mod) throw errors.forbidden('A removed post cannot be edited.');
-  const thread = await deps.stores.forum.getThread(post.threadId);
   if (thread?.locked && !mod) throw errors.forbidden('This thread is locked.');
   const rate = await takeRate(deps, user);
   return counted(rate, () => writeEdit(deps, post, input));

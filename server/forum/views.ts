@@ -51,15 +51,29 @@ export function toPostView(post: PostRecord, viewer: Viewer | null, authors: Aut
 export const userIdsOf = (posts: PostRecord[]) =>
   posts.flatMap((p) => [p.authorId, p.removal?.byId]).filter((id): id is string => !!id);
 
-/** A thread whose first post is held exists only for its author and moderators. */
+/**
+ * A removed thread (title and posts) exists only for moderators, not even for its author; a thread
+ * whose first post is held exists only for its author and moderators. Every route, socket handler
+ * and event asks this.
+ */
 export const canSeeThread = (t: ThreadRecord, viewer: Viewer | null) =>
-  !t.held || (!!viewer && (isModerator(viewer) || viewer.id === t.authorId));
+  isModerator(viewer) || (!t.removal && (!t.held || (!!viewer && viewer.id === t.authorId)));
 
-export function toThreadView(t: ThreadRecord, authors: Authors): Thread {
-  return {
+/** `viewer` decides whether the removal shows (moderators); callers have asked canSeeThread first. */
+export function toThreadView(t: ThreadRecord, authors: Authors, viewer: Viewer | null = null): Thread {
+  const view: Thread = {
     id: t.id, forumId: t.forumId, title: t.title, author: authorRef(t.authorId, authors),
     createdAt: t.createdAt, lastPostAt: t.lastPostAt, postCount: t.postCount, locked: t.locked,
   };
+  if (isModerator(viewer)) {
+    if (t.removal) view.removal = { by: authorRef(t.removal.byId, authors) ?? FORMER_MEMBER, reason: t.removal.reason, at: t.removal.at };
+    if (t.purged) view.purged = true;
+  }
+  return view;
 }
+
+/** Every user id a thread view may name (starter and remover), for one batched lookup. */
+export const userIdsOfThreads = (threads: ThreadRecord[]) =>
+  threads.flatMap((t) => [t.authorId, t.removal?.byId]).filter((id): id is string => !!id);
 
 export const toForumView = (f: ForumRecord): Forum => ({ id: f.id, slug: f.slug, title: f.title, description: f.description });

@@ -6,9 +6,10 @@ import { errors } from '../http/errors.js';
 import { encodeCursor, pageParams } from '../http/paging.js';
 import { parse } from '../http/validate.js';
 import { isId } from '../store/ids.js';
-import { toPostView, toThreadView, userIdsOf } from '../forum/views.js';
-import { toAuditView, toFlagView } from './views.js';
+import { toPostView, toThreadView, userIdsOf, userIdsOfThreads } from '../forum/views.js';
+import { toAuditView, toFlagView, userIdsOfAudit } from './views.js';
 import * as mod from './service.js';
+import { purgeThread, removeThread, restoreThread } from './threads.js';
 
 const reason = z.string().trim().min(1, 'expected a reason').max(500, 'expected at most 500 characters');
 const reasonBody = z.object({ reason });
@@ -21,7 +22,10 @@ const banBody = z.object({
 const roleBody = z.object({ role: z.enum(['member', 'moderator', 'admin']) });
 const auditQuery = z.object({
   actor: z.string().max(64).optional(),
-  action: z.enum(['post.remove', 'post.restore', 'post.purge', 'post.approve', 'flag.dismiss', 'user.ban', 'user.unban', 'user.remove_posts', 'thread.lock', 'thread.unlock', 'user.role']).optional(),
+  action: z.enum([
+    'post.remove', 'post.restore', 'post.purge', 'post.approve', 'flag.dismiss', 'user.ban', 'user.unban', 'user.remove_posts',
+    'thread.lock', 'thread.unlock', 'thread.remove', 'thread.restore', 'thread.purge', 'user.role',
+  ]).optional(),
   targetId: z.string().max(64).optional(),
 });
 const offsetCursor = z.object({ o: z.number().int().min(0) });
@@ -102,18 +106,36 @@ export function moderationRoutes(deps: mod.ModerationDeps): Router {
     res.json({ removed: await mod.removeUserPosts(deps, req.user!, id(req, 'userId', 'user'), reason) });
   });
 
+  const threadView = async (req: Request, thread: Parameters<typeof toThreadView>[0]) =>
+    toThreadView(thread, await users.getMany(userIdsOfThreads([thread])), MOD_VIEWER(req));
+
   for (const [path, locked] of [['lock', true], ['unlock', false]] as const) {
     r.post(`/threads/:threadId/${path}`, moderator, async (req, res) => {
-      const thread = await mod.setThreadLocked(deps, req.user!, id(req, 'threadId', 'thread'), locked);
-      res.json({ thread: toThreadView(thread, await users.getMany(thread.authorId ? [thread.authorId] : [])) });
+      res.json({ thread: await threadView(req, await mod.setThreadLocked(deps, req.user!, id(req, 'threadId', 'thread'), locked)) });
     });
   }
+
+  r.post('/threads/:threadId/remove', moderator, async (req, res) => {
+    const { reason } = parse(reasonBody, req.body);
+    res.json({ thread: await threadView(req, await removeThread(deps, req.user!, id(req, 'threadId', 'thread'), reason)) });
+  });
+
+  r.post('/threads/:threadId/restore', moderator, async (req, res) => {
+    const { reason } = parse(optionalReasonBody, req.body);
+    res.json({ thread: await threadView(req, await restoreThread(deps, req.user!, id(req, 'threadId', 'thread'), reason)) });
+  });
+
+  r.post('/threads/:threadId/purge', moderator, async (req, res) => {
+    const { reason } = parse(reasonBody, req.body);
+    await purgeThread(deps, req.user!, id(req, 'threadId', 'thread'), reason);
+    res.status(204).end();
+  });
 
   r.get('/mod/audit', moderator, async (req, res) => {
     const q = parse(auditQuery, { actor: req.query.actor, action: req.query.action, targetId: req.query.targetId });
     const { cursor, limit } = pageParams({ cursor: req.query.cursor, limit: req.query.limit }, timeCursor);
     const entries = await deps.stores.moderation.audit({ actorId: q.actor, action: q.action, targetId: q.targetId }, cursor, limit);
-    const authors = await users.getMany(entries.map((e) => e.actorId));
+    const authors = await users.getMany(userIdsOfAudit(entries));
     const last = entries.at(-1);
     res.json({
       items: entries.map((e) => toAuditView(e, authors)),

@@ -9,7 +9,7 @@ import type { Role, UserRecord } from '../store/users.js';
 import type { ThreadPublisher } from '../forum/publish.js';
 import type { Realtime } from '../realtime/index.js';
 import { rooms } from '../realtime/rooms.js';
-import { toPostView, userIdsOf } from '../forum/views.js';
+import { canSeeThread, toPostView, userIdsOf } from '../forum/views.js';
 import { toFlagView } from './views.js';
 
 export interface ModerationDeps {
@@ -22,8 +22,9 @@ export interface ModerationDeps {
 
 const MOD = { id: '', role: 'moderator' as const };
 
-export async function audit(deps: ModerationDeps, actor: UserRecord, action: AuditAction, target: AuditRecord['target'], reason: string): Promise<void> {
-  await deps.stores.moderation.appendAudit({ id: newId(), at: new Date().toISOString(), actorId: actor.id, action, target, reason });
+/** `flaggerId`: the member whose flag reason `reason` is (erased if they delete their account). */
+export async function audit(deps: ModerationDeps, actor: UserRecord, action: AuditAction, target: AuditRecord['target'], reason: string, flaggerId?: string): Promise<void> {
+  await deps.stores.moderation.appendAudit({ id: newId(), at: new Date().toISOString(), actorId: actor.id, action, target, reason, ...(flaggerId ? { flaggerId } : {}) });
 }
 
 /** The queue entry for a post as moderators see it, or null when it left the queue. */
@@ -65,16 +66,17 @@ async function resolveOpenFlags(deps: ModerationDeps, actor: UserRecord, postId:
   return deps.stores.moderation.resolveFlags(open.map((f) => f.id), status, actor.id, new Date().toISOString());
 }
 
-export async function removePost(deps: ModerationDeps, actor: UserRecord, postId: string, reason: string, opts: { audit?: boolean } = {}): Promise<PostRecord> {
+/** `flaggerId`: the reason is that member's flag reason (a removal on their flag). */
+export async function removePost(deps: ModerationDeps, actor: UserRecord, postId: string, reason: string, opts: { audit?: boolean; flaggerId?: string } = {}): Promise<PostRecord> {
   const post = await loadPost(deps, postId);
   if (post.status === 'removed') throw errors.conflict('This post is removed already.');
   const removed = await mutate(deps, post, {
-    patch: { status: 'removed', removal: { byId: actor.id, reason, at: new Date().toISOString() } },
+    patch: { status: 'removed', removal: { byId: actor.id, reason, at: new Date().toISOString(), ...(opts.flaggerId ? { flaggerId: opts.flaggerId } : {}) } },
     countDelta: countDelta(post.status, 'removed'),
     events: [{ event: 'post:removed', audience: 'all' }],
   });
   await resolveOpenFlags(deps, actor, postId, 'actioned');
-  if (opts.audit !== false) await audit(deps, actor, 'post.remove', { kind: 'post', id: postId }, reason);
+  if (opts.audit !== false) await audit(deps, actor, 'post.remove', { kind: 'post', id: postId }, reason, opts.flaggerId);
   await syncQueue(deps, removed);
   return removed;
 }
@@ -128,6 +130,8 @@ export async function approvePost(deps: ModerationDeps, actor: UserRecord, postI
 export async function flagPost(deps: ModerationDeps, member: UserRecord, postId: string, reason: string) {
   const post = await deps.stores.forum.getPost(postId);
   if (!post || (post.status === 'held' && post.authorId !== member.id)) throw errors.notFound('There is no such post.');
+  const thread = await deps.stores.forum.getThread(post.threadId);
+  if (!thread || !canSeeThread(thread, member)) throw errors.notFound('There is no such post.');
   if (post.authorId === member.id) throw errors.forbidden('You cannot flag your own post.');
   if (post.status !== 'visible') throw errors.conflict('This post is already with the moderators.');
   // Counted first, in one atomic step: a burst of flags cannot all pass a check made before any counted.
@@ -164,11 +168,11 @@ export async function resolveFlag(deps: ModerationDeps, actor: UserRecord, flagI
   if (!flag) throw errors.notFound('There is no such flag.');
   if (flag.status !== 'open') throw errors.conflict('This flag is resolved already.');
   if (action === 'remove') {
-    const post = await removePost(deps, actor, flag.postId, flag.reason);
+    const post = await removePost(deps, actor, flag.postId, flag.reason, { flaggerId: flag.byId });
     return { flag: { ...flag, status: 'actioned' as const }, post };
   }
   const [resolved] = await deps.stores.moderation.resolveFlags([flagId], 'dismissed', actor.id, new Date().toISOString());
-  await audit(deps, actor, 'flag.dismiss', { kind: 'post', id: flag.postId }, flag.reason);
+  await audit(deps, actor, 'flag.dismiss', { kind: 'post', id: flag.postId }, flag.reason, flag.byId);
   const post = await loadPost(deps, flag.postId);
   await syncQueue(deps, post);
   return { flag: resolved ?? flag, post };

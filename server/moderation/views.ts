@@ -15,6 +15,17 @@ export function toFlagView(f: FlagRecord, authors: Authors, forModerator: boolea
   };
 }
 
+/**
+ * `reasonBy`: present when the reason is a member's flag reason (whose words they are); once that
+ * member deleted their account, the reason is '' and `reasonBy` the former member.
+ */
 export function toAuditView(e: AuditRecord, authors: Authors) {
-  return { id: e.id, at: e.at, actor: ref(e.actorId, authors), action: e.action, target: e.target, reason: e.reason };
+  return {
+    id: e.id, at: e.at, actor: ref(e.actorId, authors), action: e.action, target: e.target, reason: e.reason,
+    ...(e.flaggerId !== undefined ? { reasonBy: e.flaggerId ? ref(e.flaggerId, authors) : FORMER_MEMBER } : {}),
+  };
 }
+
+/** Every user id an audit view may name. */
+export const userIdsOfAudit = (entries: AuditRecord[]) =>
+  entries.flatMap((e) => [e.actorId, e.flaggerId]).filter((id): id is string => !!id);

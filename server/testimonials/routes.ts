@@ -1,13 +1,15 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { requireRole, requireUser, requireWriter } from '../auth/guards.js';
+import { preparePlainText, type Severities } from '../content/pipeline.js';
+import { acknowledgePii } from '../forum/schema.js';
 import { errors } from '../http/errors.js';
 import { parse } from '../http/validate.js';
 import { isId, newId } from '../store/ids.js';
 import type { TestimonialRecord, TestimonialStore } from '../store/testimonials.js';
 
 const text = z.string().trim().min(1, 'expected some text').max(1000, 'expected at most 1000 characters');
-const textBody = z.object({ text });
+const textBody = z.object({ text, acknowledgePii });
 const consentBody = z.object({ name: z.string().trim().min(1).max(80), title: z.string().trim().max(120).default('') });
 
 /** Published only while a consent record covers exactly the current text. */
@@ -17,8 +19,12 @@ const publicView = (t: TestimonialRecord) => ({ id: t.id, text: t.text, name: t.
 const ownView = (t: TestimonialRecord) => ({ id: t.id, text: t.text, createdAt: t.createdAt, updatedAt: t.updatedAt, consent: t.consent, featured: t.featured, published: t.featured && consented(t) });
 const adminView = (t: TestimonialRecord) => ({ ...ownView(t), authorId: t.authorId });
 
-/** Testimonials: nothing is published without a consent record (who, what text, when). */
-export function testimonialRoutes(store: TestimonialStore): Router {
+/**
+ * Testimonials: nothing is published without a consent record (who, what text, when). The text is
+ * read by everyone once featured, so it goes through the personal-data scan like a post's title:
+ * 422 until acknowledged, sensitive values masked.
+ */
+export function testimonialRoutes(store: TestimonialStore, piiSeverity: Severities): Router {
   const r = Router();
 
   async function own(req: Request): Promise<TestimonialRecord> {
@@ -40,8 +46,13 @@ export function testimonialRoutes(store: TestimonialStore): Router {
     res.json({ items: (await store.all()).filter(consented).map(adminView) });
   });
 
+  const scanned = (body: unknown) => {
+    const { text, acknowledgePii: ack } = parse(textBody, body);
+    return preparePlainText(text, ack, piiSeverity).text;
+  };
+
   r.post('/', requireWriter, async (req, res) => {
-    const { text } = parse(textBody, req.body);
+    const text = scanned(req.body);
     const now = new Date().toISOString();
     const t: TestimonialRecord = { id: newId(), authorId: req.user!.id, text, createdAt: now, updatedAt: now, consent: null, featured: false };
     await store.put(t);
@@ -49,7 +60,7 @@ export function testimonialRoutes(store: TestimonialStore): Router {
   });
 
   r.patch('/:id', requireWriter, async (req, res) => {
-    const { text } = parse(textBody, req.body);
+    const text = scanned(req.body);
     const t = await own(req);
     // Consent was given to the old words: an edit voids it and takes the testimonial off the list.
     const next = { ...t, text, updatedAt: new Date().toISOString(), consent: text === t.text ? t.consent : null, featured: text === t.text ? t.featured : false };

@@ -5,6 +5,7 @@ import { testimonialApi, testimonialState, type OwnTestimonial, type PublicTesti
 import { Field, FormError, useSubmit } from '../forms.js';
 import { when } from '../format.js';
 import { useSession } from '../session.js';
+import { PiiConfirm, usePiiAcknowledgement } from '../pii-view.js';
 import '../account.css';
 
 /** The testimonials page by path (`/testimonials`), or null for other paths. */
@@ -68,10 +69,11 @@ function MineSection({ onPublicChange }: { onPublicChange(): Promise<unknown> })
 
   useEffect(() => void testimonialApi.mine().then(setMine, (e) => setProblem(errorText(e))), []);
 
+  const pii = usePiiAcknowledgement();
   const { busy, errors, formError, submit } = useSubmit(async () => {
     setMessage('');
     if (!text.trim()) throw invalid('text', 'Write a few words first.');
-    return testimonialApi.submit(text);
+    return pii.guard((ack) => testimonialApi.submit(text, ack));
   }, (t) => {
     setText('');
     setMine((list) => [t, ...(list ?? [])]);
@@ -96,6 +98,7 @@ function MineSection({ onPublicChange }: { onPublicChange(): Promise<unknown> })
         <Field id="testimonial-text" label="Write a testimonial" value={text} onInput={setText} multiline rows={4} maxLength={MAX} required
           hint={`Up to ${MAX} characters. Nothing is published until you agree to it, and an administrator chooses what is featured.`} error={errors.text} />
         <FormError>{formError}</FormError>
+        {pii.pending && <PiiConfirm findings={pii.pending} busy={busy} onConfirm={() => { pii.accept(); void submit(); }} />}
         <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save testimonial'}</button>
       </form>
       <p role="status" class="outcome" data-testid="mine-outcome">{message}</p>
@@ -191,9 +194,10 @@ function OwnCard({ t, onChange, onDeleted }: { t: OwnTestimonial; onChange(t: Ow
 function EditForm({ t, onDone }: { t: OwnTestimonial; onDone(next: OwnTestimonial | null): void }) {
   const [text, setText] = useState(t.text);
   const id = `edit-${t.id}`;
+  const pii = usePiiAcknowledgement();
   const { busy, errors, formError, submit } = useSubmit(async () => {
     if (!text.trim()) throw invalid('text', 'Write a few words, or delete the testimonial instead.');
-    return text === t.text ? t : testimonialApi.edit(t.id, text);
+    return text === t.text ? t : pii.guard((ack) => testimonialApi.edit(t.id, text, ack));
   }, onDone);
   useEffect(() => document.getElementById(id)?.focus(), []);
   return (
@@ -201,6 +205,7 @@ function EditForm({ t, onDone }: { t: OwnTestimonial; onDone(next: OwnTestimonia
       <Field id={id} label="Your testimonial" value={text} onInput={setText} multiline rows={4} maxLength={MAX} required error={errors.text}
         hint={t.consent ? 'Saving a changed text withdraws your consent and takes it off the public page; you can agree again to the new text.' : undefined} />
       <FormError>{formError}</FormError>
+      {pii.pending && <PiiConfirm findings={pii.pending} busy={busy} onConfirm={() => { pii.accept(); void submit(); }} />}
       <div class="actions">
         <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save'}</button>
         <button type="button" class="secondary" onClick={() => onDone(null)} disabled={busy}>Cancel</button>
