@@ -4,14 +4,11 @@ import { UnavailableError } from '../http/errors.js';
 import type { RedisDb } from './redis/db.js';
 
 /**
- * Every limit is a fixed window aligned to the clock (a day's starts at 00:00 UTC), counted by
+ * Every limit is a fixed window that starts at its subject's first hit, counted by
  * rate-limiter-flexible's `consume`: one atomic increment-and-read in the store (a Lua script on
  * Redis, a synchronous update of a Map in memory). So N concurrent hits take exactly N points and at
  * most the window's points of them are allowed, however many processes share the store. There is
  * deliberately no "look without counting": a read followed by a write lets a burst through.
- *
- * The window's number is part of the key, so a refund goes back to the window its point was taken
- * from: a request that finishes after its window closed cannot hand the next window a point.
  */
 export interface LimitResult {
   allowed: boolean;
@@ -19,8 +16,9 @@ export interface LimitResult {
   retryAfterSeconds: number;
   /**
    * Gives this hit's point back, once, for a hit that turned out not to count (a right password
-   * under a failures-only lockout, a write refused for another reason). Never fails: if the store
-   * cannot be reached the point stays taken, the safe side of a limit.
+   * under a failures-only lockout, a write refused for another reason), and only to the window it
+   * was taken from: once that has ended, the next window gets nothing extra. Never fails: if the
+   * store cannot be reached the point stays taken, the safe side of a limit.
    */
   refund(): Promise<void>;
 }
@@ -34,51 +32,43 @@ export interface LimiterFactory {
   create(name: string, points: number, windowSeconds: number): Limiter;
 }
 
-type Clock = () => number;
+/**
+ * Takes one point off `key` if the window there is still the one a hit saw: its remaining life
+ * matches `msLeft` (the hit's window end, as this process counts) within half a window. A window
+ * begun later ends at least a whole window later, so the two cannot be confused.
+ */
+type GiveBack = (key: string, msLeft: number) => Promise<void>;
 
 class FlexibleLimiter implements Limiter {
-  private windowMs: number;
-
-  constructor(private rl: RateLimiterAbstract, private secret: string, private points: number, windowSeconds: number, private now: Clock) {
-    this.windowMs = windowSeconds * 1000;
-  }
+  constructor(private rl: RateLimiterAbstract, private secret: string, private points: number, private giveBack: GiveBack) {}
 
   // Rate-limit keys outlive nothing but their window, yet still should not hold a username or
   // an IP address in the clear: they are HMACs of the subject.
-  private k(subject: string, window: number): string {
-    return `${createHmac('sha256', this.secret).update(subject).digest('base64url').slice(0, 22)}:${window}`;
+  private k(subject: string): string {
+    return createHmac('sha256', this.secret).update(subject).digest('base64url').slice(0, 22);
   }
 
   async consume(subject: string): Promise<LimitResult> {
-    const now = this.now();
-    const window = Math.floor(now / this.windowMs);
-    const endsAt = (window + 1) * this.windowMs;
-    const key = this.k(subject, window);
-    // The key lives until its window ends (the store drops it then), not a whole window from the first hit.
-    const customDuration = Math.max(1, Math.ceil((endsAt - now) / 1000));
+    const key = this.k(subject);
     let res: RateLimiterRes;
     try {
-      res = await this.rl.consume(key, 1, { customDuration });
+      res = await this.rl.consume(key);
     } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw unavailable(err);
+      if (!(err instanceof RateLimiterRes)) throw new UnavailableError('store', (err as { code?: string }).code);
       res = err; // over the limit: the library rejects with the counted result
     }
+    const endsAt = Date.now() + res.msBeforeNext;
     let given = false;
     return {
       allowed: res.consumedPoints <= this.points,
-      retryAfterSeconds: Math.max(1, Math.ceil((endsAt - this.now()) / 1000)),
+      retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
       refund: async () => {
-        // Once, and only while the window lasts: after it, the point is gone with its key anyway.
-        if (given || this.now() >= endsAt) return;
+        if (given) return;
         given = true;
-        await this.rl.reward(key, 1, { customDuration }).catch(() => {});
+        await this.giveBack(key, endsAt - Date.now()).catch(() => {});
       },
     };
   }
-}
-
-function unavailable(err: unknown): UnavailableError {
-  return new UnavailableError('store', (err as { code?: string }).code);
 }
 
 /**
@@ -103,29 +93,40 @@ export async function consumeEach(gates: ReadonlyArray<readonly [Limiter, string
   return { allowed: false, retryAfterSeconds: Math.max(...refused.map((h) => h.retryAfterSeconds)), refund: async () => {} };
 }
 
-export function memoryLimiters(secret: string, now: Clock = Date.now): LimiterFactory {
+export function memoryLimiters(secret: string): LimiterFactory {
   return {
-    create: (name, points, windowSeconds) =>
-      new FlexibleLimiter(new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds }), secret, points, windowSeconds, now),
+    create: (name, points, windowSeconds) => {
+      const rl = new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds });
+      const half = (windowSeconds * 1000) / 2;
+      return new FlexibleLimiter(rl, secret, points, async (key, msLeft) => {
+        const now = await rl.get(key);
+        // The read and the reward are a microtask apart, so the window cannot end between them
+        // unless it had under a second left: then the point comes back with the window anyway.
+        if (!now || now.consumedPoints <= 0 || now.msBeforeNext < 1000 || Math.abs(now.msBeforeNext - msLeft) > half) return;
+        await rl.reward(key, 1);
+      });
+    },
   };
 }
 
-export function redisLimiters(db: RedisDb, secret: string, now: Clock = Date.now): LimiterFactory {
+// rate-limiter-flexible's `reward` would start a new window with a negative count when the hit's
+// window is gone; this checks the window and gives the point back in one step.
+const REFUND_LUA = `
+local ttl = redis.call('pttl', KEYS[1])
+if ttl <= 0 or math.abs(ttl - tonumber(ARGV[1])) > tonumber(ARGV[2]) then return 0 end
+if (tonumber(redis.call('get', KEYS[1])) or 0) <= 0 then return 0 end
+redis.call('decr', KEYS[1])
+return 1`;
+
+export function redisLimiters(db: RedisDb, secret: string): LimiterFactory {
+  db.defineScripts({ limitRefund: { keys: 1, lua: REFUND_LUA } });
   return {
-    create: (name, points, windowSeconds) =>
-      new FlexibleLimiter(
-        // consume runs the library's Lua script (SET NX EX, INCRBY, PTTL in one EVALSHA) on one key.
-        new RateLimiterRedis({
-          storeClient: db.client,
-          keyPrefix: db.key('rl', name),
-          points,
-          duration: windowSeconds,
-          rejectIfRedisNotReady: true,
-        }),
-        secret,
-        points,
-        windowSeconds,
-        now,
-      ),
+    create: (name, points, windowSeconds) => {
+      // consume runs the library's Lua script (SET NX EX, INCRBY, PTTL in one EVALSHA) on one key.
+      const rl = new RateLimiterRedis({ storeClient: db.client, keyPrefix: db.key('rl', name), points, duration: windowSeconds, rejectIfRedisNotReady: true });
+      const half = (windowSeconds * 1000) / 2;
+      return new FlexibleLimiter(rl, secret, points, (key, msLeft) =>
+        db.run(db.script('limitRefund', rl.getKey(key), Math.round(msLeft), half)).then(() => {}));
+    },
   };
 }

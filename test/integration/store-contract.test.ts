@@ -2,7 +2,6 @@ import { cleanBackend, makeStores, testPrefix } from '../helpers/agora.js';
 import type { Stores } from '../../server/store/index.js';
 import type { UserRecord } from '../../server/store/users.js';
 import { newId, newToken } from '../../server/store/ids.js';
-import { memoryLimiters, redisLimiters } from '../../server/store/rate-limit.js';
 
 const user = (over: Partial<UserRecord> = {}): UserRecord => ({
   id: newId(),
@@ -106,42 +105,47 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
   });
 
   describe('rate limits', () => {
-    // A clock of the test's own, so windows turn over without waiting.
-    const WINDOW = 60;
-    let now = 1_000_000 * WINDOW * 1000 + 1000; // one second into a window
-    const limiters = () => (kind === 'memory' ? memoryLimiters('test', () => now) : redisLimiters(stores.redis!.db, 'test', () => now));
-
     test('a limiter allows its points per window, then tells how long to wait', async () => {
-      const l = limiters().create(`t-${newToken(4)}`, 3, WINDOW);
+      const l = stores.limiters.create(`t-${newToken(4)}`, 3, 60);
       for (let i = 0; i < 3; i++) expect((await l.consume('alice')).allowed).toBe(true);
       const over = await l.consume('alice');
       expect(over.allowed).toBe(false);
-      expect(over.retryAfterSeconds).toBe(WINDOW - 1);
+      expect(over.retryAfterSeconds).toBeGreaterThan(0);
+      expect(over.retryAfterSeconds).toBeLessThanOrEqual(60);
       expect((await l.consume('bob')).allowed).toBe(true);
-      now += WINDOW * 1000;
-      expect((await l.consume('alice')).allowed).toBe(true);
     });
 
     test('thirty concurrent hits on a limit of five: exactly five are allowed', async () => {
-      const l = limiters().create(`t-${newToken(4)}`, 5, WINDOW);
+      const l = stores.limiters.create(`t-${newToken(4)}`, 5, 60);
       const hits = await Promise.all(Array.from({ length: 30 }, () => l.consume('alice')));
       expect(hits.filter((h) => h.allowed)).toHaveLength(5);
       expect((await l.consume('alice')).allowed).toBe(false);
     });
 
-    test('a refund gives one point back, once, and only to the window it was taken from', async () => {
-      const l = limiters().create(`t-${newToken(4)}`, 2, WINDOW);
+    test('a refund gives its one point back, however often it is called', async () => {
+      const l = stores.limiters.create(`t-${newToken(4)}`, 2, 60);
       const first = await l.consume('alice');
-      const second = await l.consume('alice');
-      expect(second.allowed).toBe(true);
-      await first.refund();
+      expect((await l.consume('alice')).allowed).toBe(true);
+      await Promise.all([first.refund(), first.refund()]);
       await first.refund();
       expect((await l.consume('alice')).allowed).toBe(true);
       expect((await l.consume('alice')).allowed).toBe(false);
-      now += WINDOW * 1000;
-      await second.refund(); // its window is over: the next one gets nothing extra
-      const next = await Promise.all([l.consume('alice'), l.consume('alice'), l.consume('alice')]);
-      expect(next.map((h) => h.allowed).sort()).toEqual([false, true, true]);
+    });
+
+    test('a refund that comes after its window ended gives the next window nothing', async () => {
+      const l = stores.limiters.create(`t-${newToken(4)}`, 2, 1);
+      const old = await l.consume('alice');
+      expect((await l.consume('alice')).allowed).toBe(true);
+      // Knock until the one-second window has passed and a new one lets a hit through (bounded).
+      let opened = false;
+      for (let i = 0; i < 100 && !opened; i++) {
+        opened = (await l.consume('alice')).allowed;
+        if (!opened) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(opened).toBe(true);
+      await old.refund();
+      const next = await Promise.all([l.consume('alice'), l.consume('alice')]);
+      expect(next.map((h) => h.allowed).sort()).toEqual([false, true]);
     });
   });
 });
