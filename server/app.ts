@@ -95,7 +95,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
   api.use('/me', accountRoutes({
     stores, secret: config.sessionSecret, publisher, realtime: () => realtime, moderation: moderationDeps, passwordLimiter: limits.loginAccount,
   }), recordRoute);
-  api.use('/testimonials', testimonialRoutes(stores.testimonials), recordRoute);
+  api.use('/testimonials', testimonialRoutes(stores.testimonials, config.piiSeverity), recordRoute);
   api.use('/referrals', referral.api, recordRoute);
   api.use(apiNotFound);
   app.use('/api', api);
