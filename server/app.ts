@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import express, { type Express } from 'express';
+import proxyAddr from 'proxy-addr';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Stores } from './store/index.js';
@@ -31,6 +32,8 @@ export interface AgoraDeps {
   clientDir?: string;
   /** Extra readiness checks (the mail server, when referrals are configured). */
   readiness?: Record<string, ReadinessCheck>;
+  /** The clock session lifetimes and socket rates are read with (tests move it instead of waiting). */
+  now?: () => number;
 }
 
 export interface Agora {
@@ -51,8 +54,8 @@ export function buildAgora(deps: AgoraDeps): Agora {
 
   const metrics = createMetrics(stores.cacheStats);
   const passport = createPassport(stores.users);
-  const session = sessionMiddleware({ store: stores.sessions, secret: config.sessionSecret, secure: config.isProduction });
-  const csrf = csrfProtection();
+  const session = sessionMiddleware({ store: stores.sessions, secret: config.sessionSecret, secure: config.isProduction, lifetime: config.sessions, now: deps.now });
+  const csrf = csrfProtection({ secret: config.sessionSecret, secure: config.isProduction });
   const { login, registerIp } = { login: config.login, registerIp: config.registerPerIpPerHour };
   const limits = {
     loginAccount: stores.limiters.create('login-account', login.maxFailuresPerAccount, login.windowSeconds),
@@ -89,7 +92,10 @@ export function buildAgora(deps: AgoraDeps): Agora {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  api.use('/auth', authRoutes({ users: stores.users, passport, generateCsrfToken: csrf.generateToken, limits }), recordRoute);
+  api.use('/auth', authRoutes({
+    users: stores.users, passport, generateCsrfToken: csrf.generateToken, clearCsrfCookie: csrf.clearCookie, limits,
+    closeSessionSockets: (sid) => realtime?.disconnectSession(sid),
+  }), recordRoute);
   api.use(forumRoutes(forumDeps), recordRoute);
   api.use(moderationRoutes(moderationDeps), recordRoute);
   api.use('/me', accountRoutes({
@@ -109,9 +115,13 @@ export function buildAgora(deps: AgoraDeps): Agora {
     app,
     metrics,
     attach(server) {
-      realtime = createRealtime({ httpServer: server, sessionMiddleware: session, stores, logger, metrics });
-      realtime.onConnection(forumSocketHandlers(stores.forum, publisher));
-      realtime.onConnection(moderationSocketHandlers());
+      realtime = createRealtime({
+        httpServer: server, sessionMiddleware: session, stores, logger, metrics, now: deps.now,
+        limits: config.sockets, siteOrigin: config.siteOrigin,
+        clientAddress: (req) => proxyAddr(req, app.get('trust proxy fn')),
+      });
+      realtime.onConnection(forumSocketHandlers(stores.forum, publisher, stores.users));
+      realtime.onConnection(moderationSocketHandlers(stores.users));
       return realtime;
     },
     realtime: () => realtime,

@@ -38,6 +38,12 @@ const envSchema = z.object({
   FLAGS_TO_HIDE: intFrom(3, 1, 1000),
   FLAG_DAILY_LIMIT: intFrom(20, 1, 1_000_000),
   THREAD_LOG_SIZE: intFrom(500, 10, 100_000),
+  SESSION_IDLE_MINUTES: intFrom(7 * 24 * 60, 5, 366 * 24 * 60),
+  SESSION_ABSOLUTE_MINUTES: intFrom(30 * 24 * 60, 5, 366 * 24 * 60),
+  SOCKET_MAX_WATCHES: intFrom(100, 1, 100_000),
+  SOCKET_MAX_PER_ADDRESS: intFrom(50, 1, 1_000_000),
+  SOCKET_EVENTS_PER_SECOND: intFrom(10, 1, 100_000),
+  SOCKET_EVENT_BURST: intFrom(40, 1, 1_000_000),
   PII_SEVERITY: z.string().default(''),
   DEMO_ACCOUNTS: z.enum(['0', '1']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -69,6 +75,12 @@ export interface Config {
   flagsToHide: number;
   flagDailyLimit: number;
   threadLogSize: number;
+  /** A session ends after `idleMs` without a request, and `absoluteMs` after sign-in whatever happens. */
+  sessions: { idleMs: number; absoluteMs: number };
+  /** Per-socket and per-address bounds (API.md, Realtime). */
+  sockets: { maxWatches: number; maxPerAddress: number; eventsPerSecond: number; eventBurst: number };
+  /** PUBLIC_URL's origin when PUBLIC_URL is set: the only Origin a socket handshake may carry. */
+  siteOrigin: string | undefined;
   piiSeverity: Record<PiiType, PiiSeverity>;
   demoAccounts: boolean;
   logLevel: string;
@@ -157,6 +169,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     flagsToHide: e.FLAGS_TO_HIDE,
     flagDailyLimit: e.FLAG_DAILY_LIMIT,
     threadLogSize: e.THREAD_LOG_SIZE,
+    sessions: { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_MINUTES * 60_000 },
+    sockets: {
+      maxWatches: e.SOCKET_MAX_WATCHES,
+      maxPerAddress: e.SOCKET_MAX_PER_ADDRESS,
+      eventsPerSecond: e.SOCKET_EVENTS_PER_SECOND,
+      eventBurst: e.SOCKET_EVENT_BURST,
+    },
+    siteOrigin: e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : undefined,
     piiSeverity: parseSeverities(e.PII_SEVERITY),
     demoAccounts: e.DEMO_ACCOUNTS ? e.DEMO_ACCOUNTS === '1' : e.NODE_ENV === 'development' && !e.REDIS_URL,
     logLevel: e.LOG_LEVEL,

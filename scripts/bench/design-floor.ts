@@ -30,7 +30,7 @@ const secret = process.env.SESSION_SECRET ?? 'design floor secret, bench only';
 const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: secret });
 const stores = createMemoryStores({ secret });
 const passport = createPassport(stores.users);
-const csrf = csrfProtection();
+const csrf = csrfProtection({ secret, secure: false });
 const unlimited = () => stores.limiters.create('bench', 1_000_000, 3600);
 
 const app = express();
@@ -38,12 +38,12 @@ app.disable('x-powered-by');
 app.use(securityHeaders(false));
 const api = express.Router();
 api.use(express.json({ limit: '100kb', strict: true }));
-api.use(sessionMiddleware({ store: stores.sessions, secret, secure: false }));
+api.use(sessionMiddleware({ store: stores.sessions, secret, secure: false, lifetime: config.sessions }));
 api.use(passport.initialize());
 api.use(passport.session());
 api.use(csrf.protect);
 api.use('/auth', authRoutes({
-  users: stores.users, passport, generateCsrfToken: csrf.generateToken,
+  users: stores.users, passport, generateCsrfToken: csrf.generateToken, clearCsrfCookie: csrf.clearCookie, closeSessionSockets: () => {},
   limits: { loginAccount: unlimited(), loginIp: unlimited(), registerIp: unlimited() },
 }));
 api.post('/threads/:threadId/posts', (req, res) => {

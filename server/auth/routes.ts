@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type passport from 'passport';
 import { z } from 'zod';
 import { ApiError, errors } from '../http/errors.js';
@@ -7,6 +7,7 @@ import { consumeEach, type Limiter } from '../store/rate-limit.js';
 import type { UserRecord, UserStore } from '../store/users.js';
 import { createAccount, emailSchema, passwordSchema, usernameSchema, UsernameTakenError } from './service.js';
 import { toPublicUser } from './users.js';
+import { SESSION_COOKIE } from './session.js';
 
 const registerBody = z.object({ username: usernameSchema, email: emailSchema, password: passwordSchema });
 const loginBody = z.object({ username: z.string().max(256), password: z.string().max(1024) });
@@ -15,6 +16,10 @@ export interface AuthDeps {
   users: UserStore;
   passport: passport.Authenticator;
   generateCsrfToken: (req: Request, overwrite?: boolean) => string;
+  /** Drops the CSRF cookie at sign-out (its token was bound to the session that ended). */
+  clearCsrfCookie: (res: Response) => void;
+  /** Closes the sockets of a session that ended, on every process. */
+  closeSessionSockets: (sessionId: string) => void;
   limits: { loginAccount: Limiter; loginIp: Limiter; registerIp: Limiter };
   /** Called after a sign-up that came through a referral link (counted for the referrer). */
   onSignup?: (user: UserRecord) => void;
@@ -31,6 +36,7 @@ export function authRoutes(deps: AuthDeps): Router {
   const r = Router();
   const ip = (req: Request) => req.ip ?? 'unknown';
 
+  // Stateless (see csrfProtection): an anonymous visitor gets a token and a cookie, and no session.
   r.get('/csrf', (req, res) => {
     res.set('Cache-Control', 'no-store').json({ token: deps.generateCsrfToken(req) });
   });
@@ -71,9 +77,14 @@ export function authRoutes(deps: AuthDeps): Router {
   });
 
   r.post('/logout', async (req, res) => {
+    const sid = req.sessionID; // passport's logout regenerates the session: the old id is the one to end
     await new Promise<void>((resolve, reject) => req.logout((err) => (err ? reject(err) : resolve())));
     await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
-    res.status(204).end();
+    // The session is gone from the store; its open sockets (every tab of this browser, on any
+    // process) would otherwise stay signed in until they reconnect.
+    deps.closeSessionSockets(sid);
+    deps.clearCsrfCookie(res);
+    res.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).end();
   });
 
   r.get('/me', (req, res) => {

@@ -1,4 +1,5 @@
 import type { Ack } from '../../shared/events.js';
+import type { UserRecord, UserStore } from '../store/users.js';
 import type { AgoraSocket } from './index.js';
 
 export const refuse = (code: string, message?: string): Ack => ({ ok: false, error: { code, ...(message ? { message } : {}) } });
@@ -20,3 +21,16 @@ export function on(socket: AgoraSocket, event: string, fn: (payload: unknown, ac
   });
 }
 
+
+/**
+ * The socket's user as the store has it now, kept on the socket. Rooms that need a role (the
+ * moderators' ones) are joined only after this read: a role or ban changed while the socket was
+ * connecting, after its handshake read the account but before it joined its user room, would
+ * otherwise miss the disconnect that ends such sockets.
+ */
+export async function currentUser(socket: AgoraSocket, users: Pick<UserStore, 'get'>): Promise<UserRecord | null> {
+  const id = socket.data.user?.id;
+  if (!id) return null;
+  socket.data.user = await users.get(id);
+  return socket.data.user;
+}

@@ -3,16 +3,24 @@ import type { RequestHandler } from 'express';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
+import type { SessionData } from 'express-session';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
 import type { Stores } from '../store/index.js';
 import { connectRedis, type RedisClient } from '../store/redis/db.js';
 import type { UserRecord } from '../store/users.js';
 import type { Metrics } from '../ops/metrics.js';
+import { sessionEndsAt } from '../auth/session.js';
 import { rooms } from './rooms.js';
+import { AddressCount, eventBudget, sameSiteOrigin, WatchBudget, type SocketLimits } from './limits.js';
+import { closeSocketsOfEndedSessions, SESSION_SWEEP_MS } from './session-end.js';
 
 export interface SocketData {
   user: UserRecord | null;
   sessionId: string | null;
+  /** When the socket's session ends, as it was when last read (null: anonymous or no deadline). */
+  sessionEndsAt: number | null;
+  /** The threads and forums this socket watches, up to SOCKET_MAX_WATCHES. */
+  watches: WatchBudget;
 }
 
 export type AgoraServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -25,10 +33,12 @@ export interface Realtime {
   /** Closes every socket of a user, on every server process (through the adapter). */
   disconnectUser(userId: string): void;
   disconnectSession(sessionId: string): void;
+  /** Closes this process's sockets whose session has ended (runs every minute on its own). */
+  closeSocketsOfEndedSessions(): Promise<number>;
   close(): Promise<void>;
 }
 
-type SessionRequest = IncomingMessage & { session?: { passport?: { user?: unknown } }; sessionID?: string };
+type SessionRequest = IncomingMessage & { session?: SessionData & { passport?: { user?: unknown } }; sessionID?: string };
 
 export interface RealtimeDeps {
   httpServer: HttpServer;
@@ -36,6 +46,12 @@ export interface RealtimeDeps {
   stores: Stores;
   logger: Logger;
   metrics: Metrics;
+  limits: SocketLimits;
+  /** PUBLIC_URL's origin, if set: the only Origin a handshake may carry (else the request's host). */
+  siteOrigin: string | undefined;
+  /** The client's address as express reads it (behind a trusted proxy, from X-Forwarded-For). */
+  clientAddress: (req: IncomingMessage) => string;
+  now?: () => number;
 }
 
 /** How long a join waits for Redis to confirm the subscriptions it started. */
@@ -88,12 +104,27 @@ function shardedAdapter(pub: RedisClient, sub: RedisClient, channelPrefix: strin
 }
 
 export function createRealtime(deps: RealtimeDeps): Realtime {
+  const now = deps.now ?? Date.now;
+  const perAddress = new AddressCount(deps.limits.maxPerAddress);
   const io: AgoraServer = new Server(deps.httpServer, {
     serveClient: false,
     maxHttpBufferSize: 100_000,
     // Browsers reconnect on their own; a crashed peer is noticed within ~25 s.
     pingInterval: 20_000,
     pingTimeout: 5_000,
+    // Runs on each new connection's first request, before any socket.io state exists for it.
+    allowRequest: (req, answer) => {
+      if (!sameSiteOrigin(req, deps.siteOrigin)) return answer('origin not allowed', false);
+      if (perAddress.full(deps.clientAddress(req))) return answer('too many connections from this address', false);
+      answer(null, true);
+    },
+  });
+  // allowRequest answers before the connection exists, so a burst of handshakes could all pass it;
+  // the count is taken here, where each connection is made, and one over the cap is closed at once.
+  io.engine.on('connection', (conn: { request: IncomingMessage; close(): void; once(e: 'close', f: () => void): void }) => {
+    const address = deps.clientAddress(conn.request);
+    if (!perAddress.tryOpen(address)) return conn.close();
+    conn.once('close', () => perAddress.close(address));
   });
 
   const pubsub: RedisClient[] = [];
@@ -117,6 +148,8 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     const userId = req.session?.passport?.user;
     socket.data.sessionId = req.sessionID ?? null;
     socket.data.user = null;
+    socket.data.sessionEndsAt = req.session ? sessionEndsAt(req.session) : null;
+    socket.data.watches = new WatchBudget(deps.limits.maxWatches);
     if (typeof userId !== 'string') return next();
     deps.stores.users.get(userId).then(
       (user) => {
@@ -131,6 +164,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   io.on('connection', (socket) => {
     deps.metrics.sockets.inc();
     socket.on('disconnect', () => deps.metrics.sockets.dec());
+    socket.use(eventBudget(socket, deps.limits, now));
     const user = socket.data.user;
     // A banned user may still read (API.md), so they may reconnect; a ban closes their open
     // sockets so that nothing they held open (a moderator's room) survives it.
@@ -139,12 +173,18 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     for (const h of handlers) h(socket);
   });
 
+  const closeEnded = () => closeSocketsOfEndedSessions(io, deps.stores.sessions, now);
+  const sweep = setInterval(() => void closeEnded().catch(() => {}), SESSION_SWEEP_MS);
+  sweep.unref();
+
   return {
     io,
     onConnection: (h) => handlers.push(h),
     disconnectUser: (userId) => io.in(rooms.user(userId)).disconnectSockets(true),
     disconnectSession: (sid) => io.in(rooms.session(sid)).disconnectSockets(true),
+    closeSocketsOfEndedSessions: closeEnded,
     close: async () => {
+      clearInterval(sweep);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.all(pubsub.map((c) => c.quit().catch(() => c.disconnect())));
     },

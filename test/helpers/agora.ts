@@ -110,6 +110,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   logger?: Logger;
   stores?: Stores;
+  /** The clock session lifetimes and socket rates are read with. */
+  now?: () => number;
 }
 
 /** Agora listening on 127.0.0.1 on a free port, with socket.io attached. */
@@ -120,7 +122,7 @@ export async function startAgora(opts: StartOptions = {}): Promise<Running> {
   const redisEnv: Record<string, string> = kind === 'memory' ? {} : { REDIS_URL: redisUrl, REDIS_CLUSTER: kind === 'redis-cluster' ? '1' : '0' };
   const config = testConfig({ ...redisEnv, REDIS_KEY_PREFIX: prefix, ...opts.env });
   const stores = opts.stores ?? (await makeStores(kind, prefix, redisUrl, config.threadLogSize));
-  const agora = buildAgora({ config, stores, logger: opts.logger ?? silentLogger() });
+  const agora = buildAgora({ config, stores, logger: opts.logger ?? silentLogger(), now: opts.now });
   const server = createServer(agora.app);
   agora.attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

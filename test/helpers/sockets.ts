@@ -3,13 +3,16 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/ev
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** A socket.io client over websocket, signed in with the given cookie (or anonymous). */
-export async function connectSocket(url: string, cookie?: string): Promise<TestSocket> {
+/**
+ * A socket.io client over websocket, signed in with the given cookie (or anonymous). Like any
+ * client that is not a browser page it sends no Origin unless `headers` gives one.
+ */
+export async function connectSocket(url: string, cookie?: string, headers: Record<string, string> = {}): Promise<TestSocket> {
   const s: TestSocket = io(url, {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
-    extraHeaders: cookie ? { Cookie: cookie } : {},
+    extraHeaders: { ...headers, ...(cookie ? { Cookie: cookie } : {}) },
   });
   await new Promise<void>((resolve, reject) => {
     s.once('connect', () => resolve());

@@ -54,9 +54,11 @@ describe.each(['memory', 'redis'] as const)('accounts on the %s store', (store) 
     const a = new Client(agora.url);
     const { username, password } = await a.register();
     const c = new Client(agora.url);
-    const tokenRes = await c.agent.get('/api/auth/csrf').expect(200);
-    const before = sessionCookie(tokenRes);
+    // A visitor holds a session before signing in when they came through a referral link.
+    const landing = await c.agent.get(`/r/${a.user!.referralCode}`);
+    const before = sessionCookie(landing);
     expect(before).toBeDefined();
+    const tokenRes = await c.agent.get('/api/auth/csrf').expect(200);
     c.csrf = tokenRes.body.token;
     const res = await c.login(username, password);
     expect(res.status).toBe(200);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { Client } from '../helpers/http.js';
+import { Client, uniqueName } from '../helpers/http.js';
 
 let agora: Running;
 beforeAll(async () => {
@@ -67,10 +67,15 @@ test('the web app is served for page paths, with index.html for client routes', 
   expect(res.text).toContain('<div id="app">');
 });
 
+const setCookie = (res: { headers: Record<string, unknown> }, name: string) =>
+  ((res.headers['set-cookie'] as string[] | undefined) ?? []).find((s) => s.startsWith(`${name}=`));
+
 test('the session cookie is httpOnly, SameSite=Lax and holds only an opaque id', async () => {
   const c = new Client(agora.url);
-  const res = await c.agent.get('/api/auth/csrf');
-  const cookie = (res.headers['set-cookie'] as unknown as string[]).find((s) => s.startsWith('agora.sid='))!;
+  const username = uniqueName('cookie');
+  const res = await c.post('/api/auth/register', { username, email: `${username}@example.com`, password: 'long enough pw' });
+  expect(res.status).toBe(201);
+  const cookie = setCookie(res, 'agora.sid')!;
   expect(cookie).toMatch(/HttpOnly/i);
   expect(cookie).toMatch(/SameSite=Lax/i);
   expect(decodeURIComponent(cookie.split(';')[0]!.split('=')[1]!)).toMatch(/^s:[A-Za-z0-9_-]+\.[A-Za-z0-9+/=]+$/);
@@ -83,14 +88,25 @@ describe('behind a TLS-terminating proxy in production', () => {
   });
   afterAll(() => prod.close());
 
-  test('the session cookie is Secure when the proxy says https', async () => {
-    const res = await request(prod.url).get('/api/auth/csrf').set('X-Forwarded-Proto', 'https');
-    const cookie = (res.headers['set-cookie'] as unknown as string[]).find((s) => s.startsWith('agora.sid='))!;
-    expect(cookie).toMatch(/;\s*Secure/i);
+  test('the session and CSRF cookies are Secure when the proxy says https', async () => {
+    const csrf = await request(prod.url).get('/api/auth/csrf').set('X-Forwarded-Proto', 'https');
+    const csrfCookie = setCookie(csrf, '__Host-agora.csrf')!;
+    expect(csrfCookie).toMatch(/;\s*Secure/i);
+    const username = uniqueName('secure');
+    const res = await request(prod.url).post('/api/auth/register').set('X-Forwarded-Proto', 'https')
+      .set('Cookie', csrfCookie.split(';')[0]!).set('X-CSRF-Token', csrf.body.token)
+      .send({ username, email: `${username}@example.com`, password: 'long enough pw' });
+    expect(res.status).toBe(201);
+    expect(setCookie(res, 'agora.sid')).toMatch(/;\s*Secure/i);
   });
 
   test('no session cookie is sent over plain http', async () => {
-    const res = await request(prod.url).get('/api/auth/csrf');
-    expect(res.headers['set-cookie']).toBeUndefined();
+    const csrf = await request(prod.url).get('/api/auth/csrf');
+    const username = uniqueName('plain');
+    const res = await request(prod.url).post('/api/auth/register')
+      .set('Cookie', setCookie(csrf, '__Host-agora.csrf')!.split(';')[0]!).set('X-CSRF-Token', csrf.body.token)
+      .send({ username, email: `${username}@example.com`, password: 'long enough pw' });
+    expect(res.status).toBe(201);
+    expect(setCookie(res, 'agora.sid')).toBeUndefined();
   });
 });

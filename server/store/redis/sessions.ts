@@ -4,6 +4,7 @@ import type { ReadCache } from './read-cache.js';
 
 // A session is one key with its own TTL. The per-user index is a sorted set scored by expiry
 // (in the user's hash tag): expired members are trimmed on read, so it never outgrows the live sessions.
+// PEXPIRE NX/GT need Redis 7.
 export class RedisSessionStore implements SessionStore {
   /** `cache`: a session is read on every signed-in request; see read-cache.ts for the guarantees. */
   constructor(
@@ -31,7 +32,10 @@ export class RedisSessionStore implements SessionStore {
       if (userId) {
         const idx = this.index(userId);
         await r.zadd(idx, Date.now() + ttl, sid);
-        await r.pexpire(idx, ttl);
+        // The index must outlive every session in it, and sessions end at different times (idle
+        // deadlines move): give it an expiry if it has none, else only ever push it later.
+        await r.pexpire(idx, ttl, 'NX');
+        await r.pexpire(idx, ttl, 'GT');
       }
     });
     await this.cache?.invalidate(sid);
