@@ -2,10 +2,10 @@ import { startAgora, type Running } from '../helpers/agora.js';
 import { Client, signedIn } from '../helpers/http.js';
 import { connectSocket } from '../helpers/sockets.js';
 
-type Who = 'anonymous' | 'member' | 'banned' | 'moderator' | 'admin';
-const WHO: Who[] = ['anonymous', 'member', 'banned', 'moderator', 'admin'];
+type Who = 'anonymous' | 'member' | 'banned' | 'banned moderator' | 'moderator' | 'admin';
+const WHO: Who[] = ['anonymous', 'member', 'banned', 'banned moderator', 'moderator', 'admin'];
 
-interface Fixture { threadId: string; postId: string; removedPostId: string; heldPostId: string; flagId: string; userId: string }
+interface Fixture { threadId: string; postId: string; removedPostId: string; heldPostId: string; flagId: string; userId: string; removedThreadId: string }
 
 interface Route {
   name: string;
@@ -14,7 +14,7 @@ interface Route {
   expect: Record<Who, number>;
 }
 
-const MOD_ONLY = (ok: number): Record<Who, number> => ({ anonymous: 401, member: 403, banned: 403, moderator: ok, admin: ok });
+const MOD_ONLY = (ok: number): Record<Who, number> => ({ anonymous: 401, member: 403, banned: 403, 'banned moderator': 403, moderator: ok, admin: ok });
 
 const ROUTES: Route[] = [
   { name: 'POST /api/posts/:id/remove', call: (c, f) => c.post(`/api/posts/${f.postId}/remove`, { reason: 'r' }), expect: MOD_ONLY(200) },
@@ -28,14 +28,17 @@ const ROUTES: Route[] = [
   { name: 'POST /api/mod/users/:id/remove-posts', call: (c, f) => c.post(`/api/mod/users/${f.userId}/remove-posts`, { reason: 'r' }), expect: MOD_ONLY(200) },
   { name: 'POST /api/threads/:id/lock', call: (c, f) => c.post(`/api/threads/${f.threadId}/lock`, {}), expect: MOD_ONLY(200) },
   { name: 'POST /api/threads/:id/unlock', call: (c, f) => c.post(`/api/threads/${f.threadId}/unlock`, {}), expect: MOD_ONLY(200) },
+  { name: 'POST /api/threads/:id/remove', call: (c, f) => c.post(`/api/threads/${f.threadId}/remove`, { reason: 'r' }), expect: MOD_ONLY(200) },
+  { name: 'POST /api/threads/:id/restore', call: (c, f) => c.post(`/api/threads/${f.removedThreadId}/restore`, {}), expect: MOD_ONLY(200) },
+  { name: 'POST /api/threads/:id/purge', call: (c, f) => c.post(`/api/threads/${f.threadId}/purge`, { reason: 'r' }), expect: MOD_ONLY(204) },
   { name: 'GET /api/mod/audit', call: (c) => c.get('/api/mod/audit'), expect: MOD_ONLY(200) },
   {
     name: 'POST /api/admin/users/:id/role', call: (c, f) => c.post(`/api/admin/users/${f.userId}/role`, { role: 'member' }),
-    expect: { anonymous: 401, member: 403, banned: 403, moderator: 403, admin: 200 },
+    expect: { anonymous: 401, member: 403, banned: 403, 'banned moderator': 403, moderator: 403, admin: 200 },
   },
   {
     name: 'POST /api/posts/:id/flags', call: (c, f) => c.post(`/api/posts/${f.postId}/flags`, { reason: 'r' }),
-    expect: { anonymous: 401, member: 201, banned: 403, moderator: 201, admin: 201 },
+    expect: { anonymous: 401, member: 201, banned: 403, 'banned moderator': 403, moderator: 201, admin: 201 },
   },
 ];
 
@@ -60,6 +63,8 @@ describe.each(['memory', 'redis'] as const)('the authorization matrix on the %s 
     callers.moderator = await signedIn(agora.url, agora.stores.users, 'moderator');
     callers.admin = admin;
     await moderator.post(`/api/mod/users/${callers.banned.user!.id}/ban`, { reason: 'matrix' });
+    callers['banned moderator'] = await signedIn(agora.url, agora.stores.users, 'moderator');
+    expect((await admin.post(`/api/mod/users/${callers['banned moderator'].user!.id}/ban`, { reason: 'matrix' })).status).toBe(200);
   });
   afterAll(() => agora.close());
 
@@ -75,18 +80,23 @@ describe.each(['memory', 'redis'] as const)('the authorization matrix on the %s 
     const flagger = await signedIn(agora.url, agora.stores.users, 'member');
     const flagId = (await flagger.post(`/api/posts/${t.body.post.id}/flags`, { reason: 'setup' })).body.flag.id;
     const target = await signedIn(agora.url, agora.stores.users, 'member');
-    return { threadId, postId: t.body.post.id, removedPostId: removed, heldPostId: held.id, flagId, userId: target.user!.id };
+    const other = (await author.post(`/api/forums/${forumId}/threads`, { title: 'removed fixture', body: 'x' })).body.thread.id;
+    expect((await moderator.post(`/api/threads/${other}/remove`, { reason: 'setup' })).status).toBe(200);
+    return { threadId, postId: t.body.post.id, removedPostId: removed, heldPostId: held.id, flagId, userId: target.user!.id, removedThreadId: other };
   }
 
   for (const route of ROUTES) {
     test.each(WHO)(`${route.name} as %s answers as API.md says`, async (who) => {
       const f = await fixture();
-      const before = JSON.stringify(await agora.stores.forum.getPost(f.postId));
+      const state = async () => JSON.stringify([
+        await agora.stores.forum.getPost(f.postId), await agora.stores.forum.getThread(f.threadId), await agora.stores.forum.getThread(f.removedThreadId),
+      ]);
+      const before = await state();
       const res = await route.call(callers[who], f);
       expect({ who, status: res.status }).toEqual({ who, status: route.expect[who] });
       if (res.status >= 400) {
         expect(res.body.error.code).toBe(res.status === 401 ? 'unauthenticated' : 'forbidden');
-        expect(JSON.stringify(await agora.stores.forum.getPost(f.postId))).toBe(before);
+        expect(await state()).toBe(before);
       }
     });
   }
