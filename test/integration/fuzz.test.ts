@@ -81,7 +81,7 @@ describe('fuzzing every route and socket event', () => {
   let ids: Ids;
 
   beforeAll(async () => {
-    agora = await startAgora({ store: 'redis', prefix, env: { POST_RATE_PER_MINUTE: '100000', REGISTER_PER_IP_PER_HOUR: '100000', LOGIN_MAX_FAILURES_PER_IP: '100000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000', FLAG_DAILY_LIMIT: '100000' } });
+    agora = await startAgora({ store: 'redis', prefix, env: { POST_RATE_PER_MINUTE: '100000', REGISTER_PER_IP_PER_HOUR: '100000', LOGIN_MAX_FAILURES_PER_IP: '100000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000', FLAG_DAILY_LIMIT: '100000', SOCKET_EVENT_BURST: '100000' } });
     as.anonymous = new Client(agora.url);
     as.member = await signedIn(agora.url, agora.stores.users, 'member');
     as.moderator = await signedIn(agora.url, agora.stores.users, 'moderator');
