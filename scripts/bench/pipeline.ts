@@ -90,6 +90,15 @@ const ADVERSARIAL: Record<string, (n: number) => string> = {
   '=…': (n) => 'password='.repeat(n / 9),
   'BEGIN…': (n) => '-----BEGIN '.repeat(n / 11),
   'mixed': (n) => 'user@host.com +1 (555) 010-0100 4111-1111 '.repeat(n / 41),
+  // What the reader of Markdown looks ahead for (shared/pii/as-read.ts): unclosed tags and
+  // comments, entity starts, attribute values, invisible characters and other digit scripts.
+  '<a …': (n) => '<a '.repeat(n / 3),
+  '<!--…': (n) => '<!--'.repeat(n / 4),
+  '&#…': (n) => '&#4'.repeat(n / 3),
+  '&nbsp1…': (n) => '&nbsp1'.repeat(n / 6),
+  '<a href=…': (n) => '<a href="1 '.repeat(n / 11),
+  'zero-width digits': (n) => '4\u200b\u0661 '.repeat(n / 4),
+  '| 4111 |…': (n) => '| 4111 '.repeat(n / 7),
 };
 
 const md = new MarkdownIt({ html: true, linkify: true });
@@ -115,12 +124,13 @@ export function benchPipeline(): Row[] {
   // Steady state: every input is scanned a few times first (the first call of a process also pays
   // for compiling the detector and loading libphonenumber's metadata, once), then each input's
   // median of 9 runs is its figure and the worst input's figure is reported.
-  for (let i = 0; i < 3; i++) for (const [, text] of inputs) detectPii(text);
+  const scan = (text: string) => detectPii(text, config.piiSeverity, 'markdown'); // as a post body is read
+  for (let i = 0; i < 3; i++) for (const [, text] of inputs) scan(text);
   for (const [name, text] of inputs) {
     const runs: number[] = [];
     for (let i = 0; i < 9; i++) {
       const t = performance.now();
-      detectPii(text);
+      scan(text);
       runs.push(performance.now() - t);
     }
     const median = runs.sort((a, b) => a - b)[4]!;
@@ -131,7 +141,7 @@ export function benchPipeline(): Row[] {
   }
   const typical = postOfSize(20 * 1024);
   const t = performance.now();
-  for (let i = 0; i < 20; i++) detectPii(typical);
+  for (let i = 0; i < 20; i++) scan(typical);
   const typicalMs = (performance.now() - t) / 20;
   rows.push({
     section: 'content pipeline', metric: `worst adversarial 20 KB scan, median of 9 (${worstName})`, agora: `${fmt(worst, 1)} ms`,

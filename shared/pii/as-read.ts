@@ -26,6 +26,8 @@ export interface Reading {
   to: number[];
   /** True when `text` is the source itself, code unit for code unit. */
   identity: boolean;
+  /** True when source text that no reader sees was left out (comments, tag internals). */
+  hidesText: boolean;
 }
 
 const SEP_SPACE = 32;
@@ -86,6 +88,7 @@ class Reader {
   codes: number[] = [];
   from: number[] = [];
   to: number[] = [];
+  hidesText = false;
   /** Whether the last code unit pushed is a separator that later whitespace joins (markdown only). */
   private lastSep = false;
 
@@ -130,7 +133,7 @@ class Reader {
     for (let k = 0; k < this.codes.length; k += 8192) text += String.fromCharCode(...this.codes.slice(k, k + 8192));
     let identity = text === this.src;
     for (let i = 0; identity && i < this.from.length; i++) identity = this.from[i] === i && this.to[i] === i + 1;
-    return { text, from: this.from, to: this.to, identity };
+    return { text, from: this.from, to: this.to, identity, hidesText: this.hidesText };
   }
 }
 
@@ -198,6 +201,7 @@ function readMarkdown(r: Reader, src: string): void {
       if (src.startsWith('<!--', p)) {
         commentEnd = after(commentEnd, '-->', p + 4);
         if (commentEnd !== -1) {
+          r.hidesText = true;
           p = commentEnd + 3;
           continue;
         }
@@ -208,6 +212,7 @@ function readMarkdown(r: Reader, src: string): void {
           const tag = src.slice(p, nextGt + 1);
           const m = TAG.exec(tag);
           if (m) {
+            r.hidesText ||= tag.length > (m[1] as string).length + 3; // more than a bare <b> or </b>
             const name = (m[1] as string).toLowerCase();
             if (name === 'td' || name === 'th') r.sep(SEP_SPACE, p, p);
             else if (BLOCK_TAGS.has(name)) r.sep(SEP_LINE, p, p);

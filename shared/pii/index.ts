@@ -27,10 +27,11 @@ const DETECTORS: readonly [PiiType, (text: string, out: RawMatch[]) => void][] =
   ['PHONE', findPhones],
 ];
 
-/** Runs every scanner over `text` exactly as given. */
-function scan(text: string, severities?: Partial<Record<PiiType, PiiSeverity>>): PiiFinding[] {
+/** Runs every scanner (or only `only`'s) over `text` exactly as given. */
+function scan(text: string, severities?: Partial<Record<PiiType, PiiSeverity>>, only?: PiiType): PiiFinding[] {
   const candidates: PiiFinding[] = [];
   for (const [type, find] of DETECTORS) {
+    if (only && type !== only) continue;
     const severity = severities?.[type] ?? DEFAULT_SEVERITY[type];
     if (severity === 'off') continue;
     const raw: RawMatch[] = [];
@@ -46,8 +47,11 @@ function scan(text: string, severities?: Partial<Record<PiiType, PiiSeverity>>):
  * pipes undone), 'plain' for text shown as written (titles, bios, testimonials). In both, invisible
  * characters are ignored, every space and dash is a separator, every decimal digit script reads as
  * digits and compatibility forms (full-width `＠`, `．`) are folded. Offsets point into `text`.
- * The text as typed is scanned too, so nothing the reading drops (an intraword `*`, a line-based
- * credential) escapes. Findings whose severity is 'off' are omitted; the rest are sorted by start
+ * Credentials are also looked for in the text as typed: their formats are line-based and full of
+ * `_` and `*`, which the reading of Markdown turns into layout. Every other kind survives the
+ * reading or only gets easier to see in it (groups joined, digits folded); only where the reading
+ * left text out (a comment, a tag's insides) is the source scanned for every kind, so that what
+ * the stored source keeps out of sight is masked too. Findings whose severity is 'off' are omitted; the rest are sorted by start
  * and never overlap (the more severe, then the longer span wins).
  */
 export function detectPii(text: string, severities?: Partial<Record<PiiType, PiiSeverity>>, format: TextFormat = 'plain'): PiiFinding[] {
@@ -55,7 +59,7 @@ export function detectPii(text: string, severities?: Partial<Record<PiiType, Pii
   const reading = readAsShown(text, format);
   const seen = scan(reading.text, severities);
   if (reading.identity) return resolveOverlaps(seen);
-  const candidates = scan(text, severities);
+  const candidates = scan(text, severities, reading.hidesText ? undefined : 'SECRET');
   for (const f of seen) candidates.push({ ...f, start: reading.from[f.start] as number, end: reading.to[f.end - 1] as number });
   return resolveOverlaps(candidates);
 }
