@@ -30,6 +30,32 @@ export async function removalReachesOtherProcess(p: TwoProcesses, watching?: (th
   expect(await removed).toEqual({ seq: 2, postId: post.id, threadId: thread.id });
 }
 
+/**
+ * A thread removal made through process B reaches the thread's and the forum's watchers on process A
+ * live, ids only; its restore announces the thread to A's forum watchers again.
+ */
+export async function threadRemovalReachesOtherProcess(p: TwoProcesses): Promise<void> {
+  const admin = await p.account(p.b.url, 'admin');
+  const forumId = (await admin.post('/api/forums', { slug: 'procs-threads', title: 'Procs' })).body.forum.id;
+  const member = await p.account(p.a.url, 'member');
+  const created = await member.post(`/api/forums/${forumId}/threads`, { title: 'a title to hide', body: 'to be hidden across processes' });
+  expect(created.status).toBe(201);
+  const threadId = created.body.thread.id as string;
+  const threadTab = await connectSocket(p.a.url);
+  const forumTab = await connectSocket(p.a.url, member.cookieHeader());
+  p.sockets.push(threadTab, forumTab);
+  expect((await threadTab.timeout(3000).emitWithAck('thread:watch', { threadId })).ok).toBe(true);
+  expect(await forumTab.timeout(3000).emitWithAck('forum:watch', { forumId })).toEqual({ ok: true });
+  const removed = [threadTab, forumTab].map((s) => nextEvent(s, 'thread:removed', 5000));
+  const mod = await p.account(p.b.url, 'moderator');
+  expect((await mod.post(`/api/threads/${threadId}/remove`, { reason: 'doxxing' })).status).toBe(200);
+  for (const e of await Promise.all(removed)) expect(e).toEqual({ threadId, forumId });
+  expect((await member.get(`/api/threads/${threadId}`)).status).toBe(404); // process A reads the removal too
+  const back = nextEvent(forumTab, 'thread:created', 5000);
+  expect((await mod.post(`/api/threads/${threadId}/restore`, {})).status).toBe(200);
+  expect((await back).thread).toMatchObject({ id: threadId, title: 'a title to hide' });
+}
+
 /** A ban made through process B closes the banned user's socket on process A within a second, and A refuses their writes. */
 export async function banClosesSocketOnOtherProcess(p: TwoProcesses): Promise<void> {
   const victim = await p.account(p.a.url, 'member');

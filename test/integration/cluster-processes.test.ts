@@ -4,7 +4,7 @@ import { testClusterUrl } from '../helpers/redis-cluster.js';
 import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { signedIn } from '../helpers/http.js';
 import { type TestSocket } from '../helpers/sockets.js';
-import { banClosesSocketOnOtherProcess, removalReachesOtherProcess } from '../helpers/cross-process.js';
+import { banClosesSocketOnOtherProcess, removalReachesOtherProcess, threadRemovalReachesOtherProcess } from '../helpers/cross-process.js';
 import type { Stores } from '../../server/store/index.js';
 
 describe('moderation across two server processes on a three-primary Redis Cluster', () => {
@@ -64,6 +64,8 @@ describe('moderation across two server processes on a three-primary Redis Cluste
       // published from now on can miss it.
       expect((await subscribers(roomChannel(`thread:${threadId}`))).sharded).toBe(1);
     }));
+
+  test('a thread removal made through process B reaches thread and forum watchers on process A, ids only', () => threadRemovalReachesOtherProcess(both()));
 
   test("a ban made through process B closes the banned user's socket on process A", () => banClosesSocketOnOtherProcess(both()));
 

@@ -2,7 +2,7 @@ import { cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.
 import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { signedIn } from '../helpers/http.js';
 import { type TestSocket } from '../helpers/sockets.js';
-import { banClosesSocketOnOtherProcess, removalReachesOtherProcess } from '../helpers/cross-process.js';
+import { banClosesSocketOnOtherProcess, removalReachesOtherProcess, threadRemovalReachesOtherProcess } from '../helpers/cross-process.js';
 import type { Stores } from '../../server/store/index.js';
 
 describe('moderation across two server processes on one Redis', () => {
@@ -28,6 +28,8 @@ describe('moderation across two server processes on one Redis', () => {
   const both = () => ({ a, b, account, sockets });
 
   test('a removal made through process B reaches a socket connected to process A', () => removalReachesOtherProcess(both()));
+
+  test('a thread removal made through process B reaches thread and forum watchers on process A, ids only', () => threadRemovalReachesOtherProcess(both()));
 
   test("a ban made through process B closes the banned user's socket on process A", () => banClosesSocketOnOtherProcess(both()));
 });
