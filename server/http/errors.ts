@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { scrubError } from '../log.js';
 
 export type ErrorCode =
   | 'invalid_request' | 'unauthenticated' | 'invalid_credentials' | 'forbidden' | 'csrf_failed'
@@ -76,12 +76,27 @@ export function toApiError(err: unknown): ApiError {
   return new ApiError('internal', 'Something went wrong on our side.');
 }
 
+/**
+ * The id that ties a request's log lines together (the error with its stack, and the request
+ * line), made on first use: requests nobody logs never pay for one.
+ */
+export function requestIdOf(res: { locals: Record<string, unknown> }): string {
+  if (typeof res.locals.requestId !== 'string') res.locals.requestId = randomUUID();
+  return res.locals.requestId as string;
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const apiErr = toApiError(err);
     if (apiErr.status >= 500) {
-      // Only scrubbed fields: mail and store errors can carry addresses and payloads.
-      logger.error({ err: scrubError(err), route: routeFor(req, res) }, 'request failed');
+      // The stack and the request id, never the body, query or headers. Agora's logger serializes
+      // `err` through scrubError (server/log.ts): type, codes, and a scrubbed message and stack
+      // only, since mail and store errors can carry addresses and payloads. (Scrubbing it here
+      // as well left the serializer a plain object, and the line without its stack.)
+      const id = requestIdOf(res);
+      logger.error({ err, req: { id, method: req.method, route: routeFor(req, res) } }, 'request failed with an error');
+      // The same id in the answer, so a report of the failure can be matched to its log lines.
+      if (!res.headersSent) res.set('X-Request-Id', id);
     }
     if (res.headersSent) {
       res.end();

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { routeFor } from './errors.js';
+import { requestIdOf, routeFor } from './errors.js';
 
 const UNLOGGED = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -28,7 +27,7 @@ export function requestLog(logger: Logger): RequestHandler {
       if (!logger.isLevelEnabled(level)) return;
       logger[level](
         {
-          req: { id: randomUUID(), method: req.method, route: routeFor(req, res) },
+          req: { id: requestIdOf(res), method: req.method, route: routeFor(req, res) },
           res: { status: res.statusCode },
           responseTime: Math.round(performance.now() - started),
           ...(cutOff ? { cutOff: true } : {}),

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { startAgora } from '../helpers/agora.js';
 import { captureLogs } from '../helpers/log-capture.js';
-import { Client, uniqueName } from '../helpers/http.js';
+import { Client, signedIn, uniqueName } from '../helpers/http.js';
 import { scrubError } from '../../server/log.js';
 
 test('log output across sign-up, login, failures and errors holds no password, e-mail address, cookie or token', async () => {
@@ -72,6 +72,39 @@ test('below the level, request lines are not even built; health checks are never
     const requests = logs.lines.map((l) => JSON.parse(l) as Record<string, any>).filter((l) => l.msg === 'request');
     expect(requests.map((l) => l.res.status)).toEqual([404]);
     expect(logs.text()).not.toContain('/healthz');
+  } finally {
+    await agora.close();
+  }
+});
+
+test('a request that fails with a 5xx is logged with its stack and request id, never its body; the answer carries the id', async () => {
+  const logs = captureLogs('info');
+  const agora = await startAgora({ logger: logs.logger });
+  try {
+    const admin = await signedIn(agora.url, agora.stores.users, 'admin');
+    const forumId = (await admin.post('/api/forums', { slug: 'five-hundred', title: 'Errors' })).body.forum.id;
+    const threadId = (await admin.post(`/api/forums/${forumId}/threads`, { title: 't', body: 'first' })).body.thread.id;
+    // A bug in the store, as a 500 comes about: not an outage, not a bad request.
+    const broken = agora.stores.forum as unknown as Record<string, unknown>;
+    broken.addPost = async function addPostThatBreaks() {
+      throw new TypeError('Cannot read properties of undefined (reading seq)');
+    };
+    const body = 'reply-body-canary-6f2e with card 4111 1111 1111 1111';
+    const res = await admin.post(`/api/threads/${threadId}/posts`, { body, acknowledgePii: ['CREDIT_CARD'] });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: { code: 'internal', message: 'Something went wrong on our side.' } });
+    const id = res.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const lines = logs.lines.map((l) => JSON.parse(l) as Record<string, any>);
+    const failure = lines.find((l) => l.msg === 'request failed with an error');
+    expect(failure).toMatchObject({ level: 50, req: { id, method: 'POST', route: '/api/threads/:threadId/posts' }, err: { type: 'TypeError' } });
+    expect(failure!.err.stack).toMatch(/^\s+at \S*addPostThatBreaks /); // the frames, from where it was thrown
+    expect(failure!.err.stack.split('\n').length).toBeGreaterThan(2);
+    // The request's own line names the same id, so the two can be read together.
+    expect(lines.find((l) => l.msg === 'request failed' && l.req?.id === id)).toMatchObject({ level: 50, res: { status: 500 } });
+    expect(logs.text()).not.toContain('reply-body-canary-6f2e');
+    expect(logs.text()).not.toContain('4111');
   } finally {
     await agora.close();
   }
