@@ -80,7 +80,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
   app.use(metrics.middleware);
   app.use(requestLog(logger));
   app.use(securityHeaders(config.isProduction));
-  app.use(opsRoutes({ store: () => stores.ping(), ...(referral.readiness ? { mail: referral.readiness } : {}), ...deps.readiness }, metrics));
+  app.use(opsRoutes({ store: () => stores.ping(), ...(referral.readiness ? { mail: referral.readiness } : {}), ...deps.readiness }, metrics, { metricsToken: config.metricsToken }));
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb', strict: true }));

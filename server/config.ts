@@ -47,6 +47,8 @@ const envSchema = z.object({
   PII_SEVERITY: z.string().default(''),
   DEMO_ACCOUNTS: z.enum(['0', '1']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Empty means unset (an env file's `METRICS_TOKEN=`); a set token must be long enough not to guess.
+  METRICS_TOKEN: z.union([z.literal(''), z.string().min(16, 'expected at least 16 characters')]).optional(),
 });
 
 export interface Config {
@@ -84,6 +86,8 @@ export interface Config {
   piiSeverity: Record<PiiType, PiiSeverity>;
   demoAccounts: boolean;
   logLevel: string;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
 }
 
 function parseTrustProxy(v: string | undefined): Config['trustProxy'] {
@@ -180,5 +184,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     piiSeverity: parseSeverities(e.PII_SEVERITY),
     demoAccounts: e.DEMO_ACCOUNTS ? e.DEMO_ACCOUNTS === '1' : e.NODE_ENV === 'development' && !e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN || undefined,
   };
 }

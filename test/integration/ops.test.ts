@@ -37,6 +37,35 @@ describe('operations endpoints', () => {
   });
 });
 
+describe('with METRICS_TOKEN set', () => {
+  const TOKEN = 'metrics-token-for-the-scraper-0123';
+  let agora: Running;
+  beforeAll(async () => {
+    agora = await startAgora({ env: { METRICS_TOKEN: TOKEN } });
+  });
+  afterAll(() => agora.close());
+
+  test('/metrics answers 401 unauthenticated without the bearer token, and the metrics with it; health checks stay open', async () => {
+    const scrape = (authorization?: string) => {
+      const r = request(agora.url).get('/metrics');
+      return authorization === undefined ? r : r.set('Authorization', authorization);
+    };
+    for (const wrong of [undefined, '', TOKEN, `Basic ${TOKEN}`, 'Bearer ', `Bearer ${TOKEN.slice(0, -1)}`, `Bearer ${TOKEN}0`, `Bearer ${TOKEN.toUpperCase()}`]) {
+      const res = await scrape(wrong);
+      expect({ wrong, status: res.status, code: res.body?.error?.code }).toEqual({ wrong, status: 401, code: 'unauthenticated' });
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer /);
+      expect(res.text).not.toContain('agora_http_requests_total');
+    }
+    for (const right of [`Bearer ${TOKEN}`, `bearer ${TOKEN}`]) {
+      const res = await scrape(right);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('agora_http_requests_total');
+    }
+    await request(agora.url).get('/healthz').expect(200);
+    await request(agora.url).get('/readyz').expect(200);
+  });
+});
+
 describe('operations endpoints on Redis', () => {
   let agora: Running;
   beforeAll(async () => {

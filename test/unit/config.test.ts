@@ -16,6 +16,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/^REDIS_URL: /);
     expect(() => loadConfig({ PII_SEVERITY: 'EMAIL:loud' })).toThrow(/^PII_SEVERITY: /);
     expect(() => loadConfig({ HOLD_ACKNOWLEDGED_PII: 'NAME' })).toThrow(/^HOLD_ACKNOWLEDGED_PII: /);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/^METRICS_TOKEN: expected at least 16 characters/);
+  });
+
+  test('METRICS_TOKEN is off when unset or empty, and kept as given when set', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'x'.repeat(16) }).metricsToken).toBe('x'.repeat(16));
   });
 
   test('production requires Redis, a 32-character session secret and SMTP; no secret has a default there', () => {
