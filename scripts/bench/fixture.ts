@@ -25,6 +25,8 @@ export function startAgora(res: Resources, name: string, port: number): Promise<
   return startServer(name, 'server/main', {
     NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), REDIS_URL, REDIS_KEY_PREFIX: res.prefix, LOG_LEVEL: 'warn',
     DEMO_ACCOUNTS: '0', SESSION_SECRET: res.secret, POST_RATE_PER_MINUTE: '1000000',
+    // Every bench socket comes from loopback: one address.
+    SOCKET_MAX_PER_ADDRESS: '1000000',
   }, 'Agora listening');
 }
 
@@ -35,7 +37,7 @@ export function startAgora(res: Resources, name: string, port: number): Promise<
 export function startAgoraInMemory(res: Resources, name: string, port: number): Promise<Child> {
   return startServer(name, 'server/main', {
     NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', DEMO_ACCOUNTS: '1', SESSION_SECRET: res.secret,
-    POST_RATE_PER_MINUTE: '1000000', REGISTER_PER_IP_PER_HOUR: '1000000',
+    POST_RATE_PER_MINUTE: '1000000', REGISTER_PER_IP_PER_HOUR: '1000000', SOCKET_MAX_PER_ADDRESS: '1000000',
   }, 'Agora listening');
 }
 
