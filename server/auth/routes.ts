@@ -43,6 +43,7 @@ export function authRoutes(deps: AuthDeps): Router {
 
   r.post('/register', async (req, res) => {
     const body = parse(registerBody, req.body);
+    // One atomic consume per sign-up; a taken name counts too, so the route cannot probe names freely.
     const gate = await deps.limits.registerIp.consume(ip(req));
     if (!gate.allowed) throw errors.rateLimited(gate.retryAfterSeconds);
     const referrerCode = typeof req.session.referralCode === 'string' ? req.session.referralCode : undefined;
