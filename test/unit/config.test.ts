@@ -42,6 +42,19 @@ describe('configuration', () => {
     expect(c.trustProxy).toBe(1);
   });
 
+  test('sessions last 7 idle days and 30 days at most, sockets have their bounds, and PUBLIC_URL names the site origin', () => {
+    const c = loadConfig({});
+    expect(c.sessions).toEqual({ idleMs: 7 * 86_400_000, absoluteMs: 30 * 86_400_000 });
+    expect(c.sockets).toEqual({ maxWatches: 100, maxPerAddress: 50, eventsPerSecond: 10, eventBurst: 40 });
+    expect(c.siteOrigin).toBeUndefined();
+    const set = loadConfig({ SESSION_IDLE_MINUTES: '30', SOCKET_MAX_WATCHES: '5', PUBLIC_URL: 'https://community.example.com/forum/' });
+    expect(set.sessions.idleMs).toBe(30 * 60_000);
+    expect(set.sockets.maxWatches).toBe(5);
+    expect(set.siteOrigin).toBe('https://community.example.com');
+    expect(() => loadConfig({ SOCKET_MAX_WATCHES: '0' })).toThrow(/^SOCKET_MAX_WATCHES: /);
+    expect(() => loadConfig({ SESSION_IDLE_MINUTES: 'a week' })).toThrow(/^SESSION_IDLE_MINUTES: /);
+  });
+
   test('the process exits non-zero with one clear line when a production secret is missing', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: root,
