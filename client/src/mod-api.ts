@@ -38,7 +38,7 @@ export interface ModUser {
 
 export const AUDIT_ACTIONS = [
   'post.remove', 'post.restore', 'post.purge', 'post.approve', 'flag.dismiss', 'user.ban', 'user.unban',
-  'user.remove_posts', 'thread.lock', 'thread.unlock', 'user.role',
+  'user.remove_posts', 'thread.lock', 'thread.unlock', 'thread.remove', 'thread.restore', 'thread.purge', 'user.role',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -53,6 +53,9 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   'user.remove_posts': "all of a user's posts removed",
   'thread.lock': 'thread locked',
   'thread.unlock': 'thread unlocked',
+  'thread.remove': 'thread removed',
+  'thread.restore': 'thread restored',
+  'thread.purge': 'thread purged',
   'user.role': 'role changed',
 };
 
@@ -63,6 +66,8 @@ export interface AuditEntry {
   action: AuditAction;
   target: { kind: 'post' | 'thread' | 'user'; id: string };
   reason: string;
+  /** Present when the reason is a member's flag reason: whose words they are ("former member" once erased). */
+  reasonBy?: AuthorRef;
 }
 
 export interface AuditFilter { actor?: string; action?: string; targetId?: string }
@@ -83,6 +88,10 @@ export const modApi = {
   dismissFlag: (flagId: string) => api.post<{ flag: Flag; post: Post }>(`/api/mod/flags/${enc(flagId)}/resolve`, { action: 'dismiss' }),
   setLocked: async (threadId: string, locked: boolean) =>
     (await api.post<{ thread: Thread }>(`/api/threads/${enc(threadId)}/${locked ? 'lock' : 'unlock'}`)).thread,
+  removeThread: async (threadId: string, reason: string) => (await api.post<{ thread: Thread }>(`/api/threads/${enc(threadId)}/remove`, { reason })).thread,
+  restoreThread: async (threadId: string) => (await api.post<{ thread: Thread }>(`/api/threads/${enc(threadId)}/restore`, {})).thread,
+  purgeThread: (threadId: string, reason: string) => api.post<void>(`/api/threads/${enc(threadId)}/purge`, { reason }),
+  getThread: async (threadId: string) => (await api.get<{ thread: Thread }>(`/api/threads/${enc(threadId)}`)).thread,
   queue: (cursor?: string | null) => api.get<Page<QueueItem>>(`/api/mod/queue${cursor ? `?cursor=${enc(cursor)}` : ''}`),
   /** Finds a user by name; an unknown name is an error on the field that named it. */
   findUser: async (username: string, field = 'username') => {

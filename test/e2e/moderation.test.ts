@@ -8,6 +8,7 @@ let browser: Browser;
 let admin: Client;
 let author: Client;
 let threadId: string;
+let forumId: string;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
@@ -15,7 +16,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   admin = await signedIn(agora.url, agora.stores.users, 'admin');
   author = await signedIn(agora.url, agora.stores.users, 'member');
-  const forumId = (await admin.post('/api/forums', { slug: 'mod-e2e', title: 'Moderation E2E', description: 'for the moderation suite' })).body.forum.id;
+  forumId = (await admin.post('/api/forums', { slug: 'mod-e2e', title: 'Moderation E2E', description: 'for the moderation suite' })).body.forum.id;
   threadId = (await author.post(`/api/forums/${forumId}/threads`, { title: 'Watches', body: 'Which watch should I buy?' })).body.thread.id;
 });
 afterAll(async () => {
@@ -225,4 +226,57 @@ test('from the dashboard: remove a flagged post with Undo, purge after a confirm
   expect((await agora.stores.users.get(author.user!.id))!.ban).toBeNull();
 
   expect(moderator.problems).toEqual([]);
+}, 60_000);
+
+test('a moderator removes a whole thread: a member reading it and a member on the forum page lose it live; Restore brings it back', async () => {
+  const created = await author.post(`/api/forums/${forumId}/threads`, { title: "My neighbour's address", body: 'He lives at 12 Example Street.' });
+  expect(created.status).toBe(201);
+  const doomed = created.body.thread.id as string;
+  const moderator = await signInPage('moderator');
+  const reader = await signInPage('member');
+  const browser2 = await signInPage('member');
+
+  await reader.page.goto(`${agora.url}/t/${doomed}`);
+  await reader.page.getByText('Live', { exact: true }).waitFor();
+  await reader.page.getByText('12 Example Street').waitFor();
+  // Members get no thread controls.
+  expect(await reader.page.getByRole('button', { name: 'Remove thread' }).count()).toBe(0);
+  await browser2.page.goto(`${agora.url}/f/${forumId}`);
+  const row = browser2.page.locator(`[data-thread-id="${doomed}"]`);
+  await row.waitFor();
+  await moderator.page.goto(`${agora.url}/t/${doomed}`);
+  await moderator.page.getByText('Live', { exact: true }).waitFor();
+
+  // Remove with a reason, as for a post: the reason select has the focus when the form opens.
+  await moderator.page.getByRole('button', { name: 'Remove thread' }).click();
+  await moderator.page.locator(`#thread-${doomed}-remove-reason:focus`).waitFor({ timeout: 2000 });
+  await moderator.page.getByLabel('Reason', { exact: true }).selectOption({ label: 'Personal data' });
+  await moderator.page.getByRole('button', { name: 'Remove thread', exact: true }).last().click();
+
+  // The moderator keeps the thread, marked removed with who and why; the reply box goes.
+  const note = moderator.page.getByTestId('thread-mod').getByTestId('removal-note');
+  await note.waitFor();
+  expect(await note.textContent()).toContain(`Removed by ${moderator.username}`);
+  expect(await note.textContent()).toContain('personal data');
+  await moderator.page.getByText('This thread is removed: restore it to reply.').waitFor();
+  expect(await moderator.page.getByText('12 Example Street').count()).toBe(1);
+
+  // Open tabs drop it without a reload: the thread page says so, the forum page loses the row.
+  await reader.page.getByTestId('thread-gone').waitFor({ timeout: 5000 });
+  expect(await reader.page.getByRole('heading', { level: 1 }).textContent()).toBe('This thread was removed');
+  expect(await reader.page.content()).not.toContain('Example Street');
+  await row.waitFor({ state: 'detached', timeout: 5000 });
+  expect(await browser2.page.content()).not.toContain('neighbour');
+  expect((await agora.stores.forum.getThread(doomed))!.removal?.reason).toBe('personal data');
+  await reader.page.screenshot({ path: artifact('moderation-thread-gone.png'), fullPage: true });
+  await moderator.page.screenshot({ path: artifact('moderation-thread-removed-mod.png'), fullPage: true });
+
+  // Restore: back in the forum list live, and the moderator's page loses the mark.
+  await moderator.page.getByRole('button', { name: 'Restore thread' }).click();
+  await moderator.page.getByText('Thread restored').waitFor();
+  await row.waitFor({ timeout: 5000 });
+  expect(await moderator.page.getByTestId('thread-mod').getByTestId('removal-note').count()).toBe(0);
+  await reader.page.getByText('12 Example Street').waitFor({ timeout: 5000 });
+
+  expect([...moderator.problems, ...reader.problems, ...browser2.problems]).toEqual([]);
 }, 60_000);

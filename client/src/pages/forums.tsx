@@ -3,7 +3,8 @@ import type { Forum, Page, Thread } from '../../../shared/api.js';
 import { api, ApiFailure } from '../api.js';
 import { Composer } from '../composer.js';
 import { when } from '../format.js';
-import { watchForum } from '../realtime.js';
+import { getSocket, watchForum } from '../realtime.js';
+import { isModerator, modApi } from '../mod-api.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
 
@@ -54,6 +55,18 @@ export function ForumPage({ forumId }: { forumId: string }) {
     return watchForum(forumId, (t) => setThreads((list) => [t, ...list.filter((x) => x.id !== t.id)]));
   }, [forumId]);
 
+  // A removed thread leaves the list at once; moderators keep it, marked, as they read it now.
+  useEffect(() => {
+    const s = getSocket();
+    const onRemoved = (p: { threadId: string; forumId: string }) => {
+      if (p.forumId !== forumId) return;
+      if (!isModerator(user)) return setThreads((list) => list.filter((x) => x.id !== p.threadId));
+      modApi.getThread(p.threadId).then((t) => setThreads((list) => list.map((x) => (x.id === t.id ? t : x))), () => {});
+    };
+    s.on('thread:removed', onRemoved);
+    return () => void s.off('thread:removed', onRemoved);
+  }, [forumId, user?.id]);
+
   const more = async () => {
     if (!next) return;
     const p = await api.get<Page<Thread>>(`/api/forums/${forumId}/threads?cursor=${encodeURIComponent(next)}`);
@@ -72,8 +85,9 @@ export function ForumPage({ forumId }: { forumId: string }) {
         {threads.length === 0 && <p>No threads yet. Start the first one.</p>}
         <ul class="threads" data-testid="thread-list">
           {threads.map((t) => (
-            <li key={t.id} class="thread-row">
-              <a href={`/t/${t.id}`}>{t.title}</a>
+            <li key={t.id} class={`thread-row${t.removal ? ' removed' : ''}`} data-thread-id={t.id}>
+              <a href={`/t/${t.id}`}>{t.purged ? '(title purged)' : t.title}</a>
+              {t.removal && <span class="badge"> · removed; only moderators can see it</span>}
               <span class="meta">
                 {t.author ? `by ${t.author.username}` : ''} · {t.postCount} {t.postCount === 1 ? 'post' : 'posts'} · last {when(t.lastPostAt)}
                 {t.locked && ' · locked'}

@@ -448,7 +448,10 @@ function AuditSection() {
                     {e.target.kind}{' '}
                     {e.target.kind === 'thread' ? <a href={`/t/${e.target.id}`}><code>{e.target.id}</code></a> : <code>{e.target.id}</code>}
                   </td>
-                  <td>{e.reason || <span class="meta">none given</span>}</td>
+                  <td>
+                    {e.reason || <span class="meta">{e.reasonBy ? 'erased with its author\'s account' : 'none given'}</span>}
+                    {e.reasonBy && <span class="meta"> · from a flag by {e.reasonBy.username}</span>}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Page, Post, Thread, User } from '../../../shared/api.js';
 import { api, ApiFailure } from '../api.js';
 import { Composer } from '../composer.js';
@@ -8,6 +8,7 @@ import { getSocket, watchThread } from '../realtime.js';
 import { useSession } from '../session.js';
 import { FlagControl, PostModActions, RemovalNote } from '../mod-actions.js';
 import { isModerator, modApi } from '../mod-api.js';
+import { ThreadModActions } from '../thread-mod-actions.js';
 
 async function readAll(threadId: string): Promise<Post[]> {
   const out: Post[] = [];
@@ -109,7 +110,18 @@ export function ThreadPage({ threadId }: { threadId: string }) {
   const [thread, setThread] = useState<Thread | null>(null);
   const [posts, setPosts] = useState<Post[]>([]);
   const [missing, setMissing] = useState(false);
+  // A moderator removed the thread while this page was open (members and visitors).
+  const [gone, setGone] = useState(false);
   const [live, setLive] = useState(false);
+  // What the socket handlers below compare an update with (they are registered once per thread).
+  const seen = useRef({ thread, gone });
+  seen.current = { thread, gone };
+  /** The thread as it now is; a purge just seen turns every post into a tombstone: re-read them. */
+  const changed = useCallback((t: Thread) => {
+    if ((t.purged && !seen.current.thread?.purged) || seen.current.gone) readAll(t.id).then(setPosts, () => {});
+    setThread(t);
+    setGone(false);
+  }, []);
 
   const upsert = useCallback((p: Post) => setPosts((list) => {
     const i = list.findIndex((x) => x.id === p.id);
@@ -136,25 +148,50 @@ export function ThreadPage({ threadId }: { threadId: string }) {
     });
   }, [threadId, user?.id]);
 
-  // A lock or unlock reaches the thread's watchers live (the reply box follows it).
+  // A lock or unlock reaches the thread's watchers live (the reply box follows it); so do a
+  // removal (ids only: moderators re-read the thread to show it, everyone else loses the page) and
+  // a restore. A purge turns every post into a tombstone: moderators re-read them.
   useEffect(() => {
     const s = getSocket();
     const onUpdated = (p: { thread: Thread }) => {
-      if (p.thread.id === threadId) setThread(p.thread);
+      if (p.thread.id === threadId) changed(p.thread); // a restore brings a removed page back
+    };
+    const onRemoved = (p: { threadId: string }) => {
+      if (p.threadId !== threadId) return;
+      if (isModerator(user)) modApi.getThread(threadId).then(changed, () => {});
+      else {
+        setGone(true);
+        setPosts([]);
+      }
     };
     s.on('thread:updated', onUpdated);
-    return () => void s.off('thread:updated', onUpdated);
-  }, [threadId]);
+    s.on('thread:removed', onRemoved);
+    return () => {
+      s.off('thread:updated', onUpdated);
+      s.off('thread:removed', onRemoved);
+    };
+  }, [threadId, user?.id]);
 
   if (missing) return <main><h1>Thread not found</h1><p><a href="/">All forums</a></p></main>;
-  const canWrite = !!user && !user.banned && (!thread?.locked || user.role !== 'member');
+  if (gone) {
+    return (
+      <main aria-labelledby="thread-title">
+        <h1 id="thread-title">This thread was removed</h1>
+        <p role="status" data-testid="thread-gone">A moderator removed this thread; its posts are no longer shown.</p>
+        <p>{thread ? <a href={`/f/${thread.forumId}`}>Back to the forum</a> : <a href="/">All forums</a>}</p>
+      </main>
+    );
+  }
+  const removed = !!thread?.removal;
+  const canWrite = !!user && !user.banned && !removed && (!thread?.locked || user.role !== 'member');
   return (
     <main aria-labelledby="thread-title">
       <p class="crumbs"><a href="/">Forums</a> › {thread && <a href={`/f/${thread.forumId}`}>Forum</a>}</p>
-      <h1 id="thread-title">{thread?.title ?? '…'}</h1>
+      <h1 id="thread-title">{thread ? (thread.purged ? '(title purged)' : thread.title) : '…'}</h1>
       <p class="meta"><span class={`live ${live ? 'on' : 'off'}`} data-testid="live-status">{live ? 'Live' : 'Reconnecting…'}</span>
         <span data-testid="lock-status" role="status">{thread?.locked ? ' · This thread is locked.' : ''}</span></p>
-      {thread && isModerator(user) && <LockControl thread={thread} onChanged={setThread} />}
+      {thread && isModerator(user) && <ThreadModActions thread={thread} onChanged={changed} />}
+      {thread && isModerator(user) && !thread.purged && <LockControl thread={thread} onChanged={setThread} />}
       <section aria-label="Posts" class="posts" data-testid="posts">
         {posts.map((p) => <PostItem key={p.id} post={p} user={user} canEdit={!!user && !user.banned && (p.author?.id === user.id || user.role !== 'member')} onEdited={upsert} />)}
       </section>
@@ -168,7 +205,8 @@ export function ThreadPage({ threadId }: { threadId: string }) {
             }} />
         </section>
       )}
-      {user && !canWrite && thread?.locked && <p>This thread is locked: no new replies.</p>}
+      {user && !canWrite && removed && <p>This thread is removed: restore it to reply.</p>}
+      {user && !canWrite && !removed && thread?.locked && <p>This thread is locked: no new replies.</p>}
       {!user && <p><a href={`/signin?next=/t/${threadId}`}>Sign in</a> to reply.</p>}
     </main>
   );
