@@ -102,6 +102,20 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
       expect(await stores.sessions.listForUser(uid)).toEqual([]);
     });
 
+    test("a session that ends sooner than an earlier one of its user does not hide it from sign-out-everywhere", async () => {
+      const [long, short] = [newToken(), newToken()];
+      const uid = newId();
+      await stores.sessions.set(long, '{}', 60_000, uid);
+      await stores.sessions.set(short, '{}', 100, uid); // idle deadlines differ from session to session
+      for (const end = Date.now() + 3_000; (await stores.sessions.get(short)) !== null; ) {
+        if (Date.now() > end) throw new Error('the short session never expired');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(await stores.sessions.listForUser(uid)).toEqual([long]);
+      expect(await stores.sessions.destroyForUser(uid)).toBe(1);
+      expect(await stores.sessions.get(long)).toBeNull();
+    });
+
   });
 
   describe('rate limits', () => {
