@@ -35,6 +35,8 @@ export interface ThreadHandlers {
   removed(postId: string): void;
   /** The log no longer reaches back to what we have: re-read the thread over HTTP. */
   reload(): void;
+  /** The thread is not there for us any more (removed while this tab was away). */
+  gone?(): void;
   status?(live: boolean): void;
 }
 
@@ -76,7 +78,10 @@ export function watchThread(threadId: string, h: ThreadHandlers): () => void {
     } catch {
       return; // the connection dropped again; the next connect retries
     }
-    if (!ack.ok) return;
+    if (!ack.ok) {
+      if (ack.error?.code === 'not_found' && lastSeq !== null) h.gone?.();
+      return;
+    }
     if (ack.reload || lastSeq === null) {
       // First watch, or too long away: everything up to ack.seq comes from a fresh HTTP read.
       lastSeq = ack.seq ?? 0;

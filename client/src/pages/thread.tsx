@@ -144,6 +144,11 @@ export function ThreadPage({ threadId }: { threadId: string }) {
         else setPosts((list) => list.map((p) => (p.id === postId ? { ...p, status: 'removed', html: null, author: null, piiTypes: [] } : p)));
       },
       reload,
+      gone: () => {
+        if (isModerator(user)) return;
+        setGone(true);
+        setPosts([]);
+      },
       status: setLive,
     });
   }, [threadId, user?.id]);
