@@ -45,3 +45,21 @@ test('an open tab follows a ban and a new role without a reload, and stays live'
   await page.getByLabel('Your reply').waitFor();
   expect(member.problems).toEqual([]);
 });
+
+test('signing out in one tab signs the other tabs of that browser out at once, and they stay live', async () => {
+  const member = await signInThroughPage(browser, agora);
+  contexts.push(member.context);
+  const other = await member.context.newPage();
+  await other.goto(`${agora.url}/t/${threadId}`);
+  await other.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor();
+  await other.getByLabel('Your reply').waitFor();
+
+  // The sign-out closes every socket of that session; the other tab re-reads who is signed in.
+  await member.page.getByRole('button', { name: 'Sign out' }).click();
+  await other.getByLabel('Your reply').waitFor({ state: 'detached' });
+  await other.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' }).waitFor();
+  await other.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor();
+  await admin.post(`/api/threads/${threadId}/posts`, { body: 'Visible to the signed-out tab' });
+  await other.getByTestId('post').filter({ hasText: 'Visible to the signed-out tab' }).waitFor();
+  expect(member.problems).toEqual([]);
+});
