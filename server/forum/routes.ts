@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { requireRole, requireUser, requireWriter } from '../auth/guards.js';
-import { isBanned, isModerator } from '../auth/users.js';
+import { isModerator } from '../auth/users.js';
 import { previewPost } from '../content/pipeline.js';
 import { errors } from '../http/errors.js';
 import { encodeCursor, pageParams } from '../http/paging.js';
@@ -9,12 +9,10 @@ import { isId, newId } from '../store/ids.js';
 import type { Limiter } from '../store/rate-limit.js';
 import { newForumBody, newThreadBody, postBody, postCursor, previewBody, threadCursor } from './schema.js';
 import { editPost, reply, startThread, type ForumDeps } from './service.js';
-import { canSee, canSeeThread, toForumView, toPostView, toThreadView, userIdsOf, userIdsOfThreads, type Viewer } from './views.js';
+import { canSee, canSeeThread, toForumView, toPostView, toThreadView, userIdsOf, userIdsOfThreads, viewerFor, type Viewer } from './views.js';
 import type { PostRecord } from '../store/forum.js';
 
-// A banned moderator keeps reading as a member does: removed content is for staff in good standing.
-const viewerOf = (req: Request): Viewer | null =>
-  req.user ? { id: req.user.id, role: isBanned(req.user) && req.user.role !== 'member' ? 'member' : req.user.role } : null;
+const viewerOf = (req: Request): Viewer | null => viewerFor(req.user);
 
 /** A malformed id is answered like an unknown one. */
 function idParam(req: Request, name: string, what: string): string {

@@ -1,9 +1,16 @@
 import type { AuthorRef, Forum, Post, Thread } from '../../shared/api.js';
 import type { ForumRecord, PostRecord, ThreadRecord } from '../store/forum.js';
 import type { UserRecord } from '../store/users.js';
-import { isModerator } from '../auth/users.js';
+import { isBanned, isModerator } from '../auth/users.js';
 
 export interface Viewer { id: string; role: UserRecord['role'] }
+
+/**
+ * Who reads, from their current account record. A banned moderator reads as a member does:
+ * removed content is for staff in good standing. HTTP routes and socket handlers both ask this.
+ */
+export const viewerFor = (user: Pick<UserRecord, 'id' | 'role' | 'ban'> | null | undefined): Viewer | null =>
+  user ? { id: user.id, role: isBanned(user) && user.role !== 'member' ? 'member' : user.role } : null;
 
 export type Authors = Map<string, UserRecord>;
 

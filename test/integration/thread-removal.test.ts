@@ -11,6 +11,7 @@ const REPLY = 'reply-body-canary-31fd';
 
 describe.each(['memory', 'redis'] as const)('thread removal on the %s store', (store) => {
   let agora: Running;
+  let admin: Client;
   let moderator: Client;
   let author: Client;
   let other: Client;
@@ -27,7 +28,7 @@ describe.each(['memory', 'redis'] as const)('thread removal on the %s store', (s
 
   beforeAll(async () => {
     agora = await startAgora({ store, env: { POST_RATE_PER_MINUTE: '1000', FLAG_DAILY_LIMIT: '1000' } });
-    const admin = await signedIn(agora.url, agora.stores.users, 'admin');
+    admin = await signedIn(agora.url, agora.stores.users, 'admin');
     forumId = (await admin.post('/api/forums', { slug: `tr-${Date.now()}`, title: 'Removal' })).body.forum.id;
     moderator = await signedIn(agora.url, agora.stores.users, 'moderator');
     author = await signedIn(agora.url, agora.stores.users, 'member');
@@ -146,6 +147,17 @@ describe.each(['memory', 'redis'] as const)('thread removal on the %s store', (s
       { socket: 'member', event: 'thread:removed', payload: { threadId, forumId } },
     ]);
     expect(JSON.stringify(beforeRestore)).not.toMatch(/redacted|leaked address|canary/);
+  });
+
+  test('a banned moderator reads a removed thread as a member does: not there', async () => {
+    const { threadId, firstId } = await thread();
+    const banned = await signedIn(agora.url, agora.stores.users, 'moderator');
+    expect((await admin.post(`/api/mod/users/${banned.user!.id}/ban`, { reason: 'abuse of powers' })).status).toBe(200);
+    expect((await moderator.post(`/api/threads/${threadId}/remove`, { reason: 'spam' })).status).toBe(200);
+    expect((await banned.get(`/api/threads/${threadId}`)).status).toBe(404);
+    expect((await banned.get(`/api/posts/${firstId}`)).status).toBe(404);
+    expect((await listed(banned)).map((t) => t.id)).not.toContain(threadId);
+    expect((await banned.post(`/api/threads/${threadId}/restore`, {})).status).toBe(403);
   });
 
   test('purge erases the title and every post for good, in the store too; the audit entry stays and a restore answers 409', async () => {
