@@ -10,6 +10,7 @@ import { resolveOverlaps } from './resolve.js';
 import { findSecrets } from './secret.js';
 import { findSsns } from './ssn.js';
 import { readAsShown, type TextFormat } from './as-read.js';
+import { standsAlone } from './table-cells.js';
 import { DEFAULT_SEVERITY, type PiiFinding, type PiiSeverity, type PiiType, type RawMatch } from './types.js';
 
 export type { PiiFinding, PiiSeverity, PiiType } from './types.js';
@@ -60,6 +61,9 @@ export function detectPii(text: string, severities?: Partial<Record<PiiType, Pii
   const seen = scan(reading.text, severities);
   if (reading.identity) return resolveOverlaps(seen);
   const candidates = scan(text, severities, reading.hidesText ? undefined : 'SECRET');
-  for (const f of seen) candidates.push({ ...f, start: reading.from[f.start] as number, end: reading.to[f.end - 1] as number });
+  for (const f of seen) {
+    const mapped = { ...f, start: reading.from[f.start] as number, end: reading.to[f.end - 1] as number };
+    if (format === 'plain' || standsAlone(text, mapped)) candidates.push(mapped);
+  }
   return resolveOverlaps(candidates);
 }

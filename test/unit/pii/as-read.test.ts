@@ -225,6 +225,20 @@ describe('the reading of ordinary text', () => {
     expect(detectPii(text, undefined, 'markdown')).toEqual([]);
   });
 
+  test('a row of figures in a table of figures is not read as one number', () => {
+    const sales = '| Year | Q1 | Q2 | Q3 | Q4 | Total |\n| --- | --- | --- | --- | --- | --- |\n| 2020 | 5558 | 4310 | 6200 | 6434 | 22502 |';
+    expect(detectPii(sales, undefined, 'markdown')).toEqual([]);
+    const bench = '| board | a | b | c | d |\n|---|---|---|---|---|\n| Raspberry Pi 4 | 412 | 766 | 1190 | 1204 |';
+    expect(detectPii(bench, undefined, 'markdown')).toEqual([]);
+    const rows = '| k | a | b | c | d |\n|---|---|---|---|---|\n| x | 1203 | 1450 | 1622 | 1810 |\n| y | 5558 | 4310 | 6200 | 6434 |';
+    expect(detectPii(rows, undefined, 'markdown')).toEqual([]);
+  });
+
+  test('a card number spread over the cells of a labelled row is still found', () => {
+    const text = '| what | a | b | c | d |\n|---|---|---|---|---|\n| my card | 5558 | 4310 | 6200 | 6434 |\n| note | see | you | at | noon |';
+    expect(typesIn(text)).toEqual(['CREDIT_CARD']);
+  });
+
   test('the snake_case in a token stays part of it', () => {
     expect(readAsShown('see sk_live_abc and *this*', 'markdown').text).toBe('see sk_live_abc and this');
   });
