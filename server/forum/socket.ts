@@ -8,7 +8,7 @@ import { isId } from '../store/ids.js';
 import type { ForumStore } from '../store/forum.js';
 import type { UserStore } from '../store/users.js';
 import type { ThreadPublisher } from './publish.js';
-import { canSeeThread } from './views.js';
+import { canSeeThread, viewerFor } from './views.js';
 
 const watchThread = z.object({ threadId: z.string().max(64), since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() });
 const threadRef = z.object({ threadId: z.string().max(64) });
@@ -22,7 +22,8 @@ const tooMany = () => refuse('rate_limited', 'This connection watches as many th
  */
 export function forumSocketHandlers(forum: ForumStore, publisher: ThreadPublisher, users: Pick<UserStore, 'get'>) {
   return (socket: AgoraSocket) => {
-    const viewer = () => (socket.data.user ? { id: socket.data.user.id, role: socket.data.user.role } : null);
+    // A banned moderator reads as a member does (viewerFor): no removed threads, no moderators' room.
+    const viewer = () => viewerFor(socket.data.user);
     const watches = socket.data.watches;
 
     on(socket, 'thread:watch', async (payload, ack) => {
@@ -43,7 +44,7 @@ export function forumSocketHandlers(forum: ForumStore, publisher: ThreadPublishe
         // most the thread's log (THREAD_LOG_SIZE events), whatever `since` says.
         const joins = [rooms.thread(threadId)];
         // A moderator's room only with the role as it is now (see currentUser).
-        if (isModerator(socket.data.user) && isModerator(await currentUser(socket, users))) joins.push(rooms.threadMods(threadId));
+        if (isModerator(viewer()) && isModerator(viewerFor(await currentUser(socket, users)))) joins.push(rooms.threadMods(threadId));
         if (socket.data.user) joins.push(rooms.threadUser(threadId, socket.data.user.id));
         await socket.join(joins);
         if (since === undefined) return reply<WatchAck>(ack, { ok: true, missed: [], reload: false, seq: await forum.currentSeq(threadId) });

@@ -158,6 +158,7 @@ describe.each(['memory', 'redis'] as const)('thread removal on the %s store', (s
     expect((await banned.get(`/api/posts/${firstId}`)).status).toBe(404);
     expect((await listed(banned)).map((t) => t.id)).not.toContain(threadId);
     expect((await banned.post(`/api/threads/${threadId}/restore`, {})).status).toBe(403);
+    expect(await watch(await open(banned), threadId)).toEqual({ ok: false, error: { code: 'not_found' } });
   });
 
   test('purge erases the title and every post for good, in the store too; the audit entry stays and a restore answers 409', async () => {
