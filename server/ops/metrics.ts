@@ -20,6 +20,10 @@ export function createMetrics(cacheStats?: () => ReadCacheStats[]) {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   });
   const sockets = new Gauge({ name: 'agora_open_sockets', help: 'Open socket.io connections on this process', registers: [registry] });
+  const socketRefusals = new Counter({
+    name: 'agora_socket_refusals_total', help: 'Socket handshakes refused (origin, address) and events refused (rate) or sockets cut off for flooding (flood)',
+    labelNames: ['reason'] as const, registers: [registry],
+  });
   if (cacheStats) registerCacheMetrics(registry, cacheStats);
 
   const middleware: RequestHandler = (req, res, next) => {
@@ -31,7 +35,7 @@ export function createMetrics(cacheStats?: () => ReadCacheStats[]) {
     });
     next();
   };
-  return { registry, middleware, sockets };
+  return { registry, middleware, sockets, socketRefusals };
 }
 
 function registerCacheMetrics(registry: Registry, stats: () => ReadCacheStats[]): void {

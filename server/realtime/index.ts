@@ -114,8 +114,12 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     pingTimeout: 5_000,
     // Runs on each new connection's first request, before any socket.io state exists for it.
     allowRequest: (req, answer) => {
-      if (!sameSiteOrigin(req, deps.siteOrigin)) return answer('origin not allowed', false);
-      if (perAddress.full(deps.clientAddress(req))) return answer('too many connections from this address', false);
+      const refuse = (reason: 'origin' | 'address', message: string) => {
+        deps.metrics.socketRefusals.inc({ reason });
+        answer(message, false);
+      };
+      if (!sameSiteOrigin(req, deps.siteOrigin)) return refuse('origin', 'origin not allowed');
+      if (perAddress.full(deps.clientAddress(req))) return refuse('address', 'too many connections from this address');
       answer(null, true);
     },
   });
@@ -123,7 +127,10 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   // the count is taken here, where each connection is made, and one over the cap is closed at once.
   io.engine.on('connection', (conn: { request: IncomingMessage; close(): void; once(e: 'close', f: () => void): void }) => {
     const address = deps.clientAddress(conn.request);
-    if (!perAddress.tryOpen(address)) return conn.close();
+    if (!perAddress.tryOpen(address)) {
+      deps.metrics.socketRefusals.inc({ reason: 'address' });
+      return conn.close();
+    }
     conn.once('close', () => perAddress.close(address));
   });
 
@@ -164,7 +171,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   io.on('connection', (socket) => {
     deps.metrics.sockets.inc();
     socket.on('disconnect', () => deps.metrics.sockets.dec());
-    socket.use(eventBudget(socket, deps.limits, now));
+    socket.use(eventBudget(socket, deps.limits, now, (reason) => deps.metrics.socketRefusals.inc({ reason })));
     const user = socket.data.user;
     // A banned user may still read (API.md), so they may reconnect; a ban closes their open
     // sockets so that nothing they held open (a moderator's room) survives it.

@@ -46,7 +46,7 @@ export class TokenBucket {
  * rate an event is dropped unheard and its ack answers `rate_limited`; a socket that sends more
  * than a whole burst in a row without waiting for the rate is disconnected.
  */
-export function eventBudget(socket: AgoraSocket, limits: SocketLimits, now: () => number) {
+export function eventBudget(socket: AgoraSocket, limits: SocketLimits, now: () => number, refused: (reason: 'rate' | 'flood') => void) {
   const bucket = new TokenBucket(limits.eventsPerSecond, limits.eventBurst, now);
   let refusedInARow = 0;
   return (packet: unknown[], next: (err?: Error) => void): void => {
@@ -54,8 +54,12 @@ export function eventBudget(socket: AgoraSocket, limits: SocketLimits, now: () =
       refusedInARow = 0;
       return next();
     }
+    refused('rate');
     reply(packet[packet.length - 1], refuse('rate_limited', 'Too many events; slow down.'));
-    if (++refusedInARow > limits.eventBurst) socket.disconnect(true);
+    if (++refusedInARow > limits.eventBurst && socket.connected) {
+      refused('flood');
+      socket.disconnect(true);
+    }
   };
 }
 

@@ -133,11 +133,11 @@ describe.each(['memory', 'redis'] as const)('a socket flooding events on the %s 
   });
   afterAll(() => agora.close());
 
-  /** A gauge or counter from the process's own /metrics. */
-  const metric = async (name: string) => {
+  /** One series from the process's own /metrics, e.g. `agora_open_sockets` or `x{reason="rate"}`. */
+  const metric = async (series: string) => {
     const text = (await request(agora.url).get('/metrics').expect(200)).text;
-    const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-    return Number(line?.split(' ').pop());
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return Number(line?.split(' ').pop() ?? 0);
   };
 
   test('is throttled, then disconnected, while another client is still served; memory stays bounded', async () => {
@@ -170,6 +170,8 @@ describe.each(['memory', 'redis'] as const)('a socket flooding events on the %s 
     expect(answers.rateLimited).toBeGreaterThan(0);
     // At most a burst (40) plus what the rate refilled while the first hundred events were read.
     expect(answers.ok).toBeLessThanOrEqual(100);
+    expect(await metric('agora_socket_refusals_total{reason="flood"}')).toBe(1);
+    expect(await metric('agora_socket_refusals_total{reason="rate"}')).toBeGreaterThanOrEqual(answers.rateLimited);
     await until('the server counts one open socket', async () => (await metric('agora_open_sockets')) === 1);
     // Generous: the flood itself is 5 MB on the wire; nothing of it may stay behind.
     expect(await metric('nodejs_heap_size_used_bytes')).toBeLessThan(heapBefore + 50 * 1024 * 1024);
