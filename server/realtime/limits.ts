@@ -126,9 +126,14 @@ export function sameSiteOrigin(req: IncomingMessage, siteOrigin: string | undefi
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   if (siteOrigin) return origin === siteOrigin;
+  let site: URL;
   try {
-    return new URL(origin).host === req.headers.host;
+    site = new URL(origin);
   } catch {
     return false;
   }
+  // A Host without a port names the scheme's default one: behind a TLS proxy, https on 443.
+  const host = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(req.headers.host ?? '');
+  const originPort = site.port || (site.protocol === 'https:' ? '443' : '80');
+  return !!host && host[1]!.toLowerCase() === site.hostname && (host[2] ?? originPort) === originPort;
 }
