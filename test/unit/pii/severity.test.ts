@@ -7,7 +7,7 @@ const SAMPLE: Record<PiiType, string> = {
   CREDIT_CARD: '4111 1111 1111 1111',
   US_SSN: '123-45-6789',
   IBAN: 'DE89 3704 0044 0532 0130 00',
-  SECRET: 'AKIAIOSFODNN7EXAMPLE',
+  SECRET: 'AKIANRJDWKZ4CP2E7FWW',
 };
 const TEXT = PII_TYPES.map((t) => `${t.toLowerCase()}: ${SAMPLE[t]}`).join('\n');
 
