@@ -9,6 +9,7 @@ import { benchRemoval } from './removal.js';
 import { benchHttp } from './http.js';
 import { benchFanout } from './fanout.js';
 import { benchMemory } from './memory.js';
+import { benchSecrets } from './secrets.js';
 import { ROOT, runningCompiled } from './processes.js';
 import { fmt, printTable, type Row } from './table.js';
 
@@ -18,6 +19,7 @@ const SECTIONS: [string, () => Row[] | Promise<Row[]>][] = [
   ['fanout', benchFanout],
   ['removal', benchRemoval],
   ['memory', benchMemory],
+  ['secrets', benchSecrets],
 ];
 
 async function main(): Promise<void> {
