@@ -26,7 +26,6 @@ const alnumDash = (c: number): boolean => isAlnum(c) || c === 45;
 const b64 = (c: number): boolean => isAlnum(c) || c === 43 || c === 47 || c === 61;
 const b64url = isB64Url;
 const b64urlDot = (c: number): boolean => isB64Url(c) || c === 46;
-const wordDashDot = b64urlDot;
 const hexDash = (c: number): boolean => isHex(c) || c === 45;
 const fmt = (prefixes: string[], body: (c: number) => boolean, min: number, max = min, extra: Partial<TokenFormat> = {}): TokenFormat[] =>
   prefixes.map((prefix) => ({ prefix, body, min, max, ...extra }));
@@ -49,7 +48,7 @@ const TOKEN_FORMATS: readonly TokenFormat[] = [
   ...fmt(['sbp_'], isHex, 40), // Supabase
   ...fmt(['fo1_'], b64url, 43), // Fly.io
   ...fmt(['tskey-'], b64url, 30, 128), // Tailscale
-  ...fmt(['pscale_tkn_', 'pscale_pw_', 'pscale_oauth_'], wordDashDot, 32, 64), // PlanetScale
+  ...fmt(['pscale_tkn_', 'pscale_pw_', 'pscale_oauth_'], b64urlDot, 32, 64), // PlanetScale
   // Source hosting and CI
   ...fmt(['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], isAlnum, 36, 251, { check: githubCheck }), // GitHub
   ...fmt(['github_pat_'], word, 40, 251),
@@ -93,7 +92,7 @@ const TOKEN_FORMATS: readonly TokenFormat[] = [
   ...fmt(['hvs.'], b64url, 24, 300), // HashiCorp Vault service token
   ...fmt(['hvb.'], b64url, 100, 300), // HashiCorp Vault batch token
   ...fmt(['dp.pt.', 'dp.sa.', 'dp.ct.', 'dp.scim.', 'dp.audit.'], isAlnum, 40, 44), // Doppler
-  ...fmt(['dp.st.'], wordDashDot, 40, 100, { shape: /^(?:[\w-]{1,40}\.)?[A-Za-z0-9]{40,44}$/ }), // Doppler service token
+  ...fmt(['dp.st.'], b64urlDot, 40, 100, { shape: /^(?:[\w-]{1,40}\.)?[A-Za-z0-9]{40,44}$/ }), // Doppler service token
   ...fmt(['ops_'], b64, 250, 4000, { shape: /^eyJ/ }), // 1Password service account
   ...fmt(['A3-'], alnumDash, 37, 37, { shape: /^[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}$/ }), // 1Password secret key
   ...fmt(['AGE-SECRET-KEY-1'], upperAlnum, 58), // age
@@ -124,7 +123,7 @@ export const TOKEN_PREFIXES: readonly string[] = TOKEN_FORMATS.map((f) => f.pref
 const TOKEN_PREFIX = new RegExp(`\\b(?:${TOKEN_PREFIXES.map(escapeRe).join('|')})`, 'g');
 const FORMAT_OF = new Map(TOKEN_FORMATS.map((f) => [f.prefix, f]));
 
-/** Calls `found(start, end)` for each well-known token; returns nothing. */
+/** Adds each well-known token to `out` and tells `found`, so a secret paired with it can be looked for beside it. */
 export function findTokenFormats(text: string, out: RawMatch[], found?: (start: number, end: number, prefix: string) => void): void {
   TOKEN_PREFIX.lastIndex = 0;
   for (let m = TOKEN_PREFIX.exec(text); m !== null; m = TOKEN_PREFIX.exec(text)) {
