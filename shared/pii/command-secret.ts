@@ -1,4 +1,4 @@
-import { codeAt, isWhitespace } from './chars.js';
+import { codeAt, isWhitespace, isWordAt } from './chars.js';
 import { isPlaceholder } from './placeholder.js';
 import type { RawMatch } from './types.js';
 
@@ -7,7 +7,7 @@ import type { RawMatch } from './types.js';
 // (`git push -u origin`, `docker run -u 1000:1000`, `sort -u`), so the option counts only after
 // the program it belongs to, looked for a bounded distance back on the same command line.
 
-const OPTION = /(?<![\w-])-(?:-user|-password|-pass|u|p|a)(?=[\s=]|(?<=-p)[^\s-])/g;
+const OPTION = /-(?:-user|-password|-pass|u|p|a)/g;
 const LOOK_BACK = 320;
 const CURL = /\bcurl\b/;
 const LOGIN = /\b(?:docker|podman|nerdctl|buildah|skopeo|helm(?: registry)?|oras|crane|az|cf|oc)\s+(?:\S+\s+)?login\b|\bsshpass\b/;
@@ -49,7 +49,11 @@ export function findCommandSecrets(text: string, out: RawMatch[]): void {
   for (let m = OPTION.exec(text); m !== null; m = OPTION.exec(text)) {
     const flag = m[0];
     let p = m.index + flag.length;
-    const attached = !isWhitespace(codeAt(text, p)) && codeAt(text, p) !== 61;
+    if (isWordAt(text, m.index - 1) || codeAt(text, m.index - 1) === 45) continue;
+    const after = codeAt(text, p);
+    const attached = !isWhitespace(after) && after !== 61;
+    // Only mysql's -p takes its value attached (-pSECRET); `--username`, `-uroot`, `--password-stdin` are other options.
+    if (attached && (flag !== '-p' || after === 45 || after < 0)) continue;
     while (codeAt(text, p) === 61 || codeAt(text, p) === 32 || codeAt(text, p) === 9) p++;
     const command = commandBefore(text, m.index);
     const [s, e] = argument(text, p);

@@ -8,7 +8,7 @@ import type { RawMatch } from './types.js';
 // digits, long enough) unless the text around is a .netrc. Regular expressions with bounded
 // quantifiers, each match a bounded amount of work.
 
-const NAMED_WORD = /(?<![\w-])(password|passwd|pwd|passphrase|passcode|token|api[ _-]?key|secret(?: key)?|access key)(?:[ \t]+is)?[ \t]+(?![:=])["'`]?([^\s'"`()<>[\]{},;]{6,512})(?=$|[\s'"`.,;:!?)\]])/gi;
+const NAMED_WORD = /\b(password|passwd|pwd|passphrase|passcode|token|api[ _-]?key|secret(?: key)?|access key)(?:[ \t]+is)?[ \t]+(?![:=])["'`]?([^\s'"`()<>[\]{},;]{6,512})(?=$|[\s'"`.,;:!?)\]])/gi;
 const CONFIG_SET = /\b(?:configure|config)[ \t]+set[ \t]+(\S{1,128})[ \t]+(\S{3,512})/g;
 const NETRC = /\bmachine[ \t]+\S/;
 
@@ -17,6 +17,7 @@ const trimmed = (value: string): string => value.replace(/[.,;:!?)\]"'`]+$/, '')
 export function findProseSecrets(text: string, out: RawMatch[]): void {
   NAMED_WORD.lastIndex = 0;
   for (let m = NAMED_WORD.exec(text); m !== null; m = NAMED_WORD.exec(text)) {
+    if (m.index > 0 && text.charCodeAt(m.index - 1) === 45) continue; // --password is an option: command-secret.ts
     const name = (m[1] as string).toLowerCase();
     const raw = m[2] as string;
     const value = trimmed(raw);
