@@ -15,7 +15,7 @@
 // check it against the real renderer's output. Linear in the input: every `<` looks ahead at most
 // to the next `<` or `>`, found with cached indexOf.
 import { decodeHTML } from 'entities';
-import { fold } from './fold.js';
+import { Reader, SEP_LINE, SEP_SPACE } from './reading-buffer.js';
 
 export type TextFormat = 'plain' | 'markdown';
 
@@ -23,16 +23,14 @@ export interface Reading {
   /** The text a reader sees: invisible characters gone, spaces, dashes, digits and `@`/`.` folded. */
   text: string;
   /** For each code unit of `text`, the source code units it came from: `[from[i], to[i])`. */
-  from: number[];
-  to: number[];
+  from: Int32Array;
+  to: Int32Array;
   /** True when `text` is the source itself, code unit for code unit. */
   identity: boolean;
   /** True when source text that no reader sees was left out (comments, tag internals). */
   hidesText: boolean;
 }
 
-const SEP_SPACE = 32;
-const SEP_LINE = 10;
 
 /** Tags after which a reader sees a new line (block boundaries), or a gap (cells of one row). */
 const BLOCK_TAGS = new Set(['p', 'div', 'br', 'hr', 'li', 'ul', 'ol', 'tr', 'table', 'thead', 'tbody', 'tfoot', 'blockquote', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dl', 'dt', 'dd', 'section', 'article', 'header', 'footer', 'figure', 'figcaption', 'details', 'summary', 'caption']);
@@ -42,62 +40,19 @@ const SHOWN_ATTRIBUTE = /\b(?:href|title|alt|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|(
 const ENTITY = /&(?:#[xX][0-9a-fA-F]{1,6};?|#[0-9]{1,7};?|[A-Za-z][A-Za-z0-9]{1,31};?)/y;
 const ASCII_PUNCT = /[!-/:-@[-`{-~]/;
 
-class Reader {
-  codes: number[] = [];
-  from: number[] = [];
-  to: number[] = [];
-  hidesText = false;
-  /** Whether the last code unit pushed is a separator that later whitespace joins (markdown only). */
-  private lastSep = false;
-
-  constructor(private src: string, private collapse: boolean) {}
-
-  push(code: number, s: number, e: number): void {
-    this.codes.push(code);
-    this.from.push(s);
-    this.to.push(e);
-    this.lastSep = false;
-  }
-
-  /**
-   * A separator: a space, or a line break (a new block). In Markdown a run of them reads as one,
-   * and a line break outranks a space it is joined to; plain text keeps every one.
-   */
-  sep(kind: number, s: number, e: number): void {
-    const n = this.codes.length;
-    if (this.collapse && this.lastSep && n > 0) {
-      if (kind === SEP_LINE) this.codes[n - 1] = SEP_LINE;
-      this.to[n - 1] = e;
-      return;
-    }
-    this.push(kind, s, e);
-    this.lastSep = this.collapse;
-  }
-
-  /** One source code point (or a decoded character standing for `[s, e)`). */
-  char(cp: number, s: number, e: number): void {
-    if (cp < 128) {
-      if (cp === 32 || cp === 9 || cp === 12 || cp === 11) return this.sep(SEP_SPACE, s, e);
-      if (cp === 10 || cp === 13) return this.sep(SEP_LINE, s, e);
-      return this.push(cp, s, e);
-    }
-    const r = fold(cp);
-    if (r === ' ') return this.sep(SEP_SPACE, s, e);
-    for (let k = 0; k < r.length; k++) this.push(r.charCodeAt(k), s, e);
-  }
-
-  result(): Reading {
-    let text = '';
-    for (let k = 0; k < this.codes.length; k += 8192) text += String.fromCharCode(...this.codes.slice(k, k + 8192));
-    let identity = text === this.src;
-    for (let i = 0; identity && i < this.from.length; i++) identity = this.from[i] === i && this.to[i] === i + 1;
-    return { text, from: this.from, to: this.to, identity, hidesText: this.hidesText };
-  }
-}
+/** Runs of source that read as themselves, copied in one step (the common case: words and single spaces). */
+const MARKDOWN_RUN = /(?:[^<&\\*`~_|\s\u0080-\uffff]| (?=[^<&\\*`~_|\s\u0080-\uffff]))+/y;
+const PLAIN_RUN = /[^\t\n\r\f\v\u0080-\uffff]+/y;
 
 /** Reads `[s, e)` of the source as plain characters: code points folded, nothing else. */
 function readPlain(r: Reader, src: string, s: number, e: number): void {
   for (let p = s; p < e; ) {
+    PLAIN_RUN.lastIndex = p;
+    if (PLAIN_RUN.test(src) && PLAIN_RUN.lastIndex <= e) {
+      r.run(p, PLAIN_RUN.lastIndex);
+      p = PLAIN_RUN.lastIndex;
+      continue;
+    }
     const cp = src.codePointAt(p) as number;
     const w = cp > 0xffff ? 2 : 1;
     r.char(cp, p, p + w);
@@ -155,6 +110,14 @@ function readMarkdown(r: Reader, src: string): void {
 
   for (let p = 0; p < n; ) {
     const c = src.charCodeAt(p);
+    if (c !== 32 || !r.hasPendingSeparator) {
+      MARKDOWN_RUN.lastIndex = p;
+      if (MARKDOWN_RUN.test(src)) {
+        r.run(p, MARKDOWN_RUN.lastIndex);
+        p = MARKDOWN_RUN.lastIndex;
+        continue;
+      }
+    }
     if (c === 60 /* < */) {
       if (src.startsWith('<!--', p)) {
         commentEnd = after(commentEnd, '-->', p + 4);
