@@ -12,9 +12,10 @@
 // reading undoes everything markdown-it and the sanitizer undo (entities, comments, tags, escapes,
 // emphasis and code delimiters, table pipes, soft line breaks) and a bit more (entities inside code
 // are decoded too), which can only add warnings. The property tests in test/unit/pii/as-read.test.ts
-// check it against the real renderer's output. Linear in the input: every `<` looks ahead at most
-// to the next `<` or `>`, found with cached indexOf.
-import { decodeHTML } from 'entities';
+// check it against the real renderer's output, test/e2e/disguised-pii.test.ts against Chromium.
+// Linear in practice: the ends of comments, processing instructions and CDATA sections are found
+// with cached indexOf, and a tag's grammar stops at the first character that cannot continue it.
+import { entityAt, HtmlScanner, SHOWN_ATTRIBUTE, type Tag } from './html-read.js';
 import { Reader, SEP_LINE, SEP_SPACE } from './reading-buffer.js';
 
 export type TextFormat = 'plain' | 'markdown';
@@ -29,16 +30,16 @@ export interface Reading {
   identity: boolean;
   /** True when source text that no reader sees was left out (comments, tag internals). */
   hidesText: boolean;
+  /** Source offsets of the `|` that were read as gaps between table cells (markdown only). */
+  pipes: number[];
 }
 
 
-/** Tags after which a reader sees a new line (block boundaries), or a gap (cells of one row). */
-const BLOCK_TAGS = new Set(['p', 'div', 'br', 'hr', 'li', 'ul', 'ol', 'tr', 'table', 'thead', 'tbody', 'tfoot', 'blockquote', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dl', 'dt', 'dd', 'section', 'article', 'header', 'footer', 'figure', 'figcaption', 'details', 'summary', 'caption']);
-const TAG = /^<\/?([A-Za-z][A-Za-z0-9-]*)(?:[\s/][^<>]*)?>$/;
-/** Attributes whose values a reader can see (link targets in the status bar, tooltips, alt text). */
-const SHOWN_ATTRIBUTE = /\b(?:href|title|alt|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
-const ENTITY = /&(?:#[xX][0-9a-fA-F]{1,6};?|#[0-9]{1,7};?|[A-Za-z][A-Za-z0-9]{1,31};?)/y;
+/** Tags after which a reader sees a new block. `<br>` is not one: like a soft break, it reads as a space. */
+const BLOCK_TAGS = new Set(['p', 'div', 'hr', 'li', 'ul', 'ol', 'tr', 'table', 'thead', 'tbody', 'tfoot', 'blockquote', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dl', 'dt', 'dd', 'section', 'article', 'header', 'footer', 'figure', 'figcaption', 'details', 'summary', 'caption']);
 const ASCII_PUNCT = /[!-/:-@[-`{-~]/;
+/** Block quote markers and list markers at the start of a line: layout, not text. */
+const LINE_MARKERS = /[ \t]*(?:>[ \t]?)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?/y;
 
 /** Runs of source that read as themselves, copied in one step (the common case: words and single spaces). */
 const MARKDOWN_RUN = /(?:[^<&\\*`~_|\s\u0080-\uffff]| (?=[^<&\\*`~_|\s\u0080-\uffff]))+/y;
@@ -60,33 +61,23 @@ function readPlain(r: Reader, src: string, s: number, e: number): void {
   }
 }
 
-/** Length of the entity at `p` that HTML decodes, and what it decodes to; null when `&` is literal. */
-function entityAt(src: string, p: number): { length: number; text: string } | null {
-  ENTITY.lastIndex = p;
-  const m = ENTITY.exec(src);
-  if (!m) return null;
-  const raw = m[0];
-  const decoded = decodeHTML(raw);
-  if (decoded === raw) return null;
-  if (raw.endsWith(';') || raw.charCodeAt(1) === 35) return { length: raw.length, text: decoded };
-  // A legacy entity without its semicolon (`&nbsp1`): the decoder used a prefix of the match and
-  // left the rest as written; find that prefix.
-  for (let k = raw.length; k > 2; k--) {
-    const head = raw.slice(0, k);
-    const d = decodeHTML(head);
-    if (d !== head && d + raw.slice(k) === decoded) return { length: k, text: d };
+/** A decoded reference: a line feed in it is not a new block (markdown-it keeps it inside the paragraph). */
+function readReference(r: Reader, text: string, s: number, e: number): void {
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) as number;
+    if (cp === 10 || cp === 13) r.sep(SEP_SPACE, s, e);
+    else r.char(cp, s, e);
   }
-  return null;
 }
 
-/** Reads `[s, e)` with HTML entities decoded (attribute values; Markdown text). */
-function readDecoded(r: Reader, src: string, s: number, e: number): void {
+/** Reads `[s, e)` with character references decoded (an attribute value). */
+function readAttribute(r: Reader, src: string, s: number, e: number): void {
   for (let p = s; p < e; ) {
     if (src.charCodeAt(p) === 38) {
-      const ent = entityAt(src, p);
-      if (ent && p + ent.length <= e) {
-        for (const ch of ent.text) r.char(ch.codePointAt(0) as number, p, p + ent.length);
-        p += ent.length;
+      const ref = entityAt(src, p, true);
+      if (ref && p + ref.length <= e) {
+        readReference(r, ref.text, p, p + ref.length);
+        p += ref.length;
         continue;
       }
     }
@@ -97,18 +88,46 @@ function readDecoded(r: Reader, src: string, s: number, e: number): void {
   }
 }
 
-const isAlnumCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127;
+/** A tag: nothing of it shows but a block break or a cell gap, and the attribute values a reader can see. */
+function readTag(r: Reader, tag: Tag, p: number, src: string): void {
+  r.hidesText ||= tag.text.length > tag.name.length + 3; // more than a bare <b> or </b>
+  if (tag.name === 'td' || tag.name === 'th' || tag.name === 'br') r.sep(SEP_SPACE, p, p);
+  else if (BLOCK_TAGS.has(tag.name)) r.sep(SEP_LINE, p, p);
+  SHOWN_ATTRIBUTE.lastIndex = 0;
+  for (let a = SHOWN_ATTRIBUTE.exec(tag.text); a; a = SHOWN_ATTRIBUTE.exec(tag.text)) {
+    const value = a[1] ?? a[2] ?? a[3] ?? '';
+    const at = p + a.index + a[0].length - value.length - (a[3] === undefined ? 1 : 0);
+    r.sep(SEP_SPACE, at, at);
+    readAttribute(r, src, at, at + value.length);
+    r.sep(SEP_SPACE, at + value.length, at + value.length);
+  }
+}
+
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+const NON_ASCII_LETTER = /\p{L}/u;
+const isLetterCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c > 127 && NON_ASCII_LETTER.test(String.fromCharCode(c)));
+const isAlnumCode = (c: number): boolean => isDigitCode(c) || isLetterCode(c) || (c > 127 && /\p{Nd}/u.test(String.fromCharCode(c)));
+
+/**
+ * Whether a run of emphasis, code or strike-through delimiters reads as nothing. Between two
+ * digits it does (`41*11*`: the groups join); next to a letter it is kept as a boundary, since
+ * markdown-it may well show it (`a*4539 …`) and dropping it would glue the number to the letter;
+ * an underscore between two word characters never opens emphasis (snake_case, sk_live_…).
+ */
+function delimiterVanishes(src: string, s: number, e: number): boolean {
+  const left = s > 0 ? src.charCodeAt(s - 1) : -1;
+  const right = e < src.length ? src.charCodeAt(e) : -1;
+  if (src.charCodeAt(s) === 95 && isAlnumCode(left) && isAlnumCode(right)) return false;
+  return !isLetterCode(left) && !isLetterCode(right);
+}
 
 /** Markdown with inline HTML, read the way the rendered and sanitized post shows it. */
 function readMarkdown(r: Reader, src: string): void {
   const n = src.length;
-  let nextGt = -2; // cached indexOf results; -2: not looked up yet
-  let nextLt = -2;
-  let commentEnd = -2;
-  const after = (cache: number, needle: string, from: number): number =>
-    cache !== -1 && (cache === -2 || cache < from) ? src.indexOf(needle, from) : cache;
-
-  for (let p = 0; p < n; ) {
+  const html = new HtmlScanner(src);
+  let p = skipLineMarkers(src, 0);
+  if (p > 0) r.sep(SEP_SPACE, 0, p);
+  while (p < n) {
     const c = src.charCodeAt(p);
     if (c !== 32 || !r.hasPendingSeparator) {
       MARKDOWN_RUN.lastIndex = p;
@@ -119,54 +138,35 @@ function readMarkdown(r: Reader, src: string): void {
       }
     }
     if (c === 60 /* < */) {
-      if (src.startsWith('<!--', p)) {
-        commentEnd = after(commentEnd, '-->', p + 4);
-        if (commentEnd !== -1) {
-          r.hidesText = true;
-          p = commentEnd + 3;
-          continue;
-        }
-      } else {
-        nextGt = after(nextGt, '>', p + 1);
-        nextLt = after(nextLt, '<', p + 1);
-        if (nextGt !== -1 && (nextLt === -1 || nextGt < nextLt)) {
-          const tag = src.slice(p, nextGt + 1);
-          const m = TAG.exec(tag);
-          if (m) {
-            r.hidesText ||= tag.length > (m[1] as string).length + 3; // more than a bare <b> or </b>
-            const name = (m[1] as string).toLowerCase();
-            if (name === 'td' || name === 'th') r.sep(SEP_SPACE, p, p);
-            else if (BLOCK_TAGS.has(name)) r.sep(SEP_LINE, p, p);
-            SHOWN_ATTRIBUTE.lastIndex = 0;
-            for (let a = SHOWN_ATTRIBUTE.exec(tag); a; a = SHOWN_ATTRIBUTE.exec(tag)) {
-              const value = a[1] ?? a[2] ?? a[3] ?? '';
-              const at = p + a.index + a[0].length - value.length - (a[3] === undefined ? 1 : 0);
-              r.sep(SEP_SPACE, at, at);
-              readDecoded(r, src, at, at + value.length);
-              r.sep(SEP_SPACE, at + value.length, at + value.length);
-            }
-            p = nextGt + 1;
-            continue;
-          }
-        }
+      const hidden = html.hiddenEnd(p);
+      if (hidden !== -1) {
+        r.hidesText = true;
+        p = hidden;
+        continue;
+      }
+      const tag = html.tagAt(p);
+      if (tag) {
+        readTag(r, tag, p, src);
+        p = tag.end;
+        continue;
       }
       r.push(c, p, p + 1);
       p++;
       continue;
     }
     if (c === 38 /* & */) {
-      const ent = entityAt(src, p);
-      if (ent) {
-        for (const ch of ent.text) r.char(ch.codePointAt(0) as number, p, p + ent.length);
-        p += ent.length;
+      const ref = entityAt(src, p, false);
+      if (ref) {
+        readReference(r, ref.text, p, p + ref.length);
+        p += ref.length;
         continue;
       }
     }
     if (c === 92 /* \ */ && p + 1 < n) {
       const next = src.charCodeAt(p + 1);
       if (next === 10 || next === 13) {
-        r.sep(SEP_LINE, p, p + 2); // a hard line break
-        p += 2;
+        r.sep(SEP_SPACE, p, p + 1); // a hard line break shows the text on the next line, like a soft one
+        p++;
         continue;
       }
       if (next < 128 && ASCII_PUNCT.test(src[p + 1] as string)) {
@@ -175,20 +175,27 @@ function readMarkdown(r: Reader, src: string): void {
         continue;
       }
     }
-    // Emphasis, strong, strikethrough and code delimiters render as nothing. An underscore between
-    // two word characters cannot open or close emphasis (snake_case, sk_live_…), so it stays.
-    if (c === 42 /* * */ || c === 96 /* ` */ || (c === 126 /* ~ */ && (src.charCodeAt(p + 1) === 126 || src.charCodeAt(p - 1) === 126)) ||
-      (c === 95 /* _ */ && !(isAlnumCode(src.charCodeAt(p - 1)) && isAlnumCode(src.charCodeAt(p + 1))))) {
-      p++;
+    if (c === 42 /* * */ || c === 96 /* ` */ || c === 126 /* ~ */ || c === 95 /* _ */) {
+      let q = p + 1;
+      while (q < n && src.charCodeAt(q) === c) q++;
+      const strikeOrOther = c !== 126 || q - p >= 2;
+      if (strikeOrOther && delimiterVanishes(src, p, q)) {
+        p = q;
+        continue;
+      }
+      r.run(p, q);
+      p = q;
       continue;
     }
     if (c === 124 /* | */) {
       r.sep(SEP_SPACE, p, p + 1); // table cells of one row read side by side
+      r.pipes.push(p);
       p++;
       continue;
     }
     if (c === 10 || c === 13) {
       // A soft line break reads as a space; a blank line or the start of a table row as a new line.
+      // Quote and list markers on the next line are layout: `> 4111 1111\n> 1111 1111` is one paragraph.
       let q = p;
       let lines = 0;
       while (q < n) {
@@ -198,6 +205,7 @@ function readMarkdown(r: Reader, src: string): void {
         q++;
       }
       const tableRow = src.charCodeAt(q) === 124 || lastNonSpace(src, p) === 124;
+      if (lines < 2 && !tableRow) q = skipLineMarkers(src, q);
       r.sep(lines >= 2 || tableRow || q >= n ? SEP_LINE : SEP_SPACE, p, q);
       p = q;
       continue;
@@ -207,6 +215,11 @@ function readMarkdown(r: Reader, src: string): void {
     r.char(cp, p, p + w);
     p += w;
   }
+}
+
+function skipLineMarkers(src: string, p: number): number {
+  LINE_MARKERS.lastIndex = p;
+  return LINE_MARKERS.test(src) ? LINE_MARKERS.lastIndex : p;
 }
 
 function lastNonSpace(src: string, p: number): number {

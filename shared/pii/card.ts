@@ -77,6 +77,13 @@ const LAYOUTS: readonly (readonly number[])[] = [
   [4, 3, 3, 3],
   [4, 4, 4, 1],
   [4, 4, 4],
+  // Groups glued together by something that renders as nothing (a comment, a CDATA section).
+  [8, 8],
+  [8, 4, 4],
+  [4, 8, 4],
+  [4, 4, 8],
+  [12, 4],
+  [4, 12],
 ];
 
 interface Group {

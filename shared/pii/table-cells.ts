@@ -65,12 +65,29 @@ function neighbourRow(text: string, line: { start: number; end: number }, dir: -
   return null;
 }
 
-/** Whether a finding in Markdown `text` is a value of its own, not a run across a table of figures. */
-export function standsAlone(text: string, f: PiiFinding): boolean {
-  const pipe = text.indexOf('|', f.start);
-  if (pipe === -1 || pipe >= f.end) return true; // within one cell, or no table at all
+/** Whether the line `[start, end)` is a row of a GFM table: a delimiter row among the `|` lines around it. */
+function inTable(text: string, line: { start: number; end: number }): boolean {
+  for (const dir of [-1, 1] as const) {
+    let cur = line;
+    for (let hops = 0; hops < 10_000; hops++) {
+      const l = text.slice(cur.start, cur.end);
+      if (!l.includes('|')) break;
+      if (DELIMITER_ROW.test(l) && l.includes('-')) return true;
+      if (dir < 0 ? cur.start === 0 : cur.end >= text.length) break;
+      cur = dir < 0 ? lineAround(text, cur.start - 1) : lineAround(text, cur.end + 1);
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether a finding in Markdown `text` is a value of its own, not a run across a table of figures.
+ * `pipes` are the `|` the reading took for cell gaps (never one inside a tag's attribute).
+ */
+export function standsAlone(text: string, f: PiiFinding, pipes: readonly number[]): boolean {
+  if (!pipes.some((p) => p >= f.start && p < f.end)) return true; // within one cell, or no table at all
   const line = lineAround(text, f.start);
-  if (f.end > line.end) return ACROSS_CELLS.has(f.type);
+  if (f.end > line.end || !inTable(text, line)) return true;
   const row = rowOf(text, line.start, line.end);
   if (!row) return true;
   if (!ACROSS_CELLS.has(f.type)) return false;
