@@ -74,7 +74,7 @@ export const testimonialApi = {
   review: async () => (await api.get<{ items: ReviewTestimonial[] }>('/api/testimonials/review')).items,
   submit: async (text: string, acknowledgePii: PiiType[] = []) => (await api.post<{ testimonial: OwnTestimonial }>('/api/testimonials', { text, acknowledgePii })).testimonial,
   edit: async (id: string, text: string, acknowledgePii: PiiType[] = []) => (await api.patch<{ testimonial: OwnTestimonial }>(`/api/testimonials/${enc(id)}`, { text, acknowledgePii })).testimonial,
-  consent: async (id: string, name: string, title: string) => (await api.post<{ testimonial: OwnTestimonial }>(`/api/testimonials/${enc(id)}/consent`, { name, title })).testimonial,
+  consent: async (id: string, name: string, title: string, acknowledgePii: PiiType[] = []) => (await api.post<{ testimonial: OwnTestimonial }>(`/api/testimonials/${enc(id)}/consent`, { name, title, acknowledgePii })).testimonial,
   withdraw: async (id: string) => (await api.del<{ testimonial: OwnTestimonial }>(`/api/testimonials/${enc(id)}/consent`)).testimonial,
   remove: (id: string) => api.del<void>(`/api/testimonials/${enc(id)}`),
   feature: async (id: string, on: boolean) => (await api.post<{ testimonial: ReviewTestimonial }>(`/api/testimonials/${enc(id)}/${on ? 'feature' : 'unfeature'}`)).testimonial,

@@ -10,7 +10,7 @@ import type { TestimonialRecord, TestimonialStore } from '../store/testimonials.
 
 const text = z.string().trim().min(1, 'expected some text').max(1000, 'expected at most 1000 characters');
 const textBody = z.object({ text, acknowledgePii });
-const consentBody = z.object({ name: z.string().trim().min(1).max(80), title: z.string().trim().max(120).default('') });
+const consentBody = z.object({ name: z.string().trim().min(1).max(80), title: z.string().trim().max(120).default(''), acknowledgePii });
 
 /** Published only while a consent record covers exactly the current text. */
 const consented = (t: TestimonialRecord) => !!t.consent && t.consent.text === t.text;
@@ -69,7 +69,13 @@ export function testimonialRoutes(store: TestimonialStore, piiSeverity: Severiti
   });
 
   r.post('/:id/consent', requireUser, async (req, res) => {
-    const { name, title } = parse(consentBody, req.body);
+    const body = parse(consentBody, req.body);
+    // The name and title are published with the testimonial: read like its text (an e-mail
+    // address in the title is warned about, a card number masked).
+    const byline = preparePlainText(`${body.name}\n${body.title}`, body.acknowledgePii, piiSeverity).text;
+    const cut = body.name.length;
+    const name = byline.slice(0, cut);
+    const title = byline.slice(cut + 1);
     const t = await own(req);
     const next = { ...t, consent: { name, title, text: t.text, at: new Date().toISOString() } };
     await store.put(next);

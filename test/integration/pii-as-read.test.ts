@@ -73,4 +73,14 @@ describe.each(['memory', 'redis'] as const)('personal data as readers see it, on
     expect(changed.status).toBe(422);
     expect(changed.body.error.details.findings[0].type).toBe('EMAIL');
   });
+
+  test('the name and title published with a testimonial are scanned too', async () => {
+    const t = (await member.post('/api/testimonials', { text: 'Great place' })).body.testimonial;
+    const refused = await member.post(`/api/testimonials/${t.id}/consent`, { name: 'Sam', title: 'Ops lead, sam\uff20example.com' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details.findings.map((f: { type: string }) => f.type)).toEqual(['EMAIL']);
+    const ok = await member.post(`/api/testimonials/${t.id}/consent`, { name: 'Sam', title: 'Ops lead, card 4111 1111 1111 1111', acknowledgePii: ['CREDIT_CARD'] });
+    expect(ok.status).toBe(200);
+    expect(ok.body.testimonial.consent).toMatchObject({ name: 'Sam', title: 'Ops lead, card \u2022\u2022\u2022\u2022 \u2022\u2022\u2022\u2022 \u2022\u2022\u2022\u2022 1111' });
+  });
 });

@@ -219,10 +219,11 @@ function ConsentForm({ t, onDone }: { t: OwnTestimonial; onDone(next: OwnTestimo
   const [name, setName] = useState('');
   const [title, setTitle] = useState('');
   const base = `consent-${t.id}`;
+  const pii = usePiiAcknowledgement();
   const { busy, errors, formError, submit } = useSubmit(async () => {
     if (!agree) throw invalid('agree', 'Tick the box to agree, or leave this testimonial unpublished.');
     if (!name.trim()) throw invalid('name', 'Enter the name to publish it with.');
-    return testimonialApi.consent(t.id, name.trim(), title.trim());
+    return pii.guard((ack) => testimonialApi.consent(t.id, name.trim(), title.trim(), ack));
   }, onDone);
   return (
     <form onSubmit={submit} noValidate class="consent-form">
@@ -242,6 +243,7 @@ function ConsentForm({ t, onDone }: { t: OwnTestimonial; onDone(next: OwnTestimo
           {errors.agree && <p class="field-error" id={`${base}-agree-error`} role="alert">{errors.agree}</p>}
         </div>
         <FormError>{formError}</FormError>
+        {pii.pending && <PiiConfirm findings={pii.pending} busy={busy} onConfirm={() => { pii.accept(); void submit(); }} />}
         <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Give consent'}</button>
       </fieldset>
     </form>
