@@ -7,7 +7,8 @@
 // selectors, Hangul fillers, combining grapheme joiner).
 // Combining marks (an accent over a digit, the keycap U+20E3) leave the character under them
 // readable, so they read as nothing too.
-const IGNORABLE = /^[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Mn}\p{Me}]$/u;
+// U+FFFC, the object replacement character, draws nothing where no object is embedded.
+const IGNORABLE = /^[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Mn}\p{Me}\uFFFC]$/u;
 /** Spaces, line and paragraph separators, and the Braille blank, which shows as a space. */
 const SPACE = /^[\p{Zs}\u2028\u2029\u0085\u2800]$/u;
 const DASH = /^[\p{Pd}\u2212\u2043\u02D7\u2796]$/u;

@@ -63,7 +63,7 @@ export function detectPii(text: string, severities?: Partial<Record<PiiType, Pii
   const candidates = scan(text, severities, reading.hidesText ? undefined : 'SECRET');
   for (const f of seen) {
     const mapped = { ...f, start: reading.from[f.start] as number, end: reading.to[f.end - 1] as number };
-    if (format === 'plain' || standsAlone(text, mapped, reading.pipes)) candidates.push(mapped);
+    if (format === 'plain' || standsAlone(text, mapped, reading.pipes, (cells) => scan(readAsShown(cells, 'plain').text, severities, f.type).length > 0)) candidates.push(mapped);
   }
   return resolveOverlaps(candidates);
 }

@@ -83,8 +83,10 @@ function inTable(text: string, line: { start: number; end: number }): boolean {
 /**
  * Whether a finding in Markdown `text` is a value of its own, not a run across a table of figures.
  * `pipes` are the `|` the reading took for cell gaps (never one inside a tag's attribute).
+ * `isValue` says whether a text holds a value of the finding's kind: a row below or above whose
+ * cells in the same columns hold one too is a table of such values (a list of cards), not of figures.
  */
-export function standsAlone(text: string, f: PiiFinding, pipes: readonly number[]): boolean {
+export function standsAlone(text: string, f: PiiFinding, pipes: readonly number[], isValue: (text: string) => boolean): boolean {
   if (!pipes.some((p) => p >= f.start && p < f.end)) return true; // within one cell, or no table at all
   const line = lineAround(text, f.start);
   if (f.end > line.end || !inTable(text, line)) return true;
@@ -100,7 +102,9 @@ export function standsAlone(text: string, f: PiiFinding, pipes: readonly number[
     if (!other) continue;
     let figures = 0;
     for (let k = first; k <= last; k++) if (isFigure(text, other.cells[k])) figures++;
-    if (figures === last - first + 1) return false;
+    if (figures < last - first + 1) continue;
+    const joined = other.cells.slice(first, last + 1).map((c) => text.slice(c.start, c.end).trim()).join(' ');
+    if (!isValue(joined)) return false;
   }
   return true;
 }

@@ -293,6 +293,11 @@ describe('the reading of ordinary text', () => {
     expect(typesIn(text)).toEqual(['CREDIT_CARD']);
   });
 
+  test('a table of card numbers is a table of values, not of figures: every row is found', () => {
+    const text = '| name | a | b | c | d |\n|---|---|---|---|---|\n| alice | 4539 | 1488 | 0343 | 6467 |\n| bob | 4111 | 1111 | 1111 | 1111 |';
+    expect(typesIn(text)).toEqual(['CREDIT_CARD', 'CREDIT_CARD']);
+  });
+
   test('the snake_case in a token stays part of it', () => {
     expect(readAsShown('see sk_live_abc and **4111**', 'markdown').text).toBe('see sk_live_abc and 4111');
   });

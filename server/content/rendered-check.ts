@@ -1,0 +1,166 @@
+// The last check before a post is published: read the sanitized HTML exactly as a browser shows
+// it and look for card numbers, SSNs and IBANs once more.
+//
+// The detector reads the Markdown source (shared/pii/as-read.ts) so that findings point into what
+// the author typed; that reading is a model of markdown-it and the sanitizer and can be wrong in
+// corners (HTML blocks, odd tag syntax, constructs no one has thought of yet). The sanitizer's
+// output has no such corners: only the allowlisted tags, text escaped with exactly &amp; &lt; &gt;
+// &quot; (sanitize-html re-escapes everything it decoded), attributes only on links. So a value
+// found here is one the reading missed, and it is masked here, in the HTML readers get. Only the
+// masked kinds are looked for: they are the promise ("never published raw"), and their scanners
+// jump from digit to digit, so this costs little beside rendering.
+//
+// Table cells are read as separate lines here: a number across cells is the source reading's to
+// judge (shared/pii/table-cells.ts), so tables of figures do not come back as findings.
+import { detectPii, readAsShown, type PiiFinding, type PiiSeverity, type PiiType } from '../../shared/pii/index.js';
+import { MASK_CHAR } from '../../shared/pii/mask.js';
+import { Reader, SEP_LINE, SEP_SPACE } from '../../shared/pii/reading-buffer.js';
+
+const MASKED_KINDS: readonly PiiType[] = ['CREDIT_CARD', 'US_SSN', 'IBAN'];
+const ESCAPES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"' };
+const ESCAPE = /&(?:amp|lt|gt|quot);/y;
+const TAG = /<(\/?)([a-z0-9]+)((?:\s[^>]*)?)>/y;
+const LINK_ATTRIBUTE = /\s(href|title)="([^"]*)"/g;
+const CELL_OR_BLOCK = new Set(['p', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table', 'thead', 'tbody', 'tr', 'td', 'th', 'hr']);
+/** Fewer decimal digits than the shortest masked value (an SSN's nine) cannot hold one. */
+const DIGIT = /\p{Nd}/gu;
+
+function enoughDigits(html: string): boolean {
+  DIGIT.lastIndex = 0;
+  for (let n = 0; n < 9; n++) if (!DIGIT.test(html)) return false;
+  return true;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * Reads `[s, e)` of sanitized HTML text: its four escapes decoded, characters folded. Outside
+ * `<pre>` a browser shows any run of white space, line breaks included, as one space.
+ */
+function readText(r: Reader, html: string, s: number, e: number, pre = true): void {
+  for (let p = s; p < e; ) {
+    const c = html.charCodeAt(p);
+    if (!pre && (c === 10 || c === 13 || c === 9 || c === 12)) {
+      r.sep(SEP_SPACE, p, p + 1);
+      p++;
+      continue;
+    }
+    if (html.charCodeAt(p) === 38) {
+      ESCAPE.lastIndex = p;
+      const m = ESCAPE.exec(html);
+      if (m) {
+        r.char((ESCAPES[m[0]] as string).charCodeAt(0), p, p + m[0].length);
+        p += m[0].length;
+        continue;
+      }
+    }
+    const cp = html.codePointAt(p) as number;
+    const w = cp > 0xffff ? 2 : 1;
+    r.char(cp, p, p + w);
+    p += w;
+  }
+}
+
+/** The text of sanitized HTML as shown, and the link targets and titles (shown on hover) apart. */
+function readHtml(html: string): { main: Reader; attributes: Span[] } {
+  const r = new Reader(html, true);
+  const attributes: Span[] = [];
+  let text = 0;
+  let pre = 0;
+  for (let p = html.indexOf('<'); p !== -1; p = html.indexOf('<', p)) {
+    readText(r, html, text, p, pre > 0);
+    TAG.lastIndex = p;
+    const m = TAG.exec(html);
+    if (!m) {
+      p++;
+      continue; // cannot happen in sanitize-html's output; read the `<` as text
+    }
+    const name = m[2] as string;
+    if (name === 'pre') pre = Math.max(0, pre + (m[1] ? -1 : 1));
+    if (name === 'br') r.sep(SEP_SPACE, p, p);
+    else if (CELL_OR_BLOCK.has(name)) r.sep(SEP_LINE, p, p);
+    if (name === 'a' && m[3]) {
+      LINK_ATTRIBUTE.lastIndex = 0;
+      for (let a = LINK_ATTRIBUTE.exec(m[3]); a; a = LINK_ATTRIBUTE.exec(m[3])) {
+        // m[3] starts after `<`, the optional `/` and the name; the value ends before its closing quote.
+        const start = p + 1 + (m[1] as string).length + name.length + a.index + a[0].length - (a[2] as string).length - 1;
+        attributes.push({ start, end: start + (a[2] as string).length });
+      }
+    }
+    p = TAG.lastIndex;
+    text = p;
+  }
+  readText(r, html, text, html.length, pre > 0);
+  return { main: r, attributes };
+}
+
+export interface RenderedCheck {
+  /** The HTML with every masked kind found in it masked (all but the last four characters). */
+  html: string;
+  /** What was found only here, with `start`/`end` into the HTML and the value as read. */
+  found: (PiiFinding & { value: string })[];
+}
+
+/** Masked kinds that sanitized post HTML still shows; masks them in the HTML. */
+export function checkRendered(html: string, severities: Record<PiiType, PiiSeverity>): RenderedCheck {
+  if (!enoughDigits(html)) return { html, found: [] };
+  const only: Partial<Record<PiiType, PiiSeverity>> = {};
+  for (const t of Object.keys(severities) as PiiType[]) only[t] = MASKED_KINDS.includes(t) && severities[t] !== 'off' && severities[t] !== 'warn' ? severities[t] : 'off';
+  if (!MASKED_KINDS.some((t) => only[t] !== 'off')) return { html, found: [] };
+
+  const { main, attributes } = readHtml(html);
+  const reading = main.result();
+  const found: RenderedCheck['found'] = [];
+  const hide: Span[] = [];
+  const take = (text: string, from: ArrayLike<number>, to: ArrayLike<number>) => {
+    for (const f of detectPii(text, only, 'plain')) {
+      found.push({ ...f, start: from[f.start] as number, end: to[f.end - 1] as number, value: text.slice(f.start, f.end) });
+      // Every character of the value but the last four that are not separators.
+      const kept: number[] = [];
+      for (let i = f.end - 1; i >= f.start && kept.length < 4; i--) if (/[0-9A-Za-z]/.test(text[i] as string)) kept.push(i);
+      for (let i = f.start; i < f.end; i++) if (!kept.includes(i) && /[0-9A-Za-z]/.test(text[i] as string)) hide.push({ start: from[i] as number, end: to[i] as number });
+    }
+  };
+  take(reading.text, reading.from, reading.to);
+  for (const a of attributes) {
+    const r = new Reader(html, false);
+    readText(r, html, a.start, a.end);
+    const ar = r.result();
+    take(ar.text, ar.from, ar.to);
+  }
+  if (!found.length) return { html, found };
+  const mask = new Uint8Array(html.length);
+  for (const h of hide) mask.fill(1, h.start, h.end);
+  let out = '';
+  for (let p = 0; p < html.length; p++) out += mask[p] ? MASK_CHAR : html[p];
+  return { html: out, found };
+}
+
+/**
+ * Where in the source a value found only in the rendered HTML was probably written: the shortest
+ * stretch of the source's reading holding the value's letters and digits in order. Null when
+ * there is none (then only the HTML is masked).
+ */
+export function sourceSpanOf(source: string, value: string): Span | null {
+  const want = value.replace(/[^0-9A-Za-z]/g, '');
+  if (!want) return null;
+  const reading = readAsShown(source, 'markdown');
+  const text = reading.text;
+  let best: Span | null = null;
+  let tries = 0;
+  for (let s = text.indexOf(want[0] as string); s !== -1 && tries++ < 1000; s = text.indexOf(want[0] as string, s + 1)) {
+    let k = 0;
+    let e = s;
+    const limit = Math.min(text.length, s + 4096); // a value spread wider than this is not one value
+    for (; e < limit && k < want.length; e++) if (text[e] === want[k]) k++;
+    if (k < want.length) {
+      if (limit === text.length) break; // no later start can finish either
+      continue;
+    }
+    if (!best || e - s < best.end - best.start) best = { start: s, end: e };
+  }
+  return best && { start: reading.from[best.start] as number, end: reading.to[best.end - 1] as number };
+}
