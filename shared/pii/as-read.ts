@@ -32,6 +32,8 @@ export interface Reading {
   hidesText: boolean;
   /** Source offsets of the `|` that were read as gaps between table cells (markdown only). */
   pipes: number[];
+  /** Source ranges no reader sees (comments, processing instructions, …), as start, end, start, end … */
+  hidden: number[];
 }
 
 
@@ -141,6 +143,7 @@ function readMarkdown(r: Reader, src: string): void {
       const hidden = html.hiddenEnd(p);
       if (hidden !== -1) {
         r.hidesText = true;
+        r.hidden.push(p, hidden);
         p = hidden;
         continue;
       }

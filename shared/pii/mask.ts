@@ -83,6 +83,12 @@ export function maskPiiAsRead(text: string, findings: readonly PiiFinding[], for
       unseen.push(f);
       continue;
     }
+    // What no reader sees inside the value (a comment between its groups) may hold another one.
+    for (let h = 0; h < reading.hidden.length; h += 2) {
+      const hs = Math.max(f.start, reading.hidden[h] as number);
+      const he = Math.min(f.end, reading.hidden[h + 1] as number);
+      for (let p = hs; p < he; p++) if (/[0-9]/.test(text[p] as string)) hide[p] = 1;
+    }
     for (let k = 0; k < inside.length - KEEP; k++) {
       const i = inside[k] as number;
       hide.fill(1, from[i] as number, to[i] as number);

@@ -15,6 +15,7 @@ export class Reader {
   to: Int32Array;
   hidesText = false;
   pipes: number[] = [];
+  hidden: number[] = [];
   /** A separator not yet written: a run of them reads as one (markdown only); 0 when none. */
   private pending = 0;
   private pendingFrom = 0;
@@ -106,6 +107,6 @@ export class Reader {
     const to = this.to.subarray(0, this.n);
     let identity = text === this.src;
     for (let i = 0; identity && i < this.n; i++) identity = from[i] === i && to[i] === i + 1;
-    return { text, from, to, identity, hidesText: this.hidesText, pipes: this.pipes };
+    return { text, from, to, identity, hidesText: this.hidesText, pipes: this.pipes, hidden: this.hidden };
   }
 }

@@ -150,6 +150,11 @@ describe('disguises the renderer undoes are read through', () => {
     expect(publish(text)).toContain('<td>1111</td>');
   });
 
+  test('a value in a comment between the groups of another is masked in the stored source too', () => {
+    const { source } = preparePost({ body: 'x 4539 <!-- 4111 1111 1111 1111 --> 1488 0343 6467 y', acknowledge: ALL }, SEVERITIES);
+    expect(source).toBe('x \u2022\u2022\u2022\u2022 <!-- \u2022\u2022\u2022\u2022 \u2022\u2022\u2022\u2022 \u2022\u2022\u2022\u2022 \u2022\u2022\u2022\u2022 --> \u2022\u2022\u2022\u2022 \u2022\u2022\u2022\u2022 6467 y');
+  });
+
   test('a value hidden inside a comment is masked as written', () => {
     const text = 'nothing to see <!-- 4111 1111 1111 1111 -->';
     const masked = preparePost({ body: text, acknowledge: ALL }, SEVERITIES).source;
