@@ -12,23 +12,30 @@
 //
 // Table cells are read as separate lines here: a number across cells is the source reading's to
 // judge (shared/pii/table-cells.ts), so tables of figures do not come back as findings.
-import { detectPii, readAsShown, type PiiFinding, type PiiSeverity, type PiiType } from '../../shared/pii/index.js';
+import { detectPiiInShownText, readAsShown, type PiiFinding, type PiiSeverity, type PiiType } from '../../shared/pii/index.js';
 import { MASK_CHAR } from '../../shared/pii/mask.js';
 import { Reader, SEP_LINE, SEP_SPACE } from '../../shared/pii/reading-buffer.js';
 
 const MASKED_KINDS: readonly PiiType[] = ['CREDIT_CARD', 'US_SSN', 'IBAN'];
 const ESCAPES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"' };
 const ESCAPE = /&(?:amp|lt|gt|quot);/y;
+/** Text that reads as itself: copied in one step (words and single spaces). */
+const TEXT_RUN = /(?:[^&<\s\u0080-\uffff]| (?=[^&<\s\u0080-\uffff]))+/y;
 const TAG = /<(\/?)([a-z0-9]+)((?:\s[^>]*)?)>/y;
 const LINK_ATTRIBUTE = /\s(href|title)="([^"]*)"/g;
 const CELL_OR_BLOCK = new Set(['p', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table', 'thead', 'tbody', 'tr', 'td', 'th', 'hr']);
-/** Fewer decimal digits than the shortest masked value (an SSN's nine) cannot hold one. */
-const DIGIT = /\p{Nd}/gu;
+// Every masked value has at least nine digits (an SSN), none further apart than a few characters
+// (an IBAN's letters and spaces). Most posts have no such cluster in what they show, and then the
+// exact reading below is skipped: tags, invisible characters and runs of white space (a browser
+// shows them as nothing or as one space) are taken out first, so they cannot pull a value apart.
+const HIDDEN_IN_HTML = /<[^>]*>|[\p{Cf}\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}\uFFFC]/gu;
+const DENSE_DIGITS = /(?:\p{Nd}[^\p{Nd}]{0,8}){9}/u;
 
-function enoughDigits(html: string): boolean {
-  DIGIT.lastIndex = 0;
-  for (let n = 0; n < 9; n++) if (!DIGIT.test(html)) return false;
-  return true;
+function mayHoldValue(html: string): boolean {
+  if (DENSE_DIGITS.test(html.replace(HIDDEN_IN_HTML, '').replace(/\s+/g, ' '))) return true;
+  LINK_ATTRIBUTE.lastIndex = 0;
+  for (let a = LINK_ATTRIBUTE.exec(html); a; a = LINK_ATTRIBUTE.exec(html)) if (DENSE_DIGITS.test(a[2] as string)) return true;
+  return false;
 }
 
 interface Span {
@@ -43,6 +50,14 @@ interface Span {
 function readText(r: Reader, html: string, s: number, e: number, pre = true): void {
   for (let p = s; p < e; ) {
     const c = html.charCodeAt(p);
+    if (c !== 32 || !r.hasPendingSeparator) {
+      TEXT_RUN.lastIndex = p;
+      if (TEXT_RUN.test(html) && TEXT_RUN.lastIndex <= e) {
+        r.run(p, TEXT_RUN.lastIndex);
+        p = TEXT_RUN.lastIndex;
+        continue;
+      }
+    }
     if (!pre && (c === 10 || c === 13 || c === 9 || c === 12)) {
       r.sep(SEP_SPACE, p, p + 1);
       p++;
@@ -106,7 +121,7 @@ export interface RenderedCheck {
 
 /** Masked kinds that sanitized post HTML still shows; masks them in the HTML. */
 export function checkRendered(html: string, severities: Record<PiiType, PiiSeverity>): RenderedCheck {
-  if (!enoughDigits(html)) return { html, found: [] };
+  if (!mayHoldValue(html)) return { html, found: [] };
   const only: Partial<Record<PiiType, PiiSeverity>> = {};
   for (const t of Object.keys(severities) as PiiType[]) only[t] = MASKED_KINDS.includes(t) && severities[t] !== 'off' && severities[t] !== 'warn' ? severities[t] : 'off';
   if (!MASKED_KINDS.some((t) => only[t] !== 'off')) return { html, found: [] };
@@ -116,7 +131,7 @@ export function checkRendered(html: string, severities: Record<PiiType, PiiSever
   const found: RenderedCheck['found'] = [];
   const hide: Span[] = [];
   const take = (text: string, from: ArrayLike<number>, to: ArrayLike<number>) => {
-    for (const f of detectPii(text, only, 'plain')) {
+    for (const f of detectPiiInShownText(text, only)) {
       found.push({ ...f, start: from[f.start] as number, end: to[f.end - 1] as number, value: text.slice(f.start, f.end) });
       // Every character of the value but the last four that are not separators.
       const kept: number[] = [];
@@ -126,7 +141,7 @@ export function checkRendered(html: string, severities: Record<PiiType, PiiSever
   };
   take(reading.text, reading.from, reading.to);
   for (const a of attributes) {
-    const r = new Reader(html, false);
+    const r = new Reader(html, false, a.end - a.start + 16);
     readText(r, html, a.start, a.end);
     const ar = r.result();
     take(ar.text, ar.from, ar.to);

@@ -43,6 +43,14 @@ function scan(text: string, severities?: Partial<Record<PiiType, PiiSeverity>>, 
 }
 
 /**
+ * Finds personal data in a text that is already as a reader sees it (folded, invisible characters
+ * gone: a Reading's text). For callers that built the reading themselves.
+ */
+export function detectPiiInShownText(text: string, severities?: Partial<Record<PiiType, PiiSeverity>>): PiiFinding[] {
+  return resolveOverlaps(scan(text, severities));
+}
+
+/**
  * Finds personal data in `text` as its readers will see it: `format` 'markdown' for post bodies
  * (Markdown with inline HTML, read after rendering: entities, comments, tags, emphasis and table
  * pipes undone), 'plain' for text shown as written (titles, bios, testimonials). In both, invisible

@@ -21,9 +21,10 @@ export class Reader {
   private pendingFrom = 0;
   private pendingTo = 0;
 
-  constructor(private src: string, private collapse: boolean) {
-    this.from = new Int32Array(src.length + 16);
-    this.to = new Int32Array(src.length + 16);
+  /** `capacity`: how long the reading is expected to be (the source's length unless told). */
+  constructor(private src: string, private collapse: boolean, capacity = src.length + 16) {
+    this.from = new Int32Array(capacity);
+    this.to = new Int32Array(capacity);
   }
 
   private room(k: number): void {
@@ -105,7 +106,7 @@ export class Reader {
     const text = this.parts.join('');
     const from = this.from.subarray(0, this.n);
     const to = this.to.subarray(0, this.n);
-    let identity = text === this.src;
+    let identity = text === this.src; // only a reading of the whole source can be its identity
     for (let i = 0; identity && i < this.n; i++) identity = from[i] === i && to[i] === i + 1;
     return { text, from, to, identity, hidesText: this.hidesText, pipes: this.pipes, hidden: this.hidden };
   }
