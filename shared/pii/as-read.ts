@@ -34,6 +34,8 @@ export interface Reading {
   pipes: number[];
   /** Source ranges no reader sees (comments, processing instructions, …), as start, end, start, end … */
   hidden: number[];
+  /** Source ranges a reader sees apart from the text (a link's destination and title), likewise. */
+  apart: number[];
 }
 
 
@@ -44,7 +46,15 @@ const ASCII_PUNCT = /[!-/:-@[-`{-~]/;
 const LINE_MARKERS = /[ \t]*(?:>[ \t]?)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?/y;
 
 /** Runs of source that read as themselves, copied in one step (the common case: words and single spaces). */
-const MARKDOWN_RUN = /(?:[^<&\\*`~_|\s\u0080-\uffff]| (?=[^<&\\*`~_|\s\u0080-\uffff]))+/y;
+const MARKDOWN_RUN = /(?:[^<&\\*`~_|\[\]!\s\u0080-\uffff]| (?=[^<&\\*`~_|\[\]!\s\u0080-\uffff]))+/y;
+/**
+ * What follows a link's or image's text and shows nothing in place: `](destination "title")`, or
+ * `][label]` of a reference link (CommonMark §6.3, on one line). The destination shows in the
+ * status bar, apart from the text; the sanitized HTML's links are checked there (rendered-check).
+ */
+const LINK_TAIL = /\]\((?:\s*<[^<>\n]*>|\s*[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?\s*\)|\]\[[^\[\]\n]{0,999}\]/y;
+/** A link reference definition: a line that renders as nothing. */
+const REFERENCE_DEFINITION = / {0,3}\[[^\[\]\n]{1,999}\]:[ \t]*\S+[^\n]*/y;
 const PLAIN_RUN = /[^\t\n\r\f\v\u0080-\uffff]+/y;
 
 /** Reads `[s, e)` of the source as plain characters: code points folded, nothing else. */
@@ -127,7 +137,7 @@ function delimiterVanishes(src: string, s: number, e: number): boolean {
 function readMarkdown(r: Reader, src: string): void {
   const n = src.length;
   const html = new HtmlScanner(src);
-  let p = skipLineMarkers(src, 0);
+  let p = skipDefinition(r, src, skipLineMarkers(src, 0));
   if (p > 0) r.sep(SEP_SPACE, 0, p);
   while (p < n) {
     const c = src.charCodeAt(p);
@@ -190,6 +200,17 @@ function readMarkdown(r: Reader, src: string): void {
       p = q;
       continue;
     }
+    if (c === 93 /* ] */) {
+      LINK_TAIL.lastIndex = p;
+      const end = LINK_TAIL.test(src) ? LINK_TAIL.lastIndex : p + 1;
+      if (end > p + 1) r.apart.push(p, end);
+      p = end; // a bracket alone is the end of a link's text, or text too slight to matter
+      continue;
+    }
+    if (c === 91 /* [ */ || (c === 33 /* ! */ && src.charCodeAt(p + 1) === 91)) {
+      p += c === 33 ? 2 : 1; // an image's alt text or a link's text reads inline
+      continue;
+    }
     if (c === 124 /* | */) {
       r.sep(SEP_SPACE, p, p + 1); // table cells of one row read side by side
       r.pipes.push(p);
@@ -209,6 +230,7 @@ function readMarkdown(r: Reader, src: string): void {
       }
       const tableRow = src.charCodeAt(q) === 124 || lastNonSpace(src, p) === 124;
       if (lines < 2 && !tableRow) q = skipLineMarkers(src, q);
+      q = skipDefinition(r, src, q);
       r.sep(lines >= 2 || tableRow || q >= n ? SEP_LINE : SEP_SPACE, p, q);
       p = q;
       continue;
@@ -218,6 +240,15 @@ function readMarkdown(r: Reader, src: string): void {
     r.char(cp, p, p + w);
     p += w;
   }
+}
+
+/** Past a link reference definition starting at `p`, if there is one (hidden: it renders as nothing). */
+function skipDefinition(r: Reader, src: string, p: number): number {
+  if (src.charCodeAt(p) !== 91 && src.charCodeAt(p) !== 32) return p;
+  REFERENCE_DEFINITION.lastIndex = p;
+  if (!REFERENCE_DEFINITION.test(src)) return p;
+  r.apart.push(p, REFERENCE_DEFINITION.lastIndex); // its destination becomes links' targets
+  return REFERENCE_DEFINITION.lastIndex;
 }
 
 function skipLineMarkers(src: string, p: number): number {

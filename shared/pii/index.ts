@@ -28,6 +28,9 @@ const DETECTORS: readonly [PiiType, (text: string, out: RawMatch[]) => void][] =
   ['PHONE', findPhones],
 ];
 
+/** Every kind has a digit, an `@` or a `key=value` somewhere (checked before a link's destination is scanned). */
+const MAY_HOLD_PII = /[\p{Nd}@=]/u;
+
 /** Runs every scanner (or only `only`'s) over `text` exactly as given. */
 function scan(text: string, severities?: Partial<Record<PiiType, PiiSeverity>>, only?: PiiType): PiiFinding[] {
   const candidates: PiiFinding[] = [];
@@ -72,6 +75,14 @@ export function detectPii(text: string, severities?: Partial<Record<PiiType, Pii
   for (const f of seen) {
     const mapped = { ...f, start: reading.from[f.start] as number, end: reading.to[f.end - 1] as number };
     if (format === 'plain' || standsAlone(text, mapped, reading.pipes, (cells) => scan(readAsShown(cells, 'plain').text, severities, f.type).length > 0)) candidates.push(mapped);
+  }
+  // A link's destination and title show apart from the text (in the status bar, as a tooltip).
+  for (let k = 0; k < reading.apart.length; k += 2) {
+    const s = reading.apart[k] as number;
+    const raw = text.slice(s, reading.apart[k + 1]);
+    if (!MAY_HOLD_PII.test(raw)) continue; // a plain address: no digit, no @, no key=value
+    const apart = readAsShown(raw, 'plain');
+    for (const f of scan(apart.text, severities)) candidates.push({ ...f, start: s + (apart.from[f.start] as number), end: s + (apart.to[f.end - 1] as number) });
   }
   return resolveOverlaps(candidates);
 }

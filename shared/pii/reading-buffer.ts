@@ -16,6 +16,7 @@ export class Reader {
   hidesText = false;
   pipes: number[] = [];
   hidden: number[] = [];
+  apart: number[] = [];
   /** A separator not yet written: a run of them reads as one (markdown only); 0 when none. */
   private pending = 0;
   private pendingFrom = 0;
@@ -108,6 +109,6 @@ export class Reader {
     const to = this.to.subarray(0, this.n);
     let identity = text === this.src; // only a reading of the whole source can be its identity
     for (let i = 0; identity && i < this.n; i++) identity = from[i] === i && to[i] === i + 1;
-    return { text, from, to, identity, hidesText: this.hidesText, pipes: this.pipes, hidden: this.hidden };
+    return { text, from, to, identity, hidesText: this.hidesText, pipes: this.pipes, hidden: this.hidden, apart: this.apart };
   }
 }

@@ -298,6 +298,23 @@ describe('the reading of ordinary text', () => {
     expect(typesIn(text)).toEqual(['CREDIT_CARD']);
   });
 
+  test.each([
+    ['a link around one group', 'Card [4539](https://www.visa.com) 1488 0343 6467, exp 04/27', 'CREDIT_CARD'],
+    ['a link around part of an SSN', 'My SSN is [345-67](https://www.ssa.gov)-8901.', 'US_SSN'],
+    ['an image whose alt text is a group', 'Card: 4539 ![1488](x) 0343 6467', 'CREDIT_CARD'],
+    ['an empty image between groups', 'Card: 4539 1488 ![](x)0343 6467', 'CREDIT_CARD'],
+    ['an empty link between groups', 'Card: 4539 1488 [](https://a.example)0343 6467', 'CREDIT_CARD'],
+    ['a reference link', 'Card: 4539 [1488][r] 0343 6467\n\n[r]: https://a.example', 'CREDIT_CARD'],
+    ['a number in a link destination', 'see [docs](https://x.example/4539148803436467 "t")', 'CREDIT_CARD'],
+    ['an address in a reference definition', '[r]: mailto:joe@example.com\n\nhi [there][r]', 'EMAIL'],
+  ])('link syntax does not split or hide a value from the composer either: %s', (_how, text, type) => {
+    expect(typesIn(text)).toContain(type);
+  });
+
+  test('brackets and exclamation marks in ordinary text are not findings', () => {
+    expect(typesIn('array[0] and arr[1] plus [1] ref! wow! [see here](https://example.com/docs/v2.3.1)')).toEqual([]);
+  });
+
   test('a table of card numbers is a table of values, not of figures: every row is found', () => {
     const text = '| name | a | b | c | d |\n|---|---|---|---|---|\n| alice | 4539 | 1488 | 0343 | 6467 |\n| bob | 4111 | 1111 | 1111 | 1111 |';
     expect(typesIn(text)).toEqual(['CREDIT_CARD', 'CREDIT_CARD']);
