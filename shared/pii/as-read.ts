@@ -36,6 +36,8 @@ export interface Reading {
   hidden: number[];
   /** Source ranges a reader sees apart from the text (a link's destination and title), likewise. */
   apart: number[];
+  /** Whether a character reads differently from how it is written: a reference decoded, a character folded or dropped. */
+  folded: boolean;
 }
 
 
@@ -75,6 +77,7 @@ function readPlain(r: Reader, src: string, s: number, e: number): void {
 
 /** A decoded reference: a line feed in it is not a new block (markdown-it keeps it inside the paragraph). */
 function readReference(r: Reader, text: string, s: number, e: number): void {
+  r.folded = true;
   for (const ch of text) {
     const cp = ch.codePointAt(0) as number;
     if (cp === 10 || cp === 13) r.sep(SEP_SPACE, s, e);

@@ -69,8 +69,10 @@ export function detectPiiInShownText(text: string, severities?: Partial<Record<P
 export function detectPii(text: string, severities?: Partial<Record<PiiType, PiiSeverity>>, format: TextFormat = 'plain'): PiiFinding[] {
   if (typeof text !== 'string' || text.length === 0) return [];
   const reading = readAsShown(text, format);
-  const seen = scan(reading.text, severities);
-  if (reading.identity) return resolveOverlaps(seen);
+  if (reading.identity) return resolveOverlaps(scan(reading.text, severities));
+  // Credentials are looked for in the text as typed; in the reading too only where a character was
+  // decoded or folded there (a key written with references or invisible characters).
+  const seen = scan(reading.text, reading.folded ? severities : { ...severities, SECRET: 'off' });
   const candidates = scan(text, severities, reading.hidesText ? undefined : 'SECRET');
   for (const f of seen) {
     const mapped = { ...f, start: reading.from[f.start] as number, end: reading.to[f.end - 1] as number };

@@ -14,6 +14,8 @@ export class Reader {
   from: Int32Array;
   to: Int32Array;
   hidesText = false;
+  /** Whether a character read differently from how it is written (a reference decoded, a character folded or dropped). */
+  folded = false;
   pipes: number[] = [];
   hidden: number[] = [];
   apart: number[] = [];
@@ -98,6 +100,7 @@ export class Reader {
       return this.push(cp, s, e);
     }
     const r = fold(cp);
+    if (r.length !== 1 || r.charCodeAt(0) !== cp) this.folded = true;
     if (r === ' ') return this.sep(SEP_SPACE, s, e);
     for (let k = 0; k < r.length; k++) this.push(r.charCodeAt(k), s, e);
   }
@@ -109,6 +112,6 @@ export class Reader {
     const to = this.to.subarray(0, this.n);
     let identity = text === this.src; // only a reading of the whole source can be its identity
     for (let i = 0; identity && i < this.n; i++) identity = from[i] === i && to[i] === i + 1;
-    return { text, from, to, identity, hidesText: this.hidesText, pipes: this.pipes, hidden: this.hidden, apart: this.apart };
+    return { text, from, to, identity, hidesText: this.hidesText, pipes: this.pipes, hidden: this.hidden, apart: this.apart, folded: this.folded };
   }
 }

@@ -82,6 +82,8 @@ describe('the published HTML never shows a masked kind, whatever the source read
   test('invisible characters, white space and markup between the digits do not let a value skip the check', () => {
     const html = `<p>4539${'\u200b'.repeat(20)} \n\n\n\n\n\n\n\n <strong class="x"></strong><em></em>1488 0343 6467</p>`;
     expect(checkRendered(html, SEVERITIES).found.map((f) => f.type)).toEqual(['CREDIT_CARD']);
+    const math = [...'4539148803436467'].map((d) => String.fromCodePoint(0x1d7ce + Number(d))).join('');
+    expect(checkRendered(`<p>${math}</p>`, SEVERITIES).found.map((f) => f.type)).toEqual(['CREDIT_CARD']);
     const link = '<p><a href="https://a.example/4539148803436467" rel="nofollow">x</a></p>';
     expect(checkRendered(link, SEVERITIES).found.map((f) => f.type)).toEqual(['CREDIT_CARD']);
   });
