@@ -58,15 +58,28 @@ const LINK_TAIL = /\]\((?:\s*<[^<>\n]*>|\s*[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:
 /** A link reference definition: a line that renders as nothing. */
 const REFERENCE_DEFINITION = / {0,3}\[[^\[\]\n]{1,999}\]:[ \t]*\S+[^\n]*/y;
 const PLAIN_RUN = /[^\t\n\r\f\v\u0080-\uffff]+/y;
+const ATTRIBUTE_RUN = /[^&\t\n\r\f\v\u0080-\uffff]+/y;
 
-/** Reads `[s, e)` of the source as plain characters: code points folded, nothing else. */
-function readPlain(r: Reader, src: string, s: number, e: number): void {
+/**
+ * Reads `[s, e)` as characters: code points folded and, in an attribute value (`references`),
+ * character references decoded. Text shown as written (a title) has none to decode.
+ */
+function readChars(r: Reader, src: string, s: number, e: number, references: boolean): void {
+  const run = references ? ATTRIBUTE_RUN : PLAIN_RUN;
   for (let p = s; p < e; ) {
-    PLAIN_RUN.lastIndex = p;
-    if (PLAIN_RUN.test(src) && PLAIN_RUN.lastIndex <= e) {
-      r.run(p, PLAIN_RUN.lastIndex);
-      p = PLAIN_RUN.lastIndex;
+    run.lastIndex = p;
+    if (run.test(src) && run.lastIndex <= e) {
+      r.run(p, run.lastIndex);
+      p = run.lastIndex;
       continue;
+    }
+    if (references && src.charCodeAt(p) === 38) {
+      const ref = entityAt(src, p, true);
+      if (ref && p + ref.length <= e) {
+        readReference(r, ref.text, p, p + ref.length);
+        p += ref.length;
+        continue;
+      }
     }
     const cp = src.codePointAt(p) as number;
     const w = cp > 0xffff ? 2 : 1;
@@ -85,24 +98,6 @@ function readReference(r: Reader, text: string, s: number, e: number): void {
   }
 }
 
-/** Reads `[s, e)` with character references decoded (an attribute value). */
-function readAttribute(r: Reader, src: string, s: number, e: number): void {
-  for (let p = s; p < e; ) {
-    if (src.charCodeAt(p) === 38) {
-      const ref = entityAt(src, p, true);
-      if (ref && p + ref.length <= e) {
-        readReference(r, ref.text, p, p + ref.length);
-        p += ref.length;
-        continue;
-      }
-    }
-    const cp = src.codePointAt(p) as number;
-    const w = cp > 0xffff ? 2 : 1;
-    r.char(cp, p, p + w);
-    p += w;
-  }
-}
-
 /** A tag: nothing of it shows but a block break or a cell gap, and the attribute values a reader can see. */
 function readTag(r: Reader, tag: Tag, p: number, src: string): void {
   r.hidesText ||= tag.text.length > tag.name.length + 3; // more than a bare <b> or </b>
@@ -113,7 +108,7 @@ function readTag(r: Reader, tag: Tag, p: number, src: string): void {
     const value = a[1] ?? a[2] ?? a[3] ?? '';
     const at = p + a.index + a[0].length - value.length - (a[3] === undefined ? 1 : 0);
     r.sep(SEP_SPACE, at, at);
-    readAttribute(r, src, at, at + value.length);
+    readChars(r, src, at, at + value.length, true);
     r.sep(SEP_SPACE, at + value.length, at + value.length);
   }
 }
@@ -269,6 +264,6 @@ function lastNonSpace(src: string, p: number): number {
 export function readAsShown(source: string, format: TextFormat): Reading {
   const r = new Reader(source, format === 'markdown');
   if (format === 'markdown') readMarkdown(r, source);
-  else readPlain(r, source, 0, source.length);
+  else readChars(r, source, 0, source.length, false);
   return r.result();
 }
