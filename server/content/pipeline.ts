@@ -1,4 +1,4 @@
-import { detectPii, maskPii, maskPiiAsRead, type PiiFinding, type PiiSeverity, type PiiType, type TextFormat } from '../../shared/pii/index.js';
+import { detectPii, maskPii, maskPiiAsRead, readAsShown, type PiiFinding, type PiiSeverity, type PiiType, type TextFormat } from '../../shared/pii/index.js';
 import { ApiError } from '../http/errors.js';
 import { renderPostBody } from './render.js';
 import { checkRendered, sourceSpanOf } from './rendered-check.js';
@@ -82,8 +82,10 @@ function publishBody(text: string, findings: FieldFinding[], severities: Severit
   let source = mask(text, only(findings, 'body'), 'markdown');
   const first = checkRendered(renderPostBody(source), severities);
   if (!first.found.length) return { source, html: first.html, findings };
-  const missed: FieldFinding[] = first.found.map(({ value, ...f }) => {
-    const at = sourceSpanOf(source, value);
+  const reading = readAsShown(source, 'markdown');
+  // Located one by one, at most 20: a post made of hundreds of them is answered with whole-text spans.
+  const missed: FieldFinding[] = first.found.map(({ value, ...f }, i) => {
+    const at = i < 20 ? sourceSpanOf(reading, value) : null;
     return { ...f, start: at?.start ?? 0, end: at?.end ?? text.length, field: 'body' };
   });
   const located = missed.filter((f) => f.start > 0 || f.end < text.length);

@@ -12,7 +12,7 @@
 //
 // Table cells are read as separate lines here: a number across cells is the source reading's to
 // judge (shared/pii/table-cells.ts), so tables of figures do not come back as findings.
-import { detectPiiInShownText, readAsShown, type PiiFinding, type PiiSeverity, type PiiType } from '../../shared/pii/index.js';
+import { detectPiiInShownText, type PiiFinding, type Reading, type PiiSeverity, type PiiType } from '../../shared/pii/index.js';
 import { MASK_CHAR } from '../../shared/pii/mask.js';
 import { fold } from '../../shared/pii/fold.js';
 import { Reader, SEP_LINE, SEP_SPACE } from '../../shared/pii/reading-buffer.js';
@@ -24,7 +24,8 @@ const ESCAPE = /&(?:amp|lt|gt|quot);/y;
 const TEXT_RUN = /(?:[^&<\s\u0080-\uffff]| (?=[^&<\s\u0080-\uffff]))+/y;
 const TAG = /<(\/?)([a-z0-9]+)((?:\s[^>]*)?)>/y;
 const LINK_ATTRIBUTE = /\s(href|title)="([^"]*)"/g;
-const CELL_OR_BLOCK = new Set(['p', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table', 'thead', 'tbody', 'tr', 'td', 'th', 'hr']);
+const CELL_OR_BLOCK = new Set(['p', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'hr']);
+const TABLE_PARTS = new Set(['table', 'thead', 'tbody', 'tr', 'td', 'th']);
 // Every masked value has at least nine digits (an SSN), none further apart than a few characters
 // (an IBAN's letters and spaces). Most posts show no such cluster, and then the exact reading below
 // is skipped. Tags, invisible characters and runs of white space (a browser shows them as nothing
@@ -57,7 +58,6 @@ function denseDigits(text: string, s: number, e: number, skipTags: boolean): boo
       white = true;
       continue;
     }
-    white = false;
     if (c > 127) {
       const ch = String.fromCharCode(c);
       if (NON_ASCII_DIGIT.test(ch)) {
@@ -76,8 +76,18 @@ function denseDigits(text: string, s: number, e: number, skipTags: boolean): boo
           gap = 0;
           continue;
         }
-      } else if (fold(c) === '') continue;
+      } else {
+        const f = fold(c);
+        if (f === '') continue;
+        if (f === ' ') {
+          // a no-break or other Unicode space: white space like any other
+          if (!white) gap++;
+          white = true;
+          continue;
+        }
+      }
     }
+    white = false;
     gap++;
   }
   return false;
@@ -137,6 +147,7 @@ function readHtml(html: string): { main: Reader; attributes: Span[] } {
   const attributes: Span[] = [];
   let text = 0;
   let pre = 0;
+  let table = 0;
   for (let p = html.indexOf('<'); p !== -1; p = html.indexOf('<', p)) {
     readText(r, html, text, p, pre > 0);
     TAG.lastIndex = p;
@@ -146,9 +157,16 @@ function readHtml(html: string): { main: Reader; attributes: Span[] } {
       continue; // cannot happen in sanitize-html's output; read the `<` as text
     }
     const name = m[2] as string;
-    if (name === 'pre') pre = Math.max(0, pre + (m[1] ? -1 : 1));
+    const closing = !!m[1];
+    if (name === 'pre') pre = Math.max(0, pre + (closing ? -1 : 1));
+    if (name === 'table') table = Math.max(0, table + (closing ? -1 : 1));
+    // Outside a table a browser ignores row and cell tags, and text inside a table but outside its
+    // cells is moved in front of it, beside what precedes it: neither is a break. The table's end is.
     if (name === 'br') r.sep(SEP_SPACE, p, p);
-    else if (CELL_OR_BLOCK.has(name)) r.sep(SEP_LINE, p, p);
+    else if (TABLE_PARTS.has(name)) {
+      if (table > 0 && name !== 'table') r.sep(SEP_LINE, p, p);
+      else if (name === 'table' && closing) r.sep(SEP_LINE, p, p);
+    } else if (CELL_OR_BLOCK.has(name)) r.sep(SEP_LINE, p, p);
     if (name === 'a' && m[3]) {
       LINK_ATTRIBUTE.lastIndex = 0;
       for (let a = LINK_ATTRIBUTE.exec(m[3]); a; a = LINK_ATTRIBUTE.exec(m[3])) {
@@ -208,26 +226,23 @@ export function checkRendered(html: string, severities: Record<PiiType, PiiSever
 
 /**
  * Where in the source a value found only in the rendered HTML was probably written: the shortest
- * stretch of the source's reading holding the value's letters and digits in order. Null when
- * there is none (then only the HTML is masked).
+ * stretch of the source's reading holding the value's letters and digits in order. Null when none
+ * is found within a fixed amount of work (then the finding covers the whole text, and only the
+ * HTML is masked): a post holding hundreds of such values must not hold the process up.
  */
-export function sourceSpanOf(source: string, value: string): Span | null {
+export function sourceSpanOf(reading: Reading, value: string): Span | null {
   const want = value.replace(/[^0-9A-Za-z]/g, '');
   if (!want) return null;
-  const reading = readAsShown(source, 'markdown');
   const text = reading.text;
   let best: Span | null = null;
-  let tries = 0;
-  for (let s = text.indexOf(want[0] as string); s !== -1 && tries++ < 1000; s = text.indexOf(want[0] as string, s + 1)) {
+  let budget = 50_000;
+  for (let s = text.indexOf(want[0] as string); s !== -1 && budget > 0; s = text.indexOf(want[0] as string, s + 1)) {
     let k = 0;
     let e = s;
-    const limit = Math.min(text.length, s + 4096); // a value spread wider than this is not one value
+    const limit = Math.min(text.length, s + 512, s + budget); // a value spread wider than this is not one value
     for (; e < limit && k < want.length; e++) if (text[e] === want[k]) k++;
-    if (k < want.length) {
-      if (limit === text.length) break; // no later start can finish either
-      continue;
-    }
-    if (!best || e - s < best.end - best.start) best = { start: s, end: e };
+    budget -= e - s;
+    if (k === want.length && (!best || e - s < best.end - best.start)) best = { start: s, end: e };
   }
   return best && { start: reading.from[best.start] as number, end: reading.to[best.end - 1] as number };
 }

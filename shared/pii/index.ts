@@ -74,9 +74,10 @@ export function detectPii(text: string, severities?: Partial<Record<PiiType, Pii
   // decoded or folded there (a key written with references or invisible characters).
   const seen = scan(reading.text, reading.folded ? severities : { ...severities, SECRET: 'off' });
   const candidates = scan(text, severities, reading.hidesText ? undefined : 'SECRET');
+  const tables = new Map<number, boolean>();
   for (const f of seen) {
     const mapped = { ...f, start: reading.from[f.start] as number, end: reading.to[f.end - 1] as number };
-    if (format === 'plain' || standsAlone(text, mapped, reading.pipes, (cells) => scan(readAsShown(cells, 'plain').text, severities, f.type).length > 0)) candidates.push(mapped);
+    if (format === 'plain' || standsAlone(text, mapped, reading.pipes, (cells) => scan(readAsShown(cells, 'plain').text, severities, f.type).length > 0, tables)) candidates.push(mapped);
   }
   // A link's destination and title show apart from the text (in the status bar, as a tooltip).
   for (let k = 0; k < reading.apart.length; k += 2) {

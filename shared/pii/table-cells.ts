@@ -65,19 +65,41 @@ function neighbourRow(text: string, line: { start: number; end: number }, dir: -
   return null;
 }
 
-/** Whether the line `[start, end)` is a row of a GFM table: a delimiter row among the `|` lines around it. */
-function inTable(text: string, line: { start: number; end: number }): boolean {
+/**
+ * Whether the line `[start, end)` is a row of a GFM table: a delimiter row among the `|` lines
+ * around it. The answer holds for the whole block of `|` lines, so it is kept for each of them in
+ * `known` (one walk per block, not one per finding).
+ */
+function inTable(text: string, line: { start: number; end: number }, known: Map<number, boolean>): boolean {
+  const cached = known.get(line.start);
+  if (cached !== undefined) return cached;
+  const block: number[] = [];
+  let found = false;
   for (const dir of [-1, 1] as const) {
     let cur = line;
-    for (let hops = 0; hops < 10_000; hops++) {
+    for (;;) {
       const l = text.slice(cur.start, cur.end);
       if (!l.includes('|')) break;
-      if (DELIMITER_ROW.test(l) && l.includes('-')) return true;
+      block.push(cur.start);
+      if (DELIMITER_ROW.test(l) && l.includes('-')) found = true;
       if (dir < 0 ? cur.start === 0 : cur.end >= text.length) break;
       cur = dir < 0 ? lineAround(text, cur.start - 1) : lineAround(text, cur.end + 1);
     }
   }
-  return false;
+  for (const start of block) known.set(start, found);
+  return found;
+}
+
+/** Whether a pipe of `pipes` (ascending) lies inside the finding. */
+function crossesPipe(pipes: readonly number[], f: PiiFinding): boolean {
+  let lo = 0;
+  let hi = pipes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((pipes[mid] as number) < f.start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < pipes.length && (pipes[lo] as number) < f.end;
 }
 
 /**
@@ -86,10 +108,10 @@ function inTable(text: string, line: { start: number; end: number }): boolean {
  * `isValue` says whether a text holds a value of the finding's kind: a row below or above whose
  * cells in the same columns hold one too is a table of such values (a list of cards), not of figures.
  */
-export function standsAlone(text: string, f: PiiFinding, pipes: readonly number[], isValue: (text: string) => boolean): boolean {
-  if (!pipes.some((p) => p >= f.start && p < f.end)) return true; // within one cell, or no table at all
+export function standsAlone(text: string, f: PiiFinding, pipes: readonly number[], isValue: (text: string) => boolean, tables: Map<number, boolean>): boolean {
+  if (!crossesPipe(pipes, f)) return true; // within one cell, or no table at all
   const line = lineAround(text, f.start);
-  if (f.end > line.end || !inTable(text, line)) return true;
+  if (f.end > line.end || !inTable(text, line, tables)) return true;
   const row = rowOf(text, line.start, line.end);
   if (!row) return true;
   if (!ACROSS_CELLS.has(f.type)) return false;

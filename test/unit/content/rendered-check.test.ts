@@ -40,7 +40,12 @@ const CASES: string[] = [
   "see <a href=\"https://a.example\" title=\"&#0000000052;539 1488 0343 6467\">x</a>",
   "see <a href=\"https://a.example/&#0000000052;539148803436467\">x</a>",
   "x 4539 <!-- 4111 1111 1111 1111 --> 1488 0343 6467 y",
-  "<4539148803436467@a.example>"
+  "<4539148803436467@a.example>",
+  "4539 1488 <tr>0343 6467</tr>",
+  "<div>\n4539 1488 <tbody>0343 6467</tbody>\n</div>",
+  "- 4539 1488 <table>0343 6467</table>",
+  "<div>\n4539 1488 <table>0343 6467</table>\n</div>",
+  "<div>\n4539\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a01488\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a00343\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0646&#55 ok\n</div>"
 ];
 const VALUES = ['4539148803436467', '4111111111111111', '345678901', 'DE89370400440532013000'];
 
@@ -86,6 +91,11 @@ describe('the published HTML never shows a masked kind, whatever the source read
     expect(checkRendered(`<p>${math}</p>`, SEVERITIES).found.map((f) => f.type)).toEqual(['CREDIT_CARD']);
     const link = '<p><a href="https://a.example/4539148803436467" rel="nofollow">x</a></p>';
     expect(checkRendered(link, SEVERITIES).found.map((f) => f.type)).toEqual(['CREDIT_CARD']);
+  });
+
+  test('a nine-digit ordered-list start (an SSN as a list marker) is not published', () => {
+    const { html } = preparePost({ body: '# SSN:\n345678901. is the one I was given', acknowledge: ALL }, SEVERITIES);
+    expect(html).not.toContain('345678901'); // a browser shows an <ol start> as the first marker
   });
 
   test('ordinary posts pass the rendered check untouched', () => {
