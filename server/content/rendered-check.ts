@@ -12,7 +12,7 @@
 //
 // Table cells are read as separate lines here: a number across cells is the source reading's to
 // judge (shared/pii/table-cells.ts), so tables of figures do not come back as findings.
-import { detectPiiInShownText, type PiiFinding, type Reading, type PiiSeverity, type PiiType } from '../../shared/pii/index.js';
+import { detectPiiInShownText, findInDisplayOrder, type PiiFinding, type Reading, type PiiSeverity, type PiiType } from '../../shared/pii/index.js';
 import { MASK_CHAR } from '../../shared/pii/mask.js';
 import { fold } from '../../shared/pii/fold.js';
 import { Reader, SEP_LINE, SEP_SPACE } from '../../shared/pii/reading-buffer.js';
@@ -200,16 +200,18 @@ export function checkRendered(html: string, severities: Record<PiiType, PiiSever
   const reading = main.result();
   const found: RenderedCheck['found'] = [];
   const hide: Span[] = [];
+  const add = (f: PiiFinding, text: string, from: ArrayLike<number>, to: ArrayLike<number>) => {
+    found.push({ ...f, start: from[f.start] as number, end: to[f.end - 1] as number, value: text.slice(f.start, f.end) });
+    // Every character of the value but the last four that are not separators.
+    const kept: number[] = [];
+    for (let i = f.end - 1; i >= f.start && kept.length < 4; i--) if (/[0-9A-Za-z]/.test(text[i] as string)) kept.push(i);
+    for (let i = f.start; i < f.end; i++) if (!kept.includes(i) && /[0-9A-Za-z]/.test(text[i] as string)) hide.push({ start: from[i] as number, end: to[i] as number });
+  };
   const take = (text: string, from: ArrayLike<number>, to: ArrayLike<number>) => {
-    for (const f of detectPiiInShownText(text, only)) {
-      found.push({ ...f, start: from[f.start] as number, end: to[f.end - 1] as number, value: text.slice(f.start, f.end) });
-      // Every character of the value but the last four that are not separators.
-      const kept: number[] = [];
-      for (let i = f.end - 1; i >= f.start && kept.length < 4; i--) if (/[0-9A-Za-z]/.test(text[i] as string)) kept.push(i);
-      for (let i = f.start; i < f.end; i++) if (!kept.includes(i) && /[0-9A-Za-z]/.test(text[i] as string)) hide.push({ start: from[i] as number, end: to[i] as number });
-    }
+    for (const f of detectPiiInShownText(text, only)) add(f, text, from, to);
   };
   take(reading.text, reading.from, reading.to);
+  for (const f of findInDisplayOrder(reading, only)) add(f, reading.text, reading.from, reading.to);
   for (const a of attributes) {
     const r = new Reader(html, false, a.end - a.start + 16);
     readText(r, html, a.start, a.end);

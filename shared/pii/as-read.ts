@@ -38,6 +38,9 @@ export interface Reading {
   apart: number[];
   /** Whether a character reads differently from how it is written: a reference decoded, a character folded or dropped. */
   folded: boolean;
+  /** Reading offsets where a bidi control stood, and whether a right-to-left letter was read (see ./bidi.ts). */
+  bidiMarks: number[];
+  rightToLeft: boolean;
 }
 
 

@@ -9,8 +9,9 @@ import { findPhones } from './phone.js';
 import { resolveOverlaps } from './resolve.js';
 import { findSecrets } from './secret.js';
 import { findSsns } from './ssn.js';
-import { readAsShown, type TextFormat } from './as-read.js';
+import { readAsShown, type Reading, type TextFormat } from './as-read.js';
 import { standsAlone } from './table-cells.js';
+import { displayOrders } from './bidi.js';
 import { DEFAULT_SEVERITY, type PiiFinding, type PiiSeverity, type PiiType, type RawMatch } from './types.js';
 
 export type { PiiFinding, PiiSeverity, PiiType } from './types.js';
@@ -27,6 +28,30 @@ const DETECTORS: readonly [PiiType, (text: string, out: RawMatch[]) => void][] =
   ['IP_ADDRESS', findIps],
   ['PHONE', findPhones],
 ];
+
+const REORDERED_KINDS: readonly PiiType[] = ['CREDIT_CARD', 'US_SSN', 'IBAN'];
+
+/**
+ * The masked kinds a reading shows once its runs are laid out right to left (./bidi.ts), with
+ * offsets into the reading: each finding covers every character it was made of.
+ */
+export function findInDisplayOrder(reading: Reading, severities?: Partial<Record<PiiType, PiiSeverity>>): PiiFinding[] {
+  const out: PiiFinding[] = [];
+  for (const order of displayOrders(reading)) {
+    for (const type of REORDERED_KINDS) {
+      for (const f of scan(order.text, severities, type)) {
+        let start = Infinity;
+        let end = -1;
+        for (let i = f.start; i < f.end; i++) {
+          start = Math.min(start, order.at[i] as number);
+          end = Math.max(end, (order.at[i] as number) + 1);
+        }
+        out.push({ ...f, start, end });
+      }
+    }
+  }
+  return out;
+}
 
 /** Every kind has a digit, an `@` or a `key=value` somewhere (checked before a link's destination is scanned). */
 const MAY_HOLD_PII = /[\p{Nd}@=]/u;
@@ -69,7 +94,7 @@ export function detectPiiInShownText(text: string, severities?: Partial<Record<P
 export function detectPii(text: string, severities?: Partial<Record<PiiType, PiiSeverity>>, format: TextFormat = 'plain'): PiiFinding[] {
   if (typeof text !== 'string' || text.length === 0) return [];
   const reading = readAsShown(text, format);
-  if (reading.identity) return resolveOverlaps(scan(reading.text, severities));
+  if (reading.identity && !reading.rightToLeft) return resolveOverlaps(scan(reading.text, severities));
   // Credentials are looked for in the text as typed; in the reading too only where a character was
   // decoded or folded there (a key written with references or invisible characters).
   const seen = scan(reading.text, reading.folded ? severities : { ...severities, SECRET: 'off' });
@@ -79,6 +104,8 @@ export function detectPii(text: string, severities?: Partial<Record<PiiType, Pii
     const mapped = { ...f, start: reading.from[f.start] as number, end: reading.to[f.end - 1] as number };
     if (format === 'plain' || standsAlone(text, mapped, reading.pipes, (cells) => scan(readAsShown(cells, 'plain').text, severities, f.type).length > 0, tables)) candidates.push(mapped);
   }
+  // Digits a browser shows in another order (beside right-to-left text or after a bidi control).
+  for (const f of findInDisplayOrder(reading, severities)) candidates.push({ ...f, start: reading.from[f.start] as number, end: reading.to[f.end - 1] as number });
   // A link's destination and title show apart from the text (in the status bar, as a tooltip).
   for (let k = 0; k < reading.apart.length; k += 2) {
     const s = reading.apart[k] as number;

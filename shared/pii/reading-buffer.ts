@@ -4,6 +4,11 @@
 import type { Reading } from './as-read.js';
 import { fold } from './fold.js';
 
+/** Marks, embeddings, overrides and isolates (UAX #9): invisible, yet they reorder what follows. */
+const isBidiControl = (cp: number): boolean =>
+  cp === 0x200e || cp === 0x200f || cp === 0x061c || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+const RIGHT_TO_LEFT = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+
 export const SEP_SPACE = 32;
 export const SEP_LINE = 10;
 
@@ -19,6 +24,10 @@ export class Reader {
   pipes: number[] = [];
   hidden: number[] = [];
   apart: number[] = [];
+  /** Where in the reading a bidi control was (it reads as nothing, but reorders what follows). */
+  bidiMarks: number[] = [];
+  /** Whether a right-to-left letter was read (digits beside one are shown in another order). */
+  rightToLeft = false;
   /** A separator not yet written: a run of them reads as one (markdown only); 0 when none. */
   private pending = 0;
   private pendingFrom = 0;
@@ -101,6 +110,8 @@ export class Reader {
     }
     const r = fold(cp);
     if (r.length !== 1 || r.charCodeAt(0) !== cp) this.folded = true;
+    if (isBidiControl(cp)) this.bidiMarks.push(this.n + (this.pending ? 1 : 0));
+    else if (!this.rightToLeft && r === String.fromCodePoint(cp) && RIGHT_TO_LEFT.test(r)) this.rightToLeft = true;
     if (r === ' ') return this.sep(SEP_SPACE, s, e);
     for (let k = 0; k < r.length; k++) this.push(r.charCodeAt(k), s, e);
   }
@@ -112,6 +123,6 @@ export class Reader {
     const to = this.to.subarray(0, this.n);
     let identity = text === this.src; // only a reading of the whole source can be its identity
     for (let i = 0; identity && i < this.n; i++) identity = from[i] === i && to[i] === i + 1;
-    return { text, from, to, identity, hidesText: this.hidesText, pipes: this.pipes, hidden: this.hidden, apart: this.apart, folded: this.folded };
+    return { text, from, to, identity, hidesText: this.hidesText, pipes: this.pipes, hidden: this.hidden, apart: this.apart, folded: this.folded, bidiMarks: this.bidiMarks, rightToLeft: this.rightToLeft };
   }
 }

@@ -315,6 +315,24 @@ describe('the reading of ordinary text', () => {
     expect(typesIn('array[0] and arr[1] plus [1] ref! wow! [see here](https://example.com/docs/v2.3.1)')).toEqual([]);
   });
 
+  test.each([
+    ['a right-to-left mark before groups written last first', 'Card: \u200f0007 0343 1488 4539', 'CREDIT_CARD'],
+    ['a right-to-left override before a reversed number', '\u202e7646 3430 8841 9354', 'CREDIT_CARD'],
+    ['an SSN written last group first after a mark', 'SSN: \u200f8901 67 345', 'US_SSN'],
+    ['the rest of an IBAN reversed after a mark', 'IBAN: DE89 \u200f00 0130 0532 0044 3704', 'IBAN'],
+    ['a Hebrew word before groups written last first', 'Card: \u05d0 0007 0343 1488 4539', 'CREDIT_CARD'],
+  ])('a value a browser shows in another order is found: %s', (_how, text, type) => {
+    expect(typesIn(text)).toContain(type);
+    const shown = shownText(publish(text));
+    // Whatever the order it is shown in, at most four of its digits remain.
+    expect(readerDigits(shown).length - readerDigits(text.replace(/[0-9]+(?:[ -][0-9]+)+/g, '')).length).toBeLessThanOrEqual(4);
+  });
+
+  test('Arabic and Hebrew text with ordinary figures is not warned about', () => {
+    expect(typesIn('\u0645\u0631\u062d\u0628\u0627 2024 1203 1450 1622 \u0634\u0643\u0631\u0627')).toEqual([]);
+    expect(typesIn('\u05e9\u05dc\u05d5\u05dd, \u05d2\u05e8\u05e1\u05d4 1.2.3 \u05de 2024-03-15')).toEqual([]);
+  });
+
   test('a table of card numbers is a table of values, not of figures: every row is found', () => {
     const text = '| name | a | b | c | d |\n|---|---|---|---|---|\n| alice | 4539 | 1488 | 0343 | 6467 |\n| bob | 4111 | 1111 | 1111 | 1111 |';
     expect(typesIn(text)).toEqual(['CREDIT_CARD', 'CREDIT_CARD']);
