@@ -15,6 +15,7 @@
 import { detectPiiInShownText, findInDisplayOrder, type PiiFinding, type Reading, type PiiSeverity, type PiiType } from '../../shared/pii/index.js';
 import { MASK_CHAR } from '../../shared/pii/mask.js';
 import { fold } from '../../shared/pii/fold.js';
+import { isFigureText, readsAcrossCells } from '../../shared/pii/table-cells.js';
 import { Reader, SEP_LINE, SEP_SPACE } from '../../shared/pii/reading-buffer.js';
 
 const MASKED_KINDS: readonly PiiType[] = ['CREDIT_CARD', 'US_SSN', 'IBAN'];
@@ -142,12 +143,17 @@ function readText(r: Reader, html: string, s: number, e: number, pre = true): vo
 }
 
 /** The text of sanitized HTML as shown, and the link targets and titles (shown on hover) apart. */
-function readHtml(html: string): { main: Reader; attributes: Span[] } {
+/** A table row of the rendered HTML: its cells' stretches of the reading. */
+type Row = Span[];
+
+function readHtml(html: string): { main: Reader; attributes: Span[]; rows: Row[] } {
   const r = new Reader(html, true);
   const attributes: Span[] = [];
+  const rows: Row[] = [];
   let text = 0;
   let pre = 0;
   let table = 0;
+  let inCell = false;
   for (let p = html.indexOf('<'); p !== -1; p = html.indexOf('<', p)) {
     readText(r, html, text, p, pre > 0);
     TAG.lastIndex = p;
@@ -164,9 +170,21 @@ function readHtml(html: string): { main: Reader; attributes: Span[] } {
     // cells is moved in front of it, beside what precedes it: neither is a break. The table's end is.
     if (name === 'br') r.sep(SEP_SPACE, p, p);
     else if (TABLE_PARTS.has(name)) {
-      if (table > 0 && name !== 'table') r.sep(SEP_LINE, p, p);
+      // Cells of one row read side by side, as the source reading reads a Markdown row; whether a
+      // number across them counts is decided below, by the same rule (shared/pii/table-cells.ts).
+      const cell = name === 'td' || name === 'th';
+      if (table > 0 && cell) {
+        r.sep(SEP_SPACE, p, p);
+        const row = rows[rows.length - 1];
+        if (!closing && row) row.push({ start: r.length, end: r.length });
+        else if (closing && row?.length) (row[row.length - 1] as Span).end = r.length;
+      } else if (table > 0 && name === 'tr') {
+        r.sep(SEP_LINE, p, p);
+        if (!closing) rows.push([]);
+      } else if (table > 0 && name !== 'table') r.sep(SEP_LINE, p, p);
       else if (name === 'table' && closing) r.sep(SEP_LINE, p, p);
-    } else if (CELL_OR_BLOCK.has(name)) r.sep(SEP_LINE, p, p);
+    } else if (CELL_OR_BLOCK.has(name)) r.sep(inCell ? SEP_SPACE : SEP_LINE, p, p); // blocks in a cell stay in its column
+    if (table > 0 && (name === 'td' || name === 'th')) inCell = !closing;
     if (name === 'a' && m[3]) {
       LINK_ATTRIBUTE.lastIndex = 0;
       for (let a = LINK_ATTRIBUTE.exec(m[3]); a; a = LINK_ATTRIBUTE.exec(m[3])) {
@@ -179,8 +197,38 @@ function readHtml(html: string): { main: Reader; attributes: Span[] } {
     text = p;
   }
   readText(r, html, text, html.length, pre > 0);
-  return { main: r, attributes };
+  return { main: r, attributes, rows };
 }
+
+/**
+ * A number across the cells of a rendered table row counts as the source reading counts one across
+ * a Markdown row: only for the masked kinds, and not when the cells beside it, or the same columns
+ * of the row above or below, are figures that are not such a value themselves (a table of figures).
+ */
+function standsAloneInTable(text: string, f: PiiFinding, rows: readonly Row[], only: Partial<Record<PiiType, PiiSeverity>>): boolean {
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as Row;
+    const first = row.findIndex((c) => c.end > f.start);
+    if (first === -1 || (row[first] as Span).start >= f.end) continue;
+    let last = first;
+    while (last + 1 < row.length && (row[last + 1] as Span).start < f.end) last++;
+    if (last === first) return true; // inside one cell
+    if (!readsAcrossCells(f.type)) return false;
+    const cellText = (c: Span | undefined) => (c ? text.slice(c.start, c.end).trim() : '');
+    if (isFigureText(cellText(row[first - 1])) || isFigureText(cellText(row[last + 1]))) return false;
+    for (const other of [rows[r - 1], rows[r + 1]]) {
+      if (!other) continue;
+      const cells = other.slice(first, last + 1).map(cellText);
+      if (cells.length < last - first + 1 || !cells.every(isFigureText)) continue;
+      if (!detectPiiInShownText(cells.join(' '), { ...only, ...offExcept(f.type) }).length) return false;
+    }
+    return true;
+  }
+  return true;
+}
+
+const offExcept = (type: PiiType): Partial<Record<PiiType, PiiSeverity>> =>
+  Object.fromEntries(MASKED_KINDS.filter((t) => t !== type).map((t) => [t, 'off']));
 
 export interface RenderedCheck {
   /** The HTML with every masked kind found in it masked (all but the last four characters). */
@@ -196,7 +244,7 @@ export function checkRendered(html: string, severities: Record<PiiType, PiiSever
   for (const t of Object.keys(severities) as PiiType[]) only[t] = MASKED_KINDS.includes(t) && severities[t] !== 'off' && severities[t] !== 'warn' ? severities[t] : 'off';
   if (!MASKED_KINDS.some((t) => only[t] !== 'off')) return { html, found: [] };
 
-  const { main, attributes } = readHtml(html);
+  const { main, attributes, rows } = readHtml(html);
   const reading = main.result();
   const found: RenderedCheck['found'] = [];
   const hide: Span[] = [];
@@ -210,7 +258,7 @@ export function checkRendered(html: string, severities: Record<PiiType, PiiSever
   const take = (text: string, from: ArrayLike<number>, to: ArrayLike<number>) => {
     for (const f of detectPiiInShownText(text, only)) add(f, text, from, to);
   };
-  take(reading.text, reading.from, reading.to);
+  for (const f of detectPiiInShownText(reading.text, only)) if (standsAloneInTable(reading.text, f, rows, only)) add(f, reading.text, reading.from, reading.to);
   for (const f of findInDisplayOrder(reading, only)) add(f, reading.text, reading.from, reading.to);
   for (const a of attributes) {
     const r = new Reader(html, false, a.end - a.start + 16);

@@ -65,6 +65,11 @@ export class Reader {
     this.n++;
   }
 
+  /** Length of the reading so far, a separator still to be written included. */
+  get length(): number {
+    return this.n + (this.pending ? 1 : 0);
+  }
+
   get hasPendingSeparator(): boolean {
     return this.pending !== 0;
   }

@@ -53,6 +53,10 @@ function rowOf(text: string, start: number, end: number): Row | null {
 const isFigure = (text: string, cell: { start: number; end: number } | undefined): boolean =>
   !!cell && FIGURE.test(text.slice(cell.start, cell.end));
 
+/** Whether a table cell's text is a figure (an amount, a date, a count) rather than words. */
+export const isFigureText = (text: string): boolean => FIGURE.test(text);
+export const readsAcrossCells = (type: PiiType): boolean => ACROSS_CELLS.has(type);
+
 /** The neighbouring row (-1 above, +1 below) of the line `[start, end)`, skipping the delimiter row. */
 function neighbourRow(text: string, line: { start: number; end: number }, dir: -1 | 1): Row | null {
   for (let hops = 0, cur = line; hops < 2; hops++) {
