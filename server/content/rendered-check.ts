@@ -15,7 +15,7 @@
 import { detectPiiInShownText, findInDisplayOrder, type PiiFinding, type Reading, type PiiSeverity, type PiiType } from '../../shared/pii/index.js';
 import { MASK_CHAR } from '../../shared/pii/mask.js';
 import { fold } from '../../shared/pii/fold.js';
-import { isFigureText, readsAcrossCells } from '../../shared/pii/table-cells.js';
+import { figureLike, isFigureText, readsAcrossCells } from '../../shared/pii/table-cells.js';
 import { Reader, SEP_LINE, SEP_SPACE } from '../../shared/pii/reading-buffer.js';
 
 const MASKED_KINDS: readonly PiiType[] = ['CREDIT_CARD', 'US_SSN', 'IBAN'];
@@ -215,7 +215,7 @@ function standsAloneInTable(text: string, f: PiiFinding, rows: readonly Row[], o
     if (last === first) return true; // inside one cell
     if (!readsAcrossCells(f.type)) return false;
     const cellText = (c: Span | undefined) => (c ? text.slice(c.start, c.end).trim() : '');
-    if (isFigureText(cellText(row[first - 1])) || isFigureText(cellText(row[last + 1]))) return false;
+    if (figureLike(cellText(row[first - 1]), cellText(row[first])) || figureLike(cellText(row[last + 1]), cellText(row[last]))) return false;
     for (const other of [rows[r - 1], rows[r + 1]]) {
       if (!other) continue;
       const cells = other.slice(first, last + 1).map(cellText);

@@ -55,6 +55,20 @@ const isFigure = (text: string, cell: { start: number; end: number } | undefined
 
 /** Whether a table cell's text is a figure (an amount, a date, a count) rather than words. */
 export const isFigureText = (text: string): boolean => FIGURE.test(text);
+
+const digitCount = (text: string): number => (text.match(/\p{Nd}/gu) ?? []).length;
+
+
+/**
+ * Whether the cell beside a value is a figure of the same kind as the value's own cells (a year or
+ * a total beside quarterly figures): then the row is a run of figures. A row number, an expiry
+ * date or a CVV beside a card number is not, and does not excuse it.
+ */
+export function figureLike(neighbour: string, inner: string): boolean {
+  if (!/^\p{Nd}+$/u.test(neighbour)) return false; // a bare number, like the groups themselves
+  const n = neighbour.length;
+  return n >= digitCount(inner) && n >= 4;
+}
 export const readsAcrossCells = (type: PiiType): boolean => ACROSS_CELLS.has(type);
 
 /** The neighbouring row (-1 above, +1 below) of the line `[start, end)`, skipping the delimiter row. */
@@ -122,7 +136,8 @@ export function standsAlone(text: string, f: PiiFinding, pipes: readonly number[
   const first = row.cells.findIndex((c) => c.end > f.start);
   let last = first;
   while (last + 1 < row.cells.length && row.cells[last + 1]!.start < f.end) last++;
-  if (isFigure(text, row.cells[first - 1]) || isFigure(text, row.cells[last + 1])) return false;
+  const cellText = (c: { start: number; end: number } | undefined) => (c ? text.slice(c.start, c.end).trim() : '');
+  if (figureLike(cellText(row.cells[first - 1]), cellText(row.cells[first])) || figureLike(cellText(row.cells[last + 1]), cellText(row.cells[last]))) return false;
   for (const dir of [-1, 1] as const) {
     const other = neighbourRow(text, line, dir);
     if (!other) continue;

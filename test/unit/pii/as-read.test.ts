@@ -333,6 +333,15 @@ describe('the reading of ordinary text', () => {
     expect(typesIn('\u05e9\u05dc\u05d5\u05dd, \u05d2\u05e8\u05e1\u05d4 1.2.3 \u05de 2024-03-15')).toEqual([]);
   });
 
+  test.each([
+    ['an expiry date and a CVV beside a card', '| Card | | | | Exp | CVV |\n|---|---|---|---|---|---|\n| 4539 | 1488 | 0343 | 6467 | 12/27 | 123 |', 'CREDIT_CARD'],
+    ['a row number before a card', '| # | a | b | c | d |\n|---|---|---|---|---|\n| 1 | 4539 | 1488 | 0343 | 6467 |', 'CREDIT_CARD'],
+    ['an age beside an SSN', '| SSN | | | Age |\n|---|---|---|---|\n| 345 | 67 | 8901 | 42 |', 'US_SSN'],
+    ['an amount beside an IBAN', '| IBAN | | | | | | Amount |\n|---|---|---|---|---|---|---|\n| DE89 | 3704 | 0044 | 0532 | 0130 | 00 | 120.00 |', 'IBAN'],
+  ])('a figure of another kind beside a value in a table does not excuse it: %s', (_how, text, type) => {
+    expect(typesIn(text)).toEqual([type]);
+  });
+
   test('a table of card numbers is a table of values, not of figures: every row is found', () => {
     const text = '| name | a | b | c | d |\n|---|---|---|---|---|\n| alice | 4539 | 1488 | 0343 | 6467 |\n| bob | 4111 | 1111 | 1111 | 1111 |';
     expect(typesIn(text)).toEqual(['CREDIT_CARD', 'CREDIT_CARD']);
