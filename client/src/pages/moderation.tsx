@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Post } from '../../../shared/api.js';
 import { Field, FormError, useSubmit } from '../forms.js';
-import { when } from '../format.js';
+import { errorText, when } from '../format.js';
 import { PostModActions, RemovalNote, type ModOutcome } from '../mod-actions.js';
 import {
   AUDIT_ACTION_LABEL, AUDIT_ACTIONS, banActive, fieldError, isModerator, modApi, upsertItem, watchModQueue,
@@ -9,7 +9,6 @@ import {
 } from '../mod-api.js';
 import { useSession } from '../session.js';
 
-const errorText = (e: unknown) => (e instanceof Error ? e.message : 'Something went wrong.');
 const authorName = (post: Post) => post.author?.username ?? 'an unknown author';
 
 export function ModerationPage() {

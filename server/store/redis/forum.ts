@@ -3,6 +3,7 @@ import type {
   PostRecord, RemovalRecord, ThreadCursor, ThreadPurgeResult, ThreadRecord, ThreadRemovalResult,
 } from '../forum.js';
 import type { RedisDb } from './db.js';
+import { ADD_POST, CREATE_THREAD, MUTATE_POST, PATCH_THREAD, PURGE_THREAD, SET_THREAD_REMOVAL } from './forum-scripts.js';
 
 // Layout (DESIGN.md): everything of one thread shares the hash tag {t:<threadId>}: the thread
 // hash, each post hash, the post order list, the event log and the seq counter. So a post and its
@@ -17,90 +18,6 @@ function dec<T>(h: Record<string, string>): T | null {
   for (const [k, v] of Object.entries(h)) out[k] = k === 'postCount' ? Number(v) : JSON.parse(v);
   return out as T;
 }
-
-// A thread's `removal` field is JSON: absent (never removed) or 'null' (restored) means not removed.
-const IS_REMOVED = `local function removed(key)
-  local rm = redis.call('HGET', key, 'removal')
-  return rm ~= false and rm ~= 'null'
-end
-`;
-
-// KEYS: thread, post, order, events, seq. ARGV: eventJsonTail, logSize, countDelta, lastPostAt(json),
-// postId, checkLock ('1'/'0'), then post field/value pairs.
-const ADD_POST = `${IS_REMOVED}
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if removed(KEYS[1]) then return -3 end
-if ARGV[6] == '1' and redis.call('HGET', KEYS[1], 'locked') == 'true' then return -2 end
-local seq = redis.call('INCR', KEYS[5])
-redis.call('HSET', KEYS[2], unpack(ARGV, 7))
-redis.call('RPUSH', KEYS[3], ARGV[5])
-redis.call('HINCRBY', KEYS[1], 'postCount', tonumber(ARGV[3]))
-redis.call('HSET', KEYS[1], 'lastPostAt', ARGV[4])
-redis.call('RPUSH', KEYS[4], '{"seq":' .. seq .. ',' .. ARGV[1] .. '}')
-redis.call('LTRIM', KEYS[4], -tonumber(ARGV[2]), -1)
-return {seq, redis.call('HGETALL', KEYS[1])}`;
-
-// KEYS: thread, post, order, events, seq. ARGV: eventJsonTail, logSize, postId, nThreadFields*2, thread pairs..., post pairs...
-const CREATE_THREAD = `
-local n = tonumber(ARGV[4])
-redis.call('HSET', KEYS[1], unpack(ARGV, 5, 4 + n))
-redis.call('HSET', KEYS[2], unpack(ARGV, 5 + n))
-redis.call('RPUSH', KEYS[3], ARGV[3])
-local seq = redis.call('INCR', KEYS[5])
-redis.call('RPUSH', KEYS[4], '{"seq":' .. seq .. ',' .. ARGV[1] .. '}')
-redis.call('LTRIM', KEYS[4], -tonumber(ARGV[2]), -1)
-return seq`;
-
-// KEYS: thread, post, events, seq. ARGV: allowedStatuses (json strings joined by '|', '' = any),
-// event json tails joined by '\n' ('' = none), logSize, countDelta, then patch pairs.
-const MUTATE_POST = `
-local status = redis.call('HGET', KEYS[2], 'status')
-if not status then return {-1} end
-if ARGV[1] ~= '' then
-  local ok = false
-  for s in string.gmatch(ARGV[1], '[^|]+') do if s == status then ok = true end end
-  if not ok then return {-2} end
-end
-if #ARGV > 4 then redis.call('HSET', KEYS[2], unpack(ARGV, 5)) end
-if tonumber(ARGV[4]) ~= 0 then redis.call('HINCRBY', KEYS[1], 'postCount', tonumber(ARGV[4])) end
-local seqs = {}
-for tail in string.gmatch(ARGV[2], '[^\\n]+') do
-  local seq = redis.call('INCR', KEYS[4])
-  redis.call('RPUSH', KEYS[3], '{"seq":' .. seq .. ',' .. tail .. '}')
-  table.insert(seqs, seq)
-end
-redis.call('LTRIM', KEYS[3], -tonumber(ARGV[3]), -1)
-return {0, redis.call('HGETALL', KEYS[2]), seqs}`;
-
-// KEYS: thread. ARGV: removal json to remove, or 'null' to restore.
-const SET_THREAD_REMOVAL = `${IS_REMOVED}
-if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
-local restoring = ARGV[1] == 'null'
-if removed(KEYS[1]) ~= restoring then return {-2} end
-if restoring and redis.call('HGET', KEYS[1], 'purged') == 'true' then return {-3} end
-redis.call('HSET', KEYS[1], 'removal', ARGV[1])
-return {0, redis.call('HGETALL', KEYS[1])}`;
-
-// KEYS: thread, order, then every post of the thread as the caller read the order. ARGV: removal json.
-// The thread is marked removed first, so no post can join it; if one joined after the caller read
-// the order, nothing else is written and the caller reads the (now final) order again.
-const PURGE_THREAD = `${IS_REMOVED}
-if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
-if not removed(KEYS[1]) then redis.call('HSET', KEYS[1], 'removal', ARGV[1]) end
-if redis.call('LLEN', KEYS[2]) ~= #KEYS - 2 then return {-2} end
-for i = 3, #KEYS do
-  if redis.call('EXISTS', KEYS[i]) == 1 then
-    if not removed(KEYS[i]) then redis.call('HSET', KEYS[i], 'removal', ARGV[1]) end
-    redis.call('HSET', KEYS[i], 'status', '"removed"', 'source', 'null', 'html', 'null', 'purged', 'true')
-  end
-end
-redis.call('HSET', KEYS[1], 'title', '""', 'purged', 'true', 'postCount', '0')
-return {0, redis.call('HGETALL', KEYS[1])}`;
-
-const PATCH_THREAD = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
-if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end
-return redis.call('HGETALL', KEYS[1])`;
 
 const eventTail = (e: EventSpec) => JSON.stringify(e).slice(1, -1);
 
