@@ -132,9 +132,10 @@ export class ReadCache<V extends {}> {
   constructor(
     private bus: CacheBus,
     private kind: string,
-    opts: { max: number; ttlMs: number },
+    opts: { max: number; ttlMs: number; now?: () => number },
   ) {
-    this.lru = new LRUCache<string, V>({ max: opts.max, ttl: opts.ttlMs });
+    // An injected clock (tests) is read at every lookup, so moving it expires entries at once.
+    this.lru = new LRUCache<string, V>({ max: opts.max, ttl: opts.ttlMs, ...(opts.now && { perf: { now: opts.now }, ttlResolution: 0 }) });
     bus.register(kind, (key) => this.drop(key), () => this.reset());
   }
 

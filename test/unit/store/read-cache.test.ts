@@ -100,16 +100,24 @@ describe('ReadCache', () => {
     expect(await cache.get('a', loader(2))).toEqual({ v: 2 });
   });
 
-  test('entries expire: the cache TTL, or a shorter one from the loader', async () => {
-    const short = new ReadCache<{ v: number }>(bus, 'short', { max: 10, ttlMs: 60 });
+  test('an entry expires after the cache TTL, or a shorter one the loader gives', async () => {
+    let now = 1_000_000;
+    const clock = () => now;
+    const timed = new ReadCache<{ v: number }>(bus, 'timed', { max: 10, ttlMs: 10_000, now: clock });
+    const short = new ReadCache<{ v: number }>(bus, 'short', { max: 10, ttlMs: 60, now: clock });
     await short.get('a', loader(1));
-    await cache.get('b', async () => ({ value: { v: 1 }, ttlMs: 60 }));
-    await cache.get('c', async () => ({ value: { v: 1 }, ttlMs: 0 })); // already expired: not cached
+    await timed.get('b', async () => ({ value: { v: 1 }, ttlMs: 60 }));
+    await timed.get('c', async () => ({ value: { v: 1 }, ttlMs: 0 })); // already expired: not cached
+    await timed.get('d', loader(1));
     expect(await short.get('a', loader(2))).toEqual({ v: 1 });
-    expect(await cache.get('c', loader(2))).toEqual({ v: 2 });
-    await new Promise((r) => setTimeout(r, 100));
+    expect(await timed.get('b', loader(2))).toEqual({ v: 1 });
+    expect(await timed.get('c', loader(2))).toEqual({ v: 2 });
+    now += 100;
     expect(await short.get('a', loader(3))).toEqual({ v: 3 });
-    expect(await cache.get('b', loader(3))).toEqual({ v: 3 });
+    expect(await timed.get('b', loader(3))).toEqual({ v: 3 });
+    expect(await timed.get('d', loader(3))).toEqual({ v: 1 }); // the cache's own TTL has not run out
+    now += 10_000;
+    expect(await timed.get('d', loader(4))).toEqual({ v: 4 });
   });
 
   test('the cache holds at most `max` entries', async () => {
