@@ -1,0 +1,33 @@
+// Accounts (API.md, Accounts — /api/auth): sign-up and sign-in bodies, the `user` they answer.
+import { z } from 'zod';
+import { isoTime, roleSchema } from './common.js';
+
+export const usernameSchema = z.string().regex(/^[A-Za-z0-9_.-]{3,32}$/, 'expected 3–32 letters, digits, dots, dashes or underscores');
+export const passwordSchema = z.string().min(10, 'expected at least 10 characters').max(256, 'expected at most 256 characters');
+// One plain address (no display name, no list): the pragmatic shape used everywhere in Agora.
+export const emailSchema = z.string().max(254).pipe(z.email({ error: 'expected one e-mail address' }));
+
+export const registerBody = z.object({ username: usernameSchema, email: emailSchema, password: passwordSchema });
+// Loose on purpose: a wrong pair answers `invalid_credentials`, whatever its shape, so a login
+// never tells which usernames could exist.
+export const loginBody = z.object({ username: z.string().max(256), password: z.string().max(1024) });
+
+/** The API's `user`; `referralCode` and the ban state only for the user themself. */
+export const userSchema = z.strictObject({
+  id: z.string(),
+  username: z.string(),
+  role: roleSchema,
+  createdAt: isoTime,
+  referralCode: z.string().optional(),
+  banned: z.boolean().optional(),
+  bannedUntil: isoTime.nullable().optional(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const authAnswers = {
+  csrf: z.strictObject({ token: z.string() }),
+  /** Register and login: the session changed, so the CSRF token bound to it did too. */
+  signedIn: z.strictObject({ user: userSchema, csrfToken: z.string() }),
+  me: z.strictObject({ user: userSchema }),
+};
+export type AuthAnswers = { [K in keyof typeof authAnswers]: z.infer<(typeof authAnswers)[K]> };

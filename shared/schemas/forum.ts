@@ -1,0 +1,81 @@
+// Forums, threads and posts (API.md, Forum): what may be written, and what a reader gets back.
+import { z } from 'zod';
+import { acknowledgePii, authorRefSchema, fieldFindingSchema, isoTime, pageOf, piiTypeSchema, removalSchema } from './common.js';
+
+export const BODY_MAX = 20_000;
+export const TITLE_MAX = 200;
+
+const body = z.string().max(BODY_MAX, `expected at most ${BODY_MAX} characters`).refine((s) => s.trim().length > 0, 'expected some text');
+
+export const newForumBody = z.object({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,47}$/, 'expected 2–48 lowercase letters, digits or dashes'),
+  title: z.string().trim().min(1).max(100),
+  description: z.string().max(500).default(''),
+});
+
+export const newThreadBody = z.object({
+  title: z.string().max(TITLE_MAX, `expected at most ${TITLE_MAX} characters`).refine((s) => s.trim().length > 0, 'expected a title'),
+  body,
+  acknowledgePii,
+});
+
+export const postBody = z.object({ body, acknowledgePii });
+export const previewBody = z.object({ body });
+
+export type NewThreadInput = z.input<typeof newThreadBody>;
+export type PostInput = z.input<typeof postBody>;
+
+export const forumSchema = z.strictObject({ id: z.string(), slug: z.string(), title: z.string(), description: z.string() });
+export type Forum = z.infer<typeof forumSchema>;
+
+export const threadSchema = z.strictObject({
+  id: z.string(),
+  forumId: z.string(),
+  title: z.string(),
+  author: authorRefSchema.nullable(),
+  createdAt: isoTime,
+  lastPostAt: isoTime,
+  postCount: z.number().int(),
+  locked: z.boolean(),
+  /** Moderators only: set while the thread is removed (everyone else gets 404). */
+  removal: removalSchema.optional(),
+  /** Moderators only: the title and every post's content were purged for good. */
+  purged: z.boolean().optional(),
+});
+export type Thread = z.infer<typeof threadSchema>;
+
+export const postStatusSchema = z.enum(['visible', 'held', 'removed']);
+export type PostStatus = z.infer<typeof postStatusSchema>;
+
+/** A removed post, to anyone but a moderator, is a tombstone: no html, no author, no piiTypes. */
+export const postSchema = z.strictObject({
+  id: z.string(),
+  threadId: z.string(),
+  forumId: z.string(),
+  author: authorRefSchema.nullable(),
+  html: z.string().nullable(),
+  createdAt: isoTime,
+  editedAt: isoTime.nullable(),
+  status: postStatusSchema,
+  piiTypes: z.array(piiTypeSchema),
+  /** Moderators only. */
+  removal: removalSchema.optional(),
+  /** True when the content was purged for good (moderators see it). */
+  purged: z.boolean().optional(),
+});
+export type Post = z.infer<typeof postSchema>;
+
+export const forumAnswers = {
+  forums: z.strictObject({ items: z.array(forumSchema) }),
+  forum: z.strictObject({ forum: forumSchema }),
+  threads: pageOf(threadSchema),
+  thread: z.strictObject({ thread: threadSchema }),
+  newThread: z.strictObject({ thread: threadSchema, post: postSchema }),
+  posts: pageOf(postSchema),
+  post: z.strictObject({ post: postSchema }),
+  /** The Markdown an author or a moderator edits. */
+  source: z.strictObject({ source: z.string() }),
+  /** What publishing would produce; nothing is stored. */
+  preview: z.strictObject({ html: z.string(), findings: z.array(fieldFindingSchema) }),
+};
+export type ForumAnswers = { [K in keyof typeof forumAnswers]: z.infer<(typeof forumAnswers)[K]> };

@@ -1,0 +1,83 @@
+// Moderation (API.md, Moderation): reasons, bans, roles, the review queue and the audit log.
+import { z } from 'zod';
+import { AUDIT_ACTIONS } from '../audit-actions.js';
+import { userSchema } from './auth.js';
+import { authorRefSchema, isoTime, pageOf, roleSchema } from './common.js';
+import { postSchema, threadSchema } from './forum.js';
+
+export { AUDIT_ACTIONS, type AuditAction } from '../audit-actions.js';
+
+const reason = z.string().trim().min(1, 'expected a reason').max(500, 'expected at most 500 characters');
+export const reasonBody = z.object({ reason });
+export const optionalReasonBody = z.object({ reason: z.string().trim().max(500).default('') });
+export const resolveBody = z.object({ action: z.enum(['dismiss', 'remove']) });
+export const banBody = z.object({
+  reason,
+  until: z.iso.datetime({ offset: true }).refine((s) => Date.parse(s) > Date.now(), 'expected a time in the future').nullish(),
+});
+export const roleBody = z.object({ role: roleSchema });
+export const auditQuery = z.object({
+  actor: z.string().max(64).optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  targetId: z.string().max(64).optional(),
+});
+/** The audit log's filters, as a page sets them. */
+export type AuditFilter = z.input<typeof auditQuery>;
+
+export const flagStatusSchema = z.enum(['open', 'dismissed', 'actioned']);
+
+/** A flag as moderators see it (who filed it included); members see their own without `by`. */
+export const flagSchema = z.strictObject({
+  id: z.string(),
+  postId: z.string(),
+  threadId: z.string(),
+  reason: z.string(),
+  createdAt: isoTime,
+  status: flagStatusSchema,
+  by: authorRefSchema.optional(),
+  resolvedAt: isoTime.nullable().optional(),
+});
+export type Flag = z.infer<typeof flagSchema>;
+
+export const queueItemSchema = z.strictObject({ kind: z.enum(['flag', 'held']), post: postSchema, flags: z.array(flagSchema) });
+export type QueueItem = z.infer<typeof queueItemSchema>;
+
+/** `mod:queue`: an item that entered or changed, or one that left the queue. */
+export const queueEventSchema = z.union([
+  z.strictObject({ kind: z.enum(['flag', 'held']), item: queueItemSchema }),
+  z.strictObject({ kind: z.literal('resolved'), item: z.strictObject({ postId: z.string() }) }),
+]);
+export type QueueEvent = z.infer<typeof queueEventSchema>;
+
+/** `by` (the moderator's id) only in the moderators' user lookup. */
+export const banSchema = z.strictObject({ reason: z.string(), by: z.string().optional(), at: isoTime, until: isoTime.nullable() });
+export type Ban = z.infer<typeof banSchema>;
+
+/** A user as the moderators' lookup and the ban routes answer it. */
+export const modUserSchema = userSchema.pick({ id: true, username: true, role: true, createdAt: true }).extend({ ban: banSchema.nullable().optional() });
+export type ModUser = z.infer<typeof modUserSchema>;
+
+export const auditEntrySchema = z.strictObject({
+  id: z.string(),
+  at: isoTime,
+  actor: authorRefSchema,
+  action: z.enum(AUDIT_ACTIONS),
+  target: z.strictObject({ kind: z.enum(['post', 'thread', 'user']), id: z.string() }),
+  reason: z.string(),
+  /** Present when the reason is a member's flag reason: whose words they are ("former member" once erased). */
+  reasonBy: authorRefSchema.optional(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const moderationAnswers = {
+  post: z.strictObject({ post: postSchema }),
+  thread: z.strictObject({ thread: threadSchema }),
+  flag: z.strictObject({ flag: flagSchema }),
+  resolved: z.strictObject({ flag: flagSchema, post: postSchema }),
+  queue: pageOf(queueItemSchema),
+  user: z.strictObject({ user: modUserSchema }),
+  removed: z.strictObject({ removed: z.number().int() }),
+  audit: pageOf(auditEntrySchema),
+  role: z.strictObject({ user: userSchema }),
+};
+export type ModerationAnswers = { [K in keyof typeof moderationAnswers]: z.infer<(typeof moderationAnswers)[K]> };
