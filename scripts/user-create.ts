@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { createLogger } from '../server/log.js';
 import { createStores } from '../server/store/index.js';
-import { createAccount, emailSchema, passwordSchema, roleSchema, usernameSchema, UsernameTakenError } from '../server/auth/service.js';
+import { createAccount, UsernameTakenError } from '../server/auth/service.js';
+import { emailSchema, passwordSchema, roleSchema, usernameSchema } from '../shared/schemas/index.js';
 
 async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) {

@@ -16,7 +16,7 @@ import { createPassport } from '../../server/auth/passport.js';
 import { sessionMiddleware } from '../../server/auth/session.js';
 import { loadConfig } from '../../server/config.js';
 import { preparePost } from '../../server/content/pipeline.js';
-import { postBody } from '../../server/forum/schema.js';
+import { postBody } from '../../shared/schemas/index.js';
 import { errorHandler } from '../../server/http/errors.js';
 import { csrfProtection, securityHeaders } from '../../server/http/security.js';
 import { parse } from '../../server/http/validate.js';

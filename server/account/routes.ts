@@ -1,17 +1,11 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import { requireUser } from '../auth/guards.js';
-import { emailSchema, passwordSchema } from '../auth/service.js';
 import { toPublicUser } from '../auth/users.js';
 import { SESSION_COOKIE } from '../auth/session.js';
 import { parse } from '../http/validate.js';
 import { listSessions } from './sessions.js';
 import { deleteAccount, exportData, signOutOthers, updateAccount, type AccountDeps } from './service.js';
-
-const patchBody = z
-  .object({ currentPassword: z.string().min(1).max(1024), email: emailSchema.optional(), newPassword: passwordSchema.optional() })
-  .refine((b) => b.email !== undefined || b.newPassword !== undefined, { message: 'expected a new e-mail address or a new password', path: ['email'] });
-const deleteBody = z.object({ password: z.string().min(1).max(1024), posts: z.enum(['remove', 'anonymize']) });
+import { accountPatchBody as patchBody, deleteAccountBody as deleteBody } from '../../shared/schemas/index.js';
 
 const endSession = (req: Request) =>
   new Promise<void>((resolve) => req.session.destroy(() => resolve()));

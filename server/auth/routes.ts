@@ -1,16 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import type passport from 'passport';
-import { z } from 'zod';
 import { ApiError, errors } from '../http/errors.js';
 import { parse } from '../http/validate.js';
 import { consumeEach, type Limiter } from '../store/rate-limit.js';
 import type { UserRecord, UserStore } from '../store/users.js';
-import { createAccount, emailSchema, passwordSchema, usernameSchema, UsernameTakenError } from './service.js';
+import { createAccount, UsernameTakenError } from './service.js';
 import { toPublicUser } from './users.js';
 import { SESSION_COOKIE } from './session.js';
-
-const registerBody = z.object({ username: usernameSchema, email: emailSchema, password: passwordSchema });
-const loginBody = z.object({ username: z.string().max(256), password: z.string().max(1024) });
+import { loginBody, registerBody } from '../../shared/schemas/index.js';
 
 export interface AuthDeps {
   users: UserStore;

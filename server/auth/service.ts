@@ -1,13 +1,6 @@
-import { z } from 'zod';
 import type { Role, UserRecord, UserStore } from '../store/users.js';
 import { newId, newToken } from '../store/ids.js';
 import { hashPassword } from './password.js';
-
-export const usernameSchema = z.string().regex(/^[A-Za-z0-9_.-]{3,32}$/, 'expected 3–32 letters, digits, dots, dashes or underscores');
-export const passwordSchema = z.string().min(10, 'expected at least 10 characters').max(256, 'expected at most 256 characters');
-// One plain address (no display name, no list): the pragmatic shape used everywhere in Agora.
-export const emailSchema = z.string().max(254).pipe(z.email({ error: 'expected one e-mail address' }));
-export const roleSchema = z.enum(['member', 'moderator', 'admin']);
 
 export class UsernameTakenError extends Error {
   override name = 'UsernameTakenError';

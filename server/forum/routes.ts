@@ -7,7 +7,7 @@ import { encodeCursor, pageParams } from '../http/paging.js';
 import { parse } from '../http/validate.js';
 import { isId, newId } from '../store/ids.js';
 import type { Limiter } from '../store/rate-limit.js';
-import { newForumBody, newThreadBody, postBody, postCursor, previewBody, threadCursor } from './schema.js';
+import { newForumBody, newThreadBody, offsetCursor as postCursor, postBody, previewBody, timeCursor as threadCursor } from '../../shared/schemas/index.js';
 import { editPost, reply, startThread, type ForumDeps } from './service.js';
 import { canSee, canSeeThread, toForumView, toPostView, toThreadView, userIdsOf, userIdsOfThreads, viewerFor, type Viewer } from './views.js';
 import type { PostRecord } from '../store/forum.js';

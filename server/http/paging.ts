@@ -1,11 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { pageQuery } from '../../shared/schemas/index.js';
 import { ApiError } from './errors.js';
 import { parse } from './validate.js';
-
-const pageQuery = z.object({
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-});
 
 export interface PageParams<C> { cursor: C | null; limit: number }
 

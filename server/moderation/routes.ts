@@ -1,5 +1,4 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import { requireRole, requireWriter } from '../auth/guards.js';
 import { toPublicUser } from '../auth/users.js';
 import { errors } from '../http/errors.js';
@@ -11,25 +10,9 @@ import { toAuditView, toFlagView, userIdsOfAudit } from './views.js';
 import * as mod from './service.js';
 import { purgeThread, removeThread, restoreThread } from './threads.js';
 
-const reason = z.string().trim().min(1, 'expected a reason').max(500, 'expected at most 500 characters');
-const reasonBody = z.object({ reason });
-const optionalReasonBody = z.object({ reason: z.string().trim().max(500).default('') });
-const resolveBody = z.object({ action: z.enum(['dismiss', 'remove']) });
-const banBody = z.object({
-  reason,
-  until: z.iso.datetime({ offset: true }).refine((s) => Date.parse(s) > Date.now(), 'expected a time in the future').nullish(),
-});
-const roleBody = z.object({ role: z.enum(['member', 'moderator', 'admin']) });
-const auditQuery = z.object({
-  actor: z.string().max(64).optional(),
-  action: z.enum([
-    'post.remove', 'post.restore', 'post.purge', 'post.approve', 'flag.dismiss', 'user.ban', 'user.unban', 'user.remove_posts',
-    'thread.lock', 'thread.unlock', 'thread.remove', 'thread.restore', 'thread.purge', 'user.role',
-  ]).optional(),
-  targetId: z.string().max(64).optional(),
-});
-const offsetCursor = z.object({ o: z.number().int().min(0) });
-const timeCursor = z.object({ at: z.number().int(), id: z.string().max(32) });
+import {
+  auditQuery, banBody, offsetCursor, optionalReasonBody, reasonBody, resolveBody, roleBody, timeCursor,
+} from '../../shared/schemas/index.js';
 
 function id(req: Request, name: string, what: string): string {
   const v = req.params[name];

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { requireUser, requireWriter } from '../auth/guards.js';
 import { parse } from '../http/validate.js';
 import type { UserStore } from '../store/users.js';
-import { referralBody } from './schema.js';
+import { referralBody } from '../../shared/schemas/index.js';
 import { issueFormToken, submitReferral, type ReferralServiceDeps } from './service.js';
 
 /** `/api/referrals`: behind the session, passport and CSRF protection (app.ts). */

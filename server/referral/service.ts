@@ -6,7 +6,7 @@ import type { UserRecord } from '../store/users.js';
 import { inviteMessage } from './invite-email.js';
 import type { InviteMailer } from './mailer.js';
 import type { OptOutKeys } from './optout.js';
-import type { ReferralInput } from './schema.js';
+import type { ReferralInput } from '../../shared/schemas/index.js';
 import type { SendOutcome } from './smtp.js';
 import { FORM_TOKEN_TTL_MS, inviteMessageId, newFormToken, payloadCheck } from './tokens.js';
 

@@ -12,9 +12,8 @@ export interface FlagRecord {
   resolvedById: string | null;
 }
 
-export type AuditAction =
-  | 'post.remove' | 'post.restore' | 'post.purge' | 'post.approve' | 'flag.dismiss' | 'user.ban' | 'user.unban'
-  | 'user.remove_posts' | 'thread.lock' | 'thread.unlock' | 'thread.remove' | 'thread.restore' | 'thread.purge' | 'user.role';
+export type { AuditAction } from '../../shared/audit-actions.js';
+import type { AuditAction } from '../../shared/audit-actions.js';
 
 export interface AuditRecord {
   id: string;

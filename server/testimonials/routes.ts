@@ -1,23 +1,19 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import { requireRole, requireUser, requireWriter } from '../auth/guards.js';
 import { preparePlainText, type Severities } from '../content/pipeline.js';
-import { acknowledgePii } from '../forum/schema.js';
 import { errors } from '../http/errors.js';
 import { parse } from '../http/validate.js';
 import { isId, newId } from '../store/ids.js';
 import type { TestimonialRecord, TestimonialStore } from '../store/testimonials.js';
+import { consentBody, testimonialTextBody as textBody, type OwnTestimonial, type PublicTestimonial, type ReviewTestimonial } from '../../shared/schemas/index.js';
 
-const text = z.string().trim().min(1, 'expected some text').max(1000, 'expected at most 1000 characters');
-const textBody = z.object({ text, acknowledgePii });
-const consentBody = z.object({ name: z.string().trim().min(1).max(80), title: z.string().trim().max(120).default(''), acknowledgePii });
 
 /** Published only while a consent record covers exactly the current text. */
 const consented = (t: TestimonialRecord) => !!t.consent && t.consent.text === t.text;
 
-const publicView = (t: TestimonialRecord) => ({ id: t.id, text: t.text, name: t.consent!.name, title: t.consent!.title });
-const ownView = (t: TestimonialRecord) => ({ id: t.id, text: t.text, createdAt: t.createdAt, updatedAt: t.updatedAt, consent: t.consent, featured: t.featured, published: t.featured && consented(t) });
-const adminView = (t: TestimonialRecord) => ({ ...ownView(t), authorId: t.authorId });
+const publicView = (t: TestimonialRecord): PublicTestimonial => ({ id: t.id, text: t.text, name: t.consent!.name, title: t.consent!.title });
+const ownView = (t: TestimonialRecord): OwnTestimonial => ({ id: t.id, text: t.text, createdAt: t.createdAt, updatedAt: t.updatedAt, consent: t.consent, featured: t.featured, published: t.featured && consented(t) });
+const adminView = (t: TestimonialRecord): ReviewTestimonial => ({ ...ownView(t), authorId: t.authorId });
 
 /**
  * Testimonials: nothing is published without a consent record (who, what text, when). The text is
