@@ -1,4 +1,4 @@
-import type { ApiErrorBody, User } from '../../shared/api.js';
+import type { ApiErrorBody, AuthAnswers, User } from '../../shared/schemas/index.js';
 
 /** An API error as the page shows it: the field it concerns (if any) and one sentence. */
 export class ApiFailure extends Error {
@@ -22,7 +22,7 @@ export function setCsrfToken(token: string | null): void {
 }
 
 async function csrfToken(): Promise<string> {
-  if (!csrf) csrf = (await request<{ token: string }>('GET', '/api/auth/csrf')).token;
+  if (!csrf) csrf = (await request<AuthAnswers['csrf']>('GET', '/api/auth/csrf')).token;
   return csrf;
 }
 
@@ -57,19 +57,19 @@ export const api = {
 export const auth = {
   async me(): Promise<User | null> {
     try {
-      return (await api.get<{ user: User }>('/api/auth/me')).user;
+      return (await api.get<AuthAnswers['me']>('/api/auth/me')).user;
     } catch (e) {
       if (e instanceof ApiFailure && e.status === 401) return null;
       throw e;
     }
   },
   async login(username: string, password: string): Promise<User> {
-    const r = await api.post<{ user: User; csrfToken: string }>('/api/auth/login', { username, password });
+    const r = await api.post<AuthAnswers['signedIn']>('/api/auth/login', { username, password });
     setCsrfToken(r.csrfToken);
     return r.user;
   },
   async register(username: string, email: string, password: string): Promise<User> {
-    const r = await api.post<{ user: User; csrfToken: string }>('/api/auth/register', { username, email, password });
+    const r = await api.post<AuthAnswers['signedIn']>('/api/auth/register', { username, email, password });
     setCsrfToken(r.csrfToken);
     return r.user;
   },

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { PiiFinding, PiiType } from '../../shared/pii/index.js';
+import type { ForumAnswers } from '../../shared/schemas/index.js';
 import { api, ApiFailure } from './api.js';
 import { FindingsList, Highlighted, PUBLIC_NOTICE } from './pii-view.js';
 
@@ -60,7 +61,7 @@ export function Composer(p: ComposerProps) {
       return;
     }
     const t = setTimeout(() => {
-      api.post<{ html: string }>('/api/preview', { body }).then((r) => setPreview(r.html), () => {});
+      api.post<ForumAnswers['preview']>('/api/preview', { body }).then((r) => setPreview(r.html), () => {});
     }, 250);
     return () => clearTimeout(t);
   }, [body]);

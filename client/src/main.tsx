@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { User } from '../../shared/api.js';
+import type { User } from '../../shared/schemas/index.js';
 import { auth } from './api.js';
 import { resetSocket } from './realtime.js';
 import { navigate, onLinkClick, usePath } from './router.js';

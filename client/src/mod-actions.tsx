@@ -2,7 +2,7 @@
 // approve / purge for one post, a member's flag, and how a removal is shown to moderators.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Post, Removal } from '../../shared/api.js';
+import type { Post, Removal } from '../../shared/schemas/index.js';
 import { ApiFailure } from './api.js';
 import { Field, FormError, useSubmit } from './forms.js';
 import { when } from './format.js';

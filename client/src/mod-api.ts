@@ -1,46 +1,12 @@
 // The moderation API (API.md, Moderation) as the pages use it, and the live review queue.
-import type { AuthorRef, Page, Post, Thread, User } from '../../shared/api.js';
+import type { AuditAction } from '../../shared/audit-actions.js';
 import type { Ack } from '../../shared/events.js';
+import type { AuditFilter, Ban, ModerationAnswers, Page, QueueEvent, QueueItem, User } from '../../shared/schemas/index.js';
 import { api, ApiFailure } from './api.js';
 import { getSocket } from './realtime.js';
 
 export const isModerator = (user: Pick<User, 'role'> | null | undefined): boolean =>
   user?.role === 'moderator' || user?.role === 'admin';
-
-/** A flag as moderators see it (who filed it included). */
-export interface Flag {
-  id: string;
-  postId: string;
-  threadId: string;
-  reason: string;
-  createdAt: string;
-  status: 'open' | 'dismissed' | 'actioned';
-  by?: AuthorRef;
-  resolvedAt?: string | null;
-}
-
-export interface QueueItem { kind: 'flag' | 'held'; post: Post; flags: Flag[] }
-
-export type QueueEvent =
-  | { kind: 'flag' | 'held'; item: QueueItem }
-  | { kind: 'resolved'; item: { postId: string } };
-
-export interface Ban { reason: string; by?: string; at: string; until: string | null }
-
-/** A user as the moderators' lookup answers it. */
-export interface ModUser {
-  id: string;
-  username: string;
-  role: User['role'];
-  createdAt: string;
-  ban?: Ban | null;
-}
-
-export const AUDIT_ACTIONS = [
-  'post.remove', 'post.restore', 'post.purge', 'post.approve', 'flag.dismiss', 'user.ban', 'user.unban',
-  'user.remove_posts', 'thread.lock', 'thread.unlock', 'thread.remove', 'thread.restore', 'thread.purge', 'user.role',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   'post.remove': 'post removed',
@@ -59,54 +25,43 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   'user.role': 'role changed',
 };
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: AuthorRef;
-  action: AuditAction;
-  target: { kind: 'post' | 'thread' | 'user'; id: string };
-  reason: string;
-  /** Present when the reason is a member's flag reason: whose words they are ("former member" once erased). */
-  reasonBy?: AuthorRef;
-}
-
-export interface AuditFilter { actor?: string; action?: string; targetId?: string }
-
 /** A ban is in force when it has no end or its end is still ahead. */
 export const banActive = (ban: Ban | null | undefined, now = Date.now()): ban is Ban =>
   !!ban && (ban.until === null || Date.parse(ban.until) > now);
 
 const enc = encodeURIComponent;
 
+type Answer = ModerationAnswers;
+
 export const modApi = {
-  removePost: async (postId: string, reason: string) => (await api.post<{ post: Post }>(`/api/posts/${enc(postId)}/remove`, { reason })).post,
-  restorePost: async (postId: string) => (await api.post<{ post: Post }>(`/api/posts/${enc(postId)}/restore`, {})).post,
+  removePost: async (postId: string, reason: string) => (await api.post<Answer['post']>(`/api/posts/${enc(postId)}/remove`, { reason })).post,
+  restorePost: async (postId: string) => (await api.post<Answer['post']>(`/api/posts/${enc(postId)}/restore`, {})).post,
   purgePost: (postId: string, reason: string) => api.post<void>(`/api/posts/${enc(postId)}/purge`, { reason }),
-  approvePost: async (postId: string) => (await api.post<{ post: Post }>(`/api/posts/${enc(postId)}/approve`)).post,
-  getPost: async (postId: string) => (await api.get<{ post: Post }>(`/api/posts/${enc(postId)}`)).post,
-  flagPost: (postId: string, reason: string) => api.post<{ flag: Flag }>(`/api/posts/${enc(postId)}/flags`, { reason }),
-  dismissFlag: (flagId: string) => api.post<{ flag: Flag; post: Post }>(`/api/mod/flags/${enc(flagId)}/resolve`, { action: 'dismiss' }),
+  approvePost: async (postId: string) => (await api.post<Answer['post']>(`/api/posts/${enc(postId)}/approve`)).post,
+  getPost: async (postId: string) => (await api.get<Answer['post']>(`/api/posts/${enc(postId)}`)).post,
+  flagPost: (postId: string, reason: string) => api.post<Answer['flag']>(`/api/posts/${enc(postId)}/flags`, { reason }),
+  dismissFlag: (flagId: string) => api.post<Answer['resolved']>(`/api/mod/flags/${enc(flagId)}/resolve`, { action: 'dismiss' }),
   setLocked: async (threadId: string, locked: boolean) =>
-    (await api.post<{ thread: Thread }>(`/api/threads/${enc(threadId)}/${locked ? 'lock' : 'unlock'}`)).thread,
-  removeThread: async (threadId: string, reason: string) => (await api.post<{ thread: Thread }>(`/api/threads/${enc(threadId)}/remove`, { reason })).thread,
-  restoreThread: async (threadId: string) => (await api.post<{ thread: Thread }>(`/api/threads/${enc(threadId)}/restore`, {})).thread,
+    (await api.post<Answer['thread']>(`/api/threads/${enc(threadId)}/${locked ? 'lock' : 'unlock'}`)).thread,
+  removeThread: async (threadId: string, reason: string) => (await api.post<Answer['thread']>(`/api/threads/${enc(threadId)}/remove`, { reason })).thread,
+  restoreThread: async (threadId: string) => (await api.post<Answer['thread']>(`/api/threads/${enc(threadId)}/restore`, {})).thread,
   purgeThread: (threadId: string, reason: string) => api.post<void>(`/api/threads/${enc(threadId)}/purge`, { reason }),
-  getThread: async (threadId: string) => (await api.get<{ thread: Thread }>(`/api/threads/${enc(threadId)}`)).thread,
-  queue: (cursor?: string | null) => api.get<Page<QueueItem>>(`/api/mod/queue${cursor ? `?cursor=${enc(cursor)}` : ''}`),
+  getThread: async (threadId: string) => (await api.get<Answer['thread']>(`/api/threads/${enc(threadId)}`)).thread,
+  queue: (cursor?: string | null) => api.get<Answer['queue']>(`/api/mod/queue${cursor ? `?cursor=${enc(cursor)}` : ''}`),
   /** Finds a user by name; an unknown name is an error on the field that named it. */
   findUser: async (username: string, field = 'username') => {
     try {
-      return (await api.get<{ user: ModUser }>(`/api/mod/users?username=${enc(username)}`)).user;
+      return (await api.get<Answer['user']>(`/api/mod/users?username=${enc(username)}`)).user;
     } catch (e) {
       if (e instanceof ApiFailure && e.status === 404) throw new ApiFailure(404, e.code, 'There is no user with that name.', { field });
       throw e;
     }
   },
   ban: async (userId: string, reason: string, until: string | null) =>
-    (await api.post<{ user: ModUser }>(`/api/mod/users/${enc(userId)}/ban`, until ? { reason, until } : { reason })).user,
-  unban: async (userId: string) => (await api.post<{ user: ModUser }>(`/api/mod/users/${enc(userId)}/unban`)).user,
+    (await api.post<Answer['user']>(`/api/mod/users/${enc(userId)}/ban`, until ? { reason, until } : { reason })).user,
+  unban: async (userId: string) => (await api.post<Answer['user']>(`/api/mod/users/${enc(userId)}/unban`)).user,
   removePosts: async (userId: string, reason: string) =>
-    (await api.post<{ removed: number }>(`/api/mod/users/${enc(userId)}/remove-posts`, { reason })).removed,
+    (await api.post<Answer['removed']>(`/api/mod/users/${enc(userId)}/remove-posts`, { reason })).removed,
   audit: (f: AuditFilter, cursor?: string | null, limit = 50) => {
     const q = new URLSearchParams();
     if (f.actor) q.set('actor', f.actor);
@@ -114,7 +69,7 @@ export const modApi = {
     if (f.targetId) q.set('targetId', f.targetId);
     if (cursor) q.set('cursor', cursor);
     q.set('limit', String(limit));
-    return api.get<Page<AuditEntry>>(`/api/mod/audit?${q.toString()}`);
+    return api.get<Answer['audit']>(`/api/mod/audit?${q.toString()}`);
   },
 };
 

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Post, Thread } from '../../shared/api.js';
+import type { Post, Thread } from '../../shared/schemas/index.js';
 import type { ClientToServerEvents, ServerToClientEvents, WatchAck } from '../../shared/events.js';
 
 type AgoraSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ReferralAnswers } from '../../shared/schemas/index.js';
 import { api, ApiFailure } from './api.js';
 import { Field, FormError, useSubmit } from './forms.js';
 import { useSession } from './session.js';
@@ -9,7 +10,7 @@ import { useSession } from './session.js';
 const storageKey = (userId: string) => `agora.invite-token.${userId}`;
 
 async function freshToken(userId: string): Promise<string> {
-  const { token } = await api.post<{ token: string }>('/api/referrals/token');
+  const { token } = await api.post<ReferralAnswers['token']>('/api/referrals/token');
   sessionStorage.setItem(storageKey(userId), token);
   return token;
 }
@@ -89,7 +90,7 @@ function ReferralLink({ code }: { code: string }) {
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    api.get<{ signups: number }>('/api/referrals/stats').then((r) => setSignups(r.signups), () => {});
+    api.get<ReferralAnswers['stats']>('/api/referrals/stats').then((r) => setSignups(r.signups), () => {});
   }, []);
 
   const copy = async () => {

@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { User } from '../../shared/api.js';
+import type { User } from '../../shared/schemas/index.js';
 
 export interface SessionState {
   user: User | null;

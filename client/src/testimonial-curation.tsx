@@ -1,6 +1,7 @@
 // The administrators' part of the testimonials page: consented testimonials, featured or not.
 import { useEffect, useState } from 'preact/hooks';
-import { testimonialApi, type ReviewTestimonial } from './account-api.js';
+import type { ReviewTestimonial } from '../../shared/schemas/index.js';
+import { testimonialApi } from './account-api.js';
 import { errorText, when } from './format.js';
 
 

@@ -1,7 +1,7 @@
 // A moderator's controls for a whole thread on its page: remove (with a reason), restore, and purge
 // (after a confirmation), with the same reason forms as the post controls.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Thread } from '../../shared/api.js';
+import type { Thread } from '../../shared/schemas/index.js';
 import { ReasonForm, RemovalNote } from './mod-actions.js';
 import { modApi } from './mod-api.js';
 

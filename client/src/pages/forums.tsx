@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Forum, Page, Thread } from '../../../shared/api.js';
+import type { Forum, ForumAnswers, Thread } from '../../../shared/schemas/index.js';
 import { api, ApiFailure } from '../api.js';
 import { Composer } from '../composer.js';
 import { when } from '../format.js';
@@ -13,7 +13,7 @@ export function ForumsPage() {
   const [forums, setForums] = useState<Forum[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api.get<{ items: Forum[] }>('/api/forums').then((r) => setForums(r.items), (e: Error) => setError(e.message));
+    api.get<ForumAnswers['forums']>('/api/forums').then((r) => setForums(r.items), (e: Error) => setError(e.message));
   }, []);
   return (
     <main aria-labelledby="forums-title">
@@ -42,12 +42,12 @@ export function ForumPage({ forumId }: { forumId: string }) {
   const [missing, setMissing] = useState(false);
 
   useEffect(() => {
-    api.get<{ items: Forum[] }>('/api/forums').then((r) => {
+    api.get<ForumAnswers['forums']>('/api/forums').then((r) => {
       const f = r.items.find((x) => x.id === forumId);
       if (f) setForum(f);
       else setMissing(true);
     });
-    api.get<Page<Thread>>(`/api/forums/${forumId}/threads`).then((p) => {
+    api.get<ForumAnswers['threads']>(`/api/forums/${forumId}/threads`).then((p) => {
       setThreads(p.items);
       setNext(p.nextCursor);
     }, (e) => e instanceof ApiFailure && e.status === 404 && setMissing(true));
@@ -69,7 +69,7 @@ export function ForumPage({ forumId }: { forumId: string }) {
 
   const more = async () => {
     if (!next) return;
-    const p = await api.get<Page<Thread>>(`/api/forums/${forumId}/threads?cursor=${encodeURIComponent(next)}`);
+    const p = await api.get<ForumAnswers['threads']>(`/api/forums/${forumId}/threads?cursor=${encodeURIComponent(next)}`);
     setThreads((list) => [...list, ...p.items.filter((t) => !list.some((x) => x.id === t.id))]);
     setNext(p.nextCursor);
   };
@@ -102,7 +102,7 @@ export function ForumPage({ forumId }: { forumId: string }) {
           <h2 id="new-thread-title">Start a thread</h2>
           <Composer idPrefix="new-thread" label="Your post" submitLabel="Start thread" withTitle
             send={async (d) => {
-              const r = await api.post<{ thread: Thread }>(`/api/forums/${forumId}/threads`, d);
+              const r = await api.post<ForumAnswers['newThread']>(`/api/forums/${forumId}/threads`, d);
               navigate(`/t/${r.thread.id}`);
             }} />
         </section>

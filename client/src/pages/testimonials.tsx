@@ -1,7 +1,8 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { OwnTestimonial, PublicTestimonial } from '../../../shared/schemas/index.js';
 import { ApiFailure } from '../api.js';
-import { testimonialApi, testimonialState, type OwnTestimonial, type PublicTestimonial } from '../account-api.js';
+import { testimonialApi, testimonialState } from '../account-api.js';
 import { Field, FormError, useSubmit } from '../forms.js';
 import { errorText, when } from '../format.js';
 import { useSession } from '../session.js';

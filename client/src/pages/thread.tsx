@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Page, Post, Thread, User } from '../../../shared/api.js';
+import type { ForumAnswers, Page, Post, Thread, User } from '../../../shared/schemas/index.js';
 import { api, ApiFailure } from '../api.js';
 import { Composer } from '../composer.js';
 import { when } from '../format.js';
@@ -37,7 +37,7 @@ function PostItem({ post, user, canEdit, onEdited }: PostItemProps) {
     return <article class="post removed" data-post-id={post.id} data-testid="post"><p class="tombstone">This post was removed by a moderator.</p></article>;
   }
   const startEdit = async () => {
-    const r = await api.get<{ source: string }>(`/api/posts/${post.id}/source`).catch(() => null);
+    const r = await api.get<ForumAnswers['source']>(`/api/posts/${post.id}/source`).catch(() => null);
     setSource(r?.source ?? '');
     setEditing(true);
   };
@@ -57,7 +57,7 @@ function PostItem({ post, user, canEdit, onEdited }: PostItemProps) {
         <Composer idPrefix={`edit-${post.id}`} label="Edit your post" submitLabel="Save" initialBody={source ?? ''}
           onCancel={() => setEditing(false)}
           send={async (d) => {
-            const r = await api.patch<{ post: Post }>(`/api/posts/${post.id}`, { body: d.body, acknowledgePii: d.acknowledgePii });
+            const r = await api.patch<ForumAnswers['post']>(`/api/posts/${post.id}`, { body: d.body, acknowledgePii: d.acknowledgePii });
             onEdited(r.post);
             setEditing(false);
           }} />
@@ -133,14 +133,14 @@ export function ThreadPage({ threadId }: { threadId: string }) {
 
   useEffect(() => {
     const reload = () => {
-      api.get<{ thread: Thread }>(`/api/threads/${threadId}`).then((r) => setThread(r.thread), (e) => e instanceof ApiFailure && e.status === 404 && setMissing(true));
+      api.get<ForumAnswers['thread']>(`/api/threads/${threadId}`).then((r) => setThread(r.thread), (e) => e instanceof ApiFailure && e.status === 404 && setMissing(true));
       readAll(threadId).then(setPosts, () => {});
     };
     return watchThread(threadId, {
       upsert,
       // ids only: the post is dropped (moderators re-read it to see the removal)
       removed: (postId) => {
-        if (isModerator(user)) api.get<{ post: Post }>(`/api/posts/${postId}`).then((r) => upsert(r.post), () => {});
+        if (isModerator(user)) api.get<ForumAnswers['post']>(`/api/posts/${postId}`).then((r) => upsert(r.post), () => {});
         else setPosts((list) => list.map((p) => (p.id === postId ? { ...p, status: 'removed', html: null, author: null, piiTypes: [] } : p)));
       },
       reload,
@@ -205,7 +205,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
           <h2 id="reply-title">Reply</h2>
           <Composer idPrefix="reply" label="Your reply" submitLabel="Post reply"
             send={async (d) => {
-              const r = await api.post<{ post: Post }>(`/api/threads/${threadId}/posts`, d);
+              const r = await api.post<ForumAnswers['post']>(`/api/threads/${threadId}/posts`, d);
               upsert(r.post);
             }} />
         </section>

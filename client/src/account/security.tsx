@@ -1,0 +1,106 @@
+// Where you are signed in, and the address and password that sign you in.
+import { useState } from 'preact/hooks';
+import type { Me, SessionInfo } from '../../../shared/schemas/index.js';
+import { accountApi } from '../account-api.js';
+import { Field, FormError, useSubmit } from '../forms.js';
+import { when } from '../format.js';
+import { invalid, plural, Section } from './section.js';
+
+export function SessionsSection({ sessions, reload }: { sessions: SessionInfo[] | null; reload(): Promise<unknown> }) {
+  const [message, setMessage] = useState('');
+  const { busy, formError, submit } = useSubmit(accountApi.signOutOthers, (ended) => {
+    setMessage(ended === 0 ? 'There were no other sessions to sign out.' : `Signed out ${plural(ended, 'other session')}.`);
+    void reload();
+  });
+  const others = sessions?.filter((s) => !s.current).length ?? 0;
+  return (
+    <Section id="sessions" title="Where you are signed in">
+      {!sessions ? <p aria-busy="true">Loading…</p> : (
+        <ul class="data-items compact" data-testid="session-list">
+          {sessions.map((s) => (
+            <li key={s.id} class={`data-item${s.current ? ' current' : ''}`}>
+              {s.current ? <strong>This device</strong> : 'Another device or browser'}
+              <span class="meta"> · signed in {s.createdAt ? when(s.createdAt) : 'at an unknown time'} · session <code>{s.id}</code></span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <FormError>{formError}</FormError>
+      {others > 0 && (
+        <div class="actions">
+          <button type="button" class="secondary" onClick={() => void submit()} disabled={busy}>
+            {busy ? 'Signing out…' : 'Sign out other sessions'}
+          </button>
+        </div>
+      )}
+      <p role="status" class="outcome">{message}</p>
+    </Section>
+  );
+}
+
+export function EmailSection({ me, onChanged }: { me: Me; onChanged(me: Me): void }) {
+  const [email, setEmail] = useState(me.email);
+  const [password, setPassword] = useState('');
+  const [message, setMessage] = useState('');
+  const { busy, errors, formError, submit } = useSubmit(async () => {
+    setMessage('');
+    const next = email.trim();
+    if (!next) throw invalid('email', 'Enter your new e-mail address.');
+    if (next === me.email) throw invalid('email', 'That is already your e-mail address.');
+    if (!password) throw invalid('currentPassword', 'Enter your current password to confirm the change.');
+    return accountApi.changeEmail(password, next);
+  }, (updated) => {
+    setPassword('');
+    setEmail(updated.email);
+    onChanged(updated);
+    setMessage(`Your e-mail address is now ${updated.email}.`);
+  });
+  return (
+    <Section id="change-email" title="Change your e-mail address">
+      <form onSubmit={submit} noValidate>
+        <Field id="email-new" label="New e-mail address" type="email" value={email} onInput={setEmail} autoComplete="email" required
+          hint="Never shown to anyone; used only for your account." error={errors.email} />
+        <Field id="email-current-password" label="Current password" type="password" value={password} onInput={setPassword}
+          autoComplete="current-password" required error={errors.currentPassword} />
+        <FormError>{formError}</FormError>
+        <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Change e-mail address'}</button>
+      </form>
+      <p role="status" class="outcome" data-testid="email-outcome">{message}</p>
+    </Section>
+  );
+}
+
+export function PasswordSection({ onChanged }: { onChanged(): void }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [message, setMessage] = useState('');
+  const { busy, errors, formError, submit } = useSubmit(async () => {
+    setMessage('');
+    if (!current) throw invalid('currentPassword', 'Enter your current password.');
+    if (next.length < 10) throw invalid('newPassword', 'Your new password needs at least 10 characters.');
+    if (repeat !== next) throw invalid('repeatPassword', 'This does not match the new password above.');
+    return accountApi.changePassword(current, next);
+  }, () => {
+    setCurrent('');
+    setNext('');
+    setRepeat('');
+    setMessage('Your password has been changed. All your other sessions were signed out; this one stays signed in.');
+    onChanged();
+  });
+  return (
+    <Section id="change-password" title="Change your password">
+      <form onSubmit={submit} noValidate>
+        <Field id="password-current" label="Current password" type="password" value={current} onInput={setCurrent}
+          autoComplete="current-password" required error={errors.currentPassword} />
+        <Field id="password-new" label="New password" type="password" value={next} onInput={setNext} autoComplete="new-password" required
+          hint="At least 10 characters. Changing it signs you out everywhere else." error={errors.newPassword} />
+        <Field id="password-repeat" label="Repeat the new password" type="password" value={repeat} onInput={setRepeat}
+          autoComplete="new-password" required error={errors.repeatPassword} />
+        <FormError>{formError}</FormError>
+        <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Change password'}</button>
+      </form>
+      <p role="status" class="outcome" data-testid="password-outcome">{message}</p>
+    </Section>
+  );
+}
