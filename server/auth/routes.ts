@@ -1,12 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import type passport from 'passport';
-import { ApiError, errors } from '../http/errors.js';
+import { ApiError } from '../http/errors.js';
 import { parse } from '../http/validate.js';
 import { consumeEach, type Limiter } from '../store/rate-limit.js';
 import type { UserRecord, UserStore } from '../store/users.js';
 import { createAccount, UsernameTakenError } from './service.js';
 import { toPublicUser } from './users.js';
 import { SESSION_COOKIE } from './session.js';
+import { Conflict, RateLimited, Unauthenticated } from '../errors.js';
 import { loginBody, registerBody } from '../../shared/schemas/index.js';
 
 export interface AuthDeps {
@@ -42,14 +43,14 @@ export function authRoutes(deps: AuthDeps): Router {
     const body = parse(registerBody, req.body);
     // One atomic consume per sign-up; a taken name counts too, so the route cannot probe names freely.
     const gate = await deps.limits.registerIp.consume(ip(req));
-    if (!gate.allowed) throw errors.rateLimited(gate.retryAfterSeconds);
+    if (!gate.allowed) throw new RateLimited(gate.retryAfterSeconds);
     const referrerCode = typeof req.session.referralCode === 'string' ? req.session.referralCode : undefined;
     const referrer = referrerCode ? await deps.users.findByReferralCode(referrerCode) : null;
     let user: UserRecord;
     try {
       user = await createAccount(deps.users, { ...body, referredBy: referrer?.id ?? null });
     } catch (err) {
-      if (err instanceof UsernameTakenError) throw errors.conflict('That username is taken.');
+      if (err instanceof UsernameTakenError) throw new Conflict('That username is taken.');
       throw err;
     }
     await logIn(req, user); // regenerates the session id
@@ -62,7 +63,7 @@ export function authRoutes(deps: AuthDeps): Router {
     // Counted before the password is checked, in one atomic step per limit: a burst of guesses
     // cannot all be checked against a limit they all read before any of them counted.
     const attempt = await consumeEach([[deps.limits.loginAccount, account], [deps.limits.loginIp, ip(req)]]);
-    if (!attempt.allowed) throw errors.rateLimited(attempt.retryAfterSeconds);
+    if (!attempt.allowed) throw new RateLimited(attempt.retryAfterSeconds);
     const user = await new Promise<UserRecord | false>((resolve, reject) => {
       deps.passport.authenticate('local', (err: unknown, u: UserRecord | false) => (err ? reject(err) : resolve(u)))(req, res, next);
     });
@@ -86,7 +87,7 @@ export function authRoutes(deps: AuthDeps): Router {
   });
 
   r.get('/me', (req, res) => {
-    if (!req.user) throw errors.unauthenticated();
+    if (!req.user) throw new Unauthenticated();
     res.json({ user: toPublicUser(req.user, true) });
   });
 

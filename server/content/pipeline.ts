@@ -1,8 +1,8 @@
 import { detectPii, maskPii, maskPiiAsRead, readAsShown, type PiiFinding, type PiiSeverity, type PiiType, type TextFormat } from '../../shared/pii/index.js';
-import { ApiError } from '../http/errors.js';
 import { renderPostBody } from './render.js';
 import { checkRendered, sourceSpanOf } from './rendered-check.js';
 import { resolveOverlaps } from '../../shared/pii/resolve.js';
+import { PiiUnacknowledged } from '../errors.js';
 
 export type Severities = Record<PiiType, PiiSeverity>;
 
@@ -46,10 +46,10 @@ function mask(text: string, findings: FieldFinding[], format: TextFormat): strin
 function requireAcknowledged(findings: FieldFinding[], acknowledge: readonly PiiType[]): void {
   const acknowledged = new Set(acknowledge);
   if (findings.some((f) => f.severity === 'block')) {
-    throw new ApiError('pii_unacknowledged', 'This text holds personal data that cannot be posted here; please remove it.', { findings });
+    throw new PiiUnacknowledged('This text holds personal data that cannot be posted here; please remove it.', findings);
   }
   if (findings.some((f) => !acknowledged.has(f.type))) {
-    throw new ApiError('pii_unacknowledged', 'This text holds personal data; review it and confirm before posting.', { findings });
+    throw new PiiUnacknowledged('This text holds personal data; review it and confirm before posting.', findings);
   }
 }
 

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { Ack } from '../../shared/events.js';
+import {
+  Conflict, DomainError, Forbidden, InvalidCredentials, InvalidInput, NotFound, PiiUnacknowledged, RateLimited,
+  Unauthenticated, Unavailable,
+} from '../errors.js';
 
 export type ErrorCode =
   | 'invalid_request' | 'unauthenticated' | 'invalid_credentials' | 'forbidden' | 'csrf_failed'
@@ -13,7 +18,11 @@ const STATUS: Record<ErrorCode, number> = {
   pii_unacknowledged: 422, rate_limited: 429, unavailable: 503, internal: 500,
 };
 
-/** An error that is meant for the client: its message is one human sentence with no user input in it. */
+/**
+ * An error as the contract states it: code, status, one human sentence with no user input in it.
+ * Domain errors become one here (toApiError); the HTTP layer's own refusals (a malformed body or
+ * cursor) are made as one directly.
+ */
 export class ApiError extends Error {
   override name = 'ApiError';
   readonly status: number;
@@ -28,23 +37,23 @@ export class ApiError extends Error {
   }
 }
 
-/** A backing service (store, mail server) could not be reached; nothing was changed. */
-export class UnavailableError extends Error {
-  override name = 'UnavailableError';
-  constructor(readonly service: 'store' | 'mail', readonly causeCode?: string) {
-    super(`${service} unavailable`);
-  }
-}
+/** Each domain error's code in the contract (API.md, Errors). */
+const CODE_OF: [new (...args: never[]) => DomainError, ErrorCode][] = [
+  [InvalidInput, 'invalid_request'], [Unauthenticated, 'unauthenticated'], [InvalidCredentials, 'invalid_credentials'],
+  [Forbidden, 'forbidden'], [NotFound, 'not_found'], [Conflict, 'conflict'], [RateLimited, 'rate_limited'],
+  [PiiUnacknowledged, 'pii_unacknowledged'], [Unavailable, 'unavailable'],
+];
 
-export const errors = {
-  invalid: (field: string, message = 'The request is not valid.') => new ApiError('invalid_request', message, { field }),
-  unauthenticated: () => new ApiError('unauthenticated', 'You need to sign in first.'),
-  forbidden: (message = 'You are not allowed to do that.') => new ApiError('forbidden', message),
-  notFound: (message = 'Nothing was found here.') => new ApiError('not_found', message),
-  conflict: (message: string) => new ApiError('conflict', message),
-  rateLimited: (retryAfterSeconds: number) =>
-    new ApiError('rate_limited', 'Too many requests; please wait a moment and try again.', undefined, Math.max(1, Math.ceil(retryAfterSeconds))),
-};
+function fromDomain(err: DomainError): ApiError {
+  if (err instanceof Unavailable) {
+    return new ApiError('unavailable', err.service === 'mail'
+      ? 'The mail server is unavailable; nothing was sent. Please try again later.'
+      : 'The service is temporarily unavailable; nothing was changed. Please try again later.');
+  }
+  const code = CODE_OF.find(([type]) => err instanceof type)?.[1] ?? 'internal';
+  if (code === 'internal') return new ApiError('internal', 'Something went wrong on our side.');
+  return new ApiError(code, err.message, err.details, err instanceof RateLimited ? err.retryAfterSeconds : undefined);
+}
 
 export function sendError(res: Parameters<RequestHandler>[1], err: ApiError): void {
   if (err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
@@ -58,11 +67,7 @@ export function sendError(res: Parameters<RequestHandler>[1], err: ApiError): vo
 /** Turns anything thrown into the API's error shape; never echoes input, never a stack trace. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof UnavailableError) {
-    return new ApiError('unavailable', err.service === 'mail'
-      ? 'The mail server is unavailable; nothing was sent. Please try again later.'
-      : 'The service is temporarily unavailable; nothing was changed. Please try again later.');
-  }
+  if (err instanceof DomainError) return fromDomain(err);
   const e = err as { type?: string; status?: number; code?: string } | null;
   if (e?.type === 'entity.too.large') return new ApiError('payload_too_large', 'The request body is too large.');
   if (e?.type === 'entity.parse.failed') return new ApiError('invalid_request', 'The request body is not valid JSON.');
@@ -74,6 +79,16 @@ export function toApiError(err: unknown): ApiError {
     return new ApiError('invalid_request', 'The request is not valid.');
   }
   return new ApiError('internal', 'Something went wrong on our side.');
+}
+
+/**
+ * The same mapping for a socket event's ack (API.md, Realtime): `{ ok: false, error: { code } }`.
+ * The code is what a client acts on (a watch that is refused is simply not there); only a limit
+ * also says what to do about it. Details stay out: watch requests carry no findings or fields.
+ */
+export function toAck(err: unknown): Ack {
+  const e = toApiError(err);
+  return { ok: false, error: e.code === 'rate_limited' ? { code: e.code, message: e.message } : { code: e.code } };
 }
 
 /**
@@ -106,7 +121,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-export const apiNotFound: RequestHandler = (_req, _res, next) => next(errors.notFound('There is no such API route.'));
+export const apiNotFound: RequestHandler = (_req, _res, next) => next(new NotFound('There is no such API route.'));
 
 /** The route pattern (never the raw path: paths can hold tokens such as opt-out links). */
 export function routeOf(req: { baseUrl?: string; route?: { path?: unknown } }): string {

@@ -1,7 +1,11 @@
+import type { Logger } from 'pino';
 import type { Ack } from '../../shared/events.js';
+import { DomainError, Unavailable } from '../errors.js';
+import { toAck } from '../http/errors.js';
 import type { UserRecord, UserStore } from '../store/users.js';
 import type { AgoraSocket } from './index.js';
 
+/** An ack refusing the event, for the realtime layer's own refusals (rate, origin). */
 export const refuse = (code: string, message?: string): Ack => ({ ok: false, error: { code, ...(message ? { message } : {}) } });
 
 export const reply = <A>(ack: unknown, value: A) => {
@@ -9,18 +13,39 @@ export const reply = <A>(ack: unknown, value: A) => {
 };
 
 /**
- * Registers a handler that gets (payload, ack) whatever the client sent: the ack is the last
- * function argument (a client may send no payload, or extra ones), the payload the first
- * non-function argument.
+ * A feature's socket event handler: it gets the payload, whatever the client sent, and returns the
+ * ack. It throws domain errors to refuse (the one mapping in server/http/errors.ts turns them into
+ * the ack's `error`, as it does HTTP answers).
  */
-export function on(socket: AgoraSocket, event: string, fn: (payload: unknown, ack: unknown) => unknown): void {
-  (socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
-    const ack = [...args].reverse().find((a) => typeof a === 'function');
-    const payload = args.find((a) => typeof a !== 'function');
-    void Promise.resolve(fn(payload, ack)).catch(() => reply(ack, refuse('unavailable')));
-  });
-}
+export type SocketHandler<A extends Ack = Ack> = (payload: unknown) => Promise<A> | A;
 
+/** Registers handlers on one socket: `on('thread:watch', handler)`. */
+export type SocketEvents = (event: string, handler: SocketHandler) => void;
+
+/**
+ * Registers handlers that log what went wrong: a refusal (a domain error other than Unavailable)
+ * is the member's doing and is only answered; anything else is logged with the event's name and
+ * the socket's id (never its payload, which can hold anything a client sent) and answered as the
+ * contract says (`unavailable` or `internal`). The ack is the last function argument (a client may
+ * send no payload, or extra ones), the payload the first non-function argument.
+ */
+export function socketEvents(socket: AgoraSocket, logger: Logger): SocketEvents {
+  return (event, handler) => {
+    (socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
+      const ack = [...args].reverse().find((a) => typeof a === 'function');
+      const payload = args.find((a) => typeof a !== 'function');
+      void (async () => handler(payload))().then(
+        (value) => reply(ack, value),
+        (err: unknown) => {
+          if (!(err instanceof DomainError) || err instanceof Unavailable) {
+            logger.error({ err, socket: { id: socket.id, event } }, 'socket event failed with an error');
+          }
+          reply(ack, toAck(err));
+        },
+      );
+    });
+  };
+}
 
 /**
  * The socket's user as the store has it now, kept on the socket. Rooms that need a role (the

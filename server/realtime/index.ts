@@ -11,6 +11,7 @@ import type { UserRecord } from '../store/users.js';
 import type { Metrics } from '../ops/metrics.js';
 import { sessionEndsAt } from '../auth/session.js';
 import { rooms } from './rooms.js';
+import { socketEvents, type SocketEvents } from './handlers.js';
 import { AddressCount, eventBudget, sameSiteOrigin, WatchBudget, type SocketLimits } from './limits.js';
 import { closeSocketsOfEndedSessions, SESSION_SWEEP_MS } from './session-end.js';
 
@@ -29,7 +30,7 @@ export type AgoraSocket = Socket<ClientToServerEvents, ServerToClientEvents, Rec
 export interface Realtime {
   io: AgoraServer;
   /** Features register their socket handlers here; each runs for every new connection. */
-  onConnection(handler: (socket: AgoraSocket) => void): void;
+  onConnection(handler: (socket: AgoraSocket, on: SocketEvents) => void): void;
   /** Closes every socket of a user, on every server process (through the adapter). */
   disconnectUser(userId: string): void;
   disconnectSession(sessionId: string): void;
@@ -167,7 +168,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     );
   });
 
-  const handlers: ((socket: AgoraSocket) => void)[] = [];
+  const handlers: ((socket: AgoraSocket, on: SocketEvents) => void)[] = [];
   io.on('connection', (socket) => {
     deps.metrics.sockets.inc();
     socket.on('disconnect', () => deps.metrics.sockets.dec());
@@ -177,7 +178,8 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     // sockets so that nothing they held open (a moderator's room) survives it.
     if (user) void socket.join(rooms.user(user.id));
     if (socket.data.sessionId) void socket.join(rooms.session(socket.data.sessionId));
-    for (const h of handlers) h(socket);
+    const on = socketEvents(socket, deps.logger);
+    for (const h of handlers) h(socket, on);
   });
 
   const closeEnded = () => closeSocketsOfEndedSessions(io, deps.stores.sessions, now);

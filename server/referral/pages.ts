@@ -1,8 +1,8 @@
 import { Router, type RequestHandler } from 'express';
-import { errors } from '../http/errors.js';
 import type { ReferralStore } from '../store/referrals.js';
 import type { UserStore } from '../store/users.js';
 import type { OptOutKeys } from './optout.js';
+import { NotFound } from '../errors.js';
 
 export interface ReferralPagesDeps {
   session: RequestHandler;
@@ -42,7 +42,7 @@ export function referralPages(deps: ReferralPagesDeps): Router {
   // `List-Unsubscribe=One-Click` or none at all, is not needed and not read.
   r.post('/unsubscribe/:optOutToken', async (req, res) => {
     const fingerprint = deps.optOut.fingerprintOfToken(String(req.params.optOutToken));
-    if (!fingerprint) throw errors.notFound('This opt-out link is not valid.');
+    if (!fingerprint) throw new NotFound('This opt-out link is not valid.');
     await deps.store.addOptOut(fingerprint);
     res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).json({ status: 'opted_out' });
   });

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { errors, UnavailableError } from '../http/errors.js';
 import { consumeEach, type LimitResult, type Limiter } from '../store/rate-limit.js';
 import type { ReferralStore, TokenOutcome } from '../store/referrals.js';
 import type { UserRecord } from '../store/users.js';
@@ -9,6 +8,7 @@ import type { OptOutKeys } from './optout.js';
 import type { ReferralInput } from '../../shared/schemas/index.js';
 import type { SendOutcome } from './smtp.js';
 import { FORM_TOKEN_TTL_MS, inviteMessageId, newFormToken, payloadCheck } from './tokens.js';
+import { Conflict, InvalidInput, RateLimited, Unavailable } from '../errors.js';
 
 export interface ReferralServiceDeps {
   store: ReferralStore;
@@ -70,7 +70,7 @@ const MIN_OUTCOME_TTL_MS = 3600 * 1000;
 export async function issueFormToken(deps: ReferralServiceDeps, member: UserRecord): Promise<string> {
   // Tokens are cheap to ask for but each is a record in the store: bound them per member.
   const gate = await deps.limits.tokens.consume(member.id);
-  if (!gate.allowed) throw errors.rateLimited(gate.retryAfterSeconds);
+  if (!gate.allowed) throw new RateLimited(gate.retryAfterSeconds);
   const token = newFormToken();
   await deps.store.issueToken(token, member.id, FORM_TOKEN_TTL_MS);
   return token;
@@ -84,11 +84,11 @@ export async function submitReferral(deps: ReferralServiceDeps, member: UserReco
   const check = payloadCheck(deps.secret, input.token, input.friendName, input.friendEmail);
   const reservation = await deps.store.reserve(input.token, member.id, check, MIN_OUTCOME_TTL_MS);
   if (reservation.kind === 'invalid') {
-    throw errors.invalid('token', 'This invite form has expired; reload the page to get a fresh one.');
+    throw new InvalidInput('token', 'This invite form has expired; reload the page to get a fresh one.');
   }
   if (reservation.kind === 'taken') {
     if (reservation.record.check && reservation.record.check !== check) {
-      throw errors.conflict('This invite form was already used for another friend; reload the page to invite someone else.');
+      throw new Conflict('This invite form was already used for another friend; reload the page to invite someone else.');
     }
     // Sending (maybe by a process that died), sent, unknown or suppressed: never again, and the same answer.
     return;
@@ -124,7 +124,7 @@ export async function submitReferral(deps: ReferralServiceDeps, member: UserReco
   await settle(deps, input.token, result.outcome);
   if (result.outcome === 'failed') {
     await charge.refund();
-    throw new UnavailableError('mail', result.code);
+    throw new Unavailable('mail', result.code);
   }
 }
 
@@ -134,7 +134,7 @@ export async function submitReferral(deps: ReferralServiceDeps, member: UserReco
  */
 async function chargeLimits(deps: ReferralServiceDeps, memberId: string, ip: string): Promise<LimitResult> {
   const charge = await consumeEach([[deps.limits.perMember, memberId], [deps.limits.perIp, ip]]);
-  if (!charge.allowed) throw errors.rateLimited(charge.retryAfterSeconds);
+  if (!charge.allowed) throw new RateLimited(charge.retryAfterSeconds);
   return charge;
 }
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { UnavailableError } from '../http/errors.js';
 import type { RedisDb } from './redis/db.js';
+import { Unavailable } from '../errors.js';
 
 /**
  * Every limit is a fixed window that starts at its subject's first hit, counted by
@@ -54,7 +54,7 @@ class FlexibleLimiter implements Limiter {
     try {
       res = await this.rl.consume(key);
     } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw new UnavailableError('store', (err as { code?: string }).code);
+      if (!(err instanceof RateLimiterRes)) throw new Unavailable('store', (err as { code?: string }).code);
       res = err; // over the limit: the library rejects with the counted result
     }
     const endsAt = Date.now() + res.msBeforeNext;

@@ -4,7 +4,7 @@
 // keeps any production dependency from bringing such a class back.
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
-import { UnavailableError } from '../../http/errors.js';
+import { Unavailable } from '../../errors.js';
 
 export type RedisClient = Redis | Cluster;
 
@@ -65,7 +65,7 @@ export function connectRedis({ url, cluster, logger, failFast = true, shardedSub
 
 /**
  * The Redis side of every store: one client, one key prefix, and `run`, which turns
- * any failure to reach Redis into UnavailableError (answered 503 with nothing changed).
+ * any failure to reach Redis into Unavailable (answered 503 with nothing changed).
  */
 export class RedisDb {
   constructor(
@@ -89,7 +89,7 @@ export class RedisDb {
       const e = err as Error & { code?: string };
       // A reply error (WRONGTYPE, a script error) is a bug, not an outage: let it be a 500.
       if (e.name === 'ReplyError' && !/^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|READONLY)/.test(e.message)) throw err;
-      throw new UnavailableError('store', e.code ?? e.name);
+      throw new Unavailable('store', e.code ?? e.name);
     }
   }
 
