@@ -21,7 +21,8 @@ import { ThreadPublisher } from './forum/publish.js';
 import { referralModule } from './referral/index.js';
 import { moderationRoutes } from './moderation/routes.js';
 import { moderationSocketHandlers } from './moderation/socket.js';
-import { syncQueue } from './moderation/service.js';
+import { syncQueue, type ModerationDeps } from './moderation/service.js';
+import type { Connections } from './moderation/deps.js';
 import { accountRoutes } from './account/routes.js';
 import { testimonialRoutes } from './testimonials/routes.js';
 
@@ -63,13 +64,19 @@ export function buildAgora(deps: AgoraDeps): Agora {
     registerIp: stores.limiters.create('register-ip', registerIp, 3600),
   };
   let realtime: Realtime | undefined;
-  const publisher = new ThreadPublisher(() => realtime?.io, stores.forum, stores.users);
-  const moderationDeps = {
-    stores, config, publisher, realtime: () => realtime,
+  const now = deps.now ?? Date.now;
+  const { forum, users, moderation, sessions, testimonials } = stores;
+  const publisher = new ThreadPublisher(() => realtime?.io, forum, users);
+  const connections: Connections = {
+    closeUser: (userId) => realtime?.disconnectUser(userId),
+    closeSession: (sid) => realtime?.disconnectSession(sid),
+  };
+  const moderationDeps: ModerationDeps = {
+    forum, users, moderation, publisher, connections, now, config,
     flagLimiter: stores.limiters.create('flags', config.flagDailyLimit, 86_400),
   };
   const forumDeps = {
-    stores, config, publisher,
+    forum, users, config, publisher, now,
     postLimiter: stores.limiters.create('posts', config.postRatePerMinute, 60),
     previewLimiter: stores.limiters.create('previews', config.previewRatePerMinute, 60),
     onHeld: (post: PostRecord) => syncQueue(moderationDeps, post),
@@ -99,9 +106,10 @@ export function buildAgora(deps: AgoraDeps): Agora {
   api.use(forumRoutes(forumDeps), recordRoute);
   api.use(moderationRoutes(moderationDeps), recordRoute);
   api.use('/me', accountRoutes({
-    stores, secret: config.sessionSecret, publisher, realtime: () => realtime, moderation: moderationDeps, passwordLimiter: limits.loginAccount,
+    users, sessions, forum, flags: moderation, testimonials, moderation: moderationDeps, now,
+    secret: config.sessionSecret, passwordLimiter: limits.loginAccount,
   }), recordRoute);
-  api.use('/testimonials', testimonialRoutes(stores.testimonials, config.piiSeverity), recordRoute);
+  api.use('/testimonials', testimonialRoutes({ store: testimonials, piiSeverity: config.piiSeverity, now }), recordRoute);
   api.use('/referrals', referral.api, recordRoute);
   api.use(apiNotFound);
   app.use('/api', api);
@@ -120,8 +128,8 @@ export function buildAgora(deps: AgoraDeps): Agora {
         limits: config.sockets, siteOrigin: config.siteOrigin,
         clientAddress: (req) => proxyAddr(req, app.get('trust proxy fn')),
       });
-      realtime.onConnection(forumSocketHandlers(stores.forum, publisher, stores.users));
-      realtime.onConnection(moderationSocketHandlers(stores.users));
+      realtime.onConnection(forumSocketHandlers({ forum, publisher, users }));
+      realtime.onConnection(moderationSocketHandlers(users));
       return realtime;
     },
     realtime: () => realtime,

@@ -1,5 +1,6 @@
 import type { User } from '../../shared/api.js';
 import type { UserRecord } from '../store/users.js';
+import { isBanned } from './policy.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -12,14 +13,6 @@ declare global {
 /** The API's `user` (shared with the browser). */
 export type PublicUser = User;
 
-export function isBanned(user: Pick<UserRecord, 'ban'>, now = Date.now()): boolean {
-  if (!user.ban) return false;
-  return user.ban.until === null || Date.parse(user.ban.until) > now;
-}
-
-export function isModerator(user: Pick<UserRecord, 'role'> | undefined | null): boolean {
-  return user?.role === 'moderator' || user?.role === 'admin';
-}
 
 /** The API's `user`; `referralCode` and the ban state only for the user themself. */
 export function toPublicUser(user: UserRecord, self = false): PublicUser {

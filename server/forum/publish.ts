@@ -1,15 +1,18 @@
 import type { Post } from '../../shared/api.js';
-import type { MissedEvent } from '../../shared/events.js';
+import type { MissedEvent, ServerToClientEvents } from '../../shared/events.js';
 import type { AgoraServer } from '../realtime/index.js';
 import { rooms } from '../realtime/rooms.js';
-import type { ForumStore, LoggedEvent, PostEventName, PostRecord, ThreadRecord } from '../store/forum.js';
+import type { EventSpec, ForumStore, LoggedEvent, PostEventName, PostRecord, ThreadRecord } from '../store/forum.js';
 import type { UserStore } from '../store/users.js';
 import { canSee, isPrivileged, toPostView, toThreadView, userIdsOf, type Authors, type Viewer } from './views.js';
 
 const MOD_VIEWER: Viewer = { id: '', role: 'moderator' };
 
+export type QueueEvent = Parameters<ServerToClientEvents['mod:queue']>[0];
+
 /**
- * Sends thread events to watching sockets, shaped per audience on the server (never filtered in
+ * The one publisher: every post, thread and review-queue event goes out through here. Sends thread
+ * events to watching sockets, shaped per audience on the server (never filtered in
  * the browser): the public gets tombstones and never a held post; moderators and the author get
  * the privileged view in their own rooms.
  */
@@ -67,6 +70,19 @@ export class ThreadPublisher {
     }
     emit(io.to(rooms.thread(t)).except(rooms.threadMods(t)), event, publicView);
     emit(io.to(rooms.threadMods(t)), event, modView);
+  }
+
+  /**
+   * The events one store write appended (`specs` in order, with the `seqs` the store gave them),
+   * each to its audience: every caller that changes a post publishes through here.
+   */
+  async postEvents(post: PostRecord, specs: readonly Omit<EventSpec, 'postId'>[], seqs: readonly number[], known?: Authors): Promise<void> {
+    for (let i = 0; i < specs.length; i++) await this.postEvent({ ...specs[i]!, seq: seqs[i]!, postId: post.id }, post, known);
+  }
+
+  /** The review queue changed for a post: every moderator's dashboard, on every process, hears of it. */
+  queueChanged(event: QueueEvent): void {
+    this.io()?.to(rooms.mods).emit('mod:queue', event);
   }
 
   /** A post event of a removed thread: its moderators get their view; nobody else hears of it. */

@@ -1,51 +1,53 @@
 import type { PiiType } from '../../shared/pii/index.js';
 import type { Config } from '../config.js';
-import { preparePost } from '../content/pipeline.js';
-import { ApiError, errors } from '../http/errors.js';
-import type { Stores } from '../store/index.js';
+import { preparePost, previewPost } from '../content/pipeline.js';
+import { Conflict, isRefusal, NotFound, RateLimited } from '../errors.js';
+import { authorize, isStaff } from '../auth/policy.js';
 import { newId } from '../store/ids.js';
 import type { Limiter } from '../store/rate-limit.js';
-import type { PostRecord, ThreadRecord } from '../store/forum.js';
-import type { UserRecord } from '../store/users.js';
-import { isModerator } from '../auth/users.js';
+import type { ForumStore, PostRecord, ThreadRecord } from '../store/forum.js';
+import type { UserRecord, UserStore } from '../store/users.js';
 import type { ThreadPublisher } from './publish.js';
-import { canSeeThread } from './views.js';
+import { userIdsOf } from './views.js';
 
+/** The ports the forum's writes use: just these operations, so the service can be read and tested alone. */
 export interface ForumDeps {
-  stores: Stores;
-  config: Config;
-  publisher: ThreadPublisher;
+  forum: Pick<ForumStore, 'getForum' | 'getThread' | 'getPost' | 'createThread' | 'addPost' | 'mutatePost' | 'countPostsByAuthor'>;
+  users: Pick<UserStore, 'getMany'>;
+  config: Pick<Config, 'piiSeverity' | 'holdAcknowledgedPii' | 'holdFirstPosts'>;
+  publisher: Pick<ThreadPublisher, 'postEvent' | 'threadEvent'>;
   postLimiter: Limiter;
+  /** Previews per member per minute (each one renders, sanitizes and scans a body). */
+  previewLimiter: Limiter;
+  now: () => number;
   /** A post entered the review queue (held by a rule): the moderators' queue hears of it. */
   onHeld?: (post: PostRecord) => Promise<void>;
 }
 
-/**
- * Flood control: counts the write up front (one store call) and answers 429 before any work when
- * the author's minute is used up. `refund` gives the point back when the write is refused later.
- */
-async function takeRate(deps: ForumDeps, user: UserRecord): Promise<{ refund: () => Promise<void> }> {
-  const r = await deps.postLimiter.consume(user.id);
-  if (!r.allowed) throw errors.rateLimited(r.retryAfterSeconds);
-  return r;
-}
+type Draft = { body: string; acknowledgePii: PiiType[] };
+const iso = (deps: Pick<ForumDeps, 'now'>) => new Date(deps.now()).toISOString();
 
-/** Runs a write under flood control; a write refused by a later check does not count. */
-async function counted<T>(rate: { refund: () => Promise<void> }, write: () => Promise<T>): Promise<T> {
+/**
+ * Flood control: counts the write up front (one store call) and refuses before any work when the
+ * author's minute is used up; a write refused later (a refusal, not an outage) gives the point back.
+ */
+async function counted<T>(deps: ForumDeps, user: UserRecord, write: () => Promise<T>): Promise<T> {
+  const rate = await deps.postLimiter.consume(user.id);
+  if (!rate.allowed) throw new RateLimited(rate.retryAfterSeconds);
   try {
     return await write();
   } catch (err) {
-    if (err instanceof ApiError && err.status < 500) await rate.refund().catch(() => {});
+    if (isRefusal(err)) await rate.refund().catch(() => {});
     throw err;
   }
 }
 
 /** Review-queue rules (off by default): the first N posts of an account, acknowledged personal data. */
 async function holdReason(deps: ForumDeps, user: UserRecord, piiTypes: PiiType[]): Promise<string | null> {
-  if (isModerator(user)) return null;
+  if (isStaff(user)) return null;
   if (piiTypes.some((t) => deps.config.holdAcknowledgedPii.has(t))) return 'pii';
   if (deps.config.holdFirstPosts > 0) {
-    const n = await deps.stores.forum.countPostsByAuthor(user.id);
+    const n = await deps.forum.countPostsByAuthor(user.id);
     if (n < deps.config.holdFirstPosts) return 'new_account';
   }
   return null;
@@ -59,89 +61,101 @@ function newPost(user: UserRecord, thread: Pick<ThreadRecord, 'id' | 'forumId'>,
   };
 }
 
-export async function startThread(deps: ForumDeps, user: UserRecord, forumId: string, input: { title: string; body: string; acknowledgePii: PiiType[] }) {
-  const forum = await deps.stores.forum.getForum(forumId);
-  if (!forum) throw errors.notFound('There is no such forum.');
-  const rate = await takeRate(deps, user);
-  return counted(rate, () => writeThread(deps, user, forumId, input));
+export async function startThread(deps: ForumDeps, user: UserRecord, forumId: string, input: Draft & { title: string }) {
+  authorize(user, 'write');
+  if (!(await deps.forum.getForum(forumId))) throw new NotFound('There is no such forum.');
+  return counted(deps, user, () => writeThread(deps, user, forumId, input));
 }
 
-async function writeThread(deps: ForumDeps, user: UserRecord, forumId: string, input: { title: string; body: string; acknowledgePii: PiiType[] }) {
+async function writeThread(deps: ForumDeps, user: UserRecord, forumId: string, input: Draft & { title: string }) {
   const prepared = preparePost({ title: input.title, body: input.body, acknowledge: input.acknowledgePii }, deps.config.piiSeverity);
   const held = await holdReason(deps, user, prepared.piiTypes);
-  const now = new Date().toISOString();
+  const now = iso(deps);
   const thread: ThreadRecord = {
     id: newId(), forumId, title: prepared.title!, authorId: user.id, createdAt: now, lastPostAt: now,
     postCount: held ? 0 : 1, locked: false, held: !!held,
   };
   const post = newPost(user, thread, prepared, held, now);
-  const seq = await deps.stores.forum.createThread(thread, post, { event: 'post:created', audience: held ? 'privileged' : 'all' });
-  const known = new Map([[user.id, user]]);
-  await deps.publisher.postEvent({ seq, event: 'post:created', audience: held ? 'privileged' : 'all', postId: post.id }, post, known, thread);
-  if (!held) deps.publisher.threadEvent('thread:created', thread, known);
+  const audience = held ? 'privileged' : 'all';
+  const seq = await deps.forum.createThread(thread, post, { event: 'post:created', audience });
+  const authors = new Map([[user.id, user]]);
+  await deps.publisher.postEvent({ seq, event: 'post:created', audience, postId: post.id }, post, authors, thread);
+  if (!held) deps.publisher.threadEvent('thread:created', thread, authors);
   else await deps.onHeld?.(post);
-  return { thread, post };
+  return { thread, post, authors };
 }
 
 // Each write waits on Redis several times in a row, so independent reads and writes go out
 // together: under load the request's latency, not the CPU, is what limits throughput.
-export async function reply(deps: ForumDeps, user: UserRecord, threadId: string, input: { body: string; acknowledgePii: PiiType[] }) {
-  const [thread, rate] = await Promise.all([deps.stores.forum.getThread(threadId), takeRate(deps, user)]);
-  return counted(rate, () => writeReply(deps, user, thread, input));
+export async function reply(deps: ForumDeps, user: UserRecord, threadId: string, input: Draft) {
+  authorize(user, 'write');
+  const [thread, rate] = await Promise.all([deps.forum.getThread(threadId), deps.postLimiter.consume(user.id)]);
+  if (!rate.allowed) throw new RateLimited(rate.retryAfterSeconds);
+  try {
+    return await writeReply(deps, user, thread, input);
+  } catch (err) {
+    if (isRefusal(err)) await rate.refund().catch(() => {});
+    throw err;
+  }
 }
 
-/** A removed thread takes no posts: to its moderators it says so, to everyone else it is not there. */
-const threadRemoved = (user: UserRecord) =>
-  isModerator(user) ? errors.conflict('This thread is removed; restore it before replying.') : errors.notFound('There is no such thread.');
-
-async function writeReply(deps: ForumDeps, user: UserRecord, thread: ThreadRecord | null, input: { body: string; acknowledgePii: PiiType[] }) {
-  if (!thread || !canSeeThread(thread, user)) throw errors.notFound('There is no such thread.');
-  if (thread.removal) throw threadRemoved(user);
-  if (thread.locked && !isModerator(user)) throw errors.forbidden('This thread is locked.');
+async function writeReply(deps: ForumDeps, user: UserRecord, thread: ThreadRecord | null, input: Draft) {
+  if (!thread) throw new NotFound('There is no such thread.');
+  authorize(user, 'thread:reply', thread);
   const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii }, deps.config.piiSeverity);
   const held = await holdReason(deps, user, prepared.piiTypes);
-  const post = newPost(user, thread, prepared, held, new Date().toISOString());
+  const post = newPost(user, thread, prepared, held, iso(deps));
   const audience = held ? 'privileged' : 'all';
-  const res = await deps.stores.forum.addPost(post, { event: 'post:created', audience }, { ignoreLock: isModerator(user) });
-  // The store checks removal and lock again, atomically with the write: a removal that won the race refuses it.
-  if (!res.ok) throw res.reason === 'locked' ? errors.forbidden('This thread is locked.') : res.reason === 'removed' ? threadRemoved(user) : errors.notFound('There is no such thread.');
-  const known = new Map([[user.id, user]]);
+  const res = await deps.forum.addPost(post, { event: 'post:created', audience }, { ignoreLock: isStaff(user) });
+  // The store checks removal and lock again, atomically with the write: a change that won the race
+  // refuses it, with the policy's answer for the thread as it is now.
+  if (!res.ok) {
+    if (res.reason === 'no_thread') throw new NotFound('There is no such thread.');
+    const now: ThreadRecord = res.reason === 'locked' ? { ...thread, locked: true } : { ...thread, removal: thread.removal ?? { byId: '', reason: '', at: '' } };
+    authorize(user, 'thread:reply', now);
+    throw new Conflict('The thread changed meanwhile; reload it and try again.');
+  }
+  const authors = new Map([[user.id, user]]);
   const updated = res.thread;
   await Promise.all([
-    deps.publisher.postEvent({ seq: res.seq, event: 'post:created', audience, postId: post.id }, post, known, updated),
+    deps.publisher.postEvent({ seq: res.seq, event: 'post:created', audience, postId: post.id }, post, authors, updated),
     held ? deps.onHeld?.(post) : undefined,
   ]);
   if (!held && !updated.held) {
-    const starter = updated.authorId && !known.has(updated.authorId) ? await deps.stores.users.getMany([updated.authorId]) : known;
+    const starter = updated.authorId && !authors.has(updated.authorId) ? await deps.users.getMany([updated.authorId]) : authors;
     deps.publisher.threadEvent('thread:updated', updated, starter);
   }
-  return { post, thread: updated };
+  return { post, thread: updated, authors };
 }
 
-export async function editPost(deps: ForumDeps, user: UserRecord, postId: string, input: { body: string; acknowledgePii: PiiType[] }) {
-  const post = await deps.stores.forum.getPost(postId);
-  const mod = isModerator(user);
-  const own = post?.authorId === user.id;
-  if (!post || (post.status === 'held' && !own && !mod)) throw errors.notFound('There is no such post.');
-  const thread = await deps.stores.forum.getThread(post.threadId);
-  if (thread && !canSeeThread(thread, user)) throw errors.notFound('There is no such post.');
-  if (!own && !mod) throw errors.forbidden('Only the author or a moderator can edit this post.');
-  if (post.status === 'removed' && !mod) throw errors.forbidden('A removed post cannot be edited.');
-  if (thread?.locked && !mod) throw errors.forbidden('This thread is locked.');
-  const rate = await takeRate(deps, user);
-  return counted(rate, () => writeEdit(deps, post, input));
+export async function editPost(deps: ForumDeps, user: UserRecord, postId: string, input: Draft) {
+  const post = await deps.forum.getPost(postId);
+  if (!post) throw new NotFound('There is no such post.');
+  authorize(user, 'post:edit', { post, thread: await deps.forum.getThread(post.threadId) });
+  return counted(deps, user, async () => {
+    const edited = await writeEdit(deps, post, input);
+    return { post: edited, authors: await deps.users.getMany(userIdsOf([edited])) };
+  });
 }
 
-async function writeEdit(deps: ForumDeps, post: PostRecord, input: { body: string; acknowledgePii: PiiType[] }) {
+async function writeEdit(deps: ForumDeps, post: PostRecord, input: Draft) {
   const postId = post.id;
   const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii }, deps.config.piiSeverity);
   const audience = post.status === 'held' ? 'privileged' : 'all';
-  const res = await deps.stores.forum.mutatePost(postId, {
-    patch: { source: prepared.source, html: prepared.html, piiTypes: prepared.piiTypes, editedAt: new Date().toISOString() },
+  const res = await deps.forum.mutatePost(postId, {
+    patch: { source: prepared.source, html: prepared.html, piiTypes: prepared.piiTypes, editedAt: iso(deps) },
     ifStatus: [post.status],
     events: [{ event: 'post:updated', audience }],
   });
-  if (!res.ok) throw errors.conflict('The post changed meanwhile; reload it and try again.');
+  if (!res.ok) throw new Conflict('The post changed meanwhile; reload it and try again.');
   await deps.publisher.postEvent({ seq: res.seqs[0]!, event: 'post:updated', audience, postId }, res.post);
   return res.post;
+}
+
+/** What the post would look like, and what the scan finds, without storing anything. */
+export async function preview(deps: ForumDeps, user: UserRecord, body: string) {
+  authorize(user, 'write');
+  const hit = await deps.previewLimiter.consume(user.id);
+  if (!hit.allowed) throw new RateLimited(hit.retryAfterSeconds);
+  return previewPost(body, deps.config.piiSeverity);
 }

@@ -1,16 +1,16 @@
 import type { AuthorRef, Forum, Post, Thread } from '../../shared/api.js';
 import type { ForumRecord, PostRecord, ThreadRecord } from '../store/forum.js';
 import type { UserRecord } from '../store/users.js';
-import { isBanned, isModerator } from '../auth/users.js';
+import { can, isStaff, ownsOrStaff, standing } from '../auth/policy.js';
 
 export interface Viewer { id: string; role: UserRecord['role'] }
 
 /**
- * Who reads, from their current account record. A banned moderator reads as a member does:
- * removed content is for staff in good standing. HTTP routes and socket handlers both ask this.
+ * Who reads, from their current account record, with the role they stand in (policy.standing: a
+ * banned moderator reads as a member does). HTTP routes and socket handlers both ask this.
  */
 export const viewerFor = (user: Pick<UserRecord, 'id' | 'role' | 'ban'> | null | undefined): Viewer | null =>
-  user ? { id: user.id, role: isBanned(user) && user.role !== 'member' ? 'member' : user.role } : null;
+  user ? { id: user.id, role: standing(user) } : null;
 
 export type Authors = Map<string, UserRecord>;
 
@@ -23,20 +23,18 @@ function authorRef(id: string | null, authors: Authors): AuthorRef | null {
   return u ? { id: u.id, username: u.username } : FORMER_MEMBER;
 }
 
-export const isPrivileged = (post: Pick<PostRecord, 'authorId'>, viewer: Viewer | null) =>
-  !!viewer && (isModerator(viewer) || (post.authorId !== null && post.authorId === viewer.id));
+/** Hears of the post's privileged events (its author and staff). */
+export const isPrivileged = ownsOrStaff;
 
-/** A held post exists only for moderators and its author; to everyone else it is not there. */
-export function canSee(post: PostRecord, viewer: Viewer | null): boolean {
-  return post.status !== 'held' || isPrivileged(post, viewer);
-}
+/** A held post exists only for moderators and its author (policy, `post:read`). */
+export const canSee = (post: PostRecord, viewer: Viewer | null): boolean => can(viewer, 'post:read', { post, thread: null });
 
 /**
  * The one place a post becomes what a viewer may see. A removed post is a tombstone to all
  * but moderators; moderators also get the removal and the removed html.
  */
 export function toPostView(post: PostRecord, viewer: Viewer | null, authors: Authors): Post {
-  const mod = isModerator(viewer);
+  const mod = isStaff(viewer);
   const base = {
     id: post.id,
     threadId: post.threadId,
@@ -58,13 +56,8 @@ export function toPostView(post: PostRecord, viewer: Viewer | null, authors: Aut
 export const userIdsOf = (posts: PostRecord[]) =>
   posts.flatMap((p) => [p.authorId, p.removal?.byId]).filter((id): id is string => !!id);
 
-/**
- * A removed thread (title and posts) exists only for moderators, not even for its author; a thread
- * whose first post is held exists only for its author and moderators. Every route, socket handler
- * and event asks this.
- */
-export const canSeeThread = (t: ThreadRecord, viewer: Viewer | null) =>
-  isModerator(viewer) || (!t.removal && (!t.held || (!!viewer && viewer.id === t.authorId)));
+/** Whether the thread exists for this viewer (policy, `thread:read`). */
+export const canSeeThread = (t: ThreadRecord, viewer: Viewer | null) => can(viewer, 'thread:read', t);
 
 /** `viewer` decides whether the removal shows (moderators); callers have asked canSeeThread first. */
 export function toThreadView(t: ThreadRecord, authors: Authors, viewer: Viewer | null = null): Thread {
@@ -72,7 +65,7 @@ export function toThreadView(t: ThreadRecord, authors: Authors, viewer: Viewer |
     id: t.id, forumId: t.forumId, title: t.title, author: authorRef(t.authorId, authors),
     createdAt: t.createdAt, lastPostAt: t.lastPostAt, postCount: t.postCount, locked: t.locked,
   };
-  if (isModerator(viewer)) {
+  if (isStaff(viewer)) {
     if (t.removal) view.removal = { by: authorRef(t.removal.byId, authors) ?? FORMER_MEMBER, reason: t.removal.reason, at: t.removal.at };
     if (t.purged) view.purged = true;
   }

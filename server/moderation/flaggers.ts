@@ -8,7 +8,7 @@ import { syncQueue, type ModerationDeps } from './service.js';
  * removals themselves stay, their reason attributed to a former member.
  */
 export async function forgetFlagger(deps: ModerationDeps, member: Pick<UserRecord, 'id'>): Promise<void> {
-  const { forum, moderation } = deps.stores;
+  const { forum, moderation } = deps;
   const flagged = new Set((await moderation.flagsByMember(member.id)).map((f) => f.postId));
   await moderation.deleteFlagsBy(member.id);
   await moderation.eraseFlaggerReasons(member.id);

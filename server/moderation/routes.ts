@@ -1,141 +1,120 @@
 import { Router, type Request } from 'express';
-import { requireRole, requireWriter } from '../auth/guards.js';
+import { requireAdmin, requireModerator, requireWriter } from '../auth/guards.js';
 import { toPublicUser } from '../auth/users.js';
-import { errors } from '../http/errors.js';
 import { encodeCursor, pageParams } from '../http/paging.js';
+import { idParam } from '../http/params.js';
 import { parse } from '../http/validate.js';
-import { isId } from '../store/ids.js';
-import { toPostView, toThreadView, userIdsOf, userIdsOfThreads } from '../forum/views.js';
-import { toAuditView, toFlagView, userIdsOfAudit } from './views.js';
-import * as mod from './service.js';
-import { purgeThread, removeThread, restoreThread } from './threads.js';
-
+import type { PostRecord, ThreadRecord } from '../store/forum.js';
+import type { UserRecord } from '../store/users.js';
+import { toPostView, viewerFor } from '../forum/views.js';
+import { toAuditView, toFlagView } from './views.js';
+import { approvePost, flagPost, purgePost, removePost, resolveFlag, restorePost, type ModerationDeps } from './service.js';
+import { purgeThread, removeThread, restoreThread, setThreadLocked } from './threads.js';
+import { banUser, findUser, removeUserPosts, setRole, unbanUser } from './users.js';
+import { auditPage, postForModerators, queuePage, threadForModerators } from './reads.js';
 import {
   auditQuery, banBody, offsetCursor, optionalReasonBody, reasonBody, resolveBody, roleBody, timeCursor,
 } from '../../shared/schemas/index.js';
 
-function id(req: Request, name: string, what: string): string {
-  const v = req.params[name];
-  if (!isId(v)) throw errors.notFound(`There is no such ${what}.`);
-  return v;
-}
+const idOf = (req: Request, name: string, what: string) => idParam(req, name, what);
+const cursorOf = (next: unknown) => (next ? encodeCursor(next) : null);
+const withBan = (user: UserRecord) => ({ ...toPublicUser(user), ban: user.ban && { reason: user.ban.reason, at: user.ban.at, until: user.ban.until } });
 
-const MOD_VIEWER = (req: Request) => ({ id: req.user!.id, role: req.user!.role });
-
-export function moderationRoutes(deps: mod.ModerationDeps): Router {
+/** Moderation (API.md, Moderation): parse, call the service, shape the answer. */
+export function moderationRoutes(deps: ModerationDeps): Router {
   const r = Router();
-  const moderator = requireRole('moderator');
-  const users = deps.stores.users;
-  const postView = async (req: Request, post: Parameters<typeof toPostView>[0]) =>
-    toPostView(post, MOD_VIEWER(req), await users.getMany(userIdsOf([post])));
+  const moderator = requireModerator;
+  const post = (req: Request, p: PostRecord) => postForModerators(deps, req.user!, p);
+  const thread = (req: Request, t: ThreadRecord) => threadForModerators(deps, req.user!, t);
 
   r.post('/posts/:postId/remove', moderator, async (req, res) => {
     const { reason } = parse(reasonBody, req.body);
-    res.json({ post: await postView(req, await mod.removePost(deps, req.user!, id(req, 'postId', 'post'), reason)) });
+    res.json({ post: await post(req, await removePost(deps, req.user!, idOf(req, 'postId', 'post'), reason)) });
   });
 
   r.post('/posts/:postId/restore', moderator, async (req, res) => {
     const { reason } = parse(optionalReasonBody, req.body);
-    res.json({ post: await postView(req, await mod.restorePost(deps, req.user!, id(req, 'postId', 'post'), reason)) });
+    res.json({ post: await post(req, await restorePost(deps, req.user!, idOf(req, 'postId', 'post'), reason)) });
   });
 
   r.post('/posts/:postId/purge', moderator, async (req, res) => {
     const { reason } = parse(reasonBody, req.body);
-    await mod.purgePost(deps, req.user!, id(req, 'postId', 'post'), reason);
+    await purgePost(deps, req.user!, idOf(req, 'postId', 'post'), reason);
     res.status(204).end();
   });
 
   r.post('/posts/:postId/approve', moderator, async (req, res) => {
-    res.json({ post: await postView(req, await mod.approvePost(deps, req.user!, id(req, 'postId', 'post'))) });
+    res.json({ post: await post(req, await approvePost(deps, req.user!, idOf(req, 'postId', 'post'))) });
   });
 
   r.post('/posts/:postId/flags', requireWriter, async (req, res) => {
     const { reason } = parse(reasonBody, req.body);
-    res.status(201).json({ flag: await mod.flagPost(deps, req.user!, id(req, 'postId', 'post'), reason) });
+    res.status(201).json({ flag: await flagPost(deps, req.user!, idOf(req, 'postId', 'post'), reason) });
   });
 
   r.get('/mod/queue', moderator, async (req, res) => {
     const { cursor, limit } = pageParams(req.query, offsetCursor);
-    const offset = cursor?.o ?? 0;
-    const ids = await deps.stores.moderation.queue(offset, limit);
-    const items = [];
-    for (const postId of ids) {
-      const post = await deps.stores.forum.getPost(postId);
-      const item = post && (await mod.queueItem(deps, post));
-      if (item) items.push(item);
-    }
-    res.json({ items, nextCursor: ids.length === limit ? encodeCursor({ o: offset + limit }) : null });
+    const page = await queuePage(deps, req.user!, cursor?.o ?? 0, limit);
+    res.json({ items: page.items, nextCursor: cursorOf(page.next) });
   });
 
   r.post('/mod/flags/:flagId/resolve', moderator, async (req, res) => {
     const { action } = parse(resolveBody, req.body);
-    const { flag, post } = await mod.resolveFlag(deps, req.user!, id(req, 'flagId', 'flag'), action);
-    const authors = await users.getMany([...userIdsOf([post]), flag.byId]);
-    res.json({ flag: toFlagView(flag, authors, true), post: toPostView(post, MOD_VIEWER(req), authors) });
+    const { flag, post: p, authors } = await resolveFlag(deps, req.user!, idOf(req, 'flagId', 'flag'), action);
+    res.json({ flag: toFlagView(flag, authors, true), post: toPostView(p, viewerFor(req.user), authors) });
   });
 
   r.post('/mod/users/:userId/ban', moderator, async (req, res) => {
     const body = parse(banBody, req.body);
-    const user = await mod.banUser(deps, req.user!, id(req, 'userId', 'user'), body.reason, body.until ? new Date(body.until).toISOString() : null);
-    res.json({ user: { ...toPublicUser(user), ban: user.ban && { reason: user.ban.reason, at: user.ban.at, until: user.ban.until } } });
+    res.json({ user: withBan(await banUser(deps, req.user!, idOf(req, 'userId', 'user'), body.reason, body.until ? new Date(body.until).toISOString() : null)) });
   });
 
   r.post('/mod/users/:userId/unban', moderator, async (req, res) => {
-    res.json({ user: toPublicUser(await mod.unbanUser(deps, req.user!, id(req, 'userId', 'user'))) });
+    res.json({ user: toPublicUser(await unbanUser(deps, req.user!, idOf(req, 'userId', 'user'))) });
   });
 
   r.post('/mod/users/:userId/remove-posts', moderator, async (req, res) => {
     const { reason } = parse(reasonBody, req.body);
-    res.json({ removed: await mod.removeUserPosts(deps, req.user!, id(req, 'userId', 'user'), reason) });
+    res.json({ removed: await removeUserPosts(deps, req.user!, idOf(req, 'userId', 'user'), reason) });
   });
-
-  const threadView = async (req: Request, thread: Parameters<typeof toThreadView>[0]) =>
-    toThreadView(thread, await users.getMany(userIdsOfThreads([thread])), MOD_VIEWER(req));
 
   for (const [path, locked] of [['lock', true], ['unlock', false]] as const) {
     r.post(`/threads/:threadId/${path}`, moderator, async (req, res) => {
-      res.json({ thread: await threadView(req, await mod.setThreadLocked(deps, req.user!, id(req, 'threadId', 'thread'), locked)) });
+      res.json({ thread: await thread(req, await setThreadLocked(deps, req.user!, idOf(req, 'threadId', 'thread'), locked)) });
     });
   }
 
   r.post('/threads/:threadId/remove', moderator, async (req, res) => {
     const { reason } = parse(reasonBody, req.body);
-    res.json({ thread: await threadView(req, await removeThread(deps, req.user!, id(req, 'threadId', 'thread'), reason)) });
+    res.json({ thread: await thread(req, await removeThread(deps, req.user!, idOf(req, 'threadId', 'thread'), reason)) });
   });
 
   r.post('/threads/:threadId/restore', moderator, async (req, res) => {
     const { reason } = parse(optionalReasonBody, req.body);
-    res.json({ thread: await threadView(req, await restoreThread(deps, req.user!, id(req, 'threadId', 'thread'), reason)) });
+    res.json({ thread: await thread(req, await restoreThread(deps, req.user!, idOf(req, 'threadId', 'thread'), reason)) });
   });
 
   r.post('/threads/:threadId/purge', moderator, async (req, res) => {
     const { reason } = parse(reasonBody, req.body);
-    await purgeThread(deps, req.user!, id(req, 'threadId', 'thread'), reason);
+    await purgeThread(deps, req.user!, idOf(req, 'threadId', 'thread'), reason);
     res.status(204).end();
   });
 
   r.get('/mod/audit', moderator, async (req, res) => {
     const q = parse(auditQuery, { actor: req.query.actor, action: req.query.action, targetId: req.query.targetId });
     const { cursor, limit } = pageParams({ cursor: req.query.cursor, limit: req.query.limit }, timeCursor);
-    const entries = await deps.stores.moderation.audit({ actorId: q.actor, action: q.action, targetId: q.targetId }, cursor, limit);
-    const authors = await users.getMany(userIdsOfAudit(entries));
-    const last = entries.at(-1);
-    res.json({
-      items: entries.map((e) => toAuditView(e, authors)),
-      nextCursor: entries.length === limit && last ? encodeCursor({ at: Date.parse(last.at), id: last.id }) : null,
-    });
+    const page = await auditPage(deps, req.user!, { actorId: q.actor, action: q.action, targetId: q.targetId }, cursor, limit);
+    res.json({ items: page.items.map((e) => toAuditView(e, page.authors)), nextCursor: cursorOf(page.next) });
   });
 
-  r.post('/admin/users/:userId/role', requireRole('admin'), async (req, res) => {
+  r.post('/admin/users/:userId/role', requireAdmin, async (req, res) => {
     const { role } = parse(roleBody, req.body);
-    res.json({ user: toPublicUser(await mod.setRole(deps, req.user!, id(req, 'userId', 'user'), role)) });
+    res.json({ user: toPublicUser(await setRole(deps, req.user!, idOf(req, 'userId', 'user'), role)) });
   });
 
-  // Lets a moderator find a user by name for a ban (the dashboard's search box).
   r.get('/mod/users', moderator, async (req, res) => {
     const name = typeof req.query.username === 'string' ? req.query.username : '';
-    const user = name && name.length <= 32 ? await users.findByUsername(name) : null;
-    if (!user) throw errors.notFound('There is no such user.');
+    const user = await findUser(deps, req.user!, name);
     res.json({ user: { ...toPublicUser(user), ban: user.ban } });
   });
 

@@ -1,19 +1,21 @@
 import type { Ack } from '../../shared/events.js';
-import { isBanned, isModerator } from '../auth/users.js';
+import { authorize } from '../auth/policy.js';
+import { Forbidden } from '../errors.js';
 import type { UserStore } from '../store/users.js';
 import type { AgoraSocket } from '../realtime/index.js';
-import { currentUser, on, refuse, reply } from '../realtime/handlers.js';
+import { currentUser, type SocketEvents } from '../realtime/handlers.js';
 import { rooms } from '../realtime/rooms.js';
 
 /** mod:watch: moderators' sockets join the room the live review queue is sent to. */
 export function moderationSocketHandlers(users: Pick<UserStore, 'get'>) {
-  return (socket: AgoraSocket) => {
-    on(socket, 'mod:watch', async (_payload, ack) => {
+  return (socket: AgoraSocket, on: SocketEvents) => {
+    on('mod:watch', async (): Promise<Ack> => {
       // The role as it is now, not as it was at the handshake (see currentUser).
       const user = await currentUser(socket, users);
-      if (!user || !isModerator(user) || isBanned(user)) return reply(ack, refuse('forbidden'));
+      if (!user) throw new Forbidden(); // API.md: everyone but moderators gets `forbidden`
+      authorize(user, 'moderate');
       await socket.join(rooms.mods);
-      reply<Ack>(ack, { ok: true });
+      return { ok: true };
     });
   };
 }

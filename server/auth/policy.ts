@@ -1,0 +1,124 @@
+import { Forbidden, NotFound, Unauthenticated, Conflict, type DomainError } from '../errors.js';
+import type { PostRecord, ThreadRecord } from '../store/forum.js';
+import type { Role, UserRecord } from '../store/users.js';
+
+/**
+ * The one answer to "may this user do this to that?". Routes, socket handlers, views and services
+ * ask it; nothing else compares roles or reads a ban. It reads the account as given, so callers
+ * pass the current record (sessions and sockets re-read it), and a ban or role change applies at
+ * once.
+ */
+
+/** Lowest to highest: a role may do what every role before it may. */
+export const ROLES = ['member', 'moderator', 'admin'] as const satisfies readonly Role[];
+const rank = (role: Role) => ROLES.indexOf(role);
+
+/** Whoever acts: an account record, or a viewer whose role is already its standing (viewerFor). */
+export type Subject = Pick<UserRecord, 'id' | 'role'> & { ban?: UserRecord['ban'] };
+
+export function isBanned(user: Pick<UserRecord, 'ban'>, now = Date.now()): boolean {
+  if (!user.ban) return false;
+  return user.ban.until === null || Date.parse(user.ban.until) > now;
+}
+
+/**
+ * The role an account acts with now. A banned moderator acts and reads as a member does: removed
+ * content and the moderators' rooms are for staff in good standing.
+ */
+export const standing = (user: Subject): Role => (user.ban && isBanned({ ban: user.ban }) ? 'member' : user.role);
+
+/** At least `role`, in good standing. */
+export const hasRole = (user: Subject | null | undefined, role: Role): boolean => !!user && rank(standing(user)) >= rank(role);
+
+/** A moderator or an admin, in good standing. */
+export const isStaff = (user: Subject | null | undefined): boolean => hasRole(user, 'moderator');
+
+/** Its author (who sees it held, hears of it privately, and may edit it) or staff. */
+export const ownsOrStaff = (post: Pick<PostRecord, 'authorId'>, user: Subject | null) =>
+  !!user && (isStaff(user) || (post.authorId !== null && post.authorId === user.id));
+
+type Verdict = DomainError | null;
+const NO_THREAD = () => new NotFound('There is no such thread.');
+const NO_POST = () => new NotFound('There is no such post.');
+const LOCKED = () => new Forbidden('This thread is locked.');
+
+function writer(user: Subject | null): Verdict {
+  if (!user) return new Unauthenticated();
+  if (user.ban && isBanned({ ban: user.ban })) return new Forbidden('Your account is banned from writing.');
+  return null;
+}
+
+function role(user: Subject | null, needed: Role): Verdict {
+  if (!user) return new Unauthenticated();
+  return hasRole(user, needed) ? null : new Forbidden();
+}
+
+/**
+ * A removed thread (title and posts) exists only for staff, not even for its author; a thread
+ * whose first post is held exists only for its author and staff.
+ */
+const readThread = (user: Subject | null, t: ThreadRecord): Verdict =>
+  isStaff(user) || (!t.removal && (!t.held || (!!user && user.id === t.authorId))) ? null : NO_THREAD();
+
+/** A held post exists only for staff and its author; a post of a thread one may not see does not exist. */
+function readPost(user: Subject | null, { post, thread }: PostInThread): Verdict {
+  if (post.status === 'held' && !ownsOrStaff(post, user)) return NO_POST();
+  return thread && readThread(user, thread) ? NO_POST() : null;
+}
+
+export interface PostInThread { post: PostRecord; thread: ThreadRecord | null }
+interface ManagedUser { target: Pick<UserRecord, 'id' | 'role'> }
+
+/** Each action, the resource it is asked about, and its rule (null: allowed; else the refusal). */
+const RULES = {
+  /** Every write a member makes (posts, flags, testimonials): signed in and not banned. */
+  write: (user: Subject | null, _r: void) => writer(user),
+  'thread:read': (user: Subject | null, t: ThreadRecord) => readThread(user, t),
+  'thread:reply': (user: Subject | null, t: ThreadRecord) =>
+    writer(user) ?? readThread(user, t)
+    ?? (t.removal ? new Conflict('This thread is removed; restore it before replying.') : null)
+    ?? (t.locked && !isStaff(user) ? LOCKED() : null),
+  'post:read': (user: Subject | null, r: PostInThread) => readPost(user, r),
+  /** The Markdown as stored, for the edit form. */
+  'post:source': (user: Subject | null, r: PostInThread) =>
+    (user ? null : new Unauthenticated()) ?? readPost(user, r)
+    ?? (ownsOrStaff(r.post, user) ? null : new Forbidden('Only the author or a moderator can edit this post.')),
+  'post:edit': (user: Subject | null, r: PostInThread) =>
+    writer(user) ?? readPost(user, r)
+    ?? (ownsOrStaff(r.post, user) ? null : new Forbidden('Only the author or a moderator can edit this post.'))
+    ?? (r.post.status === 'removed' && !isStaff(user) ? new Forbidden('A removed post cannot be edited.') : null)
+    ?? (r.thread?.locked && !isStaff(user) ? LOCKED() : null),
+  'post:flag': (user: Subject | null, r: PostInThread) =>
+    writer(user) ?? readPost(user, r)
+    ?? (r.post.authorId === user!.id ? new Forbidden('You cannot flag your own post.') : null),
+  /** Remove, restore, purge and approve posts; lock, remove and restore threads; the queue and the audit log. */
+  moderate: (user: Subject | null, _r: void) => role(user, 'moderator'),
+  /** Ban, unban, remove all posts of: only a lower role, never oneself. */
+  'user:manage': (user: Subject | null, { target }: ManagedUser) =>
+    role(user, 'moderator')
+    ?? (target.id === user!.id ? new Forbidden('You cannot do that to your own account.') : null)
+    ?? (rank(target.role) >= rank(standing(user!)) ? new Forbidden('Only someone of a higher role can do that to this account.') : null),
+  'user:set-role': (user: Subject | null, { target }: ManagedUser) =>
+    role(user, 'admin') ?? (target.id === user!.id ? new Forbidden('You cannot change your own role.') : null),
+  /** Forums, and which testimonials are featured. */
+  administer: (user: Subject | null, _r: void) => role(user, 'admin'),
+} satisfies Record<string, (user: Subject | null, resource: never) => Verdict>;
+
+export type Action = keyof typeof RULES;
+type ResourceOf<A extends Action> = Parameters<(typeof RULES)[A]>[1];
+type Args<A extends Action> = ResourceOf<A> extends void ? [] : [resource: ResourceOf<A>];
+
+/** Why `user` may not do `action` (to `resource`), or null when they may. */
+export function refusal<A extends Action>(user: Subject | null | undefined, action: A, ...[resource]: Args<A>): DomainError | null {
+  return (RULES[action] as (u: Subject | null, r: unknown) => Verdict)(user ?? null, resource);
+}
+
+export function can<A extends Action>(user: Subject | null | undefined, action: A, ...resource: Args<A>): boolean {
+  return refusal(user, action, ...resource) === null;
+}
+
+/** Throws the refusal (NotFound where the thing must stay hidden, else Forbidden or Conflict). */
+export function authorize<A extends Action>(user: Subject | null | undefined, action: A, ...resource: Args<A>): void {
+  const no = refusal(user, action, ...resource);
+  if (no) throw no;
+}

@@ -1,0 +1,28 @@
+import type { Config } from '../config.js';
+import type { ThreadPublisher } from '../forum/publish.js';
+import type { ForumStore } from '../store/forum.js';
+import type { ModerationStore } from '../store/moderation.js';
+import type { Limiter } from '../store/rate-limit.js';
+import type { UserStore } from '../store/users.js';
+
+/** Closes open sockets, on every process: a ban, role change or deletion ends what they held open. */
+export interface Connections {
+  closeUser(userId: string): void;
+  closeSession(sessionId: string): void;
+}
+
+/** The ports moderation uses: just these operations, so each flow can be read and tested alone. */
+export interface ModerationDeps {
+  forum: Pick<ForumStore,
+    'getPost' | 'getThread' | 'mutatePost' | 'patchThread' | 'postIdsByAuthor' | 'threadIdsByAuthor' | 'forgetAuthor'
+    | 'setThreadRemoval' | 'purgeThread'>;
+  users: Pick<UserStore, 'get' | 'getMany' | 'update' | 'findByUsername'>;
+  moderation: ModerationStore;
+  publisher: Pick<ThreadPublisher, 'postEvents' | 'queueChanged' | 'threadEvent' | 'threadWatchersEvent' | 'threadRemoved' | 'threadRestored'>;
+  connections: Connections;
+  flagLimiter: Limiter;
+  config: Pick<Config, 'flagsToHide'>;
+  now: () => number;
+}
+
+export const isoNow = (deps: Pick<ModerationDeps, 'now'>) => new Date(deps.now()).toISOString();
