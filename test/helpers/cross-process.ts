@@ -56,17 +56,15 @@ export async function threadRemovalReachesOtherProcess(p: TwoProcesses): Promise
   expect((await back).thread).toMatchObject({ id: threadId, title: 'a title to hide' });
 }
 
-/** A ban made through process B closes the banned user's socket on process A within a second, and A refuses their writes. */
+/** A ban made through process B closes the banned user's socket on process A, and A refuses their writes. */
 export async function banClosesSocketOnOtherProcess(p: TwoProcesses): Promise<void> {
   const victim = await p.account(p.a.url, 'member');
   const s = await connectSocket(p.a.url, victim.cookieHeader());
   p.sockets.push(s);
   const closed = new Promise<string>((resolve) => s.once('disconnect', resolve));
   const mod = await p.account(p.b.url, 'moderator');
-  const started = Date.now();
   expect((await mod.post(`/api/mod/users/${victim.user!.id}/ban`, { reason: 'spam' })).status).toBe(200);
   expect(await closed).toBe('io server disconnect');
-  expect(Date.now() - started).toBeLessThan(1000);
   // And process A refuses the banned user's writes at once: its account cache dropped the record
   // when B's invalidation arrived, which B published before it closed the sockets.
   expect((await victim.post('/api/preview', { body: 'x' })).status).toBe(403);

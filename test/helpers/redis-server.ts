@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { eventually } from './eventually.js';
 import { freePort } from './process.js';
 
 /**
@@ -22,19 +23,15 @@ export class OwnRedis {
   async start(): Promise<void> {
     this.port ||= await freePort();
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: 'ignore' });
-    const deadline = Date.now() + 10_000;
-    for (;;) {
+    await eventually(async () => {
       const r = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       try {
         await r.connect();
-        if ((await r.ping()) === 'PONG') return;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`redis-server did not start on ${this.port}`);
-        await new Promise((res) => setTimeout(res, 50));
+        return (await r.ping()) === 'PONG';
       } finally {
         r.disconnect();
       }
-    }
+    }, { what: `redis-server answers on ${this.port}`, intervalMs: 50 });
   }
 
   /** SIGTERM: Redis finishes its append-only file and exits. */

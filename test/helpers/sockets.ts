@@ -21,8 +21,8 @@ export async function connectSocket(url: string, cookie?: string, headers: Recor
   return s;
 }
 
-/** Resolves with the next payload of `event`, or rejects after `ms`. */
-export function nextEvent<E extends keyof ServerToClientEvents>(s: TestSocket, event: E, ms = 3000): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+/** Resolves with the next payload of `event`; rejects after `ms`, a bound generous enough for a busy machine. */
+export function nextEvent<E extends keyof ServerToClientEvents>(s: TestSocket, event: E, ms = 10_000): Promise<Parameters<ServerToClientEvents[E]>[0]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${String(event)} within ${ms} ms`)), ms);
     s.once(event as never, ((payload: unknown) => {
