@@ -3,17 +3,10 @@
 // pub/sub; with its subscriber connection cut, a process reads Redis every time until it is back.
 import { Redis } from 'ioredis';
 import { cleanBackend, makeStores, redisTarget, testPrefix } from '../helpers/agora.js';
+import { eventually } from '../helpers/eventually.js';
 import type { Stores } from '../../server/store/index.js';
 import type { UserRecord } from '../../server/store/users.js';
 import type { RedisClient } from '../../server/store/redis/db.js';
-
-const until = async (what: string, check: () => Promise<boolean>, ms = 3_000) => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 describe.each(['redis', 'redis-cluster'] as const)('read cache on %s', (kind) => {
   const prefix = testPrefix();
@@ -53,7 +46,7 @@ describe.each(['redis', 'redis-cluster'] as const)('read cache on %s', (kind) =>
     expect((await b.users.getMany([u.id])).get(u.id)?.role).toBe('member');
     await a.users.update(u.id, { role: 'moderator' });
     expect((await a.users.get(u.id))?.role).toBe('moderator'); // the writer reads its own write at once
-    await until('B sees the new role', async () => (await b.users.get(u.id))?.role === 'moderator');
+    await eventually(async () => (await b.users.get(u.id))?.role === 'moderator', { what: 'B sees the new role' });
     expect((await b.users.getMany([u.id])).get(u.id)?.role).toBe('moderator');
   });
 
@@ -62,9 +55,9 @@ describe.each(['redis', 'redis-cluster'] as const)('read cache on %s', (kind) =>
     await a.users.create(u);
     await b.users.get(u.id);
     await a.users.update(u.id, { ban: { reason: 'spam', by: 'mod', at: new Date().toISOString(), until: null } });
-    await until('B sees the ban', async () => (await b.users.get(u.id))?.ban?.reason === 'spam');
+    await eventually(async () => (await b.users.get(u.id))?.ban?.reason === 'spam', { what: 'B sees the ban' });
     await a.users.delete(u.id);
-    await until('B sees the deletion', async () => (await b.users.get(u.id)) === null);
+    await eventually(async () => (await b.users.get(u.id)) === null, { what: 'B sees the deletion' });
   });
 
   test('what a caller changes on a record it got does not change the cache', async () => {
@@ -84,19 +77,20 @@ describe.each(['redis', 'redis-cluster'] as const)('read cache on %s', (kind) =>
     expect(await b.sessions.get(`${prefix}s1`)).toBe('{"n":1}');
     expect(await b.sessions.get(`${prefix}s2`)).toBe('{"n":2}');
     await a.sessions.set(`${prefix}s1`, '{"n":11}', 60_000, `${prefix}owner`);
-    await until('B sees the rewritten session', async () => (await b.sessions.get(`${prefix}s1`)) === '{"n":11}');
+    await eventually(async () => (await b.sessions.get(`${prefix}s1`)) === '{"n":11}', { what: 'B sees the rewritten session' });
     await a.sessions.destroy(`${prefix}s1`);
     expect(await a.sessions.get(`${prefix}s1`)).toBeNull();
-    await until('B sees the session gone', async () => (await b.sessions.get(`${prefix}s1`)) === null);
+    await eventually(async () => (await b.sessions.get(`${prefix}s1`)) === null, { what: 'B sees the session gone' });
     await a.sessions.destroyForUser(`${prefix}owner`);
-    await until('B sees every session of the user gone', async () => (await b.sessions.get(`${prefix}s2`)) === null);
+    await eventually(async () => (await b.sessions.get(`${prefix}s2`)) === null, { what: 'B sees every session of the user gone' });
   });
 
   test('a cached session does not outlive its key', async () => {
     await a.sessions.set(`${prefix}short`, '{"short":true}', 300, null);
     expect(await b.sessions.get(`${prefix}short`)).toBe('{"short":true}');
-    await new Promise((r) => setTimeout(r, 450));
-    expect(await b.sessions.get(`${prefix}short`)).toBeNull();
+    // Redis expires the key on its own clock, so this waits for it; the wait's bound (15 s) is
+    // half the cache's own lifetime (30 s), so a cache that kept the session past its key fails.
+    await eventually(async () => (await b.sessions.get(`${prefix}short`)) === null, { what: 'B no longer has the expired session', timeoutMs: 15_000 });
   });
 
   test('with its subscriber connection cut, a process reads Redis every time until the channel is back', async () => {
@@ -115,18 +109,18 @@ describe.each(['redis', 'redis-cluster'] as const)('read cache on %s', (kind) =>
     } finally {
       admin.disconnect();
     }
-    await until('B notices', async () => !bus.healthy, 2_000);
+    await eventually(async () => !bus.healthy, { what: 'B notices' });
     expect((await b.users.get(u.id))?.role).toBe('admin'); // nothing cached survives the cut
     await sneak(u, 'moderator');
     // Whatever the channel's state now, nothing stale may come back: either B is still reading
     // Redis, or it is back and cached the fresh record only after it resubscribed.
     expect((await b.users.get(u.id))?.role).toBe('moderator');
-    await until('the channel is back', async () => bus.healthy, 5_000);
+    await eventually(async () => bus.healthy, { what: 'the channel is back' });
     expect((await b.users.get(u.id))?.role).toBe('moderator');
     await sneak(u, 'member');
     expect((await b.users.get(u.id))?.role).toBe('moderator'); // caching again
     await a.users.update(u.id, { role: 'admin' });
-    await until('B hears invalidations again', async () => (await b.users.get(u.id))?.role === 'admin');
+    await eventually(async () => (await b.users.get(u.id))?.role === 'admin', { what: 'B hears invalidations again' });
   });
 
   test('invalidations are published on the very node the subscribers listen on', async () => {
@@ -142,7 +136,7 @@ describe.each(['redis', 'redis-cluster'] as const)('read cache on %s', (kind) =>
     }
   });
 
-  test('readCache: false reads Redis every time', async () => {
+  test('with readCache: false, a process reads Redis every time', async () => {
     const { url } = await redisTarget(kind);
     const { createStores } = await import('../../server/store/index.js');
     const { silentLogger } = await import('../helpers/agora.js');

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { cleanBackend, cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.js';
+import { eventually } from '../helpers/eventually.js';
 import type { Stores } from '../../server/store/index.js';
 import { newId } from '../../server/store/ids.js';
 import { newFormToken } from '../../server/referral/tokens.js';
@@ -73,11 +74,12 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s referral st
   });
 
   test('a token expires after its time to live, unless a reservation needs it longer to keep the outcome', async () => {
-    const lapsing = await issued(newId(), 150);
+    // Redis expires keys on its own clock: a short time to live, then ask until it has run out.
+    // The reserved token is issued first, so once the other has lapsed its first lifetime is over too.
     const reserved = await issued(newId(), 150);
+    const lapsing = await issued(newId(), 150);
     await stores.referrals.reserve(reserved.token, reserved.memberId, 'ab12', 60_000);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await stores.referrals.getToken(lapsing.token)).toBeNull();
+    await eventually(async () => (await stores.referrals.getToken(lapsing.token)) === null, { what: 'the unreserved token lapses' });
     expect(await stores.referrals.reserve(lapsing.token, lapsing.memberId, 'ab12', HOUR)).toEqual({ kind: 'invalid' });
     expect((await stores.referrals.getToken(reserved.token))?.state).toBe('sending');
   });

@@ -1,4 +1,5 @@
 import { cleanBackend, makeStores, testPrefix } from '../helpers/agora.js';
+import { eventually } from '../helpers/eventually.js';
 import type { Stores } from '../../server/store/index.js';
 import type { UserRecord } from '../../server/store/users.js';
 import { newId, newToken } from '../../server/store/ids.js';
@@ -42,7 +43,7 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
       expect(await stores.users.create(user({ username: a.username.toUpperCase() }))).toBe(false);
     });
 
-    test('concurrent sign-ups with one name: exactly one wins', async () => {
+    test('when ten people sign up with one name at once, exactly one gets it', async () => {
       const name = user().username;
       const results = await Promise.all(Array.from({ length: 10 }, () => stores.users.create(user({ username: name }))));
       expect(results.filter(Boolean)).toHaveLength(1);
@@ -68,7 +69,7 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
       expect(await stores.users.create(user({ username: u.username }))).toBe(true);
     });
 
-    test('sign-ups are counted per referrer, and getMany answers only existing users', async () => {
+    test('sign-ups are counted per referrer, and getMany answers only users that exist', async () => {
       const ref = user();
       await stores.users.create(ref);
       await stores.users.create(user({ referredBy: ref.id }));
@@ -80,12 +81,12 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
   });
 
   describe('sessions', () => {
-    test('a session is read back until it expires', async () => {
+    // Redis expires keys on its own clock, so expiry is awaited: a short time to live, then a bounded poll.
+    test('a session is read back until it expires, then it is gone', async () => {
       const sid = newToken();
       await stores.sessions.set(sid, '{"a":1}', 150, null);
       expect(await stores.sessions.get(sid)).toBe('{"a":1}');
-      await new Promise((r) => setTimeout(r, 250));
-      expect(await stores.sessions.get(sid)).toBeNull();
+      await eventually(async () => (await stores.sessions.get(sid)) === null, { what: 'the session expires' });
     });
 
     test("ending a user's sessions keeps the current one and leaves other users alone", async () => {
@@ -107,10 +108,7 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
       const uid = newId();
       await stores.sessions.set(long, '{}', 60_000, uid);
       await stores.sessions.set(short, '{}', 100, uid); // idle deadlines differ from session to session
-      for (const end = Date.now() + 3_000; (await stores.sessions.get(short)) !== null; ) {
-        if (Date.now() > end) throw new Error('the short session never expired');
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await eventually(async () => (await stores.sessions.get(short)) === null, { what: 'the short session expires' });
       expect(await stores.sessions.listForUser(uid)).toEqual([long]);
       expect(await stores.sessions.destroyForUser(uid)).toBe(1);
       expect(await stores.sessions.get(long)).toBeNull();
@@ -129,7 +127,7 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
       expect((await l.consume('bob')).allowed).toBe(true);
     });
 
-    test('thirty concurrent hits on a limit of five: exactly five are allowed', async () => {
+    test('when thirty hits arrive at once on a limit of five, exactly five are allowed', async () => {
       const l = stores.limiters.create(`t-${newToken(4)}`, 5, 60);
       const hits = await Promise.all(Array.from({ length: 30 }, () => l.consume('alice')));
       expect(hits.filter((h) => h.allowed)).toHaveLength(5);
@@ -150,13 +148,8 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
       const l = stores.limiters.create(`t-${newToken(4)}`, 2, 1);
       const old = await l.consume('alice');
       expect((await l.consume('alice')).allowed).toBe(true);
-      // Knock until the one-second window has passed and a new one lets a hit through (bounded).
-      let opened = false;
-      for (let i = 0; i < 100 && !opened; i++) {
-        opened = (await l.consume('alice')).allowed;
-        if (!opened) await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(opened).toBe(true);
+      // Knock until the one-second window has passed and a new one lets a hit through.
+      await eventually(async () => (await l.consume('alice')).allowed, { what: 'a new window opens', intervalMs: 50 });
       await old.refund();
       const next = await Promise.all([l.consume('alice'), l.consume('alice')]);
       expect(next.map((h) => h.allowed).sort()).toEqual([false, true]);
