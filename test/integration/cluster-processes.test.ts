@@ -2,6 +2,7 @@ import { Cluster } from 'ioredis';
 import { cleanBackend, makeStores, testPrefix } from '../helpers/agora.js';
 import { testClusterUrl } from '../helpers/redis-cluster.js';
 import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
+import { eventually } from '../helpers/eventually.js';
 import { signedIn } from '../helpers/http.js';
 import { type TestSocket } from '../helpers/sockets.js';
 import { banClosesSocketOnOtherProcess, removalReachesOtherProcess, threadRemovalReachesOtherProcess } from '../helpers/cross-process.js';
@@ -51,9 +52,7 @@ describe('moderation across two server processes on a three-primary Redis Cluste
   test('both processes listen on the sharded channel of the namespace, not on classic pub/sub', async () => {
     const channel = `${prefix}socket.io#/#`;
     // A process says it listens before Redis has confirmed its subscription: wait for both.
-    const until = Date.now() + 5000;
-    while ((await subscribers(channel)).sharded < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    expect(await subscribers(channel)).toEqual({ sharded: 2, classic: 0 });
+    await eventually(async () => expect(await subscribers(channel)).toEqual({ sharded: 2, classic: 0 }), { what: 'both processes are subscribed', intervalMs: 50 });
   });
 
   const both = () => ({ a, b, account, sockets });

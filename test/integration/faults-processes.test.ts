@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.js';
 import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { TcpBalancer } from '../helpers/tcp-balancer.js';
+import { eventually } from '../helpers/eventually.js';
 import { Client } from '../helpers/http.js';
 import { createAccount } from '../../server/auth/service.js';
 import type { Stores } from '../../server/store/index.js';
@@ -75,7 +76,7 @@ describe('one of two Agora processes killed with SIGKILL while clients watch a t
 
     const watchers = Array.from({ length: 10 }, () => watcher(`http://127.0.0.1:${balancer.port}`, threadId));
     await Promise.all(watchers.map((w) => new Promise((r) => (w.socket.connected ? r(null) : w.socket.once('connect', () => r(null))))));
-    while (watchers.some((w) => w.last() < 1)) await new Promise((r) => setTimeout(r, 20)); // each has caught up to the opening post
+    await eventually(() => expect(watchers.map((w) => w.last() >= 1)).not.toContain(false), { what: 'each watcher has caught up to the opening post' });
 
     const created: string[] = [];
     const post = async (i: number) => {
@@ -89,8 +90,7 @@ describe('one of two Agora processes killed with SIGKILL while clients watch a t
     for (let i = 10; i < 30; i++) await post(i);
 
     const expectedSeqs = Array.from({ length: 31 }, (_, i) => i + 1); // seq 1 is the opening post
-    const until = Date.now() + 15_000;
-    while (Date.now() < until && watchers.some((w) => w.last() < 31)) await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => expect(watchers.map((w) => w.last())).toEqual(watchers.map(() => 31)), { what: 'every watcher has caught up to the last post', intervalMs: 50 });
     for (const w of watchers) {
       expect(w.socket.connected).toBe(true);
       expect(w.reloads()).toBe(0);

@@ -1,4 +1,5 @@
 import { startAgora, type Running } from '../helpers/agora.js';
+import { eventually } from '../helpers/eventually.js';
 import { signedIn, type Client } from '../helpers/http.js';
 import { TestSmtpServer } from '../helpers/smtp.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
@@ -22,7 +23,7 @@ describe('the SMTP server killed during a referral', () => {
 
   const refer = async (c: Client, token: string) => c.post('/api/referrals', { token, friendName: 'Robin Fault', friendEmail: 'robin.fault@example.net' });
 
-  test('answers 503, delivers nothing, and the same token later sends exactly one', async () => {
+  test('the referral answers 503, nothing is delivered, and the same token later sends exactly one', async () => {
     const member = await signedIn(agora.url, agora.stores.users, 'member');
     const token = (await member.post('/api/referrals/token')).body.token as string;
     // The server goes away while Agora is in the middle of the transaction (at RCPT TO):
@@ -70,7 +71,7 @@ describe('the store lost between a definite SMTP failure and its record', () => 
     await smtp.stop();
   });
 
-  test('answers 503, records the failure when the store is back, and the same token then sends exactly one', async () => {
+  test('the referral answers 503, the failure is recorded once the store is back, and the same token then sends exactly one', async () => {
     const member = await signedIn(agora.url, agora.stores.users, 'member');
     const token = (await member.post('/api/referrals/token')).body.token as string;
     smtp.rcptReply = { code: 550, message: 'mailbox unavailable' };
@@ -83,14 +84,7 @@ describe('the store lost between a definite SMTP failure and its record', () => 
 
     await redisProxy.start();
     // The store has the token as `sending` until the background retry records the failure.
-    const deadline = Date.now() + 10_000;
-    let state: string | undefined;
-    while (Date.now() < deadline) {
-      state = (await agora.stores.referrals.getToken(token).catch(() => null))?.state;
-      if (state === 'failed') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(state).toBe('failed');
+    await eventually(async () => expect((await agora.stores.referrals.getToken(token))?.state).toBe('failed'), { what: 'the retry records the failure', intervalMs: 100 });
 
     const again = await member.post('/api/referrals', { token, friendName: 'Robin Fault', friendEmail: 'robin.fault@example.net' });
     expect(again.status).toBe(202);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { cleanRedis, startAgora, testPrefix, type Running } from '../helpers/agora.js';
+import { eventually } from '../helpers/eventually.js';
 import { Client } from '../helpers/http.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -38,13 +39,7 @@ describe('when Redis becomes unreachable', () => {
 
     await proxy.start();
     // ioredis reconnects on its own (backing off up to 2 s): wait for readiness, no restart.
-    const deadline = Date.now() + 10_000;
-    let status = 0;
-    while (Date.now() < deadline && status !== 200) {
-      status = (await request(agora.url).get('/readyz')).status;
-      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(status).toBe(200);
+    await eventually(async () => expect((await request(agora.url).get('/readyz')).status).toBe(200), { what: 'Agora is ready again', intervalMs: 100 });
     await c.get('/api/auth/me').expect(200);
     const again = new Client(agora.url);
     expect((await again.login(username, password)).status).toBe(200);

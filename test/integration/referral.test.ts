@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { cleanRedis, makeStores, REDIS_URL, startAgora, testPrefix, type Running } from '../helpers/agora.js';
+import { eventually } from '../helpers/eventually.js';
 import { signedIn, type Client } from '../helpers/http.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { TestSmtpServer, unusedPort, type ReceivedMail } from '../helpers/smtp.js';
@@ -164,7 +165,7 @@ describe('with the referral store behind a proxy that can cut Redis off', () => 
   const back = async () => {
     await proxy.start();
     // ioredis reconnects on its own, backing off up to 2 s: wait until it answers again.
-    for (let i = 0; i < 100 && !(await cut.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+    await eventually(() => cut.ping(), { what: 'the cut-off store answers again', intervalMs: 100 });
   };
   beforeAll(async () => {
     const port = await proxy.start();

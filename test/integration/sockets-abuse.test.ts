@@ -4,6 +4,7 @@
 import request from 'supertest';
 import { io } from 'socket.io-client';
 import { startAgora, type Running } from '../helpers/agora.js';
+import { eventually } from '../helpers/eventually.js';
 import { signedIn, type Client } from '../helpers/http.js';
 import { connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
 import type { Ack, WatchAck } from '../../shared/events.js';
@@ -19,15 +20,6 @@ const handshake = (url: string, headers: Record<string, string> = {}) =>
   open(url, headers).then((s) => (s.disconnect(), 'connected'), () => 'refused');
 
 afterAll(() => sockets.forEach((s) => s.disconnect()));
-
-/** Polls `check` until it holds, for at most `ms`. */
-async function until(what: string, check: () => Promise<boolean>, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('the handshake Origin', () => {
   let site: Running;
@@ -57,7 +49,7 @@ describe('the handshake Origin', () => {
     expect(await handshake(behindPublicUrl.url, { Origin: behindPublicUrl.url })).toBe('refused');
   });
 
-  test('the same holds for the long-polling transport', async () => {
+  test('over the long-polling transport too, a handshake from another site is refused and the site connects', async () => {
     const poll = async (origin: string) => {
       const s = io(site.url, { transports: ['polling'], forceNew: true, reconnection: false, extraHeaders: { Origin: origin } });
       const outcome = await new Promise<string>((resolve) => {
@@ -83,7 +75,7 @@ describe('connections per client address', () => {
     const held = [await open(agora.url), await open(agora.url), await open(agora.url)];
     expect(await handshake(agora.url)).toBe('refused');
     held[0]!.disconnect();
-    await until('a place is free again', async () => (await handshake(agora.url)) === 'connected');
+    await eventually(async () => (await handshake(agora.url)) === 'connected', { what: 'a place is free again' });
     // The survivors are still served.
     expect(await held[1]!.timeout(3000).emitWithAck('forum:watch', { forumId: 'none' })).toEqual({ ok: false, error: { code: 'not_found' } });
   });
@@ -175,7 +167,7 @@ describe.each(['memory', 'redis'] as const)('a socket flooding events on the %s 
     expect(answers.ok).toBeLessThanOrEqual(40);
     expect(await metric('agora_socket_refusals_total{reason="flood"}')).toBe(1);
     expect(await metric('agora_socket_refusals_total{reason="rate"}')).toBeGreaterThanOrEqual(answers.rateLimited);
-    await until('the server counts one open socket', async () => (await metric('agora_open_sockets')) === 1);
+    await eventually(async () => (await metric('agora_open_sockets')) === 1, { what: 'the server counts one open socket' });
     // Generous: the flood itself is 5 MB on the wire; nothing of it may stay behind.
     expect(await metric('nodejs_heap_size_used_bytes')).toBeLessThan(heapBefore + 50 * 1024 * 1024);
   });

@@ -1,4 +1,5 @@
 import { cleanRedis, startAgora, testPrefix, type Running } from '../helpers/agora.js';
+import { eventually } from '../helpers/eventually.js';
 import { Client } from '../helpers/http.js';
 import { connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
 
@@ -36,14 +37,9 @@ describe('two Agora processes on one Redis', () => {
     const s = await connectSocket(b.url, user.cookieHeader());
     sockets.push(s);
     // Rooms are joined asynchronously across the adapter; wait until B reports the socket in the room.
-    let seen = 0;
-    for (let i = 0; i < 50 && seen === 0; i++) {
-      seen = (await a.agora.realtime()!.io.in(`user:${u.id}`).fetchSockets()).length;
-      if (!seen) await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(seen).toBe(1);
+    await eventually(async () => expect(await a.agora.realtime()!.io.in(`user:${u.id}`).fetchSockets()).toHaveLength(1), { what: 'B reports the socket in the user room' });
     const got = nextEvent(s, 'mod:queue');
-    a.agora.realtime()!.io.to(`user:${u.id}`).emit('mod:queue', { kind: 'test', item: { from: 'a' } });
+    a.agora.realtime()!.io.to(`user:${u.id}`).emit('mod:queue', { kind: 'test', item: { from: 'a' } } as never); // any payload: the adapter carries it as is
     await expect(got).resolves.toEqual({ kind: 'test', item: { from: 'a' } });
   });
 
@@ -53,9 +49,7 @@ describe('two Agora processes on one Redis', () => {
     const s = await connectSocket(b.url, user.cookieHeader());
     sockets.push(s);
     const closed = new Promise<string>((resolve) => s.once('disconnect', resolve));
-    for (let i = 0; i < 50 && (await a.agora.realtime()!.io.in(`user:${u.id}`).fetchSockets()).length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await eventually(async () => expect(await a.agora.realtime()!.io.in(`user:${u.id}`).fetchSockets()).toHaveLength(1), { what: 'B reports the socket in the user room' });
     a.agora.realtime()!.disconnectUser(u.id);
     await expect(closed).resolves.toBe('io server disconnect');
   });
