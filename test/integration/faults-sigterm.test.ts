@@ -33,7 +33,7 @@ describe('SIGTERM during load', () => {
     await cleanRedis(prefix);
   });
 
-  test('in-flight requests finish, new ones are refused, the process exits 0 and nothing is half written', async () => {
+  test('when SIGTERM comes under load, in-flight requests finish, new ones are refused, the process exits 0 and nothing is half written', async () => {
     await createAccount(stores.users, { username: 'loadadmin', email: 'la@example.com', password: 'a fine long password', role: 'admin' });
     const c = new Client(proc.url);
     expect((await c.login('loadadmin', 'a fine long password')).status).toBe(200);
@@ -44,16 +44,18 @@ describe('SIGTERM during load', () => {
     const results: ({ status: number; body: string } | { error: string })[] = [];
     let sent = 0;
     let stopping = false;
+    let thirtyAnswered!: () => void;
+    const underLoad = new Promise<void>((resolve) => (thirtyAnswered = resolve));
     const worker = async () => {
       while (!stopping || sent < 40) {
         sent++;
         const r = await post(proc.port, `/api/threads/${threadId}/posts`, headers, JSON.stringify({ body: `load ${sent} ${'x'.repeat(200)}` }));
-        results.push(r);
+        if (results.push(r) === 30) thirtyAnswered();
         if ('error' in r) return; // the server is gone for this worker
       }
     };
     const workers = Array.from({ length: 8 }, worker);
-    while (results.length < 30) await new Promise((r) => setTimeout(r, 5));
+    await underLoad;
     proc.child.kill('SIGTERM');
     stopping = true;
     await Promise.all(workers);

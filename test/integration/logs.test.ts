@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { startAgora } from '../helpers/agora.js';
+import { eventually } from '../helpers/eventually.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { Client, signedIn, uniqueName } from '../helpers/http.js';
 import { scrubError } from '../../server/log.js';
@@ -46,15 +47,18 @@ test('a request whose client goes away before the answer is logged at info as cu
   try {
     const socket = net.connect(agora.port, '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
+    // The server's own listener (the app) runs first, so once this one hears the request, the app
+    // is handling it and waiting for the body.
+    const handled = new Promise((r) => agora.server.once('request', r));
     // Headers promise a body that never comes; then the client leaves.
     socket.write('POST /api/preview HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"body":');
-    await new Promise((r) => setTimeout(r, 100));
+    await handled;
     socket.destroy();
-    let line: Record<string, any> | undefined;
-    for (let i = 0; i < 50 && !line; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      line = logs.lines.map((l) => JSON.parse(l) as Record<string, any>).find((l) => l.cutOff === true);
-    }
+    const line = await eventually(() => {
+      const cut = logs.lines.map((l) => JSON.parse(l) as Record<string, any>).find((l) => l.cutOff === true);
+      expect(cut).toBeDefined();
+      return cut;
+    }, { what: 'the cut-off request is logged' });
     expect(line).toMatchObject({ level: 30, msg: 'request', req: { method: 'POST' } });
   } finally {
     await agora.close();
