@@ -1,5 +1,5 @@
 // The typed socket.io event maps (API.md, Realtime), shared by the server and the browser.
-import type { Post, Thread } from './api.js';
+import type { ForumRefPayload, Post, Thread, ThreadRefPayload, WatchThreadPayload } from './schemas/index.js';
 
 export interface MissedEvent { event: 'post:created' | 'post:updated' | 'post:removed' | 'post:restored'; payload: unknown }
 
@@ -28,9 +28,9 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
-  'thread:watch': (p: { threadId: string; since?: number }, ack: (a: WatchAck) => void) => void;
-  'thread:unwatch': (p: { threadId: string }, ack?: (a: Ack) => void) => void;
-  'forum:watch': (p: { forumId: string }, ack?: (a: Ack) => void) => void;
-  'forum:unwatch': (p: { forumId: string }, ack?: (a: Ack) => void) => void;
+  'thread:watch': (p: WatchThreadPayload, ack: (a: WatchAck) => void) => void;
+  'thread:unwatch': (p: ThreadRefPayload, ack?: (a: Ack) => void) => void;
+  'forum:watch': (p: ForumRefPayload, ack?: (a: Ack) => void) => void;
+  'forum:unwatch': (p: ForumRefPayload, ack?: (a: Ack) => void) => void;
   'mod:watch': (ack?: (a: Ack) => void) => void;
 }

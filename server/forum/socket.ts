@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Ack, WatchAck } from '../../shared/events.js';
 import { authorize, isStaff } from '../auth/policy.js';
 import { InvalidInput, NotFound, RateLimited } from '../errors.js';
@@ -10,10 +10,7 @@ import type { ForumStore } from '../store/forum.js';
 import type { UserStore } from '../store/users.js';
 import type { ThreadPublisher } from './publish.js';
 import { viewerFor } from './views.js';
-
-const watchThread = z.object({ threadId: z.string().max(64), since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() });
-const threadRef = z.object({ threadId: z.string().max(64) });
-const forumRef = z.object({ forumId: z.string().max(64) });
+import { forumRefPayload as forumRef, threadRefPayload as threadRef, watchThreadPayload as watchThread } from '../../shared/schemas/index.js';
 
 function parsed<T>(schema: z.ZodType<T>, payload: unknown): T {
   const p = schema.safeParse(payload);

@@ -8,3 +8,4 @@ export * from './moderation.js';
 export * from './account.js';
 export * from './testimonials.js';
 export * from './referral.js';
+export * from './realtime.js';
