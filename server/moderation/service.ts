@@ -25,7 +25,7 @@ export async function queueItem(deps: ModerationDeps, post: PostRecord) {
   const flags = (await deps.moderation.flagsOfPost(post.id)).filter((f) => f.status === 'open');
   if (post.status !== 'held' && flags.length === 0) return null;
   const authors = await deps.users.getMany([...userIdsOf([post]), ...flags.map((f) => f.byId)]);
-  return { kind: post.status === 'held' ? 'held' : 'flag', post: toPostView(post, MOD, authors), flags: flags.map((f) => toFlagView(f, authors, true)) };
+  return { kind: post.status === 'held' ? 'held' as const : 'flag' as const, post: toPostView(post, MOD, authors), flags: flags.map((f) => toFlagView(f, authors, true)) };
 }
 
 /** Keeps the queue in step with a post and tells every moderator's dashboard (on every process). */

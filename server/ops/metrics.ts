@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestHandler } from 'express';
 import { routeFor } from '../http/errors.js';
-import type { ReadCacheStats } from '../store/redis/read-cache.js';
+import type { CacheStats as ReadCacheStats } from '../store/index.js';
 
 /**
  * One registry per app instance; labels are route patterns and status codes, never paths or users.

@@ -1,12 +1,10 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
-import { Server, type Namespace, type Socket } from 'socket.io';
-import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
+import { Server, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import type { SessionData } from 'express-session';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
 import type { Stores } from '../store/index.js';
-import { connectRedis, type RedisClient } from '../store/redis/db.js';
 import type { UserRecord } from '../store/users.js';
 import type { Metrics } from '../ops/metrics.js';
 import { sessionEndsAt } from '../auth/session.js';
@@ -55,55 +53,6 @@ export interface RealtimeDeps {
   now?: () => number;
 }
 
-/** How long a join waits for Redis to confirm the subscriptions it started. */
-const SUBSCRIBE_WAIT_MS = 3_000;
-
-/**
- * socket.io on a Redis Cluster uses sharded pub/sub (SSUBSCRIBE/SPUBLISH, Redis 7): a message goes
- * to the shard owning its channel's slot instead of over the cluster bus to every node. The
- * adapter supports an ioredis Cluster (its util.js listens to `smessageBuffer` and counts servers
- * with PUBSUB SHARDNUMSUB on every node), provided the subscribing Cluster has ioredis's
- * `shardedSubscribers` (see connectRedis): the adapter subscribes one channel per namespace and per
- * room, spread over every slot, and without that option ioredis sends every SSUBSCRIBE down a
- * single connection to one node. SPUBLISH is routed by slot like any keyed command.
- *
- * The adapter subscribes to a room's channel when the room first gets a socket on this process,
- * without waiting for Redis to confirm. Until Redis does, an event another process publishes to the
- * room is lost here, which would break thread:watch's promise (join first, then read the log: an
- * event arrives twice, never zero times). So a join here waits for the subscriptions in flight, at
- * most SUBSCRIBE_WAIT_MS so that a join never hangs through an outage.
- */
-function shardedAdapter(pub: RedisClient, sub: RedisClient, channelPrefix: string) {
-  const pending = new Set<Promise<unknown>>();
-  const client = sub as unknown as { ssubscribe(...channels: string[]): Promise<unknown> };
-  const ssubscribe = client.ssubscribe.bind(client);
-  client.ssubscribe = (...channels) => {
-    const reply = ssubscribe(...channels);
-    // Also handles a rejection the adapter, which drops this promise, would leave unhandled.
-    const done: Promise<unknown> = reply.catch(() => {}).finally(() => pending.delete(done));
-    pending.add(done);
-    return reply;
-  };
-  const create = createShardedAdapter(pub, sub, { channelPrefix });
-  // socket.io calls this with `new`; an object returned from a constructor is what `new` gives.
-  return function (nsp: Namespace) {
-    const adapter = create(nsp);
-    const addAll = adapter.addAll.bind(adapter);
-    adapter.addAll = (id, rooms) => {
-      addAll(id, rooms);
-      if (!pending.size) return;
-      return new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS);
-        void Promise.all(pending).then(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    };
-    return adapter;
-  };
-}
-
 export function createRealtime(deps: RealtimeDeps): Realtime {
   const now = deps.now ?? Date.now;
   const perAddress = new AddressCount(deps.limits.maxPerAddress);
@@ -135,19 +84,9 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     conn.once('close', () => perAddress.close(address));
   });
 
-  const pubsub: RedisClient[] = [];
-  if (deps.stores.redis) {
-    const { url, cluster } = deps.stores.redis;
-    // Pub/sub needs its own connections; these queue while reconnecting rather than fail fast.
-    // On a cluster the subscriber holds one connection per primary (see shardedAdapter).
-    const pub = connectRedis({ url, cluster, logger: deps.logger, failFast: false });
-    const sub = connectRedis({ url, cluster, logger: deps.logger, failFast: false, shardedSubscribers: cluster });
-    void pub.connect().catch(() => {});
-    void sub.connect().catch(() => {});
-    pubsub.push(pub, sub);
-    const key = `${deps.stores.redis.db.prefix}socket.io`;
-    io.adapter(cluster ? shardedAdapter(pub, sub, key) : createAdapter(pub, sub, { key }));
-  }
+  // With a shared store, rooms span every process (the store's socket.io adapter); in memory, this one.
+  const shared = deps.stores.socketAdapter?.(deps.logger);
+  if (shared) io.adapter(shared.adapter as Parameters<AgoraServer['adapter']>[0]);
 
   // The same session cookie as HTTP: the socket is signed in as whoever the session says.
   io.engine.use(deps.sessionMiddleware);
@@ -195,7 +134,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     close: async () => {
       clearInterval(sweep);
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await Promise.all(pubsub.map((c) => c.quit().catch(() => c.disconnect())));
+      await shared?.close();
     },
   };
 }
