@@ -47,7 +47,6 @@ test('a member sees their data, downloads it, and deletes their account through 
   const reply = (await phone.post(`/api/threads/${adminThreadId}/posts`, { body: 'A reply of mine, saying hello' })).body.post;
   expect((await phone.post(`/api/posts/${adminPostId}/flags`, { reason: 'off topic' })).status).toBe(201);
 
-  const t0 = Date.now();
   await page.goto(`${agora.url}/account`);
   await page.getByTestId('profile-username').waitFor();
   expect(await page.getByTestId('profile-username').textContent()).toBe(username);
@@ -155,7 +154,6 @@ test('a member sees their data, downloads it, and deletes their account through 
   await page.goto(`${agora.url}/account`);
   await page.getByTestId('account-signin').waitFor();
   expect(me.problems).toEqual([]);
-  console.log(`account flow in the browser: ${Date.now() - t0} ms`);
 }, 60_000);
 
 test('a testimonial is public only with consent and while an admin features it; withdrawing takes it off at once', async () => {
