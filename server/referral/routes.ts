@@ -3,10 +3,10 @@ import { requireUser, requireWriter } from '../auth/guards.js';
 import { parse } from '../http/validate.js';
 import type { UserStore } from '../store/users.js';
 import { referralBody } from '../../shared/schemas/index.js';
-import { issueFormToken, submitReferral, type ReferralServiceDeps } from './service.js';
+import { issueFormToken, referredSignups, submitReferral, type ReferralServiceDeps } from './service.js';
 
 /** `/api/referrals`: behind the session, passport and CSRF protection (app.ts). */
-export function referralApi(deps: ReferralServiceDeps & { users: UserStore }): Router {
+export function referralApi(deps: ReferralServiceDeps & { users: Pick<UserStore, 'countReferredBy'> }): Router {
   const r = Router();
 
   r.post('/token', requireWriter, async (req, res) => {
@@ -21,7 +21,7 @@ export function referralApi(deps: ReferralServiceDeps & { users: UserStore }): R
   });
 
   r.get('/stats', requireUser, async (req, res) => {
-    res.json({ signups: await deps.users.countReferredBy(req.user!.id) });
+    res.json({ signups: await referredSignups(deps.users, req.user!) });
   });
 
   return r;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { consumeEach, type LimitResult, type Limiter } from '../store/rate-limit.js';
 import type { ReferralStore, TokenOutcome } from '../store/referrals.js';
-import type { UserRecord } from '../store/users.js';
+import type { UserRecord, UserStore } from '../store/users.js';
 import { inviteMessage } from './invite-email.js';
 import type { InviteMailer } from './mailer.js';
 import type { OptOutKeys } from './optout.js';
@@ -165,3 +165,6 @@ function logOutcome(logger: Logger, r: SendOutcome | { outcome: 'suppressed' }):
     logger.info({ referral: r.outcome }, 'referral invite handled');
   }
 }
+
+/** How many accounts were made through the member's referral link (no names: a count only). */
+export const referredSignups = (users: Pick<UserStore, 'countReferredBy'>, member: UserRecord) => users.countReferredBy(member.id);
