@@ -5,7 +5,13 @@
  *
  * A message is one human sentence meant for the member, with no user input in it.
  */
+export type DomainErrorCode =
+  | 'invalid_request' | 'unauthenticated' | 'invalid_credentials' | 'forbidden' | 'not_found' | 'conflict'
+  | 'rate_limited' | 'pii_unacknowledged' | 'unavailable';
+
 export abstract class DomainError extends Error {
+  /** What kind of failure this is, in the words the API's error codes use (API.md, Errors). */
+  abstract readonly code: DomainErrorCode;
   /** Details the member's client can act on (the field at fault, the personal data found). */
   readonly details?: Record<string, unknown>;
   constructor(message: string, details?: Record<string, unknown>) {
@@ -17,6 +23,7 @@ export abstract class DomainError extends Error {
 /** The input breaks a rule of the domain (the schema check is the route's; this is what is left). */
 export class InvalidInput extends DomainError {
   override name = 'InvalidInput';
+  readonly code = 'invalid_request' as const;
   constructor(field: string, message = 'The request is not valid.') {
     super(message, { field });
   }
@@ -25,6 +32,7 @@ export class InvalidInput extends DomainError {
 /** Nobody is signed in, and the action needs someone. */
 export class Unauthenticated extends DomainError {
   override name = 'Unauthenticated';
+  readonly code = 'unauthenticated' as const;
   constructor(message = 'You need to sign in first.') {
     super(message);
   }
@@ -33,6 +41,7 @@ export class Unauthenticated extends DomainError {
 /** The username and password do not match an account (the same answer for an unknown user). */
 export class InvalidCredentials extends DomainError {
   override name = 'InvalidCredentials';
+  readonly code = 'invalid_credentials' as const;
   constructor(message = 'The username or password is not right.') {
     super(message);
   }
@@ -41,6 +50,7 @@ export class InvalidCredentials extends DomainError {
 /** The policy says no (see server/auth/policy.ts). */
 export class Forbidden extends DomainError {
   override name = 'Forbidden';
+  readonly code = 'forbidden' as const;
   constructor(message = 'You are not allowed to do that.', details?: Record<string, unknown>) {
     super(message, details);
   }
@@ -49,6 +59,7 @@ export class Forbidden extends DomainError {
 /** Not there, or not there for this reader: the same answer, so hidden things stay hidden. */
 export class NotFound extends DomainError {
   override name = 'NotFound';
+  readonly code = 'not_found' as const;
   constructor(message = 'Nothing was found here.') {
     super(message);
   }
@@ -57,11 +68,13 @@ export class NotFound extends DomainError {
 /** The thing is not in a state that allows this (already removed, changed meanwhile, taken). */
 export class Conflict extends DomainError {
   override name = 'Conflict';
+  readonly code = 'conflict' as const;
 }
 
 /** A limit was reached; `retryAfterSeconds` is when the member may try again (at least 1). */
 export class RateLimited extends DomainError {
   override name = 'RateLimited';
+  readonly code = 'rate_limited' as const;
   readonly retryAfterSeconds: number;
   constructor(retryAfterSeconds: number, message = 'Too many requests; please wait a moment and try again.') {
     super(message);
@@ -72,6 +85,7 @@ export class RateLimited extends DomainError {
 /** The text holds personal data that is blocked or not yet acknowledged; nothing was stored. */
 export class PiiUnacknowledged extends DomainError {
   override name = 'PiiUnacknowledged';
+  readonly code = 'pii_unacknowledged' as const;
   constructor(message: string, findings: unknown[]) {
     super(message, { findings });
   }
@@ -80,6 +94,7 @@ export class PiiUnacknowledged extends DomainError {
 /** A backing service (store, mail server) could not be reached; nothing was changed. */
 export class Unavailable extends DomainError {
   override name = 'Unavailable';
+  readonly code = 'unavailable' as const;
   constructor(readonly service: 'store' | 'mail', readonly causeCode?: string) {
     super(`${service} unavailable`);
   }

@@ -2,15 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Ack } from '../../shared/events.js';
-import {
-  Conflict, DomainError, Forbidden, InvalidCredentials, InvalidInput, NotFound, PiiUnacknowledged, RateLimited,
-  Unauthenticated, Unavailable,
-} from '../errors.js';
+import { DomainError, NotFound, RateLimited, Unavailable, type DomainErrorCode } from '../errors.js';
 
-export type ErrorCode =
-  | 'invalid_request' | 'unauthenticated' | 'invalid_credentials' | 'forbidden' | 'csrf_failed'
-  | 'not_found' | 'conflict' | 'payload_too_large' | 'pii_unacknowledged' | 'rate_limited'
-  | 'unavailable' | 'internal';
+/** The contract's codes: the domain's, and the HTTP layer's own (CSRF, body size, our failure). */
+export type ErrorCode = DomainErrorCode | 'csrf_failed' | 'payload_too_large' | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_request: 400, unauthenticated: 401, invalid_credentials: 401, forbidden: 403,
@@ -37,22 +32,13 @@ export class ApiError extends Error {
   }
 }
 
-/** Each domain error's code in the contract (API.md, Errors). */
-const CODE_OF: [new (...args: never[]) => DomainError, ErrorCode][] = [
-  [InvalidInput, 'invalid_request'], [Unauthenticated, 'unauthenticated'], [InvalidCredentials, 'invalid_credentials'],
-  [Forbidden, 'forbidden'], [NotFound, 'not_found'], [Conflict, 'conflict'], [RateLimited, 'rate_limited'],
-  [PiiUnacknowledged, 'pii_unacknowledged'], [Unavailable, 'unavailable'],
-];
-
 function fromDomain(err: DomainError): ApiError {
   if (err instanceof Unavailable) {
     return new ApiError('unavailable', err.service === 'mail'
       ? 'The mail server is unavailable; nothing was sent. Please try again later.'
       : 'The service is temporarily unavailable; nothing was changed. Please try again later.');
   }
-  const code = CODE_OF.find(([type]) => err instanceof type)?.[1] ?? 'internal';
-  if (code === 'internal') return new ApiError('internal', 'Something went wrong on our side.');
-  return new ApiError(code, err.message, err.details, err instanceof RateLimited ? err.retryAfterSeconds : undefined);
+  return new ApiError(err.code, err.message, err.details, err instanceof RateLimited ? err.retryAfterSeconds : undefined);
 }
 
 export function sendError(res: Parameters<RequestHandler>[1], err: ApiError): void {
