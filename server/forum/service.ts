@@ -4,7 +4,7 @@ import { preparePost, previewPost } from '../content/pipeline.js';
 import { Conflict, isRefusal, NotFound, RateLimited } from '../errors.js';
 import { authorize, isStaff } from '../auth/policy.js';
 import { newId } from '../store/ids.js';
-import type { Limiter } from '../store/rate-limit.js';
+import type { Limiter, LimitResult } from '../store/rate-limit.js';
 import type { ForumStore, PostRecord, ThreadRecord } from '../store/forum.js';
 import type { UserRecord, UserStore } from '../store/users.js';
 import type { ThreadPublisher } from './publish.js';
@@ -31,8 +31,8 @@ const iso = (deps: Pick<ForumDeps, 'now'>) => new Date(deps.now()).toISOString()
  * Flood control: counts the write up front (one store call) and refuses before any work when the
  * author's minute is used up; a write refused later (a refusal, not an outage) gives the point back.
  */
-async function counted<T>(deps: ForumDeps, user: UserRecord, write: () => Promise<T>): Promise<T> {
-  const rate = await deps.postLimiter.consume(user.id);
+async function counted<T>(taken: LimitResult | Promise<LimitResult>, write: () => Promise<T>): Promise<T> {
+  const rate = await taken;
   if (!rate.allowed) throw new RateLimited(rate.retryAfterSeconds);
   try {
     return await write();
@@ -64,7 +64,7 @@ function newPost(user: UserRecord, thread: Pick<ThreadRecord, 'id' | 'forumId'>,
 export async function startThread(deps: ForumDeps, user: UserRecord, forumId: string, input: Draft & { title: string }) {
   authorize(user, 'write');
   if (!(await deps.forum.getForum(forumId))) throw new NotFound('There is no such forum.');
-  return counted(deps, user, () => writeThread(deps, user, forumId, input));
+  return counted(deps.postLimiter.consume(user.id), () => writeThread(deps, user, forumId, input));
 }
 
 async function writeThread(deps: ForumDeps, user: UserRecord, forumId: string, input: Draft & { title: string }) {
@@ -90,13 +90,7 @@ async function writeThread(deps: ForumDeps, user: UserRecord, forumId: string, i
 export async function reply(deps: ForumDeps, user: UserRecord, threadId: string, input: Draft) {
   authorize(user, 'write');
   const [thread, rate] = await Promise.all([deps.forum.getThread(threadId), deps.postLimiter.consume(user.id)]);
-  if (!rate.allowed) throw new RateLimited(rate.retryAfterSeconds);
-  try {
-    return await writeReply(deps, user, thread, input);
-  } catch (err) {
-    if (isRefusal(err)) await rate.refund().catch(() => {});
-    throw err;
-  }
+  return counted(rate, () => writeReply(deps, user, thread, input));
 }
 
 async function writeReply(deps: ForumDeps, user: UserRecord, thread: ThreadRecord | null, input: Draft) {
@@ -132,7 +126,7 @@ export async function editPost(deps: ForumDeps, user: UserRecord, postId: string
   const post = await deps.forum.getPost(postId);
   if (!post) throw new NotFound('There is no such post.');
   authorize(user, 'post:edit', { post, thread: await deps.forum.getThread(post.threadId) });
-  return counted(deps, user, async () => {
+  return counted(deps.postLimiter.consume(user.id), async () => {
     const edited = await writeEdit(deps, post, input);
     return { post: edited, authors: await deps.users.getMany(userIdsOf([edited])) };
   });
