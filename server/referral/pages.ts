@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import type { ReferralStore } from '../store/referrals.js';
 import type { UserStore } from '../store/users.js';
 import type { OptOutKeys } from './optout.js';
-import { NotFound } from '../errors.js';
+import { recordOptOut, referrerByCode } from './service.js';
 
 export interface ReferralPagesDeps {
   session: RequestHandler;
@@ -10,8 +10,6 @@ export interface ReferralPagesDeps {
   store: ReferralStore;
   optOut: OptOutKeys;
 }
-
-const REFERRAL_CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * Mounted at the site root before the web app. The GETs only add what the server must do and
@@ -24,7 +22,7 @@ export function referralPages(deps: ReferralPagesDeps): Router {
   // landing page should still open when that cannot be done (unknown code, store down).
   r.get('/r/:referralCode', async (req, res, next) => {
     const code = String(req.params.referralCode);
-    const referrer = REFERRAL_CODE.test(code) ? await deps.users.findByReferralCode(code).catch(() => null) : null;
+    const referrer = await referrerByCode(deps.users, code).catch(() => null);
     if (!referrer) return next();
     deps.session(req, res, (err?: unknown) => {
       if (!err) req.session.referralCode = code;
@@ -41,9 +39,7 @@ export function referralPages(deps: ReferralPagesDeps): Router {
   // RFC 8058 one-click: no session, no CSRF token (the token in the path is the proof); the body,
   // `List-Unsubscribe=One-Click` or none at all, is not needed and not read.
   r.post('/unsubscribe/:optOutToken', async (req, res) => {
-    const fingerprint = deps.optOut.fingerprintOfToken(String(req.params.optOutToken));
-    if (!fingerprint) throw new NotFound('This opt-out link is not valid.');
-    await deps.store.addOptOut(fingerprint);
+    await recordOptOut(deps, String(req.params.optOutToken));
     res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).json({ status: 'opted_out' });
   });
 

@@ -8,7 +8,7 @@ import type { OptOutKeys } from './optout.js';
 import type { ReferralInput } from '../../shared/schemas/index.js';
 import type { SendOutcome } from './smtp.js';
 import { FORM_TOKEN_TTL_MS, inviteMessageId, newFormToken, payloadCheck } from './tokens.js';
-import { Conflict, InvalidInput, RateLimited, Unavailable } from '../errors.js';
+import { Conflict, InvalidInput, NotFound, RateLimited, Unavailable } from '../errors.js';
 
 export interface ReferralServiceDeps {
   store: ReferralStore;
@@ -168,3 +168,19 @@ function logOutcome(logger: Logger, r: SendOutcome | { outcome: 'suppressed' }):
 
 /** How many accounts were made through the member's referral link (no names: a count only). */
 export const referredSignups = (users: Pick<UserStore, 'countReferredBy'>, member: UserRecord) => users.countReferredBy(member.id);
+
+const REFERRAL_CODE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The member whose referral link this is; null for a malformed or unknown code. */
+export const referrerByCode = async (users: Pick<UserStore, 'findByReferralCode'>, code: string) =>
+  (REFERRAL_CODE.test(code) ? users.findByReferralCode(code) : null);
+
+/**
+ * A friend's one-click opt-out: only the keyed fingerprint the link carries is stored, so the list
+ * never holds an address (DESIGN.md, "A referral").
+ */
+export async function recordOptOut(deps: { store: Pick<ReferralStore, 'addOptOut'>; optOut: OptOutKeys }, token: string): Promise<void> {
+  const fingerprint = deps.optOut.fingerprintOfToken(token);
+  if (!fingerprint) throw new NotFound('This opt-out link is not valid.');
+  await deps.store.addOptOut(fingerprint);
+}
