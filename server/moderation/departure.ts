@@ -3,7 +3,7 @@
 import { Conflict } from '../errors.js';
 import type { PostRecord } from '../store/forum.js';
 import type { UserRecord } from '../store/users.js';
-import { mutate } from './service.js';
+import { mutate, resolveOpenFlags, syncQueue } from './service.js';
 import { forgetFlagger } from './flaggers.js';
 import { isoNow, type ModerationDeps } from './deps.js';
 
@@ -35,7 +35,11 @@ export async function eraseMemberContent(deps: ModerationDeps, member: UserRecor
       const post = await deps.forum.getPost(id);
       if (!post || post.authorId !== member.id) break;
       try {
-        await departed(deps, member, post, choice);
+        const after = await departed(deps, member, post, choice);
+        // Removed like a moderator's removal: others' flags on it are settled, and a post that
+        // waited for review leaves the queue (stored, and on every dashboard).
+        if (choice === 'remove') await resolveOpenFlags(deps, member, id, 'actioned');
+        if (choice === 'remove' || post.status === 'held') await syncQueue(deps, after);
         break;
       } catch (err) {
         if (!(err instanceof Conflict) || attempt >= 2) throw err;

@@ -52,7 +52,7 @@ async function loadPost(deps: ModerationDeps, postId: string): Promise<PostRecor
 
 const countDelta = (from: PostStatus, to: PostStatus) => (to === 'visible' ? 1 : 0) - (from === 'visible' ? 1 : 0);
 
-async function resolveOpenFlags(deps: ModerationDeps, actor: UserRecord, postId: string, status: 'dismissed' | 'actioned') {
+export async function resolveOpenFlags(deps: ModerationDeps, actor: Pick<UserRecord, 'id'>, postId: string, status: 'dismissed' | 'actioned') {
   const open = (await deps.moderation.flagsOfPost(postId)).filter((f) => f.status === 'open');
   return deps.moderation.resolveFlags(open.map((f) => f.id), status, actor.id, isoNow(deps));
 }

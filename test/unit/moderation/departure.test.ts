@@ -209,17 +209,32 @@ describe('removing a post', () => {
   });
 });
 
-describe('known gap', () => {
-  // KNOWN BUG (reported to the lead): eraseMemberContent removes a held post without syncQueue, so
-  // its id stays in the stored queue and moderators' open dashboards keep showing it (approving it
-  // then answers 409). `test.failing` keeps the suite green until departure.ts syncs the queue for
-  // held posts; then jest reports this as passing unexpectedly: make it a plain `test`.
-  test.failing('a held post removed when its author leaves leaves the review queue, stored and live', async () => {
+describe('the review queue when a member leaves', () => {
+  test('a held post removed when its author leaves leaves the review queue, stored and live', async () => {
     const w = await world();
     expect(await w.stores.moderation.inQueue(w.heldReply.id)).toBe(true);
     await eraseMemberContent(w.deps, w.leaver, 'remove');
     expect(await w.stores.moderation.inQueue(w.heldReply.id)).toBe(false);
     expect(w.calls.filter((c) => c.method === 'queueChanged').map((c) => c.args[0]))
       .toContainEqual({ kind: 'resolved', item: { postId: w.heldReply.id } });
+  });
+
+  test('flags others raised on a post removed with its author are settled as actioned, and the post leaves the queue', async () => {
+    const w = await world();
+    const [, visibleReply] = w.leaversPosts;
+    await flagPost(w.deps, w.other, visibleReply!.id, 'rude');
+    expect(await w.stores.moderation.inQueue(visibleReply!.id)).toBe(true);
+    await eraseMemberContent(w.deps, w.leaver, 'remove');
+    expect((await w.stores.moderation.flagsOfPost(visibleReply!.id)).map((f) => f.status)).toEqual(['actioned']);
+    expect(await w.stores.moderation.inQueue(visibleReply!.id)).toBe(false);
+  });
+
+  test('flags on a post kept under "former member" stay open for the moderators', async () => {
+    const w = await world();
+    const [, visibleReply] = w.leaversPosts;
+    await flagPost(w.deps, w.other, visibleReply!.id, 'rude');
+    await eraseMemberContent(w.deps, w.leaver, 'anonymize');
+    expect((await w.stores.moderation.flagsOfPost(visibleReply!.id)).map((f) => f.status)).toEqual(['open']);
+    expect(await w.stores.moderation.inQueue(visibleReply!.id)).toBe(true);
   });
 });
