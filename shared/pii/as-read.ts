@@ -11,7 +11,7 @@
 // character offsets for inline content, so it cannot map rendered text back to the source. This
 // reading undoes everything markdown-it and the sanitizer undo (entities, comments, tags, escapes,
 // emphasis and code delimiters, table pipes, soft line breaks) and a bit more (entities inside code
-// are decoded too), which can only add warnings. The property tests in test/unit/pii/as-read.test.ts
+// are decoded too), which can only add warnings. The property tests in test/unit/pii/as-read-property.test.ts
 // check it against the real renderer's output, test/e2e/disguised-pii.test.ts against Chromium.
 // Linear in practice: the ends of comments, processing instructions and CDATA sections are found
 // with cached indexOf, and a tag's grammar stops at the first character that cannot continue it.
