@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { Unauthenticated } from '../errors.js';
 import { refusal, type Action } from './policy.js';
 
 /**
@@ -11,7 +12,7 @@ const guard = (action: Extract<Action, 'write' | 'moderate' | 'administer'>): Re
 
 /** Signed in (banned users included: they keep reading). */
 export const requireUser: RequestHandler = (req, _res, next) => {
-  next(req.user ? undefined : refusal(null, 'write'));
+  next(req.user ? undefined : new Unauthenticated());
 };
 
 /** Signed in and allowed to write: a banned user answers 403 on every write. */
