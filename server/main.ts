@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
@@ -35,8 +36,8 @@ async function main(): Promise<void> {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const where = `http://localhost:${config.port}`;
-  const out: string[] = [`Agora listening on ${where} (${config.env})`];
+  const out: string[] = [`Agora listening on ${listeningAt(server, config.host)} (${config.env})`];
+  if (config.publicUrl !== `http://localhost:${config.port}`) out.push(`Public URL (links in e-mails): ${config.publicUrl}`);
   out.push(stores.kind === 'memory'
     ? 'Storage: in memory only. Every account and post is lost when the process stops; set REDIS_URL to keep them.'
     : `Storage: Redis (key prefix ${config.keyPrefix}).`);
@@ -80,3 +81,15 @@ main().catch((err) => {
   process.stderr.write(`agora: failed to start: ${(err as Error).message}\n`);
   process.exit(1);
 });
+
+/**
+ * Where the server really listens (the port the OS gave for PORT=0): the host as HOST says, and for a
+ * wildcard address (every interface) the name a browser on this machine can open.
+ */
+function listeningAt(server: { address(): string | AddressInfo | null }, host: string): string {
+  const a = server.address();
+  const port = typeof a === 'object' && a ? a.port : 0;
+  const wildcard = host === '0.0.0.0' || host === '::';
+  const name = wildcard ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}${wildcard ? ' (all interfaces)' : ''}`;
+}
