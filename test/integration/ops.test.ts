@@ -124,7 +124,7 @@ test('on SIGTERM the process finishes the request in flight, closes sockets and 
       const t = setTimeout(() => reject(new Error(`did not start: ${out}`)), 15_000);
       child.stdout.on('data', () => out.includes('listening') && (clearTimeout(t), resolve()));
     });
-    expect(out).toContain(`Agora listening on http://127.0.0.1:${port} (test)`); // where HOST says, not always localhost
+    expect(out).toContain(`Agora listening on http://127.0.0.1:${port} (development)`); // where HOST says, not always localhost
     expect(out).toContain('in memory only');
     const url = `http://127.0.0.1:${port}`;
     const socket = await connectSocket(url);
