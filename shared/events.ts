@@ -1,5 +1,5 @@
 // The typed socket.io event maps (API.md, Realtime), shared by the server and the browser.
-import type { ForumRefPayload, Post, Thread, ThreadRefPayload, WatchThreadPayload } from './schemas/index.js';
+import type { AuditEvent, ForumRefPayload, Post, Thread, ThreadRefPayload, WatchThreadPayload } from './schemas/index.js';
 
 export interface MissedEvent { event: 'post:created' | 'post:updated' | 'post:removed' | 'post:restored'; payload: unknown }
 
@@ -25,6 +25,8 @@ export interface ServerToClientEvents {
   /** Ids only, to the thread's and the forum's watchers (moderators included: their pages keep it, marked removed). */
   'thread:removed': (p: { threadId: string; forumId: string }) => void;
   'mod:queue': (p: { kind: string; item: unknown }) => void;
+  /** Every audit entry as it is written, to moderators on every process. */
+  'mod:audit': (p: AuditEvent) => void;
 }
 
 export interface ClientToServerEvents {

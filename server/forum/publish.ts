@@ -4,6 +4,9 @@ import type { AgoraServer } from '../realtime/index.js';
 import { rooms } from '../realtime/rooms.js';
 import type { EventSpec, ForumStore, LoggedEvent, PostEventName, PostRecord, ThreadRecord } from '../store/forum.js';
 import type { UserStore } from '../store/users.js';
+import type { AuditRecord } from '../store/moderation.js';
+import { auditNames } from '../moderation/audit-names.js';
+import { toAuditView } from '../moderation/views.js';
 import { canSee, isPrivileged, toPostView, toThreadView, userIdsOf, type Authors, type Viewer } from './views.js';
 
 const MOD_VIEWER: Viewer = { id: '', role: 'moderator' };
@@ -11,7 +14,7 @@ const MOD_VIEWER: Viewer = { id: '', role: 'moderator' };
 export type QueueEvent = Parameters<ServerToClientEvents['mod:queue']>[0];
 
 /**
- * The one publisher: every post, thread and review-queue event goes out through here. Sends thread
+ * The one publisher: every post, thread, review-queue and audit event goes out through here. Sends thread
  * events to watching sockets, shaped per audience on the server (never filtered in
  * the browser): the public gets tombstones and never a held post; moderators and the author get
  * the privileged view in their own rooms.
@@ -83,6 +86,17 @@ export class ThreadPublisher {
   /** The review queue changed for a post: every moderator's dashboard, on every process, hears of it. */
   queueChanged(event: QueueEvent): void {
     this.io()?.to(rooms.mods).emit('mod:queue', event);
+  }
+
+  /**
+   * An audit entry just written: every moderator's dashboard, on every process, shows it in the
+   * words the audit page uses (the same view). Staff only: it may name a removed thread's title.
+   */
+  async auditAppended(entry: AuditRecord): Promise<void> {
+    const io = this.io();
+    if (!io) return;
+    const names = await auditNames({ forum: this.forum, users: this.users }, [entry]);
+    io.to(rooms.mods).emit('mod:audit', { entry: toAuditView(entry, names) });
   }
 
   /** A post event of a removed thread: its moderators get their view; nobody else hears of it. */

@@ -14,11 +14,11 @@ export interface Connections {
 /** The ports moderation uses: just these operations, so each flow can be read and tested alone. */
 export interface ModerationDeps {
   forum: Pick<ForumStore,
-    'getPost' | 'getThread' | 'mutatePost' | 'patchThread' | 'postIdsByAuthor' | 'threadIdsByAuthor' | 'forgetAuthor'
+    'getPost' | 'getThread' | 'getThreads' | 'getForum' | 'mutatePost' | 'patchThread' | 'postIdsByAuthor' | 'threadIdsByAuthor' | 'forgetAuthor'
     | 'setThreadRemoval' | 'purgeThread'>;
   users: Pick<UserStore, 'get' | 'getMany' | 'update' | 'findByUsername'>;
   moderation: ModerationStore;
-  publisher: Pick<ThreadPublisher, 'postEvents' | 'queueChanged' | 'threadEvent' | 'threadWatchersEvent' | 'threadRemoved' | 'threadRestored'>;
+  publisher: Pick<ThreadPublisher, 'postEvents' | 'queueChanged' | 'auditAppended' | 'threadEvent' | 'threadWatchersEvent' | 'threadRemoved' | 'threadRestored'>;
   connections: Connections;
   flagLimiter: Limiter;
   config: Pick<Config, 'flagsToHide'>;

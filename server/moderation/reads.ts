@@ -6,7 +6,7 @@ import type { Post, Thread } from '../../shared/api.js';
 import type { PostRecord, ThreadRecord } from '../store/forum.js';
 import { toPostView, toThreadView, userIdsOf, userIdsOfThreads, viewerFor } from '../forum/views.js';
 import { queueItem } from './service.js';
-import { userIdsOfAudit } from './views.js';
+import { auditNames } from './audit-names.js';
 import type { ModerationDeps } from './deps.js';
 
 export async function queuePage(deps: ModerationDeps, actor: UserRecord, offset: number, limit: number) {
@@ -29,7 +29,7 @@ export async function auditPage(deps: ModerationDeps, actor: UserRecord, filter:
   const last = entries.at(-1);
   return {
     items: entries,
-    authors: await deps.users.getMany(userIdsOfAudit(entries)),
+    names: await auditNames(deps, entries),
     next: entries.length === limit && last ? { at: Date.parse(last.at), id: last.id } : null,
   };
 }

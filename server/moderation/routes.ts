@@ -104,7 +104,7 @@ export function moderationRoutes(deps: ModerationDeps): Router {
     const q = parse(auditQuery, { actor: req.query.actor, action: req.query.action, targetId: req.query.targetId });
     const { cursor, limit } = pageParams({ cursor: req.query.cursor, limit: req.query.limit }, timeCursor);
     const page = await auditPage(deps, req.user!, { actorId: q.actor, action: q.action, targetId: q.targetId }, cursor, limit);
-    res.json({ items: page.items.map((e) => toAuditView(e, page.authors)), nextCursor: cursorOf(page.next) });
+    res.json({ items: page.items.map((e) => toAuditView(e, page.names)), nextCursor: cursorOf(page.next) });
   });
 
   r.post('/admin/users/:userId/role', requireAdmin, async (req, res) => {

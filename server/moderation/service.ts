@@ -15,9 +15,14 @@ export type { ModerationDeps } from './deps.js';
 
 const MOD = { id: '', role: 'moderator' as const };
 
-/** `flaggerId`: the member whose flag reason `reason` is (erased if they delete their account). */
+/**
+ * The one place audit entries are written; each is shown live on every moderator's dashboard.
+ * `flaggerId`: the member whose flag reason `reason` is (erased if they delete their account).
+ */
 export async function audit(deps: ModerationDeps, actor: Pick<UserRecord, 'id'>, action: AuditAction, target: AuditRecord['target'], reason: string, flaggerId?: string): Promise<void> {
-  await deps.moderation.appendAudit({ id: newId(), at: isoNow(deps), actorId: actor.id, action, target, reason, ...(flaggerId ? { flaggerId } : {}) });
+  const entry: AuditRecord = { id: newId(), at: isoNow(deps), actorId: actor.id, action, target, reason, ...(flaggerId ? { flaggerId } : {}) };
+  await deps.moderation.appendAudit(entry);
+  await deps.publisher.auditAppended(entry);
 }
 
 /** The queue entry for a post as moderators see it, or null when it left the queue. */

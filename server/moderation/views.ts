@@ -1,7 +1,9 @@
 import type { AuditRecord, FlagRecord } from '../store/moderation.js';
+import type { ThreadRecord } from '../store/forum.js';
 import type { Authors } from '../forum/views.js';
 import { FORMER_MEMBER } from '../forum/views.js';
-import type { AuditEntry, Flag } from '../../shared/schemas/index.js';
+import type { AuditEntry, AuditTarget, Flag } from '../../shared/schemas/index.js';
+import type { AuditNames } from './audit-names.js';
 
 const ref = (id: string, authors: Authors) => {
   const u = authors.get(id);
@@ -16,17 +18,34 @@ export function toFlagView(f: FlagRecord, authors: Authors, forModerator: boolea
   };
 }
 
-/**
- * `reasonBy`: present when the reason is a member's flag reason (whose words they are); once that
- * member deleted their account, the reason is '' and `reasonBy` the former member.
- */
-export function toAuditView(e: AuditRecord, authors: Authors): AuditEntry {
-  return {
-    id: e.id, at: e.at, actor: ref(e.actorId, authors), action: e.action, target: e.target, reason: e.reason,
-    ...(e.flaggerId !== undefined ? { reasonBy: e.flaggerId ? ref(e.flaggerId, authors) : FORMER_MEMBER } : {}),
-  };
+/** A purged thread's title is gone for good; a removed one's is for staff (the audit is staff-only). */
+const titleOf = (t: ThreadRecord | undefined) => (t && !t.purged ? t.title : null);
+
+/** The target named for the page: a post by its thread, a thread or forum by its title, a user by name. */
+function targetView(target: AuditRecord['target'], names: AuditNames): AuditTarget {
+  const { id } = target;
+  switch (target.kind) {
+    case 'post': {
+      const post = names.posts.get(id);
+      return post ? { kind: 'post', id, thread: { id: post.threadId, title: titleOf(names.threads.get(post.threadId)) } } : { kind: 'post', id };
+    }
+    case 'thread':
+      return { kind: 'thread', id, title: titleOf(names.threads.get(id)) };
+    case 'user':
+      return { kind: 'user', id, user: ref(id, names.users) };
+    case 'forum':
+      return { kind: 'forum', id, title: names.forums.get(id)?.title ?? null };
+  }
 }
 
-/** Every user id an audit view may name. */
-export const userIdsOfAudit = (entries: AuditRecord[]) =>
-  entries.flatMap((e) => [e.actorId, e.flaggerId]).filter((id): id is string => !!id);
+/**
+ * `reasonBy`: present when the reason is a member's flag reason (whose words they are); once that
+ * member deleted their account, the reason is '' and `reasonBy` the former member. `names` comes
+ * from `auditNames` (one batched read for a page of entries).
+ */
+export function toAuditView(e: AuditRecord, names: AuditNames): AuditEntry {
+  return {
+    id: e.id, at: e.at, actor: ref(e.actorId, names.users), action: e.action, target: targetView(e.target, names), reason: e.reason,
+    ...(e.flaggerId !== undefined ? { reasonBy: e.flaggerId ? ref(e.flaggerId, names.users) : FORMER_MEMBER } : {}),
+  };
+}

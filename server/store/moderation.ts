@@ -20,7 +20,7 @@ export interface AuditRecord {
   at: string;
   actorId: string;
   action: AuditAction;
-  target: { kind: 'post' | 'thread' | 'user'; id: string };
+  target: { kind: 'post' | 'thread' | 'user' | 'forum'; id: string };
   reason: string;
   /**
    * When `reason` is a member's flag reason (a flag dismissed, or a removal on a flag): that

@@ -57,17 +57,34 @@ export type Ban = z.infer<typeof banSchema>;
 export const modUserSchema = userSchema.pick({ id: true, username: true, role: true, createdAt: true }).extend({ ban: banSchema.nullable().optional() });
 export type ModUser = z.infer<typeof modUserSchema>;
 
+/**
+ * What an audit entry acted on, with what the page needs to name it in words and link to it. A
+ * title is null once purged (or its record is gone); a deleted member is "former member".
+ */
+export const auditTargetSchema = z.discriminatedUnion('kind', [
+  /** `thread`: the thread the post is in (absent when the post's record is gone). */
+  z.strictObject({ kind: z.literal('post'), id: z.string(), thread: z.strictObject({ id: z.string(), title: z.string().nullable() }).optional() }),
+  z.strictObject({ kind: z.literal('thread'), id: z.string(), title: z.string().nullable() }),
+  z.strictObject({ kind: z.literal('user'), id: z.string(), user: authorRefSchema }),
+  z.strictObject({ kind: z.literal('forum'), id: z.string(), title: z.string().nullable() }),
+]);
+export type AuditTarget = z.infer<typeof auditTargetSchema>;
+
 export const auditEntrySchema = z.strictObject({
   id: z.string(),
   at: isoTime,
   actor: authorRefSchema,
   action: z.enum(AUDIT_ACTIONS),
-  target: z.strictObject({ kind: z.enum(['post', 'thread', 'user']), id: z.string() }),
+  target: auditTargetSchema,
   reason: z.string(),
   /** Present when the reason is a member's flag reason: whose words they are ("former member" once erased). */
   reasonBy: authorRefSchema.optional(),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+/** `mod:audit`: an entry just written, as the audit page shows it. */
+export const auditEventSchema = z.strictObject({ entry: auditEntrySchema });
+export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 export const moderationAnswers = {
   post: z.strictObject({ post: postSchema }),

@@ -20,6 +20,7 @@ function recordingPublisher() {
   const publisher: Publisher = {
     postEvents: async (...args) => record('postEvents')(...args),
     queueChanged: record('queueChanged'),
+    auditAppended: async (...args) => record('auditAppended')(...args),
     threadEvent: record('threadEvent'),
     threadWatchersEvent: record('threadWatchersEvent'),
     threadRemoved: record('threadRemoved'),
