@@ -98,8 +98,8 @@ export function ForumPage({ forumId }: { forumId: string }) {
         {next && <button type="button" class="secondary" onClick={() => void more()}>Show older threads</button>}
       </section>
       {user && !user.banned && (
-        <section aria-labelledby="new-thread-title">
-          <h2 id="new-thread-title">Start a thread</h2>
+        <section aria-labelledby="start-thread-heading">
+          <h2 id="start-thread-heading">Start a thread</h2>
           <Composer idPrefix="new-thread" label="Your post" submitLabel="Start thread" withTitle
             send={async (d) => {
               const r = await api.post<ForumAnswers['newThread']>(`/api/forums/${forumId}/threads`, d);
