@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import express, { Router } from 'express';
+import { Router } from 'express';
+import { staticAssets } from './static-assets.js';
 
 /** Where `vite build` puts the web app, from source (server/) and compiled (dist/server/) alike. */
 export function defaultClientDir(): string {
@@ -13,9 +14,7 @@ export function defaultClientDir(): string {
 export function clientRoutes(dir: string): Router {
   const r = Router();
   const index = path.join(dir, 'index.html');
-  r.use(express.static(dir, { index: false, maxAge: '1h', setHeaders: (res, file) => {
-    if (file.includes(`${path.sep}assets${path.sep}`)) res.set('Cache-Control', 'public, max-age=31536000, immutable');
-  } }));
+  r.use(staticAssets(dir));
   r.get('/{*splat}', (req, res, next) => {
     if (req.path.startsWith('/api/') || req.path.startsWith('/socket.io')) return next();
     if (!existsSync(index)) {
