@@ -69,3 +69,45 @@ export async function banClosesSocketOnOtherProcess(p: TwoProcesses): Promise<vo
   // when B's invalidation arrived, which B published before it closed the sockets.
   expect((await victim.post('/api/preview', { body: 'x' })).status).toBe(403);
 }
+
+/**
+ * A post removed through process B: the moderators' dashboards on A and on B both show its audit
+ * entry live, in the same view; a member's tab on A and a visitor's on B never hear of it.
+ */
+export async function auditReachesModeratorsOnEveryProcess(p: TwoProcesses): Promise<void> {
+  const admin = await p.account(p.b.url, 'admin');
+  const forumId = (await admin.post('/api/forums', { slug: `audit-procs-${Date.now()}`, title: 'Audit' })).body.forum.id;
+  const member = await p.account(p.a.url, 'member');
+  const created = await member.post(`/api/forums/${forumId}/threads`, { title: 'Seen from both sides', body: 'to be removed' });
+  expect(created.status).toBe(201);
+  const { thread, post } = created.body;
+  const watcher = await p.account(p.a.url, 'moderator');
+  const dashboards = [await connectSocket(p.a.url, watcher.cookieHeader()), await connectSocket(p.b.url, watcher.cookieHeader())];
+  const others = [await connectSocket(p.a.url, member.cookieHeader()), await connectSocket(p.b.url)];
+  p.sockets.push(...dashboards, ...others);
+  for (const s of dashboards) expect(await s.timeout(3000).emitWithAck('mod:watch')).toEqual({ ok: true });
+  const heard: string[] = [];
+  for (const s of others) {
+    expect((await s.timeout(3000).emitWithAck('thread:watch', { threadId: thread.id })).ok).toBe(true);
+    s.onAny((event: string) => void heard.push(event));
+  }
+
+  const live = dashboards.map((s) => nextEvent(s, 'mod:audit'));
+  const mod = await p.account(p.b.url, 'moderator');
+  expect((await mod.post(`/api/posts/${post.id}/remove`, { reason: 'spam' })).status).toBe(200);
+  const [onA, onB] = await Promise.all(live);
+  expect(onA!.entry).toEqual({
+    id: expect.any(String), at: expect.any(String), actor: { id: mod.user!.id, username: mod.user!.username }, action: 'post.remove',
+    target: { kind: 'post', id: post.id, thread: { id: thread.id, title: 'Seen from both sides' } }, reason: 'spam',
+  });
+  expect(onB).toEqual(onA);
+  expect((await watcher.get(`/api/mod/audit?targetId=${post.id}`)).body.items).toEqual([onA!.entry]);
+
+  // A reply made through B after the entry reaches the member's and the visitor's tabs: an entry
+  // sent to them would have come first (on one Redis, B's broadcasts arrive in the order sent; on a
+  // cluster each room has its own channel, so there the check is only as strong as delivery is prompt).
+  const markers = others.map((s) => nextEvent(s, 'post:created', 5000));
+  expect((await admin.post(`/api/threads/${thread.id}/posts`, { body: 'a later reply' })).status).toBe(201);
+  await Promise.all(markers);
+  expect(heard.filter((e) => e.startsWith('mod:'))).toEqual([]);
+}

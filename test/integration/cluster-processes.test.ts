@@ -5,7 +5,9 @@ import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { eventually } from '../helpers/eventually.js';
 import { signedIn } from '../helpers/http.js';
 import { type TestSocket } from '../helpers/sockets.js';
-import { banClosesSocketOnOtherProcess, removalReachesOtherProcess, threadRemovalReachesOtherProcess } from '../helpers/cross-process.js';
+import {
+  auditReachesModeratorsOnEveryProcess, banClosesSocketOnOtherProcess, removalReachesOtherProcess, threadRemovalReachesOtherProcess,
+} from '../helpers/cross-process.js';
 import type { Stores } from '../../server/store/index.js';
 
 describe('moderation across two server processes on a three-primary Redis Cluster', () => {
@@ -67,6 +69,9 @@ describe('moderation across two server processes on a three-primary Redis Cluste
   test('a thread removal made through process B reaches thread and forum watchers on process A, ids only', () => threadRemovalReachesOtherProcess(both()));
 
   test("a ban made through process B closes the banned user's socket on process A", () => banClosesSocketOnOtherProcess(both()));
+
+  test("a removal's audit entry reaches moderators' dashboards on both processes, and no member's or visitor's socket", () =>
+    auditReachesModeratorsOnEveryProcess(both()));
 
   test('neither process met a CROSSSLOT or other cluster error', () => {
     for (const p of [a, b]) expect(p.output()).not.toMatch(/CROSSSLOT|MOVED|ASK |TRYAGAIN|CLUSTERDOWN|non local key|do not hash to the same slot|"level":50/);

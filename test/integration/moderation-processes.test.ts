@@ -2,7 +2,9 @@ import { cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.
 import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { signedIn } from '../helpers/http.js';
 import { type TestSocket } from '../helpers/sockets.js';
-import { banClosesSocketOnOtherProcess, removalReachesOtherProcess, threadRemovalReachesOtherProcess } from '../helpers/cross-process.js';
+import {
+  auditReachesModeratorsOnEveryProcess, banClosesSocketOnOtherProcess, removalReachesOtherProcess, threadRemovalReachesOtherProcess,
+} from '../helpers/cross-process.js';
 import type { Stores } from '../../server/store/index.js';
 
 describe('moderation across two server processes on one Redis', () => {
@@ -32,4 +34,7 @@ describe('moderation across two server processes on one Redis', () => {
   test('a thread removal made through process B reaches thread and forum watchers on process A, ids only', () => threadRemovalReachesOtherProcess(both()));
 
   test("a ban made through process B closes the banned user's socket on process A", () => banClosesSocketOnOtherProcess(both()));
+
+  test("a removal's audit entry reaches moderators' dashboards on both processes, and no member's or visitor's socket", () =>
+    auditReachesModeratorsOnEveryProcess(both()));
 });
