@@ -61,5 +61,11 @@ export function authRoutes(deps: AuthDeps): Router {
     res.json({ user: toPublicUser(req.user, true) });
   });
 
+  // What a page asks on load: anonymous is an answer here, not an error, so a visitor's console
+  // holds no 401 (an addition to API.md; /me keeps its 401).
+  r.get('/session', (req, res) => {
+    res.json({ user: req.user ? toPublicUser(req.user, true) : null });
+  });
+
   return r;
 }

@@ -29,5 +29,7 @@ export const authAnswers = {
   /** Register and login: the session changed, so the CSRF token bound to it did too. */
   signedIn: z.strictObject({ user: userSchema, csrfToken: z.string() }),
   me: z.strictObject({ user: userSchema }),
+  /** `GET /api/auth/session`: the signed-in user, or null for an anonymous visitor (never a 401). */
+  session: z.strictObject({ user: userSchema.nullable() }),
 };
 export type AuthAnswers = { [K in keyof typeof authAnswers]: z.infer<(typeof authAnswers)[K]> };
