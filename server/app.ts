@@ -19,6 +19,7 @@ import { forumRoutes } from './forum/routes.js';
 import { forumSocketHandlers } from './forum/socket.js';
 import { ThreadPublisher } from './forum/publish.js';
 import { referralModule } from './referral/index.js';
+import { createMail, devMailRoutes } from './mail/index.js';
 import { moderationRoutes } from './moderation/routes.js';
 import { moderationSocketHandlers } from './moderation/socket.js';
 import { syncQueue, type ModerationDeps } from './moderation/service.js';
@@ -82,12 +83,13 @@ export function buildAgora(deps: AgoraDeps): Agora {
     onHeld: (post: PostRecord) => syncQueue(moderationDeps, post),
   };
 
-  const referral = referralModule({ config, stores, logger, session });
+  const mail = createMail(config, logger, now);
+  const referral = referralModule({ config, stores, logger, session, mail: mail.transport });
 
   app.use(metrics.middleware);
   app.use(requestLog(logger));
   app.use(securityHeaders(config.isProduction));
-  app.use(opsRoutes({ store: () => stores.ping(), ...(referral.readiness ? { mail: referral.readiness } : {}), ...deps.readiness }, metrics, { metricsToken: config.metricsToken }));
+  app.use(opsRoutes({ store: () => stores.ping(), ...(mail.readiness ? { mail: mail.readiness } : {}), ...deps.readiness }, metrics, { metricsToken: config.metricsToken }));
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb', strict: true }));
@@ -115,6 +117,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
   app.use('/api', api);
 
   app.use(referral.pages, recordRoute);
+  app.use(devMailRoutes(mail.outbox), recordRoute);
   app.use(clientRoutes(deps.clientDir ?? defaultClientDir()));
   app.use(apiNotFound);
   app.use(errorHandler(logger));
@@ -135,7 +138,8 @@ export function buildAgora(deps: AgoraDeps): Agora {
     realtime: () => realtime,
     async close() {
       await realtime?.close();
-      await referral.close();
+      referral.close();
+      await mail.close();
     },
   };
 }

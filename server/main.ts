@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { createStores } from './store/index.js';
 import { buildAgora } from './app.js';
+import { DEV_MAIL_PATH, usesDevOutbox } from './mail/index.js';
 import { createDemoAccounts, createDemoForums } from './demo.js';
 import { gracefulShutdown } from './http/graceful.js';
 
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   out.push(stores.kind === 'memory'
     ? 'Storage: in memory only. Every account and post is lost when the process stops; set REDIS_URL to keep them.'
     : `Storage: Redis (key prefix ${config.keyPrefix}).`);
+  if (usesDevOutbox(config)) out.push(`Mail: no SMTP_URL, so nothing is e-mailed: every message is kept in memory and listed at ${config.publicUrl}${DEV_MAIL_PATH}.`);
   if (config.demoAccounts && !config.isProduction) {
     const forums = await createDemoForums(stores.forum);
     if (forums) out.push(`Demo forums: ${forums} created.`);

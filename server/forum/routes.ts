@@ -5,7 +5,7 @@ import { idParam } from '../http/params.js';
 import { parse } from '../http/validate.js';
 import { newForumBody, newThreadBody, offsetCursor as postCursor, postBody, previewBody, timeCursor as threadCursor } from '../../shared/schemas/index.js';
 import { editPost, preview, reply, startThread, type ForumDeps } from './service.js';
-import { createForum, getPost, getSource, getThread, listForums, listPosts, listThreads, type ForumReadDeps } from './reads.js';
+import { createForum, getForum, getPost, getSource, getThread, listForums, listPosts, listThreads, type ForumReadDeps } from './reads.js';
 import { toForumView, toPostView, toThreadView, viewerFor, type Viewer } from './views.js';
 
 const viewerOf = (req: Request): Viewer | null => viewerFor(req.user);
@@ -21,6 +21,10 @@ export function forumRoutes(deps: ForumDeps & ForumReadDeps): Router {
 
   r.post('/forums', requireAdmin, async (req, res) => {
     res.status(201).json({ forum: toForumView(await createForum(deps, req.user, parse(newForumBody, req.body))) });
+  });
+
+  r.get('/forums/:forumId', async (req, res) => {
+    res.json({ forum: toForumView(await getForum(deps, idParam(req, 'forumId', 'forum'))) });
   });
 
   r.get('/forums/:forumId/threads', async (req, res) => {

@@ -3,8 +3,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Stores } from '../store/index.js';
-import type { ReadinessCheck } from '../ops/routes.js';
-import { createInviteMailer } from './mailer.js';
+import type { MailTransport } from '../mail/index.js';
 import { OptOutKeys } from './optout.js';
 import { referralPages } from './pages.js';
 import { referralApi } from './routes.js';
@@ -16,6 +15,8 @@ export interface ReferralDeps {
   logger: Logger;
   /** express-session, for the landing page to remember the referral code until sign-up. */
   session: RequestHandler;
+  /** The process's one mail transport (server/mail): the mail server, or the development outbox. */
+  mail: MailTransport;
 }
 
 export interface ReferralModule {
@@ -23,14 +24,11 @@ export interface ReferralModule {
   api: Router;
   /** Mounted at the site root before the web app: GET /r/:referralCode, GET and POST /unsubscribe/:optOutToken. */
   pages: Router;
-  /** The mail server's reachability, for /readyz. */
-  readiness?: ReadinessCheck;
-  close(): Promise<void>;
+  /** Stops the background retries; the mail transport is closed by its owner (app.ts). */
+  close(): void;
 }
 
 const DAY = 24 * 3600;
-/** A healthy mail server is asked again after this long, not on every probe. */
-const READY_CACHE_MS = 30_000;
 
 /** The domain of MAIL_FROM's address, for Message-IDs. */
 function mailDomain(config: Config): string {
@@ -41,14 +39,13 @@ function mailDomain(config: Config): string {
 
 export function referralModule(deps: ReferralDeps): ReferralModule {
   const { config, stores, logger } = deps;
-  const mailer = createInviteMailer(config, logger);
   const optOut = new OptOutKeys(config.optOutSecret);
   const pending = new PendingOutcomes();
   const service = {
     pending,
     store: stores.referrals,
     users: stores.users,
-    mailer,
+    mailer: deps.mail,
     optOut,
     logger,
     secret: config.optOutSecret,
@@ -63,21 +60,9 @@ export function referralModule(deps: ReferralDeps): ReferralModule {
     },
   };
 
-  let readyUntil = 0;
-  const verify = mailer.verify;
-  const readiness: ReadinessCheck | undefined = verify && (async () => {
-    if (Date.now() < readyUntil) return;
-    await verify();
-    readyUntil = Date.now() + READY_CACHE_MS;
-  });
-
   return {
     api: referralApi(service),
     pages: referralPages({ session: deps.session, users: stores.users, store: stores.referrals, optOut }),
-    ...(readiness ? { readiness } : {}),
-    close: () => {
-      pending.close();
-      return mailer.close();
-    },
+    close: () => pending.close(),
   };
 }

@@ -17,7 +17,10 @@ export function referralApi(deps: ReferralServiceDeps & { users: Pick<UserStore,
     const input = parse(referralBody, req.body);
     await submitReferral(deps, req.user!, req.ip ?? 'unknown', input);
     // The same answer whether the invite went out, was suppressed by an opt-out or was a repeat.
-    res.status(202).json({ status: 'accepted' });
+    // Without a mail server (development) it also says where the invite can be read instead: the
+    // same for every referral, so it tells nothing about the friend either.
+    const outbox = deps.mailer.outboxPath;
+    res.status(202).json(outbox ? { status: 'accepted', outbox } : { status: 'accepted' });
   });
 
   r.get('/stats', requireUser, async (req, res) => {

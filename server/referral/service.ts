@@ -2,17 +2,17 @@ import type { Logger } from 'pino';
 import { consumeEach, type LimitResult, type Limiter } from '../store/rate-limit.js';
 import type { ReferralStore, TokenOutcome } from '../store/referrals.js';
 import type { UserRecord, UserStore } from '../store/users.js';
+import type { MailTransport, SendOutcome } from '../mail/index.js';
 import { inviteMessage } from './invite-email.js';
-import type { InviteMailer } from './mailer.js';
 import type { OptOutKeys } from './optout.js';
 import type { ReferralInput } from '../../shared/schemas/index.js';
-import type { SendOutcome } from './smtp.js';
 import { FORM_TOKEN_TTL_MS, inviteMessageId, newFormToken, payloadCheck } from './tokens.js';
 import { Conflict, InvalidInput, NotFound, RateLimited, Unavailable } from '../errors.js';
 
 export interface ReferralServiceDeps {
   store: ReferralStore;
-  mailer: InviteMailer;
+  /** Sends the one invite; never queues, never retries on its own. */
+  mailer: MailTransport;
   optOut: OptOutKeys;
   logger: Logger;
   /** Keys the payload check and the Message-ID. */

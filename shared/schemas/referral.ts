@@ -103,8 +103,11 @@ export type ReferralInput = z.infer<typeof referralBody>;
 export const referralAnswers = {
   /** A single-use form token; it holds no personal data. */
   token: z.strictObject({ token: z.string() }),
-  /** The same answer whether the invite went out, was suppressed by an opt-out or was a repeat. */
-  accepted: z.strictObject({ status: z.literal('accepted') }),
+  /**
+   * The same answer whether the invite went out, was suppressed by an opt-out or was a repeat;
+   * `outbox` only outside production without SMTP_URL, where the invite is kept to be read there.
+   */
+  accepted: z.strictObject({ status: z.literal('accepted'), outbox: z.literal('/dev/mail').optional() }),
   stats: z.strictObject({ signups: z.number().int() }),
   optedOut: z.strictObject({ status: z.literal('opted_out') }),
 };

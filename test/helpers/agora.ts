@@ -112,6 +112,8 @@ export interface StartOptions {
   stores?: Stores;
   /** The clock session lifetimes and socket rates are read with. */
   now?: () => number;
+  /** The port to listen on (default: any free one), e.g. the one a PUBLIC_URL in `env` names. */
+  port?: number;
 }
 
 /** Agora listening on 127.0.0.1 on a free port, with socket.io attached. */
@@ -125,7 +127,7 @@ export async function startAgora(opts: StartOptions = {}): Promise<Running> {
   const agora = buildAgora({ config, stores, logger: opts.logger ?? silentLogger(), now: opts.now });
   const server = createServer(agora.app);
   agora.attach(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,

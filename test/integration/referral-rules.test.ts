@@ -7,7 +7,7 @@ import { OptOutKeys } from '../../server/referral/optout.js';
 import { newToken } from '../../server/store/ids.js';
 
 // The rules around the send: who may refer, what input is accepted, limits, token ownership,
-// the landing page, the opt-out link, the development preview and readiness. Memory store.
+// the landing page, the opt-out link, the development outbox and readiness. Memory store.
 
 const smtp = new TestSmtpServer();
 const running: Running[] = [];
@@ -195,15 +195,15 @@ test('the opt-out link takes a one-click POST (RFC 8058) with no session or CSRF
   expect(page.headers['referrer-policy']).toBe('no-referrer');
 });
 
-test('without SMTP_URL the invite is rendered and discarded, and the log says only that one invite was sent', async () => {
+test('without SMTP_URL the invite is kept in the development outbox, not sent, and the log says only that one went there', async () => {
   const logs = captureLogs('trace');
   const preview = await startAgora({ env: {}, logger: logs.logger });
   running.push(preview);
   const c = await signedIn(preview.url, preview.stores.users);
   expect((await refer(c, await formToken(c))).status).toBe(202);
-  const lines = logs.lines.filter((l) => l.includes('rendered and discarded'));
+  const lines = logs.lines.filter((l) => l.includes('development outbox'));
   expect(lines).toHaveLength(1);
-  expect(JSON.parse(lines[0]!)).toEqual({ level: 30, time: expect.any(Number), service: 'agora', referral: 'preview', msg: expect.any(String) });
+  expect(JSON.parse(lines[0]!)).toEqual({ level: 30, time: expect.any(Number), service: 'agora', mail: 'outbox', msg: expect.any(String) });
   for (const v of [friend.friendName, friend.friendEmail, 'Lovelace', 'ada.lovelace']) expect(logs.text().toLowerCase()).not.toContain(v.toLowerCase());
   expect(smtp.seen.rcpt).toBe(0);
   expect((await request(preview.url).get('/readyz')).body.checks).toEqual({ store: 'ok' });

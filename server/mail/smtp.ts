@@ -78,7 +78,7 @@ export class SmtpSender {
     ({ options: this.options, auth: this.auth } = smtpOptions(url));
   }
 
-  /** One connection per invite: connect, authenticate when configured, send, quit. */
+  /** One connection per message: connect, authenticate when configured, send, quit. */
   send(envelope: Envelope, message: Buffer): Promise<SendOutcome> {
     return new Promise((resolve) => {
       const conn = new SMTPConnection(this.options);
