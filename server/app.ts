@@ -17,6 +17,7 @@ import { opsRoutes, type ReadinessCheck } from './ops/routes.js';
 import { createRealtime, type Realtime } from './realtime/index.js';
 import { forumRoutes } from './forum/routes.js';
 import { forumSocketHandlers } from './forum/socket.js';
+import { forumPageStatus } from './forum/pages.js';
 import { ThreadPublisher } from './forum/publish.js';
 import { referralModule } from './referral/index.js';
 import { createMail, devMailRoutes } from './mail/index.js';
@@ -118,6 +119,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
 
   app.use(referral.pages, recordRoute);
   app.use(devMailRoutes(mail.outbox), recordRoute);
+  app.use(forumPageStatus(forumDeps, [session, passport.initialize(), passport.session()]));
   app.use(clientRoutes(deps.clientDir ?? defaultClientDir()));
   app.use(apiNotFound);
   app.use(errorHandler(logger));

@@ -24,6 +24,13 @@ export async function createForum(deps: ForumReadDeps, user: Subject | undefined
   return record;
 }
 
+/** One forum by id; every forum is open to every reader. */
+export async function getForum(deps: ForumReadDeps, forumId: string): Promise<ForumRecord> {
+  const forum = await deps.forum.getForum(forumId);
+  if (!forum) throw new NotFound('There is no such forum.');
+  return forum;
+}
+
 /** The forum's threads this viewer may see, newest activity first. */
 export async function listThreads(deps: ForumReadDeps, viewer: Viewer | null, forumId: string, after: ThreadCursor | null, limit: number): Promise<ReadPage<ThreadRecord, ThreadCursor>> {
   if (!(await deps.forum.getForum(forumId))) throw new NotFound('There is no such forum.');

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
 import { staticAssets } from './static-assets.js';
+import { pageOf } from '../../shared/pages.js';
 
 /** Where `vite build` puts the web app, from source (server/) and compiled (dist/server/) alike. */
 export function defaultClientDir(): string {
@@ -21,7 +22,10 @@ export function clientRoutes(dir: string): Router {
       res.status(503).type('text/plain').send('The web app is not built yet: run `npm run build`.');
       return;
     }
-    res.set('Cache-Control', 'no-cache').sendFile(index);
+    // A path the web app has no page for, or a forum or thread this viewer may not see
+    // (forum/pages.ts), answers 404: the page itself then says "Page not found".
+    const status = typeof res.locals.pageStatus === 'number' ? res.locals.pageStatus : pageOf(req.path) ? 200 : 404;
+    res.status(status).set('Cache-Control', 'no-cache').sendFile(index);
   });
   return r;
 }

@@ -112,6 +112,8 @@ export interface StartOptions {
   stores?: Stores;
   /** The clock session lifetimes and socket rates are read with. */
   now?: () => number;
+  /** Where the web app's index.html is served from (default: the build in dist/client). */
+  clientDir?: string;
   /** The port to listen on (default: any free one), e.g. the one a PUBLIC_URL in `env` names. */
   port?: number;
 }
@@ -124,7 +126,7 @@ export async function startAgora(opts: StartOptions = {}): Promise<Running> {
   const redisEnv: Record<string, string> = kind === 'memory' ? {} : { REDIS_URL: redisUrl, REDIS_CLUSTER: kind === 'redis-cluster' ? '1' : '0' };
   const config = testConfig({ ...redisEnv, REDIS_KEY_PREFIX: prefix, ...opts.env });
   const stores = opts.stores ?? (await makeStores(kind, prefix, redisUrl, config.threadLogSize));
-  const agora = buildAgora({ config, stores, logger: opts.logger ?? silentLogger(), now: opts.now });
+  const agora = buildAgora({ config, stores, logger: opts.logger ?? silentLogger(), now: opts.now, clientDir: opts.clientDir });
   const server = createServer(agora.app);
   agora.attach(server);
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
