@@ -1,10 +1,13 @@
-// The audit log: every moderation action, newest first, filtered by moderator, action or target.
-import { useEffect, useState } from 'preact/hooks';
+// The audit log: every moderation action, newest first, filtered by moderator, action or target,
+// in words (who did what to what, linked) and live: an entry written anywhere appears at the top.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AuditAction, AuditEntry, AuditFilter } from '../../../shared/schemas/index.js';
 import { Field, FormError, useSubmit } from '../forms.js';
-import { errorText, when } from '../format.js';
+import { errorText } from '../format.js';
 import { AUDIT_ACTIONS } from '../../../shared/audit-actions.js';
 import { AUDIT_ACTION_LABEL, modApi } from '../mod-api.js';
+import { actionWords, AuditRow } from './audit-entry.js';
+import { matchesFilter, watchAudit, withNewEntries } from './audit-feed.js';
 
 export function AuditSection() {
   const [actorName, setActorName] = useState('');
@@ -15,19 +18,51 @@ export function AuditSection() {
   const [next, setNext] = useState<string | null>(null);
   const [moreError, setMoreError] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
+  const [live, setLive] = useState(false);
+  const [news, setNews] = useState('');
+  // What the live feed compares an entry with: the filter shown, and the entries that arrived
+  // while a read was under way (it may have been answered before they were written).
+  const shown = useRef<AuditFilter>({});
+  const arrived = useRef<AuditEntry[] | null>(null);
 
   const load = useSubmit(async () => {
-    const f: AuditFilter = {};
-    if (actorName.trim()) f.actor = (await modApi.findUser(actorName.trim(), 'actor')).id;
-    if (action) f.action = action;
-    if (targetId.trim()) f.targetId = targetId.trim();
-    return { f, page: await modApi.audit(f) };
+    arrived.current = [];
+    try {
+      const f: AuditFilter = {};
+      if (actorName.trim()) f.actor = (await modApi.findUser(actorName.trim(), 'actor')).id;
+      if (action) f.action = action;
+      if (targetId.trim()) f.targetId = targetId.trim();
+      return { f, page: await modApi.audit(f) };
+    } catch (e) {
+      arrived.current = null;
+      throw e;
+    }
   }, ({ f, page }) => {
+    const meanwhile = (arrived.current ?? []).filter((e) => matchesFilter(e, f));
+    arrived.current = null;
+    shown.current = f;
     setFilter(f);
-    setEntries(page.items);
+    setEntries(withNewEntries(page.items, meanwhile));
     setNext(page.nextCursor);
     setMoreError(null);
   });
+
+  useEffect(() => watchAudit({
+    entry: (e) => {
+      arrived.current?.push(e);
+      if (!matchesFilter(e, shown.current)) return;
+      setEntries((list) => (list ? withNewEntries(list, [e]) : list));
+      setNews(`New entry: ${actionWords(e)} by ${e.actor.username}.`);
+    },
+    joined: () => {
+      // Back in the moderators' room: what was written while the socket was away comes from a read.
+      const f = shown.current;
+      modApi.audit(f).then((page) => {
+        if (shown.current === f) setEntries((list) => (list ? withNewEntries(list, page.items) : list));
+      }, () => {});
+    },
+    status: setLive,
+  }), []);
 
   // The first read, and a re-read whenever the filters are cleared (after the fields have updated).
   const [reloads, setReloads] = useState(0);
@@ -39,7 +74,7 @@ export function AuditSection() {
     setMoreError(null);
     try {
       const page = await modApi.audit(filter, next);
-      setEntries((list) => [...(list ?? []), ...page.items]);
+      setEntries((list) => withNewEntries(list ?? [], page.items));
       setNext(page.nextCursor);
     } catch (e) {
       setMoreError(errorText(e));
@@ -52,6 +87,11 @@ export function AuditSection() {
   return (
     <section aria-labelledby="audit-title" class="mod-section">
       <h2 id="audit-title">Audit log</h2>
+      <p class="meta">
+        <span class={`live ${live ? 'on' : 'off'}`} data-testid="audit-live">{live ? 'Live' : 'Connecting…'}</span>
+        {' · '}New actions appear at the top as moderators take them.
+      </p>
+      <p role="status" class="meta" data-testid="audit-news">{news}</p>
       <form class="audit-filters" onSubmit={load.submit} noValidate aria-label="Filter the audit log">
         <Field id="audit-actor" label="Moderator (username)" type="search" value={actorName} onInput={setActorName} maxLength={32}
           autoComplete="off" error={load.errors.actor} />
@@ -60,12 +100,12 @@ export function AuditSection() {
           <select id="audit-action" value={action} onChange={(e) => setAction((e.currentTarget as HTMLSelectElement).value as AuditAction | '')}
             aria-invalid={load.errors.action ? true : undefined} aria-describedby={load.errors.action ? 'audit-action-error' : undefined}>
             <option value="">Any action</option>
-            {AUDIT_ACTIONS.map((a) => <option key={a} value={a}>{a} ({AUDIT_ACTION_LABEL[a]})</option>)}
+            {AUDIT_ACTIONS.map((a) => <option key={a} value={a}>{AUDIT_ACTION_LABEL[a]}</option>)}
           </select>
           {load.errors.action && <p class="field-error" id="audit-action-error" role="alert">{load.errors.action}</p>}
         </div>
         <Field id="audit-target" label="Target id" type="search" value={targetId} onInput={setTargetId} maxLength={64}
-          autoComplete="off" hint="A post, thread or user id." error={load.errors.targetId} />
+          autoComplete="off" hint="A post, thread or user id: every action on that one target." error={load.errors.targetId} />
         <div class="actions">
           <button type="submit" disabled={load.busy}>{load.busy ? 'Loading…' : 'Show entries'}</button>
           <button type="button" class="secondary" disabled={load.busy} onClick={() => {
@@ -87,21 +127,7 @@ export function AuditSection() {
               <tr><th scope="col">When</th><th scope="col">Moderator</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Reason</th></tr>
             </thead>
             <tbody>
-              {entries.map((e) => (
-                <tr key={e.id} data-testid="audit-entry">
-                  <td><time dateTime={e.at}>{when(e.at)}</time></td>
-                  <td>{e.actor.username}</td>
-                  <td><code>{e.action}</code></td>
-                  <td>
-                    {e.target.kind}{' '}
-                    {e.target.kind === 'thread' ? <a href={`/t/${e.target.id}`}><code>{e.target.id}</code></a> : <code>{e.target.id}</code>}
-                  </td>
-                  <td>
-                    {e.reason || <span class="meta">{e.reasonBy ? 'erased with its author\'s account' : 'none given'}</span>}
-                    {e.reasonBy && <span class="meta"> · from a flag by {e.reasonBy.username}</span>}
-                  </td>
-                </tr>
-              ))}
+              {entries.map((e) => <AuditRow key={e.id} entry={e} />)}
             </tbody>
           </table>
         </div>

@@ -34,7 +34,7 @@ function PostItem({ post, user, canEdit, onEdited }: PostItemProps) {
   const mod = isModerator(user);
   const metaId = `post-${post.id}-meta`;
   if (post.status === 'removed' && post.html === null && !mod) {
-    return <article class="post removed" data-post-id={post.id} data-testid="post"><p class="tombstone">This post was removed by a moderator.</p></article>;
+    return <article class="post removed" id={`post-${post.id}`} data-post-id={post.id} data-testid="post"><p class="tombstone">This post was removed by a moderator.</p></article>;
   }
   const startEdit = async () => {
     const r = await api.get<ForumAnswers['source']>(`/api/posts/${post.id}/source`).catch(() => null);
@@ -44,7 +44,7 @@ function PostItem({ post, user, canEdit, onEdited }: PostItemProps) {
   // Members flag someone else's visible post; moderators have their own controls instead.
   const canFlag = !!user && !mod && !user.banned && post.status === 'visible' && !!post.author && post.author.id !== user.id;
   return (
-    <article class={`post ${post.status}`} data-post-id={post.id} data-testid="post" aria-labelledby={metaId}>
+    <article class={`post ${post.status}`} id={`post-${post.id}`} data-post-id={post.id} data-testid="post" aria-labelledby={metaId}>
       <header class="meta" id={metaId}>
         <strong>{post.author?.username ?? 'unknown'}</strong> · <time dateTime={post.createdAt}>{when(post.createdAt)}</time>
         {post.editedAt && <> · edited</>}
@@ -176,6 +176,16 @@ export function ThreadPage({ threadId }: { threadId: string }) {
       s.off('thread:removed', onRemoved);
     };
   }, [threadId, user?.id]);
+
+  // A link to one post (`#post-<id>`, as the audit log gives) shows it once the posts are in.
+  const shownHash = useRef('');
+  useEffect(() => {
+    if (!location.hash.startsWith('#post-') || shownHash.current === location.hash) return;
+    const el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (!el) return;
+    shownHash.current = location.hash;
+    el.scrollIntoView();
+  }, [posts]);
 
   if (missing) return <main><h1>Thread not found</h1><p><a href="/">All forums</a></p></main>;
   if (gone) {
