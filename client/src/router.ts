@@ -22,6 +22,17 @@ export function usePath(): string {
   return path;
 }
 
+/** The query string, kept current by in-page navigation too (the dashboard links to `/mod?user=…`). */
+export function useSearch(): string {
+  const [search, setSearch] = useState(location.search);
+  useEffect(() => {
+    const l = () => setSearch(location.search);
+    listeners.add(l);
+    return () => void listeners.delete(l);
+  }, []);
+  return search;
+}
+
 /** Same-origin links navigate in place; modified clicks (new tab) keep the browser's behaviour. */
 export function onLinkClick(e: MouseEvent): void {
   const a = (e.target as Element | null)?.closest('a');

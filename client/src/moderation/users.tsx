@@ -4,6 +4,7 @@ import type { ModUser } from '../../../shared/schemas/index.js';
 import { Field, FormError, useSubmit } from '../forms.js';
 import { when } from '../format.js';
 import { banActive, fieldError, modApi } from '../mod-api.js';
+import { useSearch } from '../router.js';
 
 const DURATIONS = [
   { value: '1', label: '1 day' },
@@ -19,6 +20,22 @@ export function UsersSection() {
     if (!username.trim()) throw fieldError('username', 'Enter a username.');
     return modApi.findUser(username.trim());
   }, setFound);
+
+  // A person named in the audit log links here (`/mod?user=NAME`): look them up at once, in view.
+  const search = useSearch();
+  const [asked, setAsked] = useState(0);
+  useEffect(() => {
+    const name = new URLSearchParams(search).get('user');
+    if (!name) return;
+    setUsername(name);
+    setAsked((n) => n + 1);
+  }, [search]);
+  useEffect(() => {
+    if (!asked) return;
+    document.getElementById('users-title')?.scrollIntoView();
+    void lookup.submit();
+  }, [asked]);
+
   return (
     <section aria-labelledby="users-title" class="mod-section">
       <h2 id="users-title">Users</h2>
