@@ -154,8 +154,10 @@ test('the dashboard shows a new flag live and dismisses it; a member flags in th
   await moderator.page.getByTestId('audit-table').getByText('(filtered)').waitFor();
   const rows = moderator.page.getByTestId('audit-entry');
   expect(await rows.count()).toBe(2);
-  expect(await rows.first().textContent()).toContain('flag.dismiss');
-  expect(await rows.first().textContent()).toContain(postId);
+  // In words: the action and the post's thread by name, never the action code or the post's id.
+  expect(await rows.first().textContent()).toContain('flag dismissed');
+  expect(await rows.first().getByRole('link', { name: 'Watches' }).getAttribute('href')).toBe(`/t/${threadId}#post-${postId}`);
+  expect(await rows.first().textContent()).not.toContain(postId);
   // An unknown moderator name is an error next to its field.
   await moderator.page.getByLabel('Moderator (username)').fill('nobody-by-this-name');
   await moderator.page.getByRole('button', { name: 'Show entries' }).click();

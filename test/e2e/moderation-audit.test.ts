@@ -1,0 +1,96 @@
+// The audit log as a moderator reads it: in words (who did what to what), each person and target a
+// link, and live: another moderator's action appears at the top without a reload, if the filter
+// shown lets it.
+import type { Browser } from 'playwright-core';
+import { startAgora, type Running } from '../helpers/agora.js';
+import { artifact, launchBrowser, signInThroughPage, type SignedInPage } from '../helpers/browser.js';
+import { signedIn, type Client } from '../helpers/http.js';
+
+let agora: Running;
+let browser: Browser;
+let watcher: SignedInPage;
+let colleague: Client;
+let author: Client;
+let threadId: string;
+
+const TITLE = 'Watches for collectors';
+
+beforeAll(async () => {
+  agora = await startAgora({ env: { POST_RATE_PER_MINUTE: '1000' } });
+  browser = await launchBrowser();
+  const admin = await signedIn(agora.url, agora.stores.users, 'admin');
+  colleague = await signedIn(agora.url, agora.stores.users, 'moderator');
+  author = await signedIn(agora.url, agora.stores.users, 'member');
+  const forumId = (await admin.post('/api/forums', { slug: 'audit-e2e', title: 'Audit E2E', description: 'for the audit suite' })).body.forum.id;
+  threadId = (await author.post(`/api/forums/${forumId}/threads`, { title: TITLE, body: 'Which one keeps time best?' })).body.thread.id;
+  watcher = await signInThroughPage(browser, agora, 'moderator');
+});
+afterAll(async () => {
+  await watcher?.context.close();
+  await browser?.close();
+  await agora?.close();
+});
+
+async function reply(body: string): Promise<string> {
+  const res = await author.post(`/api/threads/${threadId}/posts`, { body });
+  expect(res.status).toBe(201);
+  return res.body.post.id as string;
+}
+
+/** The dashboard, open and joined to the moderators' room: whatever is written from now on arrives live. */
+async function openDashboard() {
+  const { page } = watcher;
+  await page.goto(`${agora.url}/mod`);
+  await page.getByTestId('audit-live').getByText('Live', { exact: true }).waitFor();
+  return page;
+}
+
+test("another moderator's removal appears at the top of the open audit log, in words, with links to the people and the post", async () => {
+  const postId = await reply('Cheap replica watches at spam.example');
+  const page = await openDashboard();
+  await page.getByText('No moderation actions yet.').waitFor();
+
+  expect((await colleague.post(`/api/posts/${postId}/remove`, { reason: 'spam' })).status).toBe(200);
+  const rows = page.getByTestId('audit-entry');
+  const newest = rows.first();
+  await newest.getByRole('link', { name: TITLE }).waitFor();
+  expect(await rows.count()).toBe(1);
+  const text = (await newest.textContent())!;
+  expect(text).toContain('post removed');
+  expect(text).toContain(colleague.user!.username);
+  expect(text).toContain('spam');
+  // Words only: no id and no action code anywhere in the entry.
+  for (const raw of [postId, threadId, colleague.user!.id, 'post.remove']) expect(text).not.toContain(raw);
+  expect(await page.getByTestId('audit-news').textContent()).toBe(`New entry: post removed by ${colleague.user!.username}.`);
+  await page.screenshot({ path: artifact('moderation-audit-live.png'), fullPage: true });
+
+  // The moderator's name opens them in the user lookup; the title opens the thread at the post.
+  await newest.getByRole('link', { name: colleague.user!.username }).click();
+  await page.getByTestId('user-card').getByRole('heading', { name: colleague.user!.username }).waitFor();
+  expect(new URL(page.url()).search).toBe(`?user=${colleague.user!.username}`);
+  await newest.getByRole('link', { name: TITLE }).click();
+  await page.locator(`#post-${postId}`).waitFor();
+  expect(new URL(page.url()).pathname + new URL(page.url()).hash).toBe(`/t/${threadId}#post-${postId}`);
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(TITLE);
+
+  expect(watcher.problems).toEqual([]);
+});
+
+test('with a filter shown, a live entry appears only when the filter would list it', async () => {
+  const postId = await reply('Another advert for replica watches');
+  const page = await openDashboard();
+  await page.getByLabel('Action').selectOption({ label: 'thread locked' });
+  await page.getByRole('button', { name: 'Show entries' }).click();
+  await page.getByText('No entries match these filters.').waitFor();
+
+  // The removal comes first and is left out; the lock, sent after it on the same socket, shows.
+  expect((await colleague.post(`/api/posts/${postId}/remove`, { reason: 'spam' })).status).toBe(200);
+  expect((await colleague.post(`/api/threads/${threadId}/lock`)).status).toBe(200);
+  const rows = page.getByTestId('audit-entry');
+  await rows.getByText('thread locked').waitFor();
+  expect(await rows.count()).toBe(1);
+  expect(await rows.first().getByRole('link', { name: TITLE }).getAttribute('href')).toBe(`/t/${threadId}`);
+  expect(await page.getByTestId('audit-table').textContent()).not.toContain('post removed');
+
+  expect(watcher.problems).toEqual([]);
+});
