@@ -30,18 +30,18 @@ function InviteForm({ userId }: { userId: string }) {
   const [token, setToken] = useState<string | null>(() => sessionStorage.getItem(storageKey(userId)));
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
-  const [sent, setSent] = useState(false);
-  const pending = useRef<Promise<string> | null>(null);
+  // After an accepted invite: where it can be read instead (the development outbox), or null once e-mailed.
+  const [sent, setSent] = useState<{ outbox: string | null } | null>(null);
+  const pending = useRef<Promise<ReferralAnswers['accepted']> | null>(null);
 
   useEffect(() => {
     if (!token) freshToken(userId).then(setToken, () => {}); // a failure shows on submit, which tries again
   }, []);
 
-  const send = async (): Promise<string> => {
+  const send = async (): Promise<ReferralAnswers['accepted']> => {
     const used = token ?? (await freshToken(userId));
     try {
-      await api.post('/api/referrals', { token: used, friendName: name, friendEmail: email });
-      return used;
+      return await api.post<ReferralAnswers['accepted']>('/api/referrals', { token: used, friendName: name, friendEmail: email });
     } catch (err) {
       const failure = explain(err);
       if (err instanceof ApiFailure && (err.field === 'token' || err.code === 'conflict')) {
@@ -53,9 +53,9 @@ function InviteForm({ userId }: { userId: string }) {
   };
   const { busy, errors, formError, submit } = useSubmit(
     () => (pending.current ??= send().finally(() => (pending.current = null))),
-    () => {
+    (answer) => {
       // Accepted: this token is spent. Clear the form and prepare the next one.
-      setSent(true);
+      setSent({ outbox: answer.outbox ?? null });
       setName('');
       setEmail('');
       sessionStorage.removeItem(storageKey(userId));
@@ -72,10 +72,19 @@ function InviteForm({ userId }: { userId: string }) {
         links to Agora and lets them opt out with one click. Agora <strong>keeps neither your friend's name nor their
         address</strong>: they are used for this one email and then forgotten.
       </p>
-      {sent && <p class="notice" role="status">Thank you! Unless your friend has asked Agora not to send invitations, they will receive one email.</p>}
-      <Field id="friendName" label="Your friend's name" value={name} onInput={(v) => { setName(v); setSent(false); }} required maxLength={64}
+      {sent && (sent.outbox ? (
+        <p class="notice" role="status">
+          Thank you! This Agora has no mail server (<code>SMTP_URL</code> is not set), so no email was sent: unless your friend
+          has asked Agora not to send invitations, the invitation is in the development outbox at{' '}
+          {/* target="_self": a page the server renders, not one of the web app's, so the router leaves the click to the browser. */}
+          <a href={sent.outbox} target="_self">{sent.outbox}</a>.
+        </p>
+      ) : (
+        <p class="notice" role="status">Thank you! Unless your friend has asked Agora not to send invitations, they will receive one email.</p>
+      ))}
+      <Field id="friendName" label="Your friend's name" value={name} onInput={(v) => { setName(v); setSent(null); }} required maxLength={64}
         autoComplete="off" hint="Used only to greet them in the email." error={errors.friendName} />
-      <Field id="friendEmail" label="Your friend's e-mail address" type="email" value={email} onInput={(v) => { setEmail(v); setSent(false); }}
+      <Field id="friendEmail" label="Your friend's e-mail address" type="email" value={email} onInput={(v) => { setEmail(v); setSent(null); }}
         required maxLength={254} autoComplete="off" hint="One address." error={errors.friendEmail} />
       <FormError>{formError ?? errors.token}</FormError>
       <button type="submit" disabled={busy} aria-describedby="invite-promise">{busy ? 'Sending…' : 'Send the invitation'}</button>
