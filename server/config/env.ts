@@ -40,7 +40,9 @@ export const envSchema = z.object({
     shownDefault: '`http://localhost:$PORT`',
     description: 'base URL used in links inside emails; its origin is the only `Origin` a socket handshake may carry (unset: the request\'s `Host`; set it behind a proxy that rewrites `Host`)',
   }),
-  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional().meta({ description: 'e.g. `smtp://user:pass@host:587`; required in production' }),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional().meta({
+    description: 'e.g. `smtp://user:pass@host:587`; required in production. Unset elsewhere: nothing is e-mailed, every message is kept in memory and listed at `/dev/mail`',
+  }),
   MAIL_FROM: z.string().min(3).default('Agora <no-reply@agora.localhost>').meta({ description: 'sender of invite emails' }),
   COMPANY_POSTAL_ADDRESS: z.string().min(3).default('Agora Inc., 1 Example Street, Springfield')
     .meta({ defaultNote: 'a placeholder', description: 'printed in every invite' }),
