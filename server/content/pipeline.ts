@@ -15,6 +15,8 @@ export interface Draft {
   title?: string;
   body: string;
   acknowledge: readonly PiiType[];
+  /** Types the author asked to have masked although they would be published as written. */
+  mask?: readonly PiiType[];
 }
 
 export interface Prepared {
@@ -31,6 +33,17 @@ function scan(draft: Pick<Draft, 'title' | 'body'>, severities: Severities): Fie
   // Titles are shown as written; bodies are Markdown, read as their rendered post shows them.
   if (draft.title !== undefined) for (const f of detectPii(draft.title, severities, 'plain')) out.push({ ...f, field: 'title' });
   for (const f of detectPii(draft.body, severities, 'markdown')) out.push({ ...f, field: 'body' });
+  return out;
+}
+
+/**
+ * The severities with the author's choice applied: a `warn` type they asked to mask is treated as
+ * sensitive from the scan on, so the source, the rendered check and the findings all mask it.
+ */
+function withMasked(severities: Severities, mask: readonly PiiType[] = []): Severities {
+  if (!mask.length) return severities;
+  const out = { ...severities };
+  for (const type of mask) if (out[type] === 'warn') out[type] = 'sensitive';
   return out;
 }
 
@@ -59,7 +72,8 @@ function requireAcknowledged(findings: FieldFinding[], acknowledge: readonly Pii
  * `pii_unacknowledged` (with the findings) when anything found is unacknowledged or blocked;
  * then nothing may be stored.
  */
-export function preparePost(draft: Draft, severities: Severities): Prepared {
+export function preparePost(draft: Draft, configured: Severities): Prepared {
+  const severities = withMasked(configured, draft.mask);
   const findings = scan(draft, severities);
   requireAcknowledged(findings, draft.acknowledge);
   const body = publishBody(draft.body, findings, severities);
@@ -97,7 +111,8 @@ function publishBody(text: string, findings: FieldFinding[], severities: Severit
 }
 
 /** What publishing would produce (sensitive spans masked), and what was found; nothing stored. */
-export function previewPost(body: string, severities: Severities): { html: string; findings: FieldFinding[] } {
+export function previewPost(body: string, configured: Severities, mask: readonly PiiType[] = []): { html: string; findings: FieldFinding[] } {
+  const severities = withMasked(configured, mask);
   const published = publishBody(body, scan({ body }, severities), severities);
   return { html: published.html, findings: published.findings };
 }
@@ -106,7 +121,8 @@ export function previewPost(body: string, severities: Severities): { html: strin
  * A plain-text field that others read as written (a testimonial; later a bio): the same scan as a
  * post's title, the same acknowledgement rule, sensitive spans masked. Throws like preparePost.
  */
-export function preparePlainText(text: string, acknowledge: readonly PiiType[], severities: Severities): { text: string; piiTypes: PiiType[]; findings: FieldFinding[] } {
+export function preparePlainText(text: string, acknowledge: readonly PiiType[], configured: Severities, maskTypes: readonly PiiType[] = []): { text: string; piiTypes: PiiType[]; findings: FieldFinding[] } {
+  const severities = withMasked(configured, maskTypes);
   const findings: FieldFinding[] = detectPii(text, severities, 'plain').map((f) => ({ ...f, field: 'text' }));
   requireAcknowledged(findings, acknowledge);
   return { text: mask(text, findings, 'plain'), piiTypes: [...new Set(findings.map((f) => f.type))], findings };

@@ -78,7 +78,7 @@ export function forumRoutes(deps: ForumDeps & ForumReadDeps): Router {
   });
 
   r.post('/preview', requireWriter, async (req, res) => {
-    res.json(await preview(deps, req.user!, parse(previewBody, req.body).body));
+    res.json(await preview(deps, req.user!, parse(previewBody, req.body)));
   });
 
   return r;

@@ -24,7 +24,7 @@ export interface ForumDeps {
   onHeld?: (post: PostRecord) => Promise<void>;
 }
 
-type Draft = { body: string; acknowledgePii: PiiType[] };
+type Draft = { body: string; acknowledgePii: PiiType[]; maskPii?: PiiType[] };
 const iso = (deps: Pick<ForumDeps, 'now'>) => new Date(deps.now()).toISOString();
 
 /**
@@ -68,7 +68,7 @@ export async function startThread(deps: ForumDeps, user: UserRecord, forumId: st
 }
 
 async function writeThread(deps: ForumDeps, user: UserRecord, forumId: string, input: Draft & { title: string }) {
-  const prepared = preparePost({ title: input.title, body: input.body, acknowledge: input.acknowledgePii }, deps.config.piiSeverity);
+  const prepared = preparePost({ title: input.title, body: input.body, acknowledge: input.acknowledgePii, mask: input.maskPii }, deps.config.piiSeverity);
   const held = await holdReason(deps, user, prepared.piiTypes);
   const now = iso(deps);
   const thread: ThreadRecord = {
@@ -96,7 +96,7 @@ export async function reply(deps: ForumDeps, user: UserRecord, threadId: string,
 async function writeReply(deps: ForumDeps, user: UserRecord, thread: ThreadRecord | null, input: Draft) {
   if (!thread) throw new NotFound('There is no such thread.');
   authorize(user, 'thread:reply', thread);
-  const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii }, deps.config.piiSeverity);
+  const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii, mask: input.maskPii }, deps.config.piiSeverity);
   const held = await holdReason(deps, user, prepared.piiTypes);
   const post = newPost(user, thread, prepared, held, iso(deps));
   const audience = held ? 'privileged' : 'all';
@@ -134,7 +134,7 @@ export async function editPost(deps: ForumDeps, user: UserRecord, postId: string
 
 async function writeEdit(deps: ForumDeps, post: PostRecord, input: Draft) {
   const postId = post.id;
-  const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii }, deps.config.piiSeverity);
+  const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii, mask: input.maskPii }, deps.config.piiSeverity);
   const audience = post.status === 'held' ? 'privileged' : 'all';
   const res = await deps.forum.mutatePost(postId, {
     patch: { source: prepared.source, html: prepared.html, piiTypes: prepared.piiTypes, editedAt: iso(deps) },
@@ -147,9 +147,9 @@ async function writeEdit(deps: ForumDeps, post: PostRecord, input: Draft) {
 }
 
 /** What the post would look like, and what the scan finds, without storing anything. */
-export async function preview(deps: ForumDeps, user: UserRecord, body: string) {
+export async function preview(deps: ForumDeps, user: UserRecord, { body, maskPii }: { body: string; maskPii?: PiiType[] }) {
   authorize(user, 'write');
   const hit = await deps.previewLimiter.consume(user.id);
   if (!hit.allowed) throw new RateLimited(hit.retryAfterSeconds);
-  return previewPost(body, deps.config.piiSeverity);
+  return previewPost(body, deps.config.piiSeverity, maskPii);
 }

@@ -38,20 +38,20 @@ async function own(deps: TestimonialDeps, user: UserRecord, id: string): Promise
   return t;
 }
 
-const scanned = (deps: TestimonialDeps, text: string, ack: PiiType[]) => preparePlainText(text, ack, deps.piiSeverity).text;
+const scanned = (deps: TestimonialDeps, text: string, ack: PiiType[], mask?: PiiType[]) => preparePlainText(text, ack, deps.piiSeverity, mask).text;
 
-export async function submit(deps: TestimonialDeps, user: UserRecord, input: { text: string; acknowledgePii: PiiType[] }) {
+export async function submit(deps: TestimonialDeps, user: UserRecord, input: { text: string; acknowledgePii: PiiType[]; maskPii?: PiiType[] }) {
   authorize(user, 'write');
-  const text = scanned(deps, input.text, input.acknowledgePii);
+  const text = scanned(deps, input.text, input.acknowledgePii, input.maskPii);
   const now = iso(deps);
   const t: TestimonialRecord = { id: newId(), authorId: user.id, text, createdAt: now, updatedAt: now, consent: null, featured: false };
   await deps.store.put(t);
   return t;
 }
 
-export async function edit(deps: TestimonialDeps, user: UserRecord, id: string, input: { text: string; acknowledgePii: PiiType[] }) {
+export async function edit(deps: TestimonialDeps, user: UserRecord, id: string, input: { text: string; acknowledgePii: PiiType[]; maskPii?: PiiType[] }) {
   authorize(user, 'write');
-  const text = scanned(deps, input.text, input.acknowledgePii);
+  const text = scanned(deps, input.text, input.acknowledgePii, input.maskPii);
   const t = await own(deps, user, id);
   // Consent was given to the old words: an edit voids it and takes the testimonial off the list.
   const same = text === t.text;

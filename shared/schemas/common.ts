@@ -22,6 +22,11 @@ export type FieldFinding = z.infer<typeof fieldFindingSchema>;
 
 /** The types of personal data the author has seen and accepts (API.md, Personal data in posts). */
 export const acknowledgePii = z.array(piiTypeSchema).max(PII_TYPES.length * 2).default([]);
+/**
+ * Types the author chose to have masked although they would be published as written (an e-mail
+ * address, a phone number): published like sensitive findings, all but the last four characters hidden.
+ */
+export const maskPii = z.array(piiTypeSchema).max(PII_TYPES.length * 2).default([]);
 
 /** `?cursor=&limit=` (limit 1–100, default 50). */
 export const pageQuery = z.object({

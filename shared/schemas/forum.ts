@@ -1,6 +1,6 @@
 // Forums, threads and posts (API.md, Forum): what may be written, and what a reader gets back.
 import { z } from 'zod';
-import { acknowledgePii, authorRefSchema, fieldFindingSchema, isoTime, pageOf, piiTypeSchema, removalSchema } from './common.js';
+import { acknowledgePii, authorRefSchema, fieldFindingSchema, isoTime, maskPii, pageOf, piiTypeSchema, removalSchema } from './common.js';
 
 export const BODY_MAX = 20_000;
 export const TITLE_MAX = 200;
@@ -17,10 +17,11 @@ export const newThreadBody = z.object({
   title: z.string().max(TITLE_MAX, `expected at most ${TITLE_MAX} characters`).refine((s) => s.trim().length > 0, 'expected a title'),
   body,
   acknowledgePii,
+  maskPii,
 });
 
-export const postBody = z.object({ body, acknowledgePii });
-export const previewBody = z.object({ body });
+export const postBody = z.object({ body, acknowledgePii, maskPii });
+export const previewBody = z.object({ body, maskPii });
 
 export type NewThreadInput = z.input<typeof newThreadBody>;
 export type PostInput = z.input<typeof postBody>;

@@ -1,9 +1,9 @@
 // Testimonials (/api/testimonials): nothing is published without a consent record for its text.
 import { z } from 'zod';
-import { acknowledgePii, isoTime } from './common.js';
+import { acknowledgePii, isoTime, maskPii } from './common.js';
 
 const text = z.string().trim().min(1, 'expected some text').max(1000, 'expected at most 1000 characters');
-export const testimonialTextBody = z.object({ text, acknowledgePii });
+export const testimonialTextBody = z.object({ text, acknowledgePii, maskPii });
 export const consentBody = z.object({ name: z.string().trim().min(1).max(80), title: z.string().trim().max(120).default(''), acknowledgePii });
 
 /** Who agreed to be published, with which name and title, for exactly which text, and when. */
