@@ -2,7 +2,7 @@
 // approve / purge for one post, a member's flag, and how a removal is shown to moderators.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Post, Removal } from '../../shared/schemas/index.js';
+import type { OwnRemoval, Post, Removal } from '../../shared/schemas/index.js';
 import { ApiFailure } from './api.js';
 import { Field, FormError, useSubmit } from './forms.js';
 import { when } from './format.js';
@@ -115,11 +115,11 @@ export function ReasonForm(p: ReasonFormProps) {
 }
 
 /** How a removal looks to moderators: who, when and why. */
-export function RemovalNote({ removal, purged }: { removal?: Removal; purged?: boolean }) {
+export function RemovalNote({ removal, purged }: { removal?: Removal | OwnRemoval; purged?: boolean }) {
   return (
     <p class="removal-note" data-testid="removal-note">
       {removal ? (
-        <>Removed by <strong>{removal.by.username}</strong> on <time dateTime={removal.at}>{when(removal.at)}</time>
+        <>Removed{'by' in removal && <> by <strong>{removal.by.username}</strong></>} on <time dateTime={removal.at}>{when(removal.at)}</time>
           {removal.reason ? <> · Reason: {removal.reason}</> : null}</>
       ) : 'Removed.'}
       {purged && <> · Its content was purged for good.</>}

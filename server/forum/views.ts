@@ -31,7 +31,8 @@ export const canSee = (post: PostRecord, viewer: Viewer | null): boolean => can(
 
 /**
  * The one place a post becomes what a viewer may see. A removed post is a tombstone to all
- * but moderators; moderators also get the removal and the removed html.
+ * but moderators; moderators also get the removal and the removed html. Its author gets the
+ * tombstone with why and when it was removed, never who removed it (moderators stay private).
  */
 export function toPostView(post: PostRecord, viewer: Viewer | null, authors: Authors): Post {
   const mod = isStaff(viewer);
@@ -43,7 +44,11 @@ export function toPostView(post: PostRecord, viewer: Viewer | null, authors: Aut
     editedAt: post.editedAt,
     status: post.status,
   };
-  if (post.status === 'removed' && !mod) return { ...base, author: null, html: null, piiTypes: [] };
+  if (post.status === 'removed' && !mod) {
+    const tombstone: Post = { ...base, author: null, html: null, piiTypes: [] };
+    if (post.removal && ownsOrStaff(post, viewer)) tombstone.removal = { reason: post.removal.reason, at: post.removal.at };
+    return tombstone;
+  }
   const view: Post = { ...base, author: authorRef(post.authorId, authors), html: post.html, piiTypes: post.piiTypes };
   if (mod) {
     if (post.removal) view.removal = { by: authorRef(post.removal.byId, authors) ?? FORMER_MEMBER, reason: post.removal.reason, at: post.removal.at };

@@ -47,6 +47,9 @@ export type AuthorRef = z.infer<typeof authorRefSchema>;
 
 export const removalSchema = z.strictObject({ by: authorRefSchema, reason: z.string(), at: isoTime });
 export type Removal = z.infer<typeof removalSchema>;
+/** A removal as the removed post's author sees it: why and when; who removed it stays with staff. */
+export const ownRemovalSchema = z.strictObject({ reason: z.string(), at: isoTime });
+export type OwnRemoval = z.infer<typeof ownRemovalSchema>;
 
 /** A page of a list: `{items, nextCursor}`, `nextCursor` null at the end. */
 export const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });

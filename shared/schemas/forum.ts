@@ -1,6 +1,6 @@
 // Forums, threads and posts (API.md, Forum): what may be written, and what a reader gets back.
 import { z } from 'zod';
-import { acknowledgePii, authorRefSchema, fieldFindingSchema, isoTime, maskPii, pageOf, piiTypeSchema, removalSchema } from './common.js';
+import { acknowledgePii, authorRefSchema, fieldFindingSchema, isoTime, maskPii, ownRemovalSchema, pageOf, piiTypeSchema, removalSchema } from './common.js';
 
 export const BODY_MAX = 20_000;
 export const TITLE_MAX = 200;
@@ -59,8 +59,8 @@ export const postSchema = z.strictObject({
   editedAt: isoTime.nullable(),
   status: postStatusSchema,
   piiTypes: z.array(piiTypeSchema),
-  /** Moderators only. */
-  removal: removalSchema.optional(),
+  /** Moderators: who removed it, why and when; its author: why and when (never who). */
+  removal: z.union([removalSchema, ownRemovalSchema]).optional(),
   /** True when the content was purged for good (moderators see it). */
   purged: z.boolean().optional(),
 });
