@@ -59,7 +59,12 @@ export const apiErrorBodySchema = z.strictObject({
   error: z.strictObject({
     code: z.string(),
     message: z.string(),
-    details: z.looseObject({ field: z.string().optional(), findings: z.array(fieldFindingSchema).optional() }).optional(),
+    details: z.looseObject({
+      field: z.string().optional(),
+      /** 400 `invalid_request`: every field's first problem, in words a form shows under the field. */
+      fields: z.record(z.string(), z.string()).optional(),
+      findings: z.array(fieldFindingSchema).optional(),
+    }).optional(),
   }),
 });
 export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
