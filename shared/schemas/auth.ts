@@ -21,6 +21,8 @@ export const userSchema = z.strictObject({
   referralCode: z.string().optional(),
   banned: z.boolean().optional(),
   bannedUntil: isoTime.nullable().optional(),
+  /** Why the user themself is banned; only while they are. */
+  banReason: z.string().optional(),
 });
 export type User = z.infer<typeof userSchema>;
 

@@ -48,12 +48,18 @@ test('sign-up, sign-in and the session answer with the shared user shapes', asyn
   const signedUp = expectShape(authAnswers.signedIn, await visitor.post('/api/auth/register', { username, email: `${username}@example.com`, password: PASSWORD }), 201);
   visitor.csrf = signedUp.csrfToken; // bound to the new session
   expectShape(authAnswers.me, await visitor.get('/api/auth/me'));
+  // A banned user sees their ban, its end and its reason in the same shape.
+  const me = (await visitor.get('/api/auth/me')).body.user as { id: string };
+  await moderator.post(`/api/mod/users/${me.id}/ban`, { reason: 'spam', until: new Date(Date.now() + 86_400_000).toISOString() });
+  expect(expectShape(authAnswers.me, await visitor.get('/api/auth/me')).user).toMatchObject({ banned: true, banReason: 'spam' });
+  await moderator.post(`/api/mod/users/${me.id}/unban`);
   expect((await visitor.post('/api/auth/logout')).status).toBe(204);
   expectShape(authAnswers.signedIn, await visitor.login(username, PASSWORD));
 });
 
 test('forums, threads, posts, sources and previews answer with the shared forum shapes', async () => {
   expectShape(forumAnswers.forums, await member.get('/api/forums'));
+  expectShape(forumAnswers.forum, await member.get(`/api/forums/${forumId}`));
   const { thread, post } = await newThread();
   expectShape(forumAnswers.threads, await member.get(`/api/forums/${forumId}/threads`));
   expectShape(forumAnswers.thread, await member.get(`/api/threads/${thread.id}`));
@@ -72,8 +78,11 @@ test('a removed post answers as a tombstone to members and with its removal to m
   const { post } = expectShape(forumAnswers.post, await member.post(`/api/threads/${thread.id}/posts`, { body: 'to be removed' }), 201);
   const removed = expectShape(moderationAnswers.post, await moderator.post(`/api/posts/${post.id}/remove`, { reason: 'spam' }));
   expect(removed.post.removal?.reason).toBe('spam');
-  const tombstone = expectShape(forumAnswers.post, await member.get(`/api/posts/${post.id}`));
+  const tombstone = expectShape(forumAnswers.post, await other.get(`/api/posts/${post.id}`));
   expect(tombstone.post).toMatchObject({ html: null, author: null });
+  // Its author reads why and when (never who) in the same shape.
+  const own = expectShape(forumAnswers.post, await member.get(`/api/posts/${post.id}`));
+  expect(own.post.removal).toEqual({ reason: 'spam', at: expect.any(String) });
   expectShape(moderationAnswers.post, await moderator.post(`/api/posts/${post.id}/restore`, {}));
   expect((await moderator.post(`/api/posts/${post.id}/purge`, { reason: 'gone' })).status).toBe(204);
   expect(expectShape(moderationAnswers.post, await moderator.get(`/api/posts/${post.id}`)).post.purged).toBe(true);
@@ -145,6 +154,8 @@ test('referral tokens and stats answer with the shared referral shapes', async (
 test('refusals answer with the shared error shape, findings included', async () => {
   const { thread } = await newThread();
   expectShape(apiErrorBodySchema, await member.post(`/api/threads/${thread.id}/posts`, { body: 42 }), 400);
+  const signUp = expectShape(apiErrorBodySchema, await new Client(agora.url).post('/api/auth/register', { username: 'x', password: 'short' }), 400);
+  expect(Object.keys(signUp.error.details?.fields ?? {})).toEqual(['username', 'email', 'password']);
   expectShape(apiErrorBodySchema, await member.get('/api/threads/nope'), 404);
   expectShape(apiErrorBodySchema, await member.get('/api/mod/queue'), 403);
   const pii = expectShape(apiErrorBodySchema, await member.post(`/api/threads/${thread.id}/posts`, { body: PHONE }), 422);
