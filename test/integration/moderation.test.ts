@@ -245,7 +245,7 @@ describe.each(['memory', 'redis'] as const)('moderation on the %s store', (store
     await admin.post(`/api/admin/users/${target.user!.id}/role`, { role: 'moderator' });
     const mine = (await mod2.get(`/api/mod/audit?actor=${mod2.user!.id}`)).body;
     expect(mine.items.map((e: { action: string }) => e.action)).toEqual(['user.remove_posts', 'user.unban', 'user.ban', 'thread.unlock', 'thread.lock', 'post.restore', 'post.remove']);
-    expect(mine.items[6]).toEqual({ id: expect.any(String), at: expect.any(String), actor: { id: mod2.user!.id, username: mod2.user!.username }, action: 'post.remove', target: { kind: 'post', id: post.id }, reason: 'r1' });
+    expect(mine.items[6]).toEqual({ id: expect.any(String), at: expect.any(String), actor: { id: mod2.user!.id, username: mod2.user!.username }, action: 'post.remove', target: { kind: 'post', id: post.id, thread: { id: threadId, title: 'A thread' } }, reason: 'r1' });
     const bans = (await mod2.get(`/api/mod/audit?action=user.ban&targetId=${target.user!.id}`)).body.items;
     expect(bans).toHaveLength(1);
     const role = (await admin.get(`/api/mod/audit?action=user.role&targetId=${target.user!.id}`)).body.items;
