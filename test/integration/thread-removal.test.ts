@@ -97,7 +97,7 @@ describe.each(['memory', 'redis'] as const)('thread removal on the %s store', (s
     expect((await moderator.post(`/api/threads/${threadId}/remove`, { reason: 'again' })).status).toBe(409);
 
     const audit = (await moderator.get(`/api/mod/audit?targetId=${threadId}`)).body.items;
-    expect(audit).toEqual([expect.objectContaining({ action: 'thread.remove', target: { kind: 'thread', id: threadId }, reason: 'doxxing', actor: { id: moderator.user!.id, username: moderator.user!.username } })]);
+    expect(audit).toEqual([expect.objectContaining({ action: 'thread.remove', target: { kind: 'thread', id: threadId, title: TITLE }, reason: 'doxxing', actor: { id: moderator.user!.id, username: moderator.user!.username } })]);
     expect((await moderator.get('/api/mod/audit?action=thread.remove')).body.items.map((e: { target: { id: string } }) => e.target.id)).toContain(threadId);
 
     // Restored: back for everyone, and open to replies again.
@@ -184,7 +184,7 @@ describe.each(['memory', 'redis'] as const)('thread removal on the %s store', (s
     expect((await moderator.post(`/api/threads/${threadId}/restore`, {})).status).toBe(409);
     expect((await moderator.post(`/api/posts/${firstId}/restore`, {})).status).toBe(409);
     const audit = (await moderator.get(`/api/mod/audit?targetId=${threadId}`)).body.items;
-    expect(audit).toEqual([expect.objectContaining({ action: 'thread.purge', target: { kind: 'thread', id: threadId }, reason: 'personal data' })]);
+    expect(audit).toEqual([expect.objectContaining({ action: 'thread.purge', target: { kind: 'thread', id: threadId, title: null }, reason: 'personal data' })]);
 
     const stored = JSON.stringify([await agora.stores.forum.getThread(threadId), await agora.stores.forum.listPosts(threadId, 0, 10)]);
     for (const canary of [TITLE, BODY, REPLY]) expect(stored).not.toContain(canary);
