@@ -3,27 +3,29 @@ import type { PiiFinding, PiiType } from '../../shared/pii/index.js';
 import type { ForumAnswers } from '../../shared/schemas/index.js';
 import { api, ApiFailure } from './api.js';
 import { FindingsList, Highlighted, PUBLIC_NOTICE } from './pii-view.js';
+import { PiiDialogBody, willMask, type DraftFinding } from './pii-dialog.js';
+import { keepFocusInDialog } from './focus-trap.js';
 
 // The detector (with libphonenumber's metadata, most of the app's code) is its own chunk, fetched
 // when a composer first appears: readers who never write do not download it. Until it arrives
 // nothing is highlighted, and the server still answers an unacknowledged post with 422 and its
 // findings, which opens the same confirmation dialog.
-type Detector = typeof import('../../shared/pii/index.js').detectPii;
-let detector: Detector | null = null;
-let loading: Promise<Detector> | null = null;
-const loadDetector = (): Promise<Detector> =>
-  (loading ??= import('../../shared/pii/index.js').then((m) => (detector = m.detectPii), (err: unknown) => {
+// The same chunk masks values in the dialog exactly as the server will.
+type PiiModule = typeof import('../../shared/pii/index.js');
+let loaded: PiiModule | null = null;
+let loading: Promise<PiiModule> | null = null;
+const loadPii = (): Promise<PiiModule> =>
+  (loading ??= import('../../shared/pii/index.js').then((m) => (loaded = m), (err: unknown) => {
     loading = null; // a later composer tries again
     throw err;
   }));
 
-function useDetector(): Detector | null {
-  // Wrapped: a function given to useState is taken as its initializer, not as the state.
-  const [detect, setDetect] = useState<Detector | null>(() => detector);
+function usePii(): PiiModule | null {
+  const [pii, setPii] = useState<PiiModule | null>(loaded);
   useEffect(() => {
-    if (!detect) loadDetector().then((d) => setDetect(() => d), () => {});
+    if (!pii) loadPii().then(setPii, () => {});
   }, []);
-  return detect;
+  return pii;
 }
 
 export interface ComposerProps {
@@ -33,7 +35,7 @@ export interface ComposerProps {
   withTitle?: boolean;
   initialBody?: string;
   /** Sends the draft; throws ApiFailure (422 with findings) when acknowledgement is needed. */
-  send(draft: { title?: string; body: string; acknowledgePii: PiiType[] }): Promise<void>;
+  send(draft: { title?: string; body: string; acknowledgePii: PiiType[]; maskPii: PiiType[] }): Promise<void>;
   onCancel?(): void;
 }
 
@@ -48,12 +50,25 @@ export function Composer(p: ComposerProps) {
   const [preview, setPreview] = useState<string>('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ field?: string; message: string } | null>(null);
-  const [confirm, setConfirm] = useState<PiiFinding[] | null>(null);
+  const [confirm, setConfirm] = useState<DraftFinding[] | null>(null);
+  // Types the author chose to have masked although they would be published as written.
+  const [masked, setMasked] = useState<PiiType[]>([]);
+  const maskedSet = useMemo(() => new Set(masked), [masked]);
   const dialog = useRef<HTMLDialogElement>(null);
-  const detect = useDetector();
+  const editButton = useRef<HTMLButtonElement>(null);
+  const pii = usePii();
+  const detect = pii?.detectPii;
   // The server's reading: titles as written, the body as its rendered post will show it.
   const bodyFindings = useMemo(() => (detect ? detect(body, undefined, 'markdown') : []), [detect, body]);
-  const findings = useMemo(() => (detect ? [...(p.withTitle ? detect(title, undefined, 'plain') : []), ...bodyFindings] : []), [detect, title, bodyFindings, p.withTitle]);
+  const findings = useMemo((): DraftFinding[] => (detect ? [
+    ...(p.withTitle ? detect(title, undefined, 'plain').map((f) => ({ ...f, field: 'title' as const })) : []),
+    ...bodyFindings.map((f) => ({ ...f, field: 'body' as const })),
+  ] : []), [detect, title, bodyFindings, p.withTitle]);
+  // As the author chose: a type they mask is shown as masked.
+  const asChosen = <F extends PiiFinding>(fs: F[]): F[] => fs.map((f) => (willMask(f, maskedSet) ? { ...f, severity: 'sensitive' } : f));
+  // The server answers with the types masked on request as sensitive; the dialog wants them as
+  // configured, so that un-choosing one shows it as written again.
+  const asConfigured = (fs: DraftFinding[]): DraftFinding[] => fs.map((f) => (f.severity === 'sensitive' && masked.includes(f.type) ? { ...f, severity: 'warn' } : f));
 
   useEffect(() => {
     if (!body.trim()) {
@@ -61,13 +76,16 @@ export function Composer(p: ComposerProps) {
       return;
     }
     const t = setTimeout(() => {
-      api.post<ForumAnswers['preview']>('/api/preview', { body }).then((r) => setPreview(r.html), () => {});
+      api.post<ForumAnswers['preview']>('/api/preview', { body, maskPii: masked }).then((r) => setPreview(r.html), () => {});
     }, 250);
     return () => clearTimeout(t);
-  }, [body]);
+  }, [body, masked]);
 
   useEffect(() => {
-    if (confirm && dialog.current && !dialog.current.open) dialog.current.showModal();
+    if (confirm && dialog.current && !dialog.current.open) {
+      dialog.current.showModal();
+      editButton.current?.focus(); // the safe answer is the default one
+    }
     if (!confirm && dialog.current?.open) dialog.current.close();
   }, [confirm]);
 
@@ -75,13 +93,14 @@ export function Composer(p: ComposerProps) {
     setBusy(true);
     setError(null);
     try {
-      await p.send({ ...(p.withTitle ? { title } : {}), body, acknowledgePii });
+      await p.send({ ...(p.withTitle ? { title } : {}), body, acknowledgePii, maskPii: masked });
       setConfirm(null);
       setTitle('');
       setBody('');
+      setMasked([]);
     } catch (err) {
       if (err instanceof ApiFailure && err.code === 'pii_unacknowledged') {
-        setConfirm((err.details.findings as PiiFinding[] | undefined) ?? findings);
+        setConfirm(asConfigured((err.details.findings as DraftFinding[] | undefined) ?? findings));
       } else if (err instanceof ApiFailure) {
         setConfirm(null);
         setError({ field: err.field, message: err.message });
@@ -99,8 +118,11 @@ export function Composer(p: ComposerProps) {
   };
 
   const types = [...new Set((confirm ?? []).map((f) => f.type))];
-  const blocked = (confirm ?? []).some((f) => f.severity === 'block');
-  const sensitive = (confirm ?? []).some((f) => f.severity === 'sensitive');
+  const choose = (type: PiiType, mask: boolean) => setMasked((m) => (mask ? [...new Set([...m, type])] : m.filter((t) => t !== type)));
+  const goBack = () => {
+    setConfirm(null);
+    document.getElementById(id('body'))?.focus();
+  };
   const id = (s: string) => `${p.idPrefix}-${s}`;
 
   return (
@@ -139,15 +161,11 @@ export function Composer(p: ComposerProps) {
         {p.onCancel && <button type="button" class="secondary" onClick={p.onCancel}>Cancel</button>}
       </div>
 
-      <dialog ref={dialog} class="pii-dialog" aria-labelledby={id('dialog-title')} onCancel={() => setConfirm(null)}>
-        <h2 id={id('dialog-title')}>Personal data in your post</h2>
-        <p>{PUBLIC_NOTICE} We found:</p>
-        <FindingsList findings={confirm ?? []} />
-        <div class="actions">
-          {!blocked && !sensitive && <button type="button" onClick={() => void send(types)} disabled={busy}>Post anyway</button>}
-          {!blocked && sensitive && <button type="button" onClick={() => void send(types)} disabled={busy}>Mask and post</button>}
-          <button type="button" class="secondary" onClick={() => { setConfirm(null); document.getElementById(id('body'))?.focus(); }}>Go back and edit</button>
-        </div>
+      <dialog ref={dialog} class="pii-dialog" aria-labelledby={id('dialog-title')} onCancel={() => setConfirm(null)} onKeyDown={keepFocusInDialog}>
+        {confirm && (
+          <PiiDialogBody idPrefix={p.idPrefix} findings={confirm} draft={{ title, body }} masked={maskedSet} onMaskChange={choose}
+            mask={pii?.maskPiiAsRead ?? null} busy={busy} onPublish={() => void send(types)} onEdit={goBack} editRef={editButton} />
+        )}
       </dialog>
     </form>
   );

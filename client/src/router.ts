@@ -39,6 +39,8 @@ export function onLinkClick(e: MouseEvent): void {
   if (!a || a.target || a.origin !== location.origin || e.defaultPrevented) return;
   if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
   if (a.pathname.startsWith('/api/')) return;
+  // A link within this page (the skip link): the browser scrolls to its target and moves focus there.
+  if (a.hash && a.pathname === location.pathname && a.search === location.search) return;
   e.preventDefault();
   navigate(a.pathname + a.search + a.hash);
 }
