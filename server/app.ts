@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import express, { type Express } from 'express';
+import compression from 'compression';
 import proxyAddr from 'proxy-addr';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -93,6 +94,11 @@ export function buildAgora(deps: AgoraDeps): Agora {
   app.use(opsRoutes({ store: () => stores.ping(), ...(mail.readiness ? { mail: mail.readiness } : {}), ...deps.readiness }, metrics, { metricsToken: config.metricsToken }));
 
   const api = express.Router();
+  // JSON answers over 1 kB (a thread's page of posts is tens of kB) go out brotli or gzip, for about
+  // a third of a millisecond each; the web app's files are precompressed at build time instead
+  // (http/static-assets.ts). BREACH needs many cookie-carrying requests from another site: the
+  // session cookie is sameSite=lax, and the answers that carry a secret echo nothing written by others.
+  api.use(compression());
   api.use(express.json({ limit: '100kb', strict: true }));
   api.use(session);
   api.use(passport.initialize());
