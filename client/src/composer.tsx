@@ -118,12 +118,12 @@ export function Composer(p: ComposerProps) {
   };
 
   const types = [...new Set((confirm ?? []).map((f) => f.type))];
+  const id = (s: string) => `${p.idPrefix}-${s}`;
   const choose = (type: PiiType, mask: boolean) => setMasked((m) => (mask ? [...new Set([...m, type])] : m.filter((t) => t !== type)));
   const goBack = () => {
     setConfirm(null);
     document.getElementById(id('body'))?.focus();
   };
-  const id = (s: string) => `${p.idPrefix}-${s}`;
 
   return (
     <form class="composer" onSubmit={submit} noValidate>
@@ -151,8 +151,8 @@ export function Composer(p: ComposerProps) {
       {findings.length > 0 && (
         <div class="pii-warning" id={id('pii')} role="status" data-testid={id('pii-warning')}>
           <p><strong>This draft holds personal data.</strong> {PUBLIC_NOTICE}</p>
-          <FindingsList findings={findings} />
-          {bodyFindings.length > 0 && <Highlighted text={body} findings={bodyFindings} />}
+          <FindingsList findings={asChosen(findings)} />
+          {bodyFindings.length > 0 && <Highlighted text={body} findings={asChosen(bodyFindings)} />}
         </div>
       )}
       {error && <p class="form-error" id={id('error')} role="alert">{error.message}</p>}

@@ -57,7 +57,7 @@ function PostItem({ post, user, canEdit, onEdited }: PostItemProps) {
         <Composer idPrefix={`edit-${post.id}`} label="Edit your post" submitLabel="Save" initialBody={source ?? ''}
           onCancel={() => setEditing(false)}
           send={async (d) => {
-            const r = await api.patch<ForumAnswers['post']>(`/api/posts/${post.id}`, { body: d.body, acknowledgePii: d.acknowledgePii });
+            const r = await api.patch<ForumAnswers['post']>(`/api/posts/${post.id}`, { body: d.body, acknowledgePii: d.acknowledgePii, maskPii: d.maskPii });
             onEdited(r.post);
             setEditing(false);
           }} />
