@@ -1,11 +1,12 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import type { User } from '../../shared/schemas/index.js';
 import { auth } from './api.js';
 import { resetSocket } from './realtime.js';
 import { navigate, onLinkClick, usePath } from './router.js';
 import { SessionContext } from './session.js';
-import { NotFoundPage } from './pages/home.js';
+import { NOT_FOUND_TITLE, PAGE_TITLES, pageOf, tabTitle } from '../../shared/pages.js';
+import { NotFoundPage } from './pages/not-found.js';
 import { ForumPage, ForumsPage } from './pages/forums.js';
 import { ThreadPage } from './pages/thread.js';
 import { referralRoute } from './pages/referral.js';
@@ -16,10 +17,12 @@ import { testimonialsRoute } from './pages/testimonials.js';
 import './styles.css';
 
 function route(path: string) {
-  if (path === '/') return <ForumsPage />;
-  const m = /^\/(f|t)\/([A-Za-z0-9_-]{1,64})$/.exec(path);
-  if (m?.[1] === 'f') return <ForumPage key={m[2]} forumId={m[2]!} />;
-  if (m?.[1] === 't') return <ThreadPage key={m[2]} threadId={m[2]!} />;
+  // Only the paths shared/pages.ts lists are pages; the server answers every other one 404.
+  const page = pageOf(path);
+  if (!page) return <NotFoundPage />;
+  if (page.name === 'forums') return <ForumsPage />;
+  if (page.name === 'forum') return <ForumPage key={page.id} forumId={page.id!} />;
+  if (page.name === 'thread') return <ThreadPage key={page.id} threadId={page.id!} />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/signup') return <SignUpPage />;
   if (path === '/mod') return <ModerationPage />;
@@ -64,6 +67,12 @@ function App() {
   const path = usePath();
   const [user, setUser] = useState<User | null>(null);
   const [loaded, setLoaded] = useState(false);
+  // Every tab is named by its kind of page at once; a page that knows more (a thread's title)
+  // names it in its own effect, which runs after this one (see title.ts).
+  useLayoutEffect(() => {
+    const page = pageOf(path);
+    document.title = tabTitle(page ? PAGE_TITLES[page.name] : NOT_FOUND_TITLE);
+  }, [path]);
   useEffect(() => {
     auth.me().then(setUser, () => setUser(null)).finally(() => setLoaded(true));
     // The server closed this tab's live connection because the account changed: re-read it.

@@ -37,6 +37,8 @@ export interface ThreadHandlers {
   reload(): void;
   /** The thread is not there for us any more (removed while this tab was away). */
   gone?(): void;
+  /** The thread was never there for us (unknown, removed or held from us): not a connection problem. */
+  notFound?(): void;
   status?(live: boolean): void;
 }
 
@@ -79,7 +81,10 @@ export function watchThread(threadId: string, h: ThreadHandlers): () => void {
       return; // the connection dropped again; the next connect retries
     }
     if (!ack.ok) {
-      if (ack.error?.code === 'not_found' && lastSeq !== null) h.gone?.();
+      if (ack.error?.code === 'not_found') {
+        if (lastSeq !== null) h.gone?.();
+        else h.notFound?.();
+      }
       return;
     }
     if (ack.reload || lastSeq === null) {

@@ -7,6 +7,9 @@ import { getSocket, watchForum } from '../realtime.js';
 import { isModerator, modApi } from '../mod-api.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
+import { useTitle } from '../title.js';
+import { NotFoundPage } from './not-found.js';
+import { NOT_FOUND_TITLE } from '../../../shared/pages.js';
 
 export function ForumsPage() {
   const { user } = useSession();
@@ -42,11 +45,7 @@ export function ForumPage({ forumId }: { forumId: string }) {
   const [missing, setMissing] = useState(false);
 
   useEffect(() => {
-    api.get<ForumAnswers['forums']>('/api/forums').then((r) => {
-      const f = r.items.find((x) => x.id === forumId);
-      if (f) setForum(f);
-      else setMissing(true);
-    });
+    api.get<ForumAnswers['forum']>(`/api/forums/${forumId}`).then((r) => setForum(r.forum), (e) => e instanceof ApiFailure && e.status === 404 && setMissing(true));
     api.get<ForumAnswers['threads']>(`/api/forums/${forumId}/threads`).then((p) => {
       setThreads(p.items);
       setNext(p.nextCursor);
@@ -74,7 +73,8 @@ export function ForumPage({ forumId }: { forumId: string }) {
     setNext(p.nextCursor);
   };
 
-  if (missing) return <main><h1>Forum not found</h1><p><a href="/">All forums</a></p></main>;
+  useTitle(missing ? NOT_FOUND_TITLE : forum?.title ?? 'Forum');
+  if (missing) return <NotFoundPage what="forum" />;
   return (
     <main aria-labelledby="forum-title">
       <p class="crumbs"><a href="/">Forums</a> ›</p>

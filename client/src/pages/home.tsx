@@ -13,12 +13,3 @@ export function HomePage() {
     </main>
   );
 }
-
-export function NotFoundPage() {
-  return (
-    <main>
-      <h1>Page not found</h1>
-      <p><a href="/">Back to the start page</a></p>
-    </main>
-  );
-}

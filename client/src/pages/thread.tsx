@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { ForumAnswers, Page, Post, Thread, User } from '../../../shared/schemas/index.js';
+import type { Forum, ForumAnswers, Page, Post, Thread, User } from '../../../shared/schemas/index.js';
+import { NOT_FOUND_TITLE } from '../../../shared/pages.js';
 import { api, ApiFailure } from '../api.js';
 import { Composer } from '../composer.js';
 import { when } from '../format.js';
@@ -9,6 +10,8 @@ import { useSession } from '../session.js';
 import { FlagControl, PostModActions, RemovalNote } from '../mod-actions.js';
 import { isModerator, modApi } from '../mod-api.js';
 import { ThreadModActions } from '../thread-mod-actions.js';
+import { useTitle } from '../title.js';
+import { NotFoundPage } from './not-found.js';
 
 async function readAll(threadId: string): Promise<Post[]> {
   const out: Post[] = [];
@@ -116,6 +119,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
   // What the socket handlers below compare an update with (they are registered once per thread).
   const seen = useRef({ thread, gone });
   seen.current = { thread, gone };
+  const [forum, setForum] = useState<Forum | null>(null);
   /** The thread as it now is; a purge just seen turns every post into a tombstone: re-read them. */
   const changed = useCallback((t: Thread) => {
     if ((t.purged && !seen.current.thread?.purged) || seen.current.gone) readAll(t.id).then(setPosts, () => {});
@@ -131,6 +135,19 @@ export function ThreadPage({ threadId }: { threadId: string }) {
     return copy;
   }), []);
 
+  // The thread at once over HTTP: its title, and whether it exists for this reader at all, do not
+  // wait for the live connection (an unknown thread is "not found", never "Reconnecting…").
+  useEffect(() => {
+    api.get<ForumAnswers['thread']>(`/api/threads/${threadId}`)
+      .then((r) => setThread((t) => t ?? r.thread), (e) => e instanceof ApiFailure && e.status === 404 && setMissing(true));
+  }, [threadId]);
+
+  // The forum's name, for the breadcrumbs and the tab's title.
+  const forumId = thread?.forumId;
+  useEffect(() => {
+    if (forumId) api.get<ForumAnswers['forum']>(`/api/forums/${forumId}`).then((r) => setForum(r.forum), () => {});
+  }, [forumId]);
+
   useEffect(() => {
     const reload = () => {
       api.get<ForumAnswers['thread']>(`/api/threads/${threadId}`).then((r) => setThread(r.thread), (e) => e instanceof ApiFailure && e.status === 404 && setMissing(true));
@@ -144,6 +161,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
         else setPosts((list) => list.map((p) => (p.id === postId ? { ...p, status: 'removed', html: null, author: null, piiTypes: [] } : p)));
       },
       reload,
+      notFound: () => setMissing(true),
       gone: () => {
         if (isModerator(user)) return;
         setGone(true);
@@ -187,7 +205,9 @@ export function ThreadPage({ threadId }: { threadId: string }) {
     el.scrollIntoView();
   }, [posts]);
 
-  if (missing) return <main><h1>Thread not found</h1><p><a href="/">All forums</a></p></main>;
+  const title = thread ? (thread.purged ? '(title purged)' : thread.title) : 'Thread';
+  useTitle(missing ? NOT_FOUND_TITLE : title, missing ? null : forum?.title);
+  if (missing) return <NotFoundPage what="thread" />;
   if (gone) {
     return (
       <main aria-labelledby="thread-title">
@@ -201,8 +221,8 @@ export function ThreadPage({ threadId }: { threadId: string }) {
   const canWrite = !!user && !user.banned && !removed && (!thread?.locked || user.role !== 'member');
   return (
     <main aria-labelledby="thread-title">
-      <p class="crumbs"><a href="/">Forums</a> › {thread && <a href={`/f/${thread.forumId}`}>Forum</a>}</p>
-      <h1 id="thread-title">{thread ? (thread.purged ? '(title purged)' : thread.title) : '…'}</h1>
+      <p class="crumbs" data-testid="crumbs"><a href="/">Forums</a> › {thread && <a href={`/f/${thread.forumId}`}>{forum?.title ?? 'Forum'}</a>}</p>
+      <h1 id="thread-title">{thread ? title : '…'}</h1>
       <p class="meta"><span class={`live ${live ? 'on' : 'off'}`} data-testid="live-status">{live ? 'Live' : 'Reconnecting…'}</span>
         <span data-testid="lock-status" role="status">{thread?.locked ? ' · This thread is locked.' : ''}</span></p>
       {thread && isModerator(user) && <ThreadModActions thread={thread} onChanged={changed} />}
