@@ -13,6 +13,11 @@ export class ApiFailure extends Error {
   get field(): string | undefined {
     return typeof this.details.field === 'string' ? this.details.field : undefined;
   }
+  /** A refused form's problems, every field at once, in words to show under each field. */
+  get fields(): Record<string, string> | undefined {
+    const f = this.details.fields;
+    return f && typeof f === 'object' && Object.keys(f).length ? f : undefined;
+  }
 }
 
 let csrf: string | null = null;

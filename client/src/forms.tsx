@@ -56,7 +56,8 @@ export function useSubmit<T>(action: () => Promise<T>, onDone: (r: T) => void) {
     try {
       onDone(await action());
     } catch (err) {
-      if (err instanceof ApiFailure && err.field) setErrors({ [err.field]: err.message });
+      if (err instanceof ApiFailure && err.fields) setErrors(err.fields);
+      else if (err instanceof ApiFailure && err.field) setErrors({ [err.field]: err.message });
       else setFormError(err instanceof Error ? err.message : 'Something went wrong.');
     } finally {
       setBusy(false);

@@ -7,6 +7,7 @@ import { getSocket, watchForum } from '../realtime.js';
 import { isModerator, modApi } from '../mod-api.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
+import { BanNotice } from '../ban-notice.js';
 import { useTitle } from '../title.js';
 import { NotFoundPage } from './not-found.js';
 import { NOT_FOUND_TITLE } from '../../../shared/pages.js';
@@ -97,6 +98,7 @@ export function ForumPage({ forumId }: { forumId: string }) {
         </ul>
         {next && <button type="button" class="secondary" onClick={() => void more()}>Show older threads</button>}
       </section>
+      <BanNotice user={user} />
       {user && !user.banned && (
         <section aria-labelledby="start-thread-heading">
           <h2 id="start-thread-heading">Start a thread</h2>

@@ -10,6 +10,7 @@ import { useSession } from '../session.js';
 import { FlagControl, PostModActions, RemovalNote } from '../mod-actions.js';
 import { isModerator, modApi } from '../mod-api.js';
 import { ThreadModActions } from '../thread-mod-actions.js';
+import { BanNotice } from '../ban-notice.js';
 import { useTitle } from '../title.js';
 import { NotFoundPage } from './not-found.js';
 
@@ -37,7 +38,14 @@ function PostItem({ post, user, canEdit, onEdited }: PostItemProps) {
   const mod = isModerator(user);
   const metaId = `post-${post.id}-meta`;
   if (post.status === 'removed' && post.html === null && !mod) {
-    return <article class="post removed" id={`post-${post.id}`} data-post-id={post.id} data-testid="post"><p class="tombstone">This post was removed by a moderator.</p></article>;
+    // Its author's view carries why (never who): they are told, everyone else sees the tombstone.
+    return (
+      <article class="post removed" id={`post-${post.id}`} data-post-id={post.id} data-testid="post">
+        {post.removal
+          ? <p class="removal-note" data-testid="own-removal">Removed by a moderator: {post.removal.reason || 'no reason given'} (<time dateTime={post.removal.at}>{when(post.removal.at)}</time>). Only you see why.</p>
+          : <p class="tombstone">This post was removed by a moderator.</p>}
+      </article>
+    );
   }
   const startEdit = async () => {
     const r = await api.get<ForumAnswers['source']>(`/api/posts/${post.id}/source`).catch(() => null);
@@ -119,6 +127,8 @@ export function ThreadPage({ threadId }: { threadId: string }) {
   // What the socket handlers below compare an update with (they are registered once per thread).
   const seen = useRef({ thread, gone });
   seen.current = { thread, gone };
+  const shown = useRef(posts);
+  shown.current = posts;
   const [forum, setForum] = useState<Forum | null>(null);
   /** The thread as it now is; a purge just seen turns every post into a tombstone: re-read them. */
   const changed = useCallback((t: Thread) => {
@@ -155,10 +165,11 @@ export function ThreadPage({ threadId }: { threadId: string }) {
     };
     return watchThread(threadId, {
       upsert,
-      // ids only: the post is dropped (moderators re-read it to see the removal)
+      // ids only: the post is dropped (moderators re-read it to see the removal, its author why)
       removed: (postId) => {
-        if (isModerator(user)) api.get<ForumAnswers['post']>(`/api/posts/${postId}`).then((r) => upsert(r.post), () => {});
-        else setPosts((list) => list.map((p) => (p.id === postId ? { ...p, status: 'removed', html: null, author: null, piiTypes: [] } : p)));
+        const own = !!user && shown.current.find((p) => p.id === postId)?.author?.id === user.id;
+        if (isModerator(user) || own) api.get<ForumAnswers['post']>(`/api/posts/${postId}`).then((r) => upsert(r.post), () => {});
+        if (!isModerator(user)) setPosts((list) => list.map((p) => (p.id === postId ? { ...p, status: 'removed', html: null, author: null, piiTypes: [] } : p)));
       },
       reload,
       notFound: () => setMissing(true),
@@ -240,6 +251,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
             }} />
         </section>
       )}
+      <BanNotice user={user} />
       {user && !canWrite && removed && <p>This thread is removed: restore it to reply.</p>}
       {user && !canWrite && !removed && thread?.locked && <p>This thread is locked: no new replies.</p>}
       {!user && <p><a href={`/signin?next=/t/${threadId}`}>Sign in</a> to reply.</p>}
