@@ -35,7 +35,8 @@ const WIDE_POST = [
 
 beforeAll(async () => {
   // An acknowledged phone number holds the post for review: the queue and the thread show a held post.
-  agora = await startAgora({ env: { HOLD_ACKNOWLEDGED_PII: 'PHONE' } });
+  // Four browsers load page after page from one address: more sockets than one visitor would open.
+  agora = await startAgora({ env: { HOLD_ACKNOWLEDGED_PII: 'PHONE', SOCKET_MAX_PER_ADDRESS: '1000' } });
   browser = await launchBrowser();
   const anonymous = await browser.newContext();
   contexts.push(anonymous);
