@@ -14,6 +14,7 @@ import { SignInPage, SignUpPage } from './pages/auth.js';
 import { ModerationPage } from './pages/moderation.js';
 import { accountRoute } from './pages/account.js';
 import { testimonialsRoute } from './pages/testimonials.js';
+import { watchScrollRegions } from './scroll-regions.js';
 import './styles.css';
 
 function route(path: string) {
@@ -96,4 +97,5 @@ function App() {
 }
 
 document.addEventListener('click', onLinkClick);
+watchScrollRegions();
 render(<App />, document.getElementById('app')!);
