@@ -10,8 +10,8 @@ import { Client, signedIn } from '../helpers/http.js';
 let agora: Running;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
-const pages: Record<'anonymous' | 'member' | 'moderator' | 'admin', Page> = {} as never;
-const at = { forum: '', thread: '', referralCode: '', memberName: '' };
+const pages: Record<'anonymous' | 'member' | 'banned' | 'moderator' | 'admin', Page> = {} as never;
+const at = { forum: '', thread: '', referralCode: '', memberName: '', bannedId: '' };
 
 // A post that would push a narrow page sideways if long words, URLs, code and tables were not contained.
 const WIDE_POST = [
@@ -41,11 +41,12 @@ beforeAll(async () => {
   const anonymous = await browser.newContext();
   contexts.push(anonymous);
   pages.anonymous = await anonymous.newPage();
-  for (const role of ['member', 'moderator', 'admin'] as const) {
-    const signed = await signInThroughPage(browser, agora, role);
+  for (const role of ['member', 'banned', 'moderator', 'admin'] as const) {
+    const signed = await signInThroughPage(browser, agora, role === 'banned' ? 'member' : role);
     contexts.push(signed.context);
     pages[role] = signed.page;
     if (role === 'member') at.memberName = signed.username;
+    if (role === 'banned') at.bannedId = signed.id;
   }
   const client = async (username: string) => {
     const c = new Client(agora.url);
@@ -68,6 +69,11 @@ beforeAll(async () => {
   const flagged = (await other.post(posts, { body: 'Buy followers now, best prices.' })).body.post.id;
   expect((await member.post(`/api/posts/${flagged}/flags`, { reason: 'spam' })).status).toBe(201);
   expect((await admin.post(`/api/posts/${spam}/remove`, { reason: 'spam' })).status).toBe(200);
+  // The member's own removed post shows them why; the banned member's pages show the ban.
+  const own = (await member.post(posts, { body: 'A post the moderators removed.' })).body.post.id;
+  expect((await admin.post(`/api/posts/${own}/remove`, { reason: 'off-topic' })).status).toBe(200);
+  const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  expect((await admin.post(`/api/mod/users/${at.bannedId}/ban`, { reason: 'spam in three threads', until })).status).toBe(200);
   // A published testimonial, a consented one waiting for curation, and a draft.
   for (const [i, text] of ['Agora answered my question in minutes.', 'Friendly people and no spam.', 'A draft I have not agreed to publish.'].entries()) {
     const made = await member.post('/api/testimonials', { text });
@@ -128,7 +134,10 @@ const ANONYMOUS = (): Check[] => [
 
 const MEMBER = (): Check[] => [
   { name: 'a forum with the start-thread form', open: go(`/f/${at.forum}`, (page) => page.getByRole('heading', { name: 'Start a thread' }).waitFor()) },
-  { name: 'a thread with the reply form', open: go(`/t/${at.thread}`, threadReady) },
+  { name: 'a thread with the reply form and their removed post', open: go(`/t/${at.thread}`, async (page) => {
+    await threadReady(page);
+    await page.getByTestId('post').filter({ hasText: 'off-topic' }).waitFor();
+  }) },
   { name: 'a draft holding personal data', open: async (page) => {
     await go(`/t/${at.thread}`, threadReady)(page);
     await page.getByLabel('Your reply').fill('Write to me at someone@example.org or pay with 4111 1111 1111 1111.');
@@ -174,6 +183,16 @@ const MODERATOR = (): Check[] => [
   } },
 ];
 
+const BANNED = (): Check[] => [
+  { name: 'a forum, banned', open: go(`/f/${at.forum}`, (page) => page.getByTestId('ban-notice').waitFor()) },
+  { name: 'a thread, banned', open: go(`/t/${at.thread}`, async (page) => {
+    await threadReady(page);
+    await page.getByTestId('ban-notice').waitFor();
+  }) },
+  { name: 'your data, banned', open: go('/account', (page) => page.getByTestId('delete-account').waitFor()) },
+  { name: 'invite, banned', open: go('/invite', heading('Invite a friend')) },
+];
+
 const ADMIN = (): Check[] => [
   { name: 'testimonials with curation', open: go('/testimonials', (page) => page.getByTestId('review-testimonial').first().waitFor()) },
 ];
@@ -185,11 +204,11 @@ const VIEWS = [
   { name: 'dark at 360 px', colorScheme: 'dark', viewport: { width: 360, height: 740 } },
 ] as const;
 
-const ROLES = [['anonymous', ANONYMOUS], ['member', MEMBER], ['moderator', MODERATOR], ['admin', ADMIN]] as const;
+const ROLES = [['anonymous', ANONYMOUS], ['member', MEMBER], ['banned member', BANNED], ['moderator', MODERATOR], ['admin', ADMIN]] as const;
 
 describe.each(VIEWS)('$name', (view) => {
   test.each(ROLES)('every page as %s has no serious accessibility violation and no sideways scroll', async (role, checks) => {
-    const page = pages[role];
+    const page = pages[role === 'banned member' ? 'banned' : role];
     await page.setViewportSize(view.viewport);
     await page.emulateMedia({ colorScheme: view.colorScheme });
     await checks()[0]!.open(page);
