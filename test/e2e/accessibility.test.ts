@@ -130,6 +130,8 @@ const ANONYMOUS = (): Check[] => [
   { name: 'invite, signed out', open: go('/invite', heading('Invite a friend')) },
   { name: 'moderation, signed out', open: go('/mod', (page) => page.locator('main h1').waitFor()) },
   { name: 'not found', open: go('/no/such/page', (page) => page.locator('main h1').waitFor()) },
+  // Outside production without a mail server, mail is kept here (a page of the server's own).
+  { name: 'development outbox', open: go('/dev/mail', heading(/outbox/i)) },
 ];
 
 const MEMBER = (): Check[] => [
