@@ -87,4 +87,9 @@ if (parts.length) {
   }
 }
 
+// npm does not pass a SIGTERM sent to it on to its script: when npm goes away, shut down as if the
+// signal had come here (the server's graceful shutdown), instead of holding the port as an orphan.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && process.kill(process.pid, 'SIGTERM'), 1000).unref();
+
 await import(pathToFileURL(SERVER_BUILD).href);

@@ -42,6 +42,9 @@ async function main(): Promise<void> {
   out.push(stores.kind === 'memory'
     ? 'Storage: in memory only. Every account and post is lost when the process stops; set REDIS_URL to keep them.'
     : `Storage: Redis (key prefix ${config.keyPrefix}).`);
+  // Behind a TLS proxy without TRUST_PROXY, express sees plain HTTP and never sets the Secure session
+  // cookie: sign-in answers 200 and nobody stays signed in. Say so where the operator looks.
+  if (config.isProduction && config.trustProxy === undefined) out.push('Warning: TRUST_PROXY is not set. Behind a TLS proxy set it (e.g. TRUST_PROXY=1), or no session cookie is set and nobody stays signed in.');
   if (usesDevOutbox(config)) out.push(`Mail: no SMTP_URL, so nothing is e-mailed: every message is kept in memory and listed at ${config.publicUrl}${DEV_MAIL_PATH}.`);
   if (config.demoAccounts && !config.isProduction) {
     const forums = await createDemoForums(stores.forum);

@@ -9,7 +9,7 @@ let socket: AgoraSocket | null = null;
 /** One socket per tab, on the same origin and session cookie as the page. */
 export function getSocket(): AgoraSocket {
   if (!socket) {
-    const s: AgoraSocket = io({ transports: ['websocket', 'polling'], withCredentials: true });
+    const s: AgoraSocket = io({ transports: ['websocket', 'polling'], tryAllTransports: true, withCredentials: true });
     // The server closes a user's sockets when their account changes (a ban, a new role, a new
     // password elsewhere). socket.io does not reconnect after that on its own: tell the page to
     // re-read who is signed in, and come back with the session as it is now.

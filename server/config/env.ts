@@ -72,7 +72,7 @@ export const envSchema = z.object({
   SOCKET_EVENTS_PER_SECOND: intFrom(10, 1, 100_000).meta({ description: 'sustained client → server socket events per socket' }),
   SOCKET_EVENT_BURST: intFrom(40, 1, 1_000_000).meta({ description: 'socket events one socket may send at once before the rate applies' }),
   PII_SEVERITY: z.string().default('')
-    .meta({ shownDefault: 'API.md defaults', description: 'per-type overrides, `TYPE:LEVEL` with levels `warn`, `sensitive`, `block`, `off`, e.g. `EMAIL:off,PHONE:sensitive,SECRET:block`' }),
+    .meta({ shownDefault: '`EMAIL`, `PHONE`, `IP_ADDRESS` warn; the rest sensitive', description: 'per-type overrides, `TYPE:LEVEL` with levels `warn`, `sensitive`, `block`, `off`, e.g. `EMAIL:off,PHONE:sensitive,SECRET:block`' }),
   DEMO_ACCOUNTS: z.enum(['0', '1']).optional()
     .meta({ shownDefault: '`1` in development without Redis', description: 'create the demo accounts at start-up (never in production)' }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta({ description: 'pino level' }),
