@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { User } from '../../shared/schemas/index.js';
 import { auth } from './api.js';
 import { resetSocket } from './realtime.js';
@@ -73,6 +73,17 @@ function App() {
   useLayoutEffect(() => {
     const page = pageOf(path);
     document.title = tabTitle(page ? PAGE_TITLES[page.name] : NOT_FOUND_TITLE);
+  }, [path]);
+  // After an in-app navigation, focus moves to the new page as a full load would put it at the top,
+  // so screen readers announce the page; unless the page itself already put it somewhere inside.
+  const firstPath = useRef(true);
+  useEffect(() => {
+    if (firstPath.current) {
+      firstPath.current = false;
+      return;
+    }
+    const content = document.getElementById('content');
+    if (content && !content.contains(document.activeElement)) content.focus({ preventScroll: true });
   }, [path]);
   useEffect(() => {
     auth.me().then(setUser, () => setUser(null)).finally(() => setLoaded(true));

@@ -139,6 +139,20 @@ test('the skip link is the first stop, shows itself and takes focus to the page 
   })).toBe(true);
 });
 
+test('following a link moves focus to the new page, as a full page load would, so screen readers announce it', async () => {
+  const page = await newPage();
+  await page.goto(`${agora.url}/`);
+  await page.getByRole('link', { name: 'Keyboard forum' }).click();
+  await page.getByRole('link', { name: 'Shortcuts' }).waitFor();
+  await page.waitForFunction(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id === 'content');
+  // The next Tab stop is on the new page, not back in the header.
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => {
+    const d = (globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document;
+    return !!d.activeElement?.closest('#content');
+  })).toBe(true);
+});
+
 test('the personal-data dialog keeps focus inside while open, and Escape returns it to the button that opened it', async () => {
   const page = await newPage();
   const username = uniqueName('dlg');
