@@ -75,7 +75,9 @@ function App() {
     document.title = tabTitle(page ? PAGE_TITLES[page.name] : NOT_FOUND_TITLE);
   }, [path]);
   // After an in-app navigation, focus moves to the new page as a full load would put it at the top,
-  // so screen readers announce the page; unless the page itself already put it somewhere inside.
+  // so screen readers announce the page; unless something already took it on purpose (a field the
+  // page focuses, the account flash): only the page itself (body) or the header link that was
+  // followed give it up.
   const firstPath = useRef(true);
   useEffect(() => {
     if (firstPath.current) {
@@ -83,7 +85,8 @@ function App() {
       return;
     }
     const content = document.getElementById('content');
-    if (content && !content.contains(document.activeElement)) content.focus({ preventScroll: true });
+    const held = document.activeElement;
+    if (content && (!held || held === document.body || held.closest('header'))) content.focus({ preventScroll: true });
   }, [path]);
   useEffect(() => {
     auth.me().then(setUser, () => setUser(null)).finally(() => setLoaded(true));
