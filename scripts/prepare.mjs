@@ -2,17 +2,9 @@
 // An install without dev dependencies (`npm ci --omit=dev` on a server that receives a build made
 // elsewhere) has no compiler: it keeps the build it has instead of failing the install.
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { missingBuildTools } from './build-tools.mjs';
 
-const require = createRequire(import.meta.url);
-const missing = ['typescript', 'vite'].filter((m) => {
-  try {
-    require.resolve(`${m}/package.json`);
-    return false;
-  } catch {
-    return true;
-  }
-});
+const missing = missingBuildTools();
 if (missing.length) {
   process.stdout.write(`agora: not building (${missing.join(' and ')} not installed: dev dependencies omitted); run \`npm run build\` where they are.\n`);
   process.exit(0);

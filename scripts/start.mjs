@@ -2,7 +2,7 @@
 // its build. Plain JavaScript so that it runs with nothing but node, like the build it starts.
 import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { missingBuildTools } from './build-tools.mjs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -57,15 +57,7 @@ const client = isDevClientBuild()
 const parts = [server && 'server', client && 'client'].filter(Boolean);
 if (parts.length) {
   const why = [server && `server: ${server}`, client && `client: ${client}`].filter(Boolean).join('; ');
-  const require = createRequire(import.meta.url);
-  const hasTools = ['typescript', 'vite'].every((m) => {
-    try {
-      require.resolve(`${m}/package.json`);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const hasTools = missingBuildTools().length === 0;
   if (!hasTools) {
     if (!existsSync(SERVER_BUILD)) {
       process.stderr.write(`agora: there is no build (${why}) and the build tools are not installed: run \`npm ci && npm run build\`.\n`);
