@@ -13,6 +13,8 @@ import { MemoryForumStore } from './memory/forum.js';
 import type { ReferralStore } from './referrals.js';
 import type { ModerationStore } from './moderation.js';
 import type { TestimonialStore } from './testimonials.js';
+import type { ResetTokenStore } from './reset-tokens.js';
+import { MemoryResetTokenStore } from './memory/reset-tokens.js';
 import { MemoryTestimonialStore } from './memory/testimonials.js';
 import { MemoryModerationStore } from './memory/moderation.js';
 import { MemoryReferralStore } from './memory/referrals.js';
@@ -27,6 +29,8 @@ export interface Stores {
   referrals: ReferralStore;
   moderation: ModerationStore;
   testimonials: TestimonialStore;
+  /** Password-reset tokens, as hashes. */
+  resetTokens: ResetTokenStore;
   limiters: LimiterFactory;
   /** Present with Redis, for its own tests: the connection and the read cache's channel. */
   redis?: { db: RedisDb; url: string; cluster: boolean; cacheBus?: RedisCacheBus };
@@ -64,6 +68,7 @@ export function createMemoryStores(opts: Pick<StoreOptions, 'secret' | 'threadLo
     referrals: new MemoryReferralStore(),
     moderation: new MemoryModerationStore(),
     testimonials: new MemoryTestimonialStore(),
+    resetTokens: new MemoryResetTokenStore(),
     limiters: memoryLimiters(opts.secret),
     ping: async () => {},
     close: async () => sessions.close(),

@@ -8,6 +8,7 @@ import { RedisForumStore } from './forum.js';
 import { RedisTestimonialStore } from './testimonials.js';
 import { RedisModerationStore } from './moderation.js';
 import { RedisReferralStore } from './referrals.js';
+import { RedisResetTokenStore } from './reset-tokens.js';
 import { ReadCache, RedisCacheBus } from './read-cache.js';
 import { redisSocketAdapter } from './socket-adapter.js';
 
@@ -27,6 +28,7 @@ function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions, 'logg
     referrals: new RedisReferralStore(db),
     moderation: new RedisModerationStore(db),
     testimonials: new RedisTestimonialStore(db),
+    resetTokens: new RedisResetTokenStore(db),
     limiters: redisLimiters(db, opts.secret),
     redis: { db, url: opts.redisUrl, cluster: !!opts.cluster, cacheBus: bus },
     socketAdapter: (logger) => redisSocketAdapter({ url: opts.redisUrl, cluster: !!opts.cluster, prefix: db.prefix, logger }),
