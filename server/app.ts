@@ -28,6 +28,7 @@ import { syncQueue, type ModerationDeps } from './moderation/service.js';
 import type { Connections } from './moderation/deps.js';
 import { accountRoutes } from './account/routes.js';
 import { testimonialRoutes } from './testimonials/routes.js';
+import { profilePageStatus, profileRoutes } from './users/routes.js';
 
 export interface AgoraDeps {
   config: Config;
@@ -116,8 +117,9 @@ export function buildAgora(deps: AgoraDeps): Agora {
   api.use(moderationRoutes(moderationDeps), recordRoute);
   api.use('/me', accountRoutes({
     users, sessions, forum, flags: moderation, testimonials, moderation: moderationDeps, now,
-    secret: config.sessionSecret, passwordLimiter: limits.loginAccount,
+    secret: config.sessionSecret, passwordLimiter: limits.loginAccount, piiSeverity: config.piiSeverity,
   }), recordRoute);
+  api.use(profileRoutes({ users, forum }), recordRoute);
   api.use('/testimonials', testimonialRoutes({ store: testimonials, piiSeverity: config.piiSeverity, now }), recordRoute);
   api.use('/referrals', referral.api, recordRoute);
   api.use(apiNotFound);
@@ -126,6 +128,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
   app.use(referral.pages, recordRoute);
   app.use(devMailRoutes(mail.outbox), recordRoute);
   app.use(forumPageStatus(forumDeps, [session, passport.initialize(), passport.session()]));
+  app.use(profilePageStatus({ users, forum }));
   app.use(clientRoutes(deps.clientDir ?? defaultClientDir()));
   app.use(apiNotFound);
   app.use(errorHandler(logger));

@@ -3,6 +3,8 @@
 // added here first, or both sides treat its path as unknown.
 
 const ID = '([A-Za-z0-9_-]{1,64})';
+// Usernames may hold dots too (shared/schemas/auth.ts).
+const NAME = '([A-Za-z0-9_.-]{1,64})';
 
 export const PAGES = {
   forums: /^\/$/,
@@ -16,11 +18,12 @@ export const PAGES = {
   invite: /^\/invite$/,
   landing: new RegExp(`^/r/${ID}$`),
   optOut: new RegExp(`^/unsubscribe/${ID}$`),
+  profile: new RegExp(`^/u/${NAME}$`),
 } as const satisfies Record<string, RegExp>;
 
 export type PageName = keyof typeof PAGES;
 
-/** What the tab is called on each page; pages that show a forum or a thread name it themselves. */
+/** What the tab is called on each page; pages that show a forum, a thread or a member name it themselves. */
 export const PAGE_TITLES: Record<PageName, string> = {
   forums: 'Forums',
   forum: 'Forum',
@@ -33,11 +36,12 @@ export const PAGE_TITLES: Record<PageName, string> = {
   invite: 'Invite a friend',
   landing: 'You are invited',
   optOut: 'No more invitations',
+  profile: 'Member',
 };
 
 export const NOT_FOUND_TITLE = 'Page not found';
 
-export interface PageMatch { name: PageName; /** The id in the path (forum, thread, code or token), if it has one. */ id?: string }
+export interface PageMatch { name: PageName; /** The id in the path (forum, thread, code, token or username), if it has one. */ id?: string }
 
 /** The page a path shows, or null when the web app has no such page. */
 export function pageOf(path: string): PageMatch | null {

@@ -17,7 +17,7 @@ export function accountRoutes(deps: AccountDeps): Router {
   r.use(requireUser);
 
   r.get('/', (req, res) => {
-    res.json({ user: { ...toPublicUser(req.user!, true), email: req.user!.email } });
+    res.json({ user: { ...toPublicUser(req.user!, true), email: req.user!.email, bio: req.user!.bio ?? '' } });
   });
 
   r.get('/export', async (req, res) => {
@@ -35,7 +35,7 @@ export function accountRoutes(deps: AccountDeps): Router {
   r.patch('/', async (req, res) => {
     const body = parse(patchBody, req.body);
     const user = await updateAccount(deps, callerOf(req), body);
-    res.json({ user: { ...toPublicUser(user, true), email: user.email } });
+    res.json({ user: { ...toPublicUser(user, true), email: user.email, bio: user.bio ?? '' } });
   });
 
   r.delete('/', async (req, res) => {

@@ -5,7 +5,10 @@ import type { ModerationStore } from '../store/moderation.js';
 import type { Limiter } from '../store/rate-limit.js';
 import type { SessionStore } from '../store/sessions.js';
 import type { TestimonialStore } from '../store/testimonials.js';
-import type { UserRecord, UserStore } from '../store/users.js';
+import type { UserPatch, UserRecord, UserStore } from '../store/users.js';
+import type { AccountPatch } from '../../shared/schemas/index.js';
+import { prepareBio } from '../users/service.js';
+import type { Severities } from '../content/pipeline.js';
 import type { ModerationDeps } from '../moderation/service.js';
 import { eraseMemberContent, type DepartingPosts } from '../moderation/departure.js';
 import { endOtherSessions, listSessions } from './sessions.js';
@@ -23,6 +26,8 @@ export interface AccountDeps {
   secret: string;
   /** The login throttle per account: guessing the current password here counts like a failed login. */
   passwordLimiter: Limiter;
+  /** A bio is scanned for personal data like a post. */
+  piiSeverity: Severities;
   now: () => number;
 }
 
@@ -49,7 +54,7 @@ export async function exportData(deps: AccountDeps, { user, sessionId }: Caller)
   const flagged = (await flags.flagsByMember(user.id)).map((f) => ({ id: f.id, postId: f.postId, reason: f.reason, createdAt: f.createdAt, status: f.status }));
   return {
     exportedAt: new Date(deps.now()).toISOString(),
-    user: { id: user.id, username: user.username, email: user.email, role: user.role, createdAt: user.createdAt, referralCode: user.referralCode, ban: user.ban ? { reason: user.ban.reason, at: user.ban.at, until: user.ban.until } : null },
+    user: { id: user.id, username: user.username, email: user.email, role: user.role, createdAt: user.createdAt, referralCode: user.referralCode, bio: user.bio ?? '', ban: user.ban ? { reason: user.ban.reason, at: user.ban.at, until: user.ban.until } : null },
     posts,
     threads,
     flags: flagged,
@@ -61,10 +66,13 @@ export async function exportData(deps: AccountDeps, { user, sessionId }: Caller)
 
 export const sessionsOf = (deps: AccountDeps, { user, sessionId }: Caller) => listSessions(deps.sessions, user.id, sessionId, deps.secret);
 
-export async function updateAccount(deps: AccountDeps, caller: Caller, input: { currentPassword: string; email?: string; newPassword?: string }): Promise<UserRecord> {
+export async function updateAccount(deps: AccountDeps, caller: Caller, input: AccountPatch): Promise<UserRecord> {
   const { user } = caller;
-  await checkPassword(deps, user, input.currentPassword, 'currentPassword');
-  const patch: { email?: string; passwordHash?: string } = {};
+  // The address and the password are guarded by the current one; a bio alone is not (the schema
+  // asks for the password whenever either is changed).
+  if (input.email !== undefined || input.newPassword !== undefined) await checkPassword(deps, user, input.currentPassword ?? '', 'currentPassword');
+  const patch: UserPatch = {};
+  if (input.bio !== undefined) patch.bio = prepareBio(deps, user, input.bio, input.acknowledgePii, input.maskPii);
   if (input.email !== undefined) patch.email = input.email;
   if (input.newPassword !== undefined) patch.passwordHash = await hashPassword(input.newPassword);
   const updated = (await deps.users.update(user.id, patch)) ?? user;

@@ -19,9 +19,11 @@ export interface UserRecord {
   /** Id of the member whose referral link brought this user, if any. */
   referredBy: string | null;
   ban: Ban | null;
+  /** Plain text the member shows on their profile, already scanned and masked; absent on older records. */
+  bio?: string;
 }
 
-export type UserPatch = Partial<Pick<UserRecord, 'email' | 'passwordHash' | 'role' | 'ban'>>;
+export type UserPatch = Partial<Pick<UserRecord, 'email' | 'passwordHash' | 'role' | 'ban' | 'bio'>>;
 
 /** Users: unique case-insensitive usernames and referral codes. */
 export interface UserStore {

@@ -1,20 +1,31 @@
 // Your data (API.md, Your data — /api/me): correct it, see it all, delete it.
 import { z } from 'zod';
 import { emailSchema, passwordSchema, userSchema } from './auth.js';
-import { isoTime, piiTypeSchema, roleSchema } from './common.js';
+import { acknowledgePii, isoTime, maskPii, piiTypeSchema, roleSchema } from './common.js';
+import { bioSchema } from './users.js';
 import { flagStatusSchema } from './moderation.js';
 import { postStatusSchema } from './forum.js';
 import { consentSchema } from './testimonials.js';
 
+// The current password guards the address and the password only: a bio is edited without it.
 export const accountPatchBody = z
-  .object({ currentPassword: z.string().min(1).max(1024), email: emailSchema.optional(), newPassword: passwordSchema.optional() })
-  .refine((b) => b.email !== undefined || b.newPassword !== undefined, { message: 'expected a new e-mail address or a new password', path: ['email'] });
+  .object({
+    currentPassword: z.string().min(1).max(1024).optional(),
+    email: emailSchema.optional(),
+    newPassword: passwordSchema.optional(),
+    bio: bioSchema.optional(),
+    acknowledgePii,
+    maskPii,
+  })
+  .refine((b) => b.email !== undefined || b.newPassword !== undefined || b.bio !== undefined, { message: 'expected a new e-mail address, a new password or a bio', path: ['email'] })
+  .refine((b) => (b.email === undefined && b.newPassword === undefined) || b.currentPassword !== undefined, { message: 'expected the current password', path: ['currentPassword'] });
+export type AccountPatch = z.infer<typeof accountPatchBody>;
 export const deleteAccountBody = z.object({ password: z.string().min(1).max(1024), posts: z.enum(['remove', 'anonymize']) });
 /** What happens to the posts of a deleted account: removed, or kept under "former member". */
 export type PostsChoice = z.infer<typeof deleteAccountBody>['posts'];
 
-/** The user as they see themself on the account page: the API's `user` plus their address. */
-export const meSchema = userSchema.extend({ email: z.string() });
+/** The user as they see themself on the account page: the API's `user` plus their address and bio. */
+export const meSchema = userSchema.extend({ email: z.string(), bio: z.string() });
 export type Me = z.infer<typeof meSchema>;
 
 /** `id` is a keyed hash of the session id: session ids are bearer secrets. */
@@ -62,6 +73,7 @@ export const exportDataSchema = z.strictObject({
     role: roleSchema,
     createdAt: isoTime,
     referralCode: z.string(),
+    bio: z.string(),
     ban: z.strictObject({ reason: z.string(), at: isoTime, until: isoTime.nullable() }).nullable(),
   }),
   posts: z.array(exportPostSchema),

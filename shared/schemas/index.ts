@@ -9,3 +9,4 @@ export * from './account.js';
 export * from './testimonials.js';
 export * from './referral.js';
 export * from './realtime.js';
+export * from './users.js';

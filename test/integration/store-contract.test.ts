@@ -59,6 +59,17 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
       expect(await stores.users.update(newId(), { role: 'admin' })).toBeNull();
     });
 
+    test('a bio is kept on the user record, changed alone and emptied', async () => {
+      const u = user();
+      await stores.users.create(u);
+      const bio = 'Knits, bakes, "quotes" and ünïcode\nover two lines';
+      expect(await stores.users.update(u.id, { bio })).toEqual({ ...u, bio });
+      expect(await stores.users.get(u.id)).toEqual({ ...u, bio });
+      expect((await stores.users.findByUsername(u.username))?.bio).toBe(bio);
+      expect((await stores.users.update(u.id, { role: 'moderator' }))?.bio).toBe(bio);
+      expect((await stores.users.update(u.id, { bio: '' }))?.bio).toBe('');
+    });
+
     test('a deleted user is gone from every index and the name is free again', async () => {
       const u = user();
       await stores.users.create(u);

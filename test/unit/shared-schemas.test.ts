@@ -6,7 +6,7 @@ import { startAgora, type Running } from '../helpers/agora.js';
 import { Client, signedIn } from '../helpers/http.js';
 import {
   accountAnswers, apiErrorBodySchema, authAnswers, forumAnswers, moderationAnswers, postSchema, queueEventSchema, referralAnswers,
-  testimonialAnswers,
+  profileAnswers, testimonialAnswers,
 } from '../../shared/schemas/index.js';
 
 const PASSWORD = 'a fine long password';
@@ -133,6 +133,21 @@ test('the account page, the data export and the sessions answer with the shared 
   expectShape(accountAnswers.sessions, await me.get('/api/me/sessions'));
   expectShape(accountAnswers.signedOutOthers, await me.del('/api/me/sessions'));
   expectShape(accountAnswers.me, await me.patch('/api/me', { currentPassword: PASSWORD, email: `${me.user!.username}@example.org` }));
+  expect(expectShape(accountAnswers.me, await me.patch('/api/me', { bio: 'I knit.' })).user.bio).toBe('I knit.');
+  expect(expectShape(accountAnswers.export, await me.get('/api/me/export')).user.bio).toBe('I knit.');
+});
+
+test('a profile and its posts answer with the shared profile shapes', async () => {
+  const { post } = await newThread(member);
+  await moderator.post(`/api/posts/${post.id}/remove`, { reason: 'spam' });
+  await newThread(member);
+  const name = member.user!.username;
+  expect(expectShape(profileAnswers.profile, await new Client(agora.url).get(`/api/users/${name}`)).profile.username).toBe(name);
+  for (const viewer of [new Client(agora.url), member, moderator]) {
+    expect(expectShape(profileAnswers.posts, await viewer.get(`/api/users/${name}/posts?limit=100`)).items.some((p) => p.status === 'removed')).toBe(true);
+  }
+  expectShape(apiErrorBodySchema, await member.get('/api/users/nobody-at-all'), 404);
+  expectShape(apiErrorBodySchema, await member.patch('/api/me', { bio: PHONE }), 422);
 });
 
 test('writing, consenting to, featuring and listing testimonials answer with the shared testimonial shapes', async () => {
