@@ -23,6 +23,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   'thread.restore': 'thread restored',
   'thread.purge': 'thread purged',
   'user.role': 'role changed',
+  'forum.update': 'forum changed',
 };
 
 /** A ban is in force when it has no end or its end is still ahead. */

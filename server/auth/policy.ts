@@ -1,5 +1,5 @@
 import { Forbidden, NotFound, Unauthenticated, Conflict, type DomainError } from '../errors.js';
-import type { PostRecord, ThreadRecord } from '../store/forum.js';
+import type { ForumRecord, PostRecord, ThreadRecord } from '../store/forum.js';
 import type { Role, UserRecord } from '../store/users.js';
 
 /**
@@ -41,6 +41,8 @@ type Verdict = DomainError | null;
 const NO_THREAD = () => new NotFound('There is no such thread.');
 const NO_POST = () => new NotFound('There is no such post.');
 const LOCKED = () => new Forbidden('This thread is locked.');
+/** Archived means read-only for everyone, staff too: an admin unarchives it to write there again. */
+const ARCHIVED = () => new Forbidden('This forum is archived: it is read-only.');
 
 function writer(user: Subject | null): Verdict {
   if (!user) return new Unauthenticated();
@@ -67,6 +69,8 @@ function readPost(user: Subject | null, { post, thread }: PostInThread): Verdict
 }
 
 export interface PostInThread { post: PostRecord; thread: ThreadRecord | null }
+/** A thread to reply in, with whether its forum is archived (read by the caller). */
+export type ReplyTarget = ThreadRecord & { forumArchived?: boolean };
 interface ManagedUser { target: Pick<UserRecord, 'id' | 'role'> }
 
 /** Each action, the resource it is asked about, and its rule (null: allowed; else the refusal). */
@@ -74,9 +78,12 @@ const RULES = {
   /** Every write a member makes (posts, flags, testimonials): signed in and not banned. */
   write: (user: Subject | null, _r: void) => writer(user),
   'thread:read': (user: Subject | null, t: ThreadRecord) => readThread(user, t),
-  'thread:reply': (user: Subject | null, t: ThreadRecord) =>
+  /** Start a thread in a forum. */
+  'forum:post': (user: Subject | null, f: Pick<ForumRecord, 'archived'>) => writer(user) ?? (f.archived ? ARCHIVED() : null),
+  'thread:reply': (user: Subject | null, t: ReplyTarget) =>
     writer(user) ?? readThread(user, t)
     ?? (t.removal ? new Conflict('This thread is removed; restore it before replying.') : null)
+    ?? (t.forumArchived ? ARCHIVED() : null)
     ?? (t.locked && !isStaff(user) ? LOCKED() : null),
   'post:read': (user: Subject | null, r: PostInThread) => readPost(user, r),
   /** The Markdown as stored, for the edit form. */

@@ -19,7 +19,9 @@ export const listForums = (deps: ForumReadDeps) => deps.forum.listForums();
 
 export async function createForum(deps: ForumReadDeps, user: Subject | undefined, input: Pick<ForumRecord, 'slug' | 'title' | 'description'>): Promise<ForumRecord> {
   authorize(user, 'administer');
-  const record = { id: newId(), ...input, createdAt: new Date(deps.now()).toISOString() };
+  // A new forum goes to the end of the list.
+  const last = Math.max(-1, ...(await deps.forum.listForums()).map((f) => f.position ?? 0));
+  const record = { id: newId(), ...input, createdAt: new Date(deps.now()).toISOString(), position: last + 1, archived: false };
   if (!(await deps.forum.createForum(record))) throw new Conflict('A forum with that slug exists already.');
   return record;
 }

@@ -63,7 +63,9 @@ function newPost(user: UserRecord, thread: Pick<ThreadRecord, 'id' | 'forumId'>,
 
 export async function startThread(deps: ForumDeps, user: UserRecord, forumId: string, input: Draft & { title: string }) {
   authorize(user, 'write');
-  if (!(await deps.forum.getForum(forumId))) throw new NotFound('There is no such forum.');
+  const forum = await deps.forum.getForum(forumId);
+  if (!forum) throw new NotFound('There is no such forum.');
+  authorize(user, 'forum:post', forum);
   return counted(deps.postLimiter.consume(user.id), () => writeThread(deps, user, forumId, input));
 }
 
@@ -95,7 +97,8 @@ export async function reply(deps: ForumDeps, user: UserRecord, threadId: string,
 
 async function writeReply(deps: ForumDeps, user: UserRecord, thread: ThreadRecord | null, input: Draft) {
   if (!thread) throw new NotFound('There is no such thread.');
-  authorize(user, 'thread:reply', thread);
+  const forum = await deps.forum.getForum(thread.forumId);
+  authorize(user, 'thread:reply', { ...thread, forumArchived: !!forum?.archived });
   const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii, mask: input.maskPii }, deps.config.piiSeverity);
   const held = await holdReason(deps, user, prepared.piiTypes);
   const post = newPost(user, thread, prepared, held, iso(deps));

@@ -81,4 +81,6 @@ export function toThreadView(t: ThreadRecord, authors: Authors, viewer: Viewer |
 export const userIdsOfThreads = (threads: ThreadRecord[]) =>
   threads.flatMap((t) => [t.authorId, t.removal?.byId]).filter((id): id is string => !!id);
 
-export const toForumView = (f: ForumRecord): Forum => ({ id: f.id, slug: f.slug, title: f.title, description: f.description });
+export const toForumView = (f: ForumRecord): Forum => ({
+  id: f.id, slug: f.slug, title: f.title, description: f.description, position: f.position ?? 0, archived: f.archived ?? false,
+});

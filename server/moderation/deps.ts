@@ -15,8 +15,8 @@ export interface Connections {
 export interface ModerationDeps {
   forum: Pick<ForumStore,
     'getPost' | 'getThread' | 'getThreads' | 'getForum' | 'mutatePost' | 'patchThread' | 'postIdsByAuthor' | 'threadIdsByAuthor' | 'forgetAuthor'
-    | 'setThreadRemoval' | 'purgeThread'>;
-  users: Pick<UserStore, 'get' | 'getMany' | 'update' | 'findByUsername'>;
+    | 'setThreadRemoval' | 'purgeThread' | 'listForums' | 'updateForum' | 'countPostsByAuthor'>;
+  users: Pick<UserStore, 'get' | 'getMany' | 'update' | 'findByUsername' | 'list'>;
   moderation: ModerationStore;
   publisher: Pick<ThreadPublisher, 'postEvents' | 'queueChanged' | 'auditAppended' | 'threadEvent' | 'threadWatchersEvent' | 'threadRemoved' | 'threadRestored'>;
   connections: Connections;

@@ -6,14 +6,15 @@ import { idParam } from '../http/params.js';
 import { parse } from '../http/validate.js';
 import type { PostRecord, ThreadRecord } from '../store/forum.js';
 import type { UserRecord } from '../store/users.js';
-import { toPostView, viewerFor } from '../forum/views.js';
+import { toForumView, toPostView, viewerFor } from '../forum/views.js';
 import { toAuditView, toFlagView } from './views.js';
 import { approvePost, flagPost, purgePost, removePost, resolveFlag, restorePost, type ModerationDeps } from './service.js';
 import { purgeThread, removeThread, restoreThread, setThreadLocked } from './threads.js';
 import { banUser, findUser, removeUserPosts, setRole, unbanUser } from './users.js';
+import { listUsers, updateForum } from './admin.js';
 import { auditPage, postForModerators, queuePage, threadForModerators } from './reads.js';
 import {
-  auditQuery, banBody, offsetCursor, optionalReasonBody, reasonBody, resolveBody, roleBody, timeCursor,
+  adminUsersQuery, auditQuery, banBody, forumPatchBody, nameCursor, offsetCursor, optionalReasonBody, reasonBody, resolveBody, roleBody, timeCursor,
 } from '../../shared/schemas/index.js';
 
 const idOf = (req: Request, name: string, what: string) => idParam(req, name, what);
@@ -110,6 +111,19 @@ export function moderationRoutes(deps: ModerationDeps): Router {
   r.post('/admin/users/:userId/role', requireAdmin, async (req, res) => {
     const { role } = parse(roleBody, req.body);
     res.json({ user: toPublicUser(await setRole(deps, req.user!, idOf(req, 'userId', 'user'), role)) });
+  });
+
+  r.get('/admin/users', requireAdmin, async (req, res) => {
+    const { query, role, banned } = parse(adminUsersQuery, { query: req.query.query, role: req.query.role || undefined, banned: req.query.banned || undefined });
+    const { cursor, limit } = pageParams({ cursor: req.query.cursor, limit: req.query.limit }, nameCursor);
+    const page = await listUsers(deps, req.user!, { query, role, banned }, cursor?.n ?? null, limit);
+    const items = page.rows.map(({ user, banned: b, postCount }) => ({ ...toPublicUser(user), banned: b, postCount }));
+    res.json({ items, nextCursor: cursorOf(page.next && { n: page.next }) });
+  });
+
+  r.patch('/forums/:forumId', requireAdmin, async (req, res) => {
+    const patch = parse(forumPatchBody, req.body);
+    res.json({ forum: toForumView(await updateForum(deps, req.user!, idOf(req, 'forumId', 'forum'), patch)) });
   });
 
   r.get('/mod/users', moderator, async (req, res) => {

@@ -1,6 +1,22 @@
 import type { PiiType } from '../../shared/pii/index.js';
 
-export interface ForumRecord { id: string; slug: string; title: string; description: string; createdAt: string }
+export interface ForumRecord {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  createdAt: string;
+  /** Place in the forum list, lowest first (absent on forums made before ordering: 0). */
+  position?: number;
+  /** Read-only: no new threads or replies (policy, `forum:post` and `thread:reply`). */
+  archived?: boolean;
+}
+
+export type ForumPatch = Partial<Pick<ForumRecord, 'title' | 'description' | 'position' | 'archived'>>;
+
+/** The forum list's order: by position, then oldest first. */
+export const byPosition = (a: ForumRecord, b: ForumRecord): number =>
+  (a.position ?? 0) - (b.position ?? 0) || a.createdAt.localeCompare(b.createdAt);
 
 export interface ThreadRecord {
   id: string;
@@ -93,8 +109,11 @@ export type MutateResult = { ok: true; post: PostRecord; seqs: number[] } | { ok
  */
 export interface ForumStore {
   createForum(forum: ForumRecord): Promise<boolean>;
+  /** In list order (byPosition). */
   listForums(): Promise<ForumRecord[]>;
   getForum(id: string): Promise<ForumRecord | null>;
+  /** Changes only the fields given, atomically; null when there is no such forum. */
+  updateForum(id: string, patch: ForumPatch): Promise<ForumRecord | null>;
 
   createThread(thread: ThreadRecord, first: PostRecord, event: Omit<EventSpec, 'postId'>): Promise<number>;
   getThread(id: string): Promise<ThreadRecord | null>;

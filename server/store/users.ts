@@ -25,6 +25,18 @@ export interface UserRecord {
 
 export type UserPatch = Partial<Pick<UserRecord, 'email' | 'passwordHash' | 'role' | 'ban' | 'bio'>>;
 
+/** One page of the user listing: `after` is the lowercased name the previous page ended on. */
+export interface UserListQuery {
+  /** Part of the name, any case; '' lists everyone. */
+  query: string;
+  /** Which records count (role, ban): the store reads them in name order and keeps those that pass. */
+  match: (user: UserRecord) => boolean;
+  after: string | null;
+  limit: number;
+}
+
+export interface UserListPage { items: UserRecord[]; /** Lowercased name to continue after; null at the end. */ next: string | null }
+
 /** Users: unique case-insensitive usernames and referral codes. */
 export interface UserStore {
   /** Atomically claims the username and the referral code; false when the username is taken. */
@@ -36,6 +48,8 @@ export interface UserStore {
   update(id: string, patch: UserPatch): Promise<UserRecord | null>;
   /** Removes the user and the indexes that name them. */
   delete(id: string): Promise<void>;
+  /** Users in order of their lowercased name whose name contains `query` and who pass `match`. */
+  list(q: UserListQuery): Promise<UserListPage>;
   /** Sign-ups attributed to a member's referral link. */
   countReferredBy(referrerId: string): Promise<number>;
 }

@@ -38,6 +38,8 @@ export const pageQuery = z.object({
 // lists oldest first by offset.
 export const timeCursor = z.object({ at: z.number().int(), id: z.string().max(32) });
 export const offsetCursor = z.object({ o: z.number().int().min(0) });
+/** Lists in name order continue after this lowercased name. */
+export const nameCursor = z.object({ n: z.string().max(32) });
 
 /** An ISO-8601 time. */
 export const isoTime = z.string();

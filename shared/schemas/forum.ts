@@ -13,6 +13,15 @@ export const newForumBody = z.object({
   description: z.string().max(500).default(''),
 });
 
+/** PATCH /api/forums/:forumId: any of these; `position` is the place in the list, 0 first. */
+export const forumPatchBody = z.object({
+  title: z.string().trim().min(1).max(100).optional(),
+  description: z.string().max(500).optional(),
+  position: z.number().int().min(0).max(10_000).optional(),
+  archived: z.boolean().optional(),
+}).refine((p) => Object.values(p).some((v) => v !== undefined), 'expected a field to change');
+export type ForumPatchInput = z.input<typeof forumPatchBody>;
+
 export const newThreadBody = z.object({
   title: z.string().max(TITLE_MAX, `expected at most ${TITLE_MAX} characters`).refine((s) => s.trim().length > 0, 'expected a title'),
   body,
@@ -26,7 +35,13 @@ export const previewBody = z.object({ body, maskPii });
 export type NewThreadInput = z.input<typeof newThreadBody>;
 export type PostInput = z.input<typeof postBody>;
 
-export const forumSchema = z.strictObject({ id: z.string(), slug: z.string(), title: z.string(), description: z.string() });
+export const forumSchema = z.strictObject({
+  id: z.string(), slug: z.string(), title: z.string(), description: z.string(),
+  /** The forum list is in this order, lowest first. */
+  position: z.number().int(),
+  /** Read-only: new threads and replies answer 403. */
+  archived: z.boolean(),
+});
 export type Forum = z.infer<typeof forumSchema>;
 
 export const threadSchema = z.strictObject({

@@ -21,6 +21,20 @@ export const auditQuery = z.object({
   action: z.enum(AUDIT_ACTIONS).optional(),
   targetId: z.string().max(64).optional(),
 });
+/** GET /api/admin/users: part of a name, a role, banned or not (`true`/`false`). */
+export const adminUsersQuery = z.object({
+  query: z.string().trim().max(32).default(''),
+  role: roleSchema.optional(),
+  banned: z.enum(['true', 'false']).optional().transform((b) => (b === undefined ? undefined : b === 'true')),
+});
+export type AdminUsersFilter = z.input<typeof adminUsersQuery>;
+
+/** A row of the admins' user list. */
+export const adminUserSchema = z.strictObject({
+  id: z.string(), username: z.string(), role: roleSchema, createdAt: isoTime, banned: z.boolean(), postCount: z.number().int(),
+});
+export type AdminUser = z.infer<typeof adminUserSchema>;
+
 /** The audit log's filters, as a page sets them. */
 export type AuditFilter = z.input<typeof auditQuery>;
 
@@ -96,5 +110,6 @@ export const moderationAnswers = {
   removed: z.strictObject({ removed: z.number().int() }),
   audit: pageOf(auditEntrySchema),
   role: z.strictObject({ user: userSchema }),
+  adminUsers: pageOf(adminUserSchema),
 };
 export type ModerationAnswers = { [K in keyof typeof moderationAnswers]: z.infer<(typeof moderationAnswers)[K]> };

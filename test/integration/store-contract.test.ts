@@ -80,6 +80,27 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
       expect(await stores.users.create(user({ username: u.username }))).toBe(true);
     });
 
+    test('the listing pages in name order, finds a part of a name in any case, filters, and forgets the deleted', async () => {
+      const tag = newToken(6).replace(/[^A-Za-z0-9]/g, 'x').toLowerCase();
+      const names = ['Carol', 'alice', 'Bob', 'dave', 'Erin'].map((n) => `${n}_${tag}`);
+      const made = names.map((username, i) => user({ username, role: i === 2 ? 'moderator' : 'member' }));
+      for (const u of made) expect(await stores.users.create(u)).toBe(true);
+      const all = (_u: UserRecord) => true;
+      const pageOf = (query: string, after: string | null, limit: number, match = all) => stores.users.list({ query, match, after, limit });
+      const first = await pageOf(`_${tag.toUpperCase()}`, null, 2);
+      expect(first.items.map((u) => u.username)).toEqual([`alice_${tag}`, `Bob_${tag}`]);
+      expect(first.next).toBe(`bob_${tag}`);
+      const second = await pageOf(`_${tag}`, first.next, 2);
+      expect(second.items.map((u) => u.username)).toEqual([`Carol_${tag}`, `dave_${tag}`]);
+      const last = await pageOf(`_${tag}`, second.next, 2);
+      expect(last).toEqual({ items: [made[4]], next: null });
+      expect((await pageOf(`ob_${tag}`, null, 10)).items.map((u) => u.id)).toEqual([made[2]!.id]);
+      expect((await pageOf(tag, null, 10, (u) => u.role === 'moderator')).items.map((u) => u.id)).toEqual([made[2]!.id]);
+      await stores.users.delete(made[1]!.id);
+      expect((await pageOf(tag, null, 10)).items.map((u) => u.username)).toEqual([`Bob_${tag}`, `Carol_${tag}`, `dave_${tag}`, `Erin_${tag}`]);
+      expect((await pageOf(`nobody-${tag}`, null, 10))).toEqual({ items: [], next: null });
+    });
+
     test('sign-ups are counted per referrer, and getMany answers only users that exist', async () => {
       const ref = user();
       await stores.users.create(ref);

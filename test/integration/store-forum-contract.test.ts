@@ -36,6 +36,23 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s forum store
     expect((await stores.forum.listForums()).map((x) => x.id)).toContain(f.id);
   });
 
+  test('a forum update changes only the fields given; the list is in position order, then oldest first', async () => {
+    const slug = () => `o-${newId().toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+    const at = (s: number) => new Date(Date.UTC(2020, 0, 1, 0, 0, s)).toISOString();
+    const a = { id: newId(), slug: slug(), title: 'A', description: 'first', createdAt: at(1), position: 500 };
+    const b = { id: newId(), slug: slug(), title: 'B', description: '', createdAt: at(2), position: 500 };
+    const c = { id: newId(), slug: slug(), title: 'C', description: '', createdAt: at(3), position: 499 };
+    for (const f of [a, b, c]) expect(await stores.forum.createForum(f)).toBe(true);
+    const ours = async () => (await stores.forum.listForums()).map((f) => f.id).filter((id) => [a.id, b.id, c.id].includes(id));
+    expect(await ours()).toEqual([c.id, a.id, b.id]);
+    expect(await stores.forum.updateForum(a.id, { title: 'A2', archived: true })).toEqual({ ...a, title: 'A2', archived: true });
+    expect(await stores.forum.updateForum(a.id, { position: 501 })).toEqual({ ...a, title: 'A2', archived: true, position: 501 });
+    expect(await stores.forum.getForum(a.id)).toEqual({ ...a, title: 'A2', archived: true, position: 501 });
+    expect(await ours()).toEqual([c.id, b.id, a.id]);
+    expect((await stores.forum.updateForum(a.id, { archived: false }))?.archived).toBe(false);
+    expect(await stores.forum.updateForum(newId(), { title: 'nobody' })).toBeNull();
+  });
+
   test('a thread and its posts are read back exactly, with empty lists and nulls intact', async () => {
     const t = thread(newId());
     const first = post(t, { piiTypes: [] });

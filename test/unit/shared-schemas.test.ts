@@ -113,6 +113,12 @@ test('the review queue, flags, thread actions, user actions and the audit log an
   expectShape(moderationAnswers.user, await moderator.post(`/api/mod/users/${found.user.id}/unban`));
   expectShape(moderationAnswers.removed, await moderator.post(`/api/mod/users/${found.user.id}/remove-posts`, { reason: 'spam' }));
   expectShape(moderationAnswers.role, await admin.post(`/api/admin/users/${found.user.id}/role`, { role: 'moderator' }));
+  const listed = expectShape(moderationAnswers.adminUsers, await admin.get(`/api/admin/users?query=${target.user!.username}&limit=1`));
+  expect(listed.items[0]).toMatchObject({ id: found.user.id, role: 'moderator', banned: false });
+  const archived = expectShape(forumAnswers.forum, await admin.patch(`/api/forums/${forumId}`, { title: 'Schemas', position: 0, archived: true }));
+  expect(archived.forum).toMatchObject({ position: 0, archived: true });
+  expectShape(forumAnswers.forum, await admin.patch(`/api/forums/${forumId}`, { archived: false }));
+
 
   const audit = expectShape(moderationAnswers.audit, await moderator.get('/api/mod/audit'));
   expect(audit.items.some((e) => e.reasonBy)).toBe(true); // the dismissed flag's reason names its author

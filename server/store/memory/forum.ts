@@ -1,7 +1,8 @@
 import type {
-  AddPostResult, EventSpec, EventsSince, ForumRecord, ForumStore, LoggedEvent, MutateResult, PostMutation,
+  AddPostResult, EventSpec, EventsSince, ForumPatch, ForumRecord, ForumStore, LoggedEvent, MutateResult, PostMutation,
   PostRecord, RemovalRecord, ThreadCursor, ThreadPurgeResult, ThreadRecord, ThreadRemovalResult,
 } from '../forum.js';
+import { byPosition } from '../forum.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -26,7 +27,15 @@ export class MemoryForumStore implements ForumStore {
   }
 
   async listForums(): Promise<ForumRecord[]> {
-    return [...this.forums.values()].map(clone).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return [...this.forums.values()].map(clone).sort(byPosition);
+  }
+
+  async updateForum(id: string, patch: ForumPatch): Promise<ForumRecord | null> {
+    const f = this.forums.get(id);
+    if (!f) return null;
+    const next = { ...f, ...clone(patch) };
+    this.forums.set(id, next);
+    return clone(next);
   }
 
   async getForum(id: string): Promise<ForumRecord | null> {

@@ -1,4 +1,4 @@
-import type { UserPatch, UserRecord, UserStore } from '../users.js';
+import type { UserListPage, UserListQuery, UserPatch, UserRecord, UserStore } from '../users.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -57,6 +57,19 @@ export class MemoryUserStore implements UserStore {
     this.byName.delete(u.username.toLowerCase());
     this.byCode.delete(u.referralCode);
     this.referrals.delete(id);
+  }
+
+  async list({ query, match, after, limit }: UserListQuery): Promise<UserListPage> {
+    const needle = query.toLowerCase();
+    const names = [...this.byName.keys()].filter((n) => (after === null || n > after) && n.includes(needle)).sort();
+    const items: UserRecord[] = [];
+    for (const name of names) {
+      const u = this.byId.get(this.byName.get(name)!)!;
+      if (!match(clone(u))) continue;
+      if (items.length === limit) return { items, next: items[items.length - 1]!.username.toLowerCase() };
+      items.push(clone(u));
+    }
+    return { items, next: null };
   }
 
   async countReferredBy(referrerId: string): Promise<number> {

@@ -84,3 +84,13 @@ export const PATCH_THREAD = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
 if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end
 return redis.call('HGETALL', KEYS[1])`;
+
+/** A forum's fields changed in place, so two admins' edits never lose each other's fields. */
+export const UPDATE_FORUM = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return nil end
+local f = cjson.decode(raw)
+for k, v in pairs(cjson.decode(ARGV[2])) do f[k] = v end
+local out = cjson.encode(f)
+redis.call('HSET', KEYS[1], ARGV[1], out)
+return out`;

@@ -1,9 +1,10 @@
 import type {
-  AddPostResult, EventSpec, EventsSince, ForumRecord, ForumStore, LoggedEvent, MutateResult, PostMutation,
+  AddPostResult, EventSpec, EventsSince, ForumPatch, ForumRecord, ForumStore, LoggedEvent, MutateResult, PostMutation,
   PostRecord, RemovalRecord, ThreadCursor, ThreadPurgeResult, ThreadRecord, ThreadRemovalResult,
 } from '../forum.js';
+import { byPosition } from '../forum.js';
 import type { RedisDb } from './db.js';
-import { ADD_POST, CREATE_THREAD, MUTATE_POST, PATCH_THREAD, PURGE_THREAD, SET_THREAD_REMOVAL } from './forum-scripts.js';
+import { ADD_POST, CREATE_THREAD, UPDATE_FORUM, MUTATE_POST, PATCH_THREAD, PURGE_THREAD, SET_THREAD_REMOVAL } from './forum-scripts.js';
 
 // Layout (DESIGN.md): everything of one thread shares the hash tag {t:<threadId>}: the thread
 // hash, each post hash, the post order list, the event log and the seq counter. So a post and its
@@ -36,6 +37,7 @@ export class RedisForumStore implements ForumStore {
       agoraPatchThread: { keys: 1, lua: PATCH_THREAD },
       agoraSetThreadRemoval: { keys: 1, lua: SET_THREAD_REMOVAL },
       agoraPurgeThread: { lua: PURGE_THREAD },
+      agoraUpdateForum: { keys: 1, lua: UPDATE_FORUM },
     });
   }
 
@@ -62,7 +64,12 @@ export class RedisForumStore implements ForumStore {
 
   async listForums(): Promise<ForumRecord[]> {
     const all = await this.db.run((r) => r.hvals(this.forumsKey()));
-    return all.map((v) => JSON.parse(v) as ForumRecord).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return all.map((v) => JSON.parse(v) as ForumRecord).sort(byPosition);
+  }
+
+  async updateForum(id: string, patch: ForumPatch): Promise<ForumRecord | null> {
+    const raw = await this.db.run(this.db.script('agoraUpdateForum', this.forumsKey(), id, JSON.stringify(patch)));
+    return raw ? (JSON.parse(raw as string) as ForumRecord) : null;
   }
 
   async getForum(id: string): Promise<ForumRecord | null> {

@@ -1,4 +1,4 @@
-import type { UserPatch, UserRecord, UserStore } from '../users.js';
+import type { UserListPage, UserListQuery, UserPatch, UserRecord, UserStore } from '../users.js';
 import type { RedisDb } from './db.js';
 import type { ReadCache } from './read-cache.js';
 
@@ -10,6 +10,7 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 redis.call('SET', KEYS[3], ARGV[4])
 if ARGV[5] ~= '' then redis.call('HINCRBY', KEYS[4], ARGV[5], 1) end
+redis.call('ZADD', KEYS[5], 0, ARGV[1])
 return 1`;
 
 const DELETE = `
@@ -17,10 +18,27 @@ local raw = redis.call('GET', KEYS[3])
 if not raw then return 0 end
 local u = cjson.decode(raw)
 redis.call('HDEL', KEYS[1], string.lower(u.username))
+redis.call('ZREM', KEYS[5], string.lower(u.username))
 redis.call('HDEL', KEYS[2], u.referralCode)
 redis.call('HDEL', KEYS[4], u.id)
 redis.call('DEL', KEYS[3])
 return 1`;
+
+// The name index (a sorted set of lowercased names, all scored 0, so it pages in name order) came
+// after the names hash: accounts made before it are added once, when the two disagree.
+const INDEX_NAMES = `
+if redis.call('ZCARD', KEYS[2]) == redis.call('HLEN', KEYS[1]) then return 0 end
+redis.call('DEL', KEYS[2])
+local names = redis.call('HKEYS', KEYS[1])
+for i = 1, #names, 500 do
+  local args = {}
+  for j = i, math.min(i + 499, #names) do args[#args + 1] = 0; args[#args + 1] = names[j] end
+  redis.call('ZADD', KEYS[2], unpack(args))
+end
+return #names`;
+
+/** Names read from the index per step while a listing looks for its page. */
+const SCAN_STEP = 200;
 
 // Read-modify-write inside Redis so two concurrent patches never lose each other's fields.
 const UPDATE = `
@@ -43,8 +61,9 @@ export class RedisUserStore implements UserStore {
     private cache?: ReadCache<UserRecord>,
   ) {
     db.defineScripts({
-      agoraUserCreate: { keys: 4, lua: CREATE },
-      agoraUserDelete: { keys: 4, lua: DELETE },
+      agoraUserCreate: { keys: 5, lua: CREATE },
+      agoraUserDelete: { keys: 5, lua: DELETE },
+      agoraUserIndexNames: { keys: 2, lua: INDEX_NAMES },
       agoraUserUpdate: { keys: 1, lua: UPDATE },
     });
   }
@@ -52,11 +71,12 @@ export class RedisUserStore implements UserStore {
   private names = () => this.db.tagged('users', 'names');
   private codes = () => this.db.tagged('users', 'codes');
   private referrals = () => this.db.tagged('users', 'referrals');
+  private byName = () => this.db.tagged('users', 'byname');
   private rec = (id: string) => this.db.tagged('users', 'u', id);
 
   async create(user: UserRecord): Promise<boolean> {
     const ok = await this.db.run(this.db.script('agoraUserCreate',
-      this.names(), this.codes(), this.rec(user.id), this.referrals(),
+      this.names(), this.codes(), this.rec(user.id), this.referrals(), this.byName(),
       user.username.toLowerCase(), user.referralCode, user.id, JSON.stringify(user), user.referredBy ?? ''));
     return ok === 1;
   }
@@ -111,8 +131,31 @@ export class RedisUserStore implements UserStore {
   }
 
   async delete(id: string): Promise<void> {
-    await this.db.run(this.db.script('agoraUserDelete', this.names(), this.codes(), this.rec(id), this.referrals()));
+    await this.db.run(this.db.script('agoraUserDelete', this.names(), this.codes(), this.rec(id), this.referrals(), this.byName()));
     await this.cache?.invalidate(id);
+  }
+
+  // A name containing `query` can sit anywhere in the order, so the index is read step by step
+  // from `after` until the page is full; each step loads its records in one MGET.
+  async list({ query, match, after, limit }: UserListQuery): Promise<UserListPage> {
+    await this.db.run(this.db.script('agoraUserIndexNames', this.names(), this.byName()));
+    const needle = query.toLowerCase();
+    const items: UserRecord[] = [];
+    let from = after === null ? '-' : `(${after}`;
+    for (;;) {
+      const names = await this.db.run((r) => r.zrangebylex(this.byName(), from, '+', 'LIMIT', 0, SCAN_STEP));
+      const wanted = names.filter((n) => n.includes(needle));
+      const ids = wanted.length ? await this.db.run((r) => r.hmget(this.names(), ...wanted)) : [];
+      const users = await this.getMany(ids.filter((id): id is string => !!id));
+      for (const id of ids) {
+        const u = id ? users.get(id) : undefined;
+        if (!u || !match(u)) continue;
+        if (items.length === limit) return { items, next: items[items.length - 1]!.username.toLowerCase() };
+        items.push(u);
+      }
+      if (names.length < SCAN_STEP) return { items, next: null };
+      from = `(${names[names.length - 1]!}`;
+    }
   }
 
   async countReferredBy(referrerId: string): Promise<number> {

@@ -62,6 +62,7 @@ const NO_POST: Outcome = [NotFound, 'There is no such post.'];
 const LOCKED: Outcome = [Forbidden, 'This thread is locked.'];
 const NOT_YOURS: Outcome = [Forbidden, 'Only the author or a moderator can edit this post.'];
 const HIGHER: Outcome = [Forbidden, 'Only someone of a higher role can do that to this account.'];
+const ARCHIVED: Outcome = [Forbidden, 'This forum is archived: it is read-only.'];
 const OWN_ACCOUNT: Outcome = [Forbidden, 'You cannot do that to your own account.'];
 
 interface Row {
@@ -95,8 +96,18 @@ const RULES_TABLE: Record<Action, Row[]> = {
       expect: staffOnly(NO_THREAD, NO_THREAD, { author: OK, bannedAuthor: OK }) },
     { what: 'read a removed thread, even their own', resource: thread({ removal }), expect: staffOnly(NO_THREAD) },
   ],
+  'forum:post': [
+    { what: 'start a thread in an open forum', resource: { archived: false }, expect: writers() },
+    { what: 'start a thread in a forum made before archiving existed', resource: {}, expect: writers() },
+    { what: 'start a thread in an archived forum, even as staff', resource: { archived: true },
+      expect: writers({ member: ARCHIVED, author: ARCHIVED, moderator: ARCHIVED, admin: ARCHIVED }) },
+  ],
   'thread:reply': [
     { what: 'reply in an open thread', resource: thread(), expect: writers() },
+    { what: 'reply in a thread of an archived forum, even as staff', resource: { ...thread(), forumArchived: true },
+      expect: writers({ member: ARCHIVED, author: ARCHIVED, moderator: ARCHIVED, admin: ARCHIVED }) },
+    { what: 'reply in a held thread of an archived forum (it stays hidden)', resource: { ...thread({ held: true }), forumArchived: true },
+      expect: writers({ member: NO_THREAD, author: ARCHIVED, moderator: ARCHIVED, admin: ARCHIVED }) },
     { what: 'reply in a locked thread', resource: thread({ locked: true }), expect: writers({ member: LOCKED, author: LOCKED }) },
     { what: 'reply in a thread whose first post is held', resource: thread({ held: true }),
       expect: writers({ member: NO_THREAD }) },
