@@ -27,6 +27,8 @@ import { moderationSocketHandlers } from './moderation/socket.js';
 import { syncQueue, type ModerationDeps } from './moderation/service.js';
 import type { Connections } from './moderation/deps.js';
 import { accountRoutes } from './account/routes.js';
+import { passwordResetPages, passwordResetRoutes } from './auth/reset-routes.js';
+import { AfterAnswer, type ResetDeps } from './auth/reset.js';
 import { testimonialRoutes } from './testimonials/routes.js';
 import { profilePageStatus, profileRoutes } from './users/routes.js';
 
@@ -88,6 +90,16 @@ export function buildAgora(deps: AgoraDeps): Agora {
 
   const mail = createMail(config, logger, now);
   const referral = referralModule({ config, stores, logger, session, mail: mail.transport });
+  const resetLater = new AfterAnswer(logger);
+  const resetDeps: ResetDeps = {
+    users, tokens: stores.resetTokens, sessions, connections, mail: mail.transport, later: resetLater, logger, now,
+    sender: { from: config.mailFrom, postalAddress: config.companyPostalAddress },
+    publicUrl: config.publicUrl,
+    limits: {
+      perAddress: stores.limiters.create('reset-address', config.passwordReset.perAddressPerHour, 3600),
+      perClient: stores.limiters.create('reset-ip', config.passwordReset.perIpPerHour, 3600),
+    },
+  };
 
   app.use(metrics.middleware);
   app.use(requestLog(logger));
@@ -113,11 +125,12 @@ export function buildAgora(deps: AgoraDeps): Agora {
     users: stores.users, passport, generateCsrfToken: csrf.generateToken, clearCsrfCookie: csrf.clearCookie, limits,
     closeSessionSockets: (sid) => realtime?.disconnectSession(sid),
   }), recordRoute);
+  api.use('/auth', passwordResetRoutes(resetDeps), recordRoute);
   api.use(forumRoutes(forumDeps), recordRoute);
   api.use(moderationRoutes(moderationDeps), recordRoute);
   api.use('/me', accountRoutes({
     users, sessions, forum, flags: moderation, testimonials, moderation: moderationDeps, now,
-    secret: config.sessionSecret, passwordLimiter: limits.loginAccount, piiSeverity: config.piiSeverity,
+    secret: config.sessionSecret, passwordLimiter: limits.loginAccount, resetTokens: stores.resetTokens, piiSeverity: config.piiSeverity,
   }), recordRoute);
   api.use(profileRoutes({ users, forum }), recordRoute);
   api.use('/testimonials', testimonialRoutes({ store: testimonials, piiSeverity: config.piiSeverity, now }), recordRoute);
@@ -126,6 +139,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
   app.use('/api', api);
 
   app.use(referral.pages, recordRoute);
+  app.use(passwordResetPages(), recordRoute);
   app.use(devMailRoutes(mail.outbox), recordRoute);
   app.use(forumPageStatus(forumDeps, [session, passport.initialize(), passport.session()]));
   app.use(profilePageStatus({ users, forum }));
@@ -150,6 +164,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
     async close() {
       await realtime?.close();
       referral.close();
+      await resetLater.idle();
       await mail.close();
     },
   };

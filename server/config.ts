@@ -100,6 +100,7 @@ function configFrom(e: Env) {
       windowSeconds: e.LOGIN_WINDOW_SECONDS,
     },
     registerPerIpPerHour: e.REGISTER_PER_IP_PER_HOUR,
+    passwordReset: { perAddressPerHour: e.PASSWORD_RESET_PER_ADDRESS_PER_HOUR, perIpPerHour: e.PASSWORD_RESET_PER_IP_PER_HOUR },
     holdFirstPosts: e.HOLD_FIRST_POSTS,
     holdAcknowledgedPii: parseTypeList('HOLD_ACKNOWLEDGED_PII', e.HOLD_ACKNOWLEDGED_PII),
     flagsToHide: e.FLAGS_TO_HIDE,

@@ -7,7 +7,7 @@
  */
 export type DomainErrorCode =
   | 'invalid_request' | 'unauthenticated' | 'invalid_credentials' | 'forbidden' | 'not_found' | 'conflict'
-  | 'rate_limited' | 'pii_unacknowledged' | 'unavailable';
+  | 'rate_limited' | 'pii_unacknowledged' | 'unavailable' | 'invalid_token';
 
 export abstract class DomainError extends Error {
   /** What kind of failure this is, in the words the API's error codes use (API.md, Errors). */
@@ -69,6 +69,15 @@ export class NotFound extends DomainError {
 export class Conflict extends DomainError {
   override name = 'Conflict';
   readonly code = 'conflict' as const;
+}
+
+/** A verification or reset token that is unknown, used or expired: the same answer for all three. */
+export class InvalidToken extends DomainError {
+  override name = 'InvalidToken';
+  readonly code = 'invalid_token' as const;
+  constructor(message = 'This link is not valid any more: it was used already, has expired, or was never issued. Please ask for a new one.') {
+    super(message);
+  }
 }
 
 /** A limit was reached; `retryAfterSeconds` is when the member may try again (at least 1). */

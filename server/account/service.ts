@@ -5,6 +5,7 @@ import type { ModerationStore } from '../store/moderation.js';
 import type { Limiter } from '../store/rate-limit.js';
 import type { SessionStore } from '../store/sessions.js';
 import type { TestimonialStore } from '../store/testimonials.js';
+import type { ResetTokenStore } from '../store/reset-tokens.js';
 import type { UserPatch, UserRecord, UserStore } from '../store/users.js';
 import type { AccountPatch } from '../../shared/schemas/index.js';
 import { prepareBio } from '../users/service.js';
@@ -26,6 +27,8 @@ export interface AccountDeps {
   secret: string;
   /** The login throttle per account: guessing the current password here counts like a failed login. */
   passwordLimiter: Limiter;
+  /** Deleting an account forgets its pending password-reset links. */
+  resetTokens: Pick<ResetTokenStore, 'deleteForUser'>;
   /** A bio is scanned for personal data like a post. */
   piiSeverity: Severities;
   now: () => number;
@@ -96,6 +99,7 @@ export async function deleteAccount(deps: AccountDeps, { user }: Caller, input: 
   await checkPassword(deps, user, input.password, 'password');
   await eraseMemberContent(deps.moderation, user, input.posts);
   for (const t of await deps.testimonials.byAuthor(user.id)) await deps.testimonials.delete(t.id);
+  await deps.resetTokens.deleteForUser(user.id);
   await endOtherSessions(deps.sessions, user.id);
   deps.moderation.connections.closeUser(user.id);
   await deps.users.delete(user.id);

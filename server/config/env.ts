@@ -43,9 +43,9 @@ export const envSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional().meta({
     description: 'e.g. `smtp://user:pass@host:587`; required in production. Unset elsewhere: nothing is e-mailed, every message is kept in memory and listed at `/dev/mail`',
   }),
-  MAIL_FROM: z.string().min(3).default('Agora <no-reply@agora.localhost>').meta({ description: 'sender of invite emails' }),
+  MAIL_FROM: z.string().min(3).default('Agora <no-reply@agora.localhost>').meta({ description: 'sender of every e-mail (invites, password resets)' }),
   COMPANY_POSTAL_ADDRESS: z.string().min(3).default('Agora Inc., 1 Example Street, Springfield')
-    .meta({ defaultNote: 'a placeholder', description: 'printed in every invite' }),
+    .meta({ defaultNote: 'a placeholder', description: 'printed in the footer of every e-mail' }),
   REFERRAL_DAILY_LIMIT: intFrom(10, 1, 1_000_000).meta({ description: 'referrals per member per day' }),
   REFERRAL_IP_DAILY_LIMIT: intFrom(30, 1, 100_000).meta({ description: 'referrals per client address per day' }),
   POST_RATE_PER_MINUTE: intFrom(10, 1, 1_000_000).meta({ description: 'posts and edits per member per minute' }),
@@ -56,6 +56,9 @@ export const envSchema = z.object({
   }),
   LOGIN_MAX_FAILURES_PER_IP: intFrom(50, 1, 1_000_000).meta({ description: 'failed logins per client address per window before 429' }),
   LOGIN_WINDOW_SECONDS: intFrom(900, 1, 86_400).meta({ description: 'the login throttling window, from the first attempt counted' }),
+  PASSWORD_RESET_PER_ADDRESS_PER_HOUR: intFrom(3, 1, 1_000_000)
+    .meta({ description: 'password-reset requests per e-mail address per hour, counted whether or not an account has it' }),
+  PASSWORD_RESET_PER_IP_PER_HOUR: intFrom(20, 1, 1_000_000).meta({ description: 'password-reset requests per client address per hour' }),
   REGISTER_PER_IP_PER_HOUR: intFrom(20, 1, 1_000_000).meta({ description: 'sign-ups per client address per hour' }),
   HOLD_FIRST_POSTS: intFrom(0, 0, 1000).meta({ description: 'hold the first N posts of a new account for review' }),
   HOLD_ACKNOWLEDGED_PII: z.string().default('')

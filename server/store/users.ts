@@ -37,6 +37,12 @@ export interface UserListQuery {
 
 export interface UserListPage { items: UserRecord[]; /** Lowercased name to continue after; null at the end. */ next: string | null }
 
+/**
+ * How addresses are compared when looking accounts up by address: trimmed, ASCII letters in lower
+ * case (the same rule Redis's Lua `string.lower` applies, so both backends agree).
+ */
+export const emailKey = (email: string): string => email.trim().replace(/[A-Z]+/g, (c) => c.toLowerCase());
+
 /** Users: unique case-insensitive usernames and referral codes. */
 export interface UserStore {
   /** Atomically claims the username and the referral code; false when the username is taken. */
@@ -45,6 +51,8 @@ export interface UserStore {
   getMany(ids: string[]): Promise<Map<string, UserRecord>>;
   findByUsername(username: string): Promise<UserRecord | null>;
   findByReferralCode(code: string): Promise<UserRecord | null>;
+  /** Every account with this address (addresses are not unique), compared as `emailKey` does. */
+  findByEmail(email: string): Promise<UserRecord[]>;
   update(id: string, patch: UserPatch): Promise<UserRecord | null>;
   /** Removes the user and the indexes that name them. */
   delete(id: string): Promise<void>;

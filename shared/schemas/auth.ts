@@ -26,6 +26,11 @@ export const userSchema = z.strictObject({
 });
 export type User = z.infer<typeof userSchema>;
 
+/** `POST /api/auth/password-reset`: one address, checked like sign-up's. */
+export const passwordResetBody = z.object({ email: emailSchema });
+/** `POST /api/auth/password-reset/confirm`: the token from the e-mail and the new password (sign-up's rules). */
+export const passwordResetConfirmBody = z.object({ token: z.string().max(256), password: passwordSchema });
+
 export const authAnswers = {
   csrf: z.strictObject({ token: z.string() }),
   /** Register and login: the session changed, so the CSRF token bound to it did too. */
@@ -33,5 +38,7 @@ export const authAnswers = {
   me: z.strictObject({ user: userSchema }),
   /** `GET /api/auth/session`: the signed-in user, or null for an anonymous visitor (never a 401). */
   session: z.strictObject({ user: userSchema.nullable() }),
+  /** `POST /api/auth/password-reset`: the same answer whether or not an account has the address. */
+  passwordReset: z.strictObject({ status: z.literal('accepted') }),
 };
 export type AuthAnswers = { [K in keyof typeof authAnswers]: z.infer<(typeof authAnswers)[K]> };

@@ -1,4 +1,4 @@
-import type { UserListPage, UserListQuery, UserPatch, UserRecord, UserStore } from '../users.js';
+import { emailKey, type UserListPage, type UserListQuery, type UserPatch, type UserRecord, type UserStore } from '../users.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -7,6 +7,16 @@ export class MemoryUserStore implements UserStore {
   private byName = new Map<string, string>();
   private byCode = new Map<string, string>();
   private referrals = new Map<string, number>();
+  private byEmail = new Map<string, Set<string>>();
+
+  private indexEmail(email: string, id: string, add: boolean): void {
+    const key = emailKey(email);
+    const ids = this.byEmail.get(key) ?? new Set<string>();
+    if (add) ids.add(id);
+    else ids.delete(id);
+    if (ids.size) this.byEmail.set(key, ids);
+    else this.byEmail.delete(key);
+  }
 
   async create(user: UserRecord): Promise<boolean> {
     const name = user.username.toLowerCase();
@@ -14,6 +24,7 @@ export class MemoryUserStore implements UserStore {
     this.byId.set(user.id, clone(user));
     this.byName.set(name, user.id);
     this.byCode.set(user.referralCode, user.id);
+    this.indexEmail(user.email, user.id, true);
     if (user.referredBy) this.referrals.set(user.referredBy, (this.referrals.get(user.referredBy) ?? 0) + 1);
     return true;
   }
@@ -42,10 +53,19 @@ export class MemoryUserStore implements UserStore {
     return id ? this.get(id) : null;
   }
 
+  async findByEmail(email: string): Promise<UserRecord[]> {
+    const ids = [...(this.byEmail.get(emailKey(email)) ?? [])];
+    return [...(await this.getMany(ids)).values()];
+  }
+
   async update(id: string, patch: UserPatch): Promise<UserRecord | null> {
     const u = this.byId.get(id);
     if (!u) return null;
     const next = { ...u, ...clone(patch) };
+    if (patch.email !== undefined) {
+      this.indexEmail(u.email, id, false);
+      this.indexEmail(next.email, id, true);
+    }
     this.byId.set(id, next);
     return clone(next);
   }
@@ -56,6 +76,7 @@ export class MemoryUserStore implements UserStore {
     this.byId.delete(id);
     this.byName.delete(u.username.toLowerCase());
     this.byCode.delete(u.referralCode);
+    this.indexEmail(u.email, id, false);
     this.referrals.delete(id);
   }
 

@@ -1,4 +1,5 @@
-import type { UserListPage, UserListQuery, UserPatch, UserRecord, UserStore } from '../users.js';
+import { createHash } from 'node:crypto';
+import { emailKey, type UserListPage, type UserListQuery, type UserPatch, type UserRecord, type UserStore } from '../users.js';
 import type { RedisDb } from './db.js';
 import type { ReadCache } from './read-cache.js';
 
@@ -73,11 +74,16 @@ export class RedisUserStore implements UserStore {
   private referrals = () => this.db.tagged('users', 'referrals');
   private byName = () => this.db.tagged('users', 'byname');
   private rec = (id: string) => this.db.tagged('users', 'u', id);
+  // The accounts of one address (a set of ids), under a hash of the address so that no key name
+  // holds one. Kept beside the scripts rather than in them: a lost SADD leaves an account that a
+  // password reset cannot find, a stale id is filtered out on read.
+  private byEmail = (email: string) => this.db.tagged('users', 'email', createHash('sha256').update(emailKey(email)).digest('base64url'));
 
   async create(user: UserRecord): Promise<boolean> {
     const ok = await this.db.run(this.db.script('agoraUserCreate',
       this.names(), this.codes(), this.rec(user.id), this.referrals(), this.byName(),
       user.username.toLowerCase(), user.referralCode, user.id, JSON.stringify(user), user.referredBy ?? ''));
+    if (ok === 1) await this.db.run((r) => r.sadd(this.byEmail(user.email), user.id));
     return ok === 1;
   }
 
@@ -123,16 +129,50 @@ export class RedisUserStore implements UserStore {
     return id ? this.get(id) : null;
   }
 
+  private emailIndexed?: Promise<void>;
+
+  // The address index came after the accounts: those made before it are added once, the first time
+  // a process looks an address up, and a marker says it is done (later accounts index themselves).
+  private indexEmails(): Promise<void> {
+    this.emailIndexed ??= (async () => {
+      const marker = this.db.tagged('users', 'email-indexed');
+      if (await this.db.run((r) => r.exists(marker))) return;
+      const ids = await this.db.run((r) => r.hvals(this.names()));
+      for (let i = 0; i < ids.length; i += 500) {
+        const users = await this.getMany(ids.slice(i, i + 500));
+        for (const u of users.values()) await this.db.run((r) => r.sadd(this.byEmail(u.email), u.id));
+      }
+      await this.db.run((r) => r.set(marker, '1'));
+    })().catch((err) => {
+      this.emailIndexed = undefined; // try again at the next look-up
+      throw err;
+    });
+    return this.emailIndexed;
+  }
+
+  async findByEmail(email: string): Promise<UserRecord[]> {
+    await this.indexEmails();
+    const ids = await this.db.run((r) => r.smembers(this.byEmail(email)));
+    const found = ids.length ? await this.getMany(ids) : new Map<string, UserRecord>();
+    return [...found.values()].filter((u) => emailKey(u.email) === emailKey(email));
+  }
+
   async update(id: string, patch: UserPatch): Promise<UserRecord | null> {
+    const before = patch.email !== undefined ? await this.load(id) : null;
     // cjson keeps a JSON null as cjson.null, so `ban: null` round-trips as null.
     const raw = (await this.db.run(this.db.script('agoraUserUpdate', this.rec(id), JSON.stringify(patch)))) as string | null;
     await this.cache?.invalidate(id);
+    if (before && raw && emailKey(before.email) !== emailKey(patch.email!)) {
+      await this.db.run((r) => r.multi().srem(this.byEmail(before.email), id).sadd(this.byEmail(patch.email!), id).exec());
+    }
     return raw ? (JSON.parse(raw) as UserRecord) : null;
   }
 
   async delete(id: string): Promise<void> {
+    const before = await this.load(id);
     await this.db.run(this.db.script('agoraUserDelete', this.names(), this.codes(), this.rec(id), this.referrals(), this.byName()));
     await this.cache?.invalidate(id);
+    if (before) await this.db.run((r) => r.srem(this.byEmail(before.email), id));
   }
 
   // A name containing `query` can sit anywhere in the order, so the index is read step by step
