@@ -26,6 +26,7 @@ export function SignInPage() {
         <FormError>{formError}</FormError>
         <button type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
       </form>
+      <p><a href="/forgot-password">Forgot your password?</a></p>
       <p>New here? <a href="/signup">Create an account</a></p>
     </main>
   );
