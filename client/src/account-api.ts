@@ -11,6 +11,8 @@ export const accountApi = {
   changeEmail: async (currentPassword: string, email: string) => (await api.patch<AccountAnswers['me']>('/api/me', { currentPassword, email })).user,
   changePassword: async (currentPassword: string, newPassword: string) => (await api.patch<AccountAnswers['me']>('/api/me', { currentPassword, newPassword })).user,
   deleteAccount: (password: string, posts: PostsChoice) => api.del<void>('/api/me', { password, posts }),
+  /** The bio needs no password; `acknowledgePii`: the personal-data types the member accepted. */
+  setBio: async (bio: string, acknowledgePii: PiiType[] = []) => (await api.patch<AccountAnswers['me']>('/api/me', { bio, acknowledgePii })).user,
 };
 
 const enc = encodeURIComponent;

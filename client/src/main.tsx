@@ -9,6 +9,7 @@ import { NOT_FOUND_TITLE, PAGE_TITLES, pageOf, tabTitle } from '../../shared/pag
 import { NotFoundPage } from './pages/not-found.js';
 import { ForumPage, ForumsPage } from './pages/forums.js';
 import { ThreadPage } from './pages/thread.js';
+import { ProfilePage } from './pages/profile.js';
 import { referralRoute } from './pages/referral.js';
 import { SignInPage, SignUpPage } from './pages/auth.js';
 import { passwordResetRoute } from './pages/password-reset.js';
@@ -25,6 +26,7 @@ function route(path: string) {
   if (page.name === 'forums') return <ForumsPage />;
   if (page.name === 'forum') return <ForumPage key={page.id} forumId={page.id!} />;
   if (page.name === 'thread') return <ThreadPage key={page.id} threadId={page.id!} />;
+  if (page.name === 'profile') return <ProfilePage key={page.id} username={page.id!} />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/signup') return <SignUpPage />;
   const reset = passwordResetRoute(path);

@@ -111,6 +111,7 @@ const ANONYMOUS = (): Check[] => [
   { name: 'forum list', open: go('/', text('Accessibility')) },
   { name: "a forum's threads", open: go(`/f/${at.forum}`, text('Reading Agora on a phone')) },
   { name: 'a thread', open: go(`/t/${at.thread}`, threadReady) },
+  { name: "a member's profile", open: go(`/u/${at.memberName}`, (page) => page.getByTestId('profile-post').first().waitFor()) },
   { name: 'sign in', open: go('/signin', heading('Sign in')) },
   { name: 'sign up', open: go('/signup', heading('Create an account')) },
   { name: 'sign up with every error shown', open: async (page) => {

@@ -64,8 +64,9 @@ test("another moderator's removal appears at the top of the open audit log, in w
   expect(await page.getByTestId('audit-news').textContent()).toBe(`New entry: post removed by ${colleague.user!.username}.`);
   await page.screenshot({ path: artifact('moderation-audit-live.png'), fullPage: true });
 
-  // The moderator's name opens them in the user lookup; the title opens the thread at the post.
-  await newest.getByRole('link', { name: colleague.user!.username }).click();
+  // The moderator's name opens their profile, the link beside it the user lookup; the title opens the thread at the post.
+  expect(await newest.getByRole('link', { name: colleague.user!.username, exact: true }).getAttribute('href')).toBe(`/u/${colleague.user!.username}`);
+  await newest.getByRole('link', { name: `Look up ${colleague.user!.username}` }).click();
   await page.getByTestId('user-card').getByRole('heading', { name: colleague.user!.username }).waitFor();
   expect(new URL(page.url()).search).toBe(`?user=${colleague.user!.username}`);
   await newest.getByRole('link', { name: TITLE }).click();

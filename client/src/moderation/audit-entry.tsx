@@ -3,19 +3,25 @@
 import type { AuditEntry, AuthorRef } from '../../../shared/schemas/index.js';
 import { when } from '../format.js';
 import { AUDIT_ACTION_LABEL } from '../mod-api.js';
-
-/** The server's stand-in for a deleted account (server/forum/views.ts, FORMER_MEMBER). */
-const FORMER_MEMBER_ID = 'former-member';
+import { FORMER_MEMBER_ID, UserLink } from '../user-link.js';
 
 const enc = encodeURIComponent;
 
 /** The action in words; an action this page does not know yet still reads as words. */
 export const actionWords = (e: Pick<AuditEntry, 'action'>): string => AUDIT_ACTION_LABEL[e.action] ?? 'a moderation action';
 
-/** A person by name, linked to the moderators' user lookup; a deleted account is "former member", unlinked. */
+/**
+ * A person by name, linked to their profile, with the moderators' user lookup beside it; a deleted
+ * account is "former member", unlinked.
+ */
 export function Person({ who }: { who: AuthorRef }) {
-  if (who.id === FORMER_MEMBER_ID) return <span class="former-member">former member</span>;
-  return <a href={`/mod?user=${enc(who.username)}`}>{who.username}</a>;
+  if (who.id === FORMER_MEMBER_ID) return <UserLink who={who} />;
+  return (
+    <>
+      <UserLink who={who} />
+      {' '}<a class="meta" href={`/mod?user=${enc(who.username)}`} aria-label={`Look up ${who.username}`}>(look up)</a>
+    </>
+  );
 }
 
 /** What the action was done to, by name, linked to where a moderator can see it. */

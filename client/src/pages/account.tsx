@@ -5,6 +5,7 @@ import { ApiFailure, setCsrfToken } from '../api.js';
 import { accountApi } from '../account-api.js';
 import { ensureFlash, flash } from '../account-flash.js';
 import { FlagsSection, PostsSection, TestimonialsSummary, ThreadsSection } from '../account/content.js';
+import { BioSection } from '../account/bio.js';
 import { DeleteSection } from '../account/delete-account.js';
 import { DownloadSection, ProfileSection } from '../account/profile.js';
 import { EmailSection, PasswordSection, SessionsSection } from '../account/security.js';
@@ -73,6 +74,7 @@ function AccountPage() {
       ) : (
         <>
           <ProfileSection me={me} data={data} />
+          <BioSection me={me} onChanged={setMe} />
           <DownloadSection />
           <PostsSection data={data} />
           <ThreadsSection data={data} />

@@ -10,6 +10,7 @@ import { useSession } from '../session.js';
 import { BanNotice } from '../ban-notice.js';
 import { useTitle } from '../title.js';
 import { NotFoundPage } from './not-found.js';
+import { UserLink } from '../user-link.js';
 import { NOT_FOUND_TITLE } from '../../../shared/pages.js';
 
 export function ForumsPage() {
@@ -90,7 +91,7 @@ export function ForumPage({ forumId }: { forumId: string }) {
               <a href={`/t/${t.id}`}>{t.purged ? '(title purged)' : t.title}</a>
               {t.removal && <span class="badge"> · removed; only moderators can see it</span>}
               <span class="meta">
-                {t.author ? `by ${t.author.username}` : ''} · {t.postCount} {t.postCount === 1 ? 'post' : 'posts'} · last {when(t.lastPostAt)}
+                {t.author && <>by <UserLink who={t.author} /></>} · {t.postCount} {t.postCount === 1 ? 'post' : 'posts'} · last {when(t.lastPostAt)}
                 {t.locked && ' · locked'}
               </span>
             </li>

@@ -6,7 +6,7 @@ import { useTitle } from '../title.js';
  * forum or thread that does not exist for this reader. It says no more than that, so a removed
  * thread looks like one that never was.
  */
-export function NotFoundPage({ what }: { what?: 'forum' | 'thread' }) {
+export function NotFoundPage({ what }: { what?: 'forum' | 'thread' | 'member' }) {
   useTitle(NOT_FOUND_TITLE);
   return (
     <main aria-labelledby="not-found-title" data-testid="not-found">

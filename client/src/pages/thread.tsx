@@ -13,6 +13,7 @@ import { ThreadModActions } from '../thread-mod-actions.js';
 import { BanNotice } from '../ban-notice.js';
 import { useTitle } from '../title.js';
 import { NotFoundPage } from './not-found.js';
+import { UserLink } from '../user-link.js';
 
 async function readAll(threadId: string): Promise<Post[]> {
   const out: Post[] = [];
@@ -57,7 +58,7 @@ function PostItem({ post, user, canEdit, onEdited }: PostItemProps) {
   return (
     <article class={`post ${post.status}`} id={`post-${post.id}`} data-post-id={post.id} data-testid="post" aria-labelledby={metaId}>
       <header class="meta" id={metaId}>
-        <strong>{post.author?.username ?? 'unknown'}</strong> · <time dateTime={post.createdAt}>{when(post.createdAt)}</time>
+        <strong><UserLink who={post.author} testId="post-author" /></strong> · <time dateTime={post.createdAt}>{when(post.createdAt)}</time>
         {post.editedAt && <> · edited</>}
         {post.status === 'held' && <span class="badge" role="status"> · waiting for a moderator's review; only you and moderators can see it</span>}
         {post.status === 'removed' && <span class="badge"> · removed; only moderators can see it</span>}

@@ -1,0 +1,92 @@
+// Profiles in the browser: a member writes a bio on their account page (personal data confirmed
+// first), and another visitor follows the author link of a post to the member's page: avatar drawn
+// from the name, bio as published (masked), the member's posts. An unknown member is "Page not found".
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startAgora, type Running } from '../helpers/agora.js';
+import { artifact, launchBrowser } from '../helpers/browser.js';
+import { signedIn, type Client } from '../helpers/http.js';
+
+const PASSWORD = 'a fine long password';
+const CARD = '4111 1111 1111 1111';
+
+let agora: Running;
+let browser: Browser;
+let member: Client;
+let threadId: string;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  agora = await startAgora();
+  browser = await launchBrowser();
+  const admin = await signedIn(agora.url, agora.stores.users, 'admin');
+  member = await signedIn(agora.url, agora.stores.users, 'member');
+  const forumId = (await admin.post('/api/forums', { slug: 'knitting', title: 'Knitting' })).body.forum.id;
+  threadId = (await member.post(`/api/forums/${forumId}/threads`, { title: 'My first scarf', body: 'Garter stitch, **twelve** rows.' })).body.thread.id;
+});
+afterAll(async () => {
+  await Promise.all(contexts.map((c) => c.close()));
+  await browser?.close();
+  await agora?.close();
+});
+
+async function newPage(): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
+  return { page, problems };
+}
+
+test('a member writes a bio; a visitor follows the author link to the profile and sees the avatar, the bio and the posts', async () => {
+  const name = member.user!.username;
+  const { page, problems } = await newPage();
+  await page.goto(`${agora.url}/signin`);
+  await page.getByLabel('Username').fill(name);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('whoami').waitFor();
+  await page.goto(`${agora.url}/account`);
+  await page.getByLabel('Bio').fill(`I knit scarves. Tips welcome: ${CARD}`);
+  await page.getByRole('button', { name: 'Save bio' }).click();
+  // The card number is found first: the member sees what it is and confirms it is published masked.
+  const confirm = page.getByTestId('pii-confirm');
+  await confirm.waitFor();
+  await confirm.getByRole('button', { name: 'Save it as described' }).click();
+  await page.getByTestId('bio-outcome').getByText('Your bio is saved').waitFor();
+  expect(await page.getByLabel('Bio').inputValue()).not.toContain(CARD);
+  expect(problems).toEqual([]);
+
+  const { page: visitor, problems: seen } = await newPage();
+  await visitor.goto(`${agora.url}/t/${threadId}`);
+  await visitor.getByTestId('post-author').first().click();
+  await visitor.getByRole('heading', { level: 1, name }).waitFor();
+  expect(new URL(visitor.url()).pathname).toBe(`/u/${name}`);
+  expect(await visitor.title()).toBe(`${name} · Agora`);
+  const avatar = visitor.getByTestId('avatar');
+  expect(await avatar.textContent()).toBe(name.slice(0, 2).toUpperCase());
+  expect(await avatar.locator('img, image').count()).toBe(0); // drawn, never fetched
+  const bio = await visitor.getByTestId('profile-bio').textContent();
+  expect(bio).toContain('I knit scarves.');
+  expect(bio).toContain('1111');
+  expect(bio).not.toContain(CARD);
+  expect(await visitor.getByTestId('profile-post-count').textContent()).toBe('1 post');
+  const post = visitor.getByTestId('profile-post');
+  expect(await post.count()).toBe(1);
+  expect(await post.locator('.post-body strong').textContent()).toBe('twelve');
+  await visitor.screenshot({ path: artifact('profile-page.png'), fullPage: true });
+  // The post leads back to its thread.
+  await post.getByRole('link', { name: /^Posted/ }).click();
+  await visitor.getByRole('heading', { level: 1, name: 'My first scarf' }).waitFor();
+  expect(seen).toEqual([]);
+});
+
+test('an unknown member\'s page answers 404 and shows "Page not found"', async () => {
+  const { page, problems } = await newPage();
+  const res = await page.goto(`${agora.url}/u/x`);
+  expect(res?.status()).toBe(404);
+  await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+  expect(await page.getByTestId('not-found').textContent()).toContain('There is no such member here.');
+  expect(problems).toEqual([]);
+});
