@@ -14,6 +14,7 @@ import { referralRoute } from './pages/referral.js';
 import { SignInPage, SignUpPage } from './pages/auth.js';
 import { passwordResetRoute } from './pages/password-reset.js';
 import { ModerationPage } from './pages/moderation.js';
+import { AdminPage } from './pages/admin.js';
 import { accountRoute } from './pages/account.js';
 import { testimonialsRoute } from './pages/testimonials.js';
 import { watchScrollRegions } from './scroll-regions.js';
@@ -32,6 +33,7 @@ function route(path: string) {
   const reset = passwordResetRoute(path);
   if (reset) return reset;
   if (path === '/mod') return <ModerationPage />;
+  if (page.name === 'admin') return <AdminPage />;
   const account = accountRoute(path);
   if (account) return account;
   const testimonials = testimonialsRoute(path);
@@ -53,6 +55,7 @@ function Header({ user, onSignOut }: { user: User | null; onSignOut(): void }) {
         {user ? (
           <>
             {(user.role === 'moderator' || user.role === 'admin') && <a href="/mod">Moderation</a>}
+            {user.role === 'admin' && <a href="/admin">Admin</a>}
             <a href="/invite">Invite a friend</a>
             <a href="/account">Your data</a>
             <span class="whoami" data-testid="whoami">Signed in as <strong>{user.username}</strong>{user.role !== 'member' ? ` (${user.role})` : ''}</span>

@@ -49,7 +49,7 @@ test('when a path names no page of the web app, then it answers 404 with the web
 });
 
 test('when a path names a page, then it answers 200, signed in or not', async () => {
-  for (const p of ['/', '/signin', '/signup', '/account', '/testimonials', '/invite', '/mod', '/r/somecode', '/unsubscribe/sometoken']) {
+  for (const p of ['/', '/signin', '/signup', '/account', '/testimonials', '/invite', '/mod', '/admin', '/r/somecode', '/unsubscribe/sometoken']) {
     await expectPage(p, 200);
     await expectPage(p, 200, member);
   }
@@ -60,7 +60,7 @@ test('when a forum is unknown or its id malformed, then its page answers 404; a 
   await expectPage('/f/nosuchforum0000', 404);
   await expectPage('/f/not-an-id', 404);
   // The forum itself, for the page's title and breadcrumbs.
-  expect((await page(`/api/forums/${forumId}`)).body).toEqual({ forum: { id: forumId, slug: expect.any(String), title: 'Pages', description: '' } });
+  expect((await page(`/api/forums/${forumId}`)).body).toEqual({ forum: { id: forumId, slug: expect.any(String), title: 'Pages', description: '', position: 0, archived: false } });
   expect((await page('/api/forums/nosuchforum0000')).status).toBe(404);
 });
 

@@ -8,6 +8,7 @@ import { isModerator, modApi } from '../mod-api.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
 import { BanNotice } from '../ban-notice.js';
+import { ArchivedNotice } from '../archived-notice.js';
 import { useTitle } from '../title.js';
 import { NotFoundPage } from './not-found.js';
 import { UserLink } from '../user-link.js';
@@ -30,7 +31,7 @@ export function ForumsPage() {
       <ul class="cards">
         {forums?.map((f) => (
           <li key={f.id} class="card">
-            <a href={`/f/${f.id}`}><strong>{f.title}</strong></a>
+            <a href={`/f/${f.id}`}><strong>{f.title}</strong></a>{f.archived && <span class="badge"> · archived (read-only)</span>}
             {f.description && <p>{f.description}</p>}
           </li>
         ))}
@@ -100,7 +101,8 @@ export function ForumPage({ forumId }: { forumId: string }) {
         {next && <button type="button" class="secondary" onClick={() => void more()}>Show older threads</button>}
       </section>
       <BanNotice user={user} />
-      {user && !user.banned && (
+      <ArchivedNotice forum={forum} />
+      {user && !user.banned && !forum?.archived && (
         <section aria-labelledby="start-thread-heading">
           <h2 id="start-thread-heading">Start a thread</h2>
           <Composer idPrefix="new-thread" label="Your post" submitLabel="Start thread" withTitle

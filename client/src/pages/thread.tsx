@@ -11,6 +11,7 @@ import { FlagControl, PostModActions, RemovalNote } from '../mod-actions.js';
 import { isModerator, modApi } from '../mod-api.js';
 import { ThreadModActions } from '../thread-mod-actions.js';
 import { BanNotice } from '../ban-notice.js';
+import { ArchivedNotice } from '../archived-notice.js';
 import { useTitle } from '../title.js';
 import { NotFoundPage } from './not-found.js';
 import { UserLink } from '../user-link.js';
@@ -230,7 +231,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
     );
   }
   const removed = !!thread?.removal;
-  const canWrite = !!user && !user.banned && !removed && (!thread?.locked || user.role !== 'member');
+  const canWrite = !!user && !user.banned && !removed && !forum?.archived && (!thread?.locked || user.role !== 'member');
   return (
     <main aria-labelledby="thread-title">
       <p class="crumbs" data-testid="crumbs"><a href="/">Forums</a> › {thread && <a href={`/f/${thread.forumId}`}>{forum?.title ?? 'Forum'}</a>}</p>
@@ -253,6 +254,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
         </section>
       )}
       <BanNotice user={user} />
+      <ArchivedNotice forum={forum} />
       {user && !canWrite && removed && <p>This thread is removed: restore it to reply.</p>}
       {user && !canWrite && !removed && thread?.locked && <p>This thread is locked: no new replies.</p>}
       {!user && <p><a href={`/signin?next=/t/${threadId}`}>Sign in</a> to reply.</p>}
