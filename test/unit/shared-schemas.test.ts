@@ -188,3 +188,10 @@ test('a view that grows a field the schema does not know fails the check', async
   expect(postSchema.safeParse(post).success).toBe(true);
   expect(postSchema.safeParse({ ...post, authorEmail: 'someone@example.com' }).success).toBe(false);
 });
+
+test('a password-reset request and a refused confirmation answer with the shared shapes', async () => {
+  const visitor = new Client(agora.url);
+  expectShape(authAnswers.passwordReset, await visitor.post('/api/auth/password-reset', { email: 'nobody-here@example.com' }), 202);
+  const refused = expectShape(apiErrorBodySchema, await visitor.post('/api/auth/password-reset/confirm', { token: 'not-a-token', password: PASSWORD }), 400);
+  expect(refused.error.code).toBe('invalid_token');
+});
