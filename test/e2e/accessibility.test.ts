@@ -130,6 +130,7 @@ const ANONYMOUS = (): Check[] => [
   { name: 'your data, signed out', open: go('/account', heading('Your data')) },
   { name: 'invite, signed out', open: go('/invite', heading('Invite a friend')) },
   { name: 'moderation, signed out', open: go('/mod', (page) => page.locator('main h1').waitFor()) },
+  { name: 'administration, signed out', open: go('/admin', (page) => page.getByTestId('admin-not-allowed').waitFor()) },
   { name: 'not found', open: go('/no/such/page', (page) => page.locator('main h1').waitFor()) },
   // Outside production without a mail server, mail is kept here (a page of the server's own).
   { name: 'development outbox', open: go('/dev/mail', heading(/outbox/i)) },
@@ -198,6 +199,16 @@ const BANNED = (): Check[] => [
 
 const ADMIN = (): Check[] => [
   { name: 'testimonials with curation', open: go('/testimonials', (page) => page.getByTestId('review-testimonial').first().waitFor()) },
+  { name: 'administration', open: go('/admin', async (page) => {
+    await page.getByTestId('admin-user').first().waitFor();
+    await page.getByTestId('admin-forum').first().waitFor();
+  }) },
+  { name: 'administration, banning and editing a forum', open: async (page) => {
+    await page.getByTestId('admin-user').filter({ hasText: 'not banned' }).first().getByRole('button', { name: /^Ban .*…$/ }).click();
+    await page.getByLabel('Reason for the ban').first().waitFor();
+    await page.getByRole('button', { name: /^Edit / }).first().click();
+    await page.getByRole('group', { name: /^Edit / }).first().waitFor();
+  } },
 ];
 
 const VIEWS = [

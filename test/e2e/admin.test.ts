@@ -95,7 +95,7 @@ test('an admin finds members, makes one a moderator, bans and unbans another, re
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByTestId('admin-forums-message').getByText('Announcements (old) is saved.').waitFor();
 
-  await page.getByRole('button', { name: 'Move Second forum up' }).click();
+  await page.getByRole('button', { name: 'Move up: Second forum' }).click();
   await page.getByTestId('admin-forums-message').getByText('Second forum moved to place 1.').waitFor();
   expect(await forumOrder(page)).toEqual([second.id, first.id]);
 

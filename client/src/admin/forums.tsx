@@ -63,8 +63,8 @@ function ForumRow({ forum: f, first, last, onUp, onDown, onArchive, onSaved }: {
       <h3 id={`${id}-title`}><a href={`/f/${f.id}`}>{f.title}</a>{f.archived && <span class="badge"> · archived (read-only)</span>}</h3>
       {f.description && <p>{f.description}</p>}
       <div class="actions" role="group" aria-label={`Change ${f.title}`}>
-        <button type="button" class="secondary" disabled={first} onClick={onUp} aria-label={`Move ${f.title} up`}>Move up</button>
-        <button type="button" class="secondary" disabled={last} onClick={onDown} aria-label={`Move ${f.title} down`}>Move down</button>
+        <button type="button" class="secondary" disabled={first} onClick={onUp} aria-label={`Move up: ${f.title}`}>Move up</button>
+        <button type="button" class="secondary" disabled={last} onClick={onDown} aria-label={`Move down: ${f.title}`}>Move down</button>
         <button type="button" class="secondary" onClick={() => setEditing(!editing)} aria-expanded={editing} aria-label={`Edit ${f.title}`}>Edit</button>
         <button type="button" class="secondary" onClick={() => onArchive(!f.archived)} aria-label={`${f.archived ? 'Unarchive' : 'Archive'} ${f.title}`}>
           {f.archived ? 'Unarchive' : 'Archive'}
