@@ -28,6 +28,8 @@ import { syncQueue, type ModerationDeps } from './moderation/service.js';
 import type { Connections } from './moderation/deps.js';
 import { accountRoutes } from './account/routes.js';
 import { passwordResetPages, passwordResetRoutes } from './auth/reset-routes.js';
+import { verifyEmailPages, verifyEmailRoutes } from './auth/verify-routes.js';
+import { verificationHooks, type VerifyDeps } from './auth/verify.js';
 import { AfterAnswer, type ResetDeps } from './auth/reset.js';
 import { testimonialRoutes } from './testimonials/routes.js';
 import { profilePageStatus, profileRoutes } from './users/routes.js';
@@ -100,6 +102,12 @@ export function buildAgora(deps: AgoraDeps): Agora {
       perClient: stores.limiters.create('reset-ip', config.passwordReset.perIpPerHour, 3600),
     },
   };
+  const verifyDeps: VerifyDeps = {
+    users, tokens: stores.verifyTokens, mail: mail.transport, logger, now, publicUrl: config.publicUrl,
+    sender: { from: config.mailFrom, postalAddress: config.companyPostalAddress },
+    resendLimiter: stores.limiters.create('verify-resend', config.verifyEmailResendsPerHour, 3600),
+  };
+  const verification = verificationHooks(verifyDeps);
 
   app.use(metrics.middleware);
   app.use(requestLog(logger));
@@ -123,14 +131,16 @@ export function buildAgora(deps: AgoraDeps): Agora {
   });
   api.use('/auth', authRoutes({
     users: stores.users, passport, generateCsrfToken: csrf.generateToken, clearCsrfCookie: csrf.clearCookie, limits,
-    closeSessionSockets: (sid) => realtime?.disconnectSession(sid),
+    closeSessionSockets: (sid) => realtime?.disconnectSession(sid), onSignUp: verification.onSignUp,
   }), recordRoute);
   api.use('/auth', passwordResetRoutes(resetDeps), recordRoute);
+  api.use('/auth', verifyEmailRoutes(verifyDeps), recordRoute);
   api.use(forumRoutes(forumDeps), recordRoute);
   api.use(moderationRoutes(moderationDeps), recordRoute);
   api.use('/me', accountRoutes({
     users, sessions, forum, flags: moderation, testimonials, moderation: moderationDeps, now,
     secret: config.sessionSecret, passwordLimiter: limits.loginAccount, resetTokens: stores.resetTokens, piiSeverity: config.piiSeverity,
+    verification,
   }), recordRoute);
   api.use(profileRoutes({ users, forum }), recordRoute);
   api.use('/testimonials', testimonialRoutes({ store: testimonials, piiSeverity: config.piiSeverity, now }), recordRoute);
@@ -140,6 +150,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
 
   app.use(referral.pages, recordRoute);
   app.use(passwordResetPages(), recordRoute);
+  app.use(verifyEmailPages(), recordRoute);
   app.use(devMailRoutes(mail.outbox), recordRoute);
   app.use(forumPageStatus(forumDeps, [session, passport.initialize(), passport.session()]));
   app.use(profilePageStatus({ users, forum }));

@@ -101,6 +101,8 @@ function configFrom(e: Env) {
     },
     registerPerIpPerHour: e.REGISTER_PER_IP_PER_HOUR,
     passwordReset: { perAddressPerHour: e.PASSWORD_RESET_PER_ADDRESS_PER_HOUR, perIpPerHour: e.PASSWORD_RESET_PER_IP_PER_HOUR },
+    requireVerifiedEmail: e.REQUIRE_VERIFIED_EMAIL === '1',
+    verifyEmailResendsPerHour: e.VERIFY_EMAIL_RESENDS_PER_HOUR,
     holdFirstPosts: e.HOLD_FIRST_POSTS,
     holdAcknowledgedPii: parseTypeList('HOLD_ACKNOWLEDGED_PII', e.HOLD_ACKNOWLEDGED_PII),
     flagsToHide: e.FLAGS_TO_HIDE,

@@ -7,7 +7,8 @@
  */
 export type DomainErrorCode =
   | 'invalid_request' | 'unauthenticated' | 'invalid_credentials' | 'forbidden' | 'not_found' | 'conflict'
-  | 'rate_limited' | 'pii_unacknowledged' | 'unavailable' | 'invalid_token';
+  | 'rate_limited' | 'pii_unacknowledged' | 'unavailable' | 'invalid_token'
+  | 'email_unverified';
 
 export abstract class DomainError extends Error {
   /** What kind of failure this is, in the words the API's error codes use (API.md, Errors). */
@@ -69,6 +70,15 @@ export class NotFound extends DomainError {
 export class Conflict extends DomainError {
   override name = 'Conflict';
   readonly code = 'conflict' as const;
+}
+
+/** The setting REQUIRE_VERIFIED_EMAIL is on and the member has not verified their address yet. */
+export class EmailUnverified extends DomainError {
+  override name = 'EmailUnverified';
+  readonly code = 'email_unverified' as const;
+  constructor(message = 'Please verify your e-mail address first: follow the link in the e-mail we sent you, or ask for a new one on your account page.') {
+    super(message);
+  }
 }
 
 /** A verification or reset token that is unknown, used or expired: the same answer for all three. */

@@ -14,6 +14,8 @@ export const PAGES = {
   signup: /^\/signup$/,
   forgotPassword: /^\/forgot-password$/,
   resetPassword: new RegExp(`^/reset/${ID}$`),
+  // A verification token is `<account id>.<random>` (server/auth/verify.ts).
+  verifyEmail: /^\/verify\/([A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64})$/,
   moderation: /^\/mod$/,
   admin: /^\/admin$/,
   account: /^\/account\/?$/,
@@ -35,6 +37,7 @@ export const PAGE_TITLES: Record<PageName, string> = {
   signup: 'Create an account',
   forgotPassword: 'Forgot your password',
   resetPassword: 'Choose a new password',
+  verifyEmail: 'Confirm your e-mail address',
   moderation: 'Moderation',
   admin: 'Administration',
   account: 'Your data',

@@ -29,6 +29,11 @@ export interface AccountDeps {
   passwordLimiter: Limiter;
   /** Deleting an account forgets its pending password-reset links. */
   resetTokens: Pick<ResetTokenStore, 'deleteForUser'>;
+  /** E-mail verification: a new address is verified anew (and the old one told); deletion forgets the links. */
+  verification?: {
+    addressChanged(before: UserRecord, after: UserRecord): Promise<void>;
+    forget(userId: string): Promise<void>;
+  };
   /** A bio is scanned for personal data like a post. */
   piiSeverity: Severities;
   now: () => number;
@@ -57,7 +62,7 @@ export async function exportData(deps: AccountDeps, { user, sessionId }: Caller)
   const flagged = (await flags.flagsByMember(user.id)).map((f) => ({ id: f.id, postId: f.postId, reason: f.reason, createdAt: f.createdAt, status: f.status }));
   return {
     exportedAt: new Date(deps.now()).toISOString(),
-    user: { id: user.id, username: user.username, email: user.email, role: user.role, createdAt: user.createdAt, referralCode: user.referralCode, bio: user.bio ?? '', ban: user.ban ? { reason: user.ban.reason, at: user.ban.at, until: user.ban.until } : null },
+    user: { id: user.id, username: user.username, email: user.email, role: user.role, createdAt: user.createdAt, referralCode: user.referralCode, bio: user.bio ?? '', emailVerified: user.emailVerified === true, ban: user.ban ? { reason: user.ban.reason, at: user.ban.at, until: user.ban.until } : null },
     posts,
     threads,
     flags: flagged,
@@ -76,11 +81,15 @@ export async function updateAccount(deps: AccountDeps, caller: Caller, input: Ac
   if (input.email !== undefined || input.newPassword !== undefined) await checkPassword(deps, user, input.currentPassword ?? '', 'currentPassword');
   const patch: UserPatch = {};
   if (input.bio !== undefined) patch.bio = prepareBio(deps, user, input.bio, input.acknowledgePii, input.maskPii);
+  const addressChanged = input.email !== undefined && input.email !== user.email;
   if (input.email !== undefined) patch.email = input.email;
+  // In the same write as the address: no moment has the new address counted as verified.
+  if (addressChanged) patch.emailVerified = false;
   if (input.newPassword !== undefined) patch.passwordHash = await hashPassword(input.newPassword);
   const updated = (await deps.users.update(user.id, patch)) ?? user;
   // A new password signs out every other session, and their sockets.
   if (input.newPassword !== undefined) await signOutOthers(deps, caller);
+  if (addressChanged) await deps.verification?.addressChanged(user, updated);
   return updated;
 }
 
@@ -100,6 +109,7 @@ export async function deleteAccount(deps: AccountDeps, { user }: Caller, input: 
   await eraseMemberContent(deps.moderation, user, input.posts);
   for (const t of await deps.testimonials.byAuthor(user.id)) await deps.testimonials.delete(t.id);
   await deps.resetTokens.deleteForUser(user.id);
+  await deps.verification?.forget(user.id);
   await endOtherSessions(deps.sessions, user.id);
   deps.moderation.connections.closeUser(user.id);
   await deps.users.delete(user.id);

@@ -1,4 +1,4 @@
-import { Forbidden, NotFound, Unauthenticated, Conflict, type DomainError } from '../errors.js';
+import { EmailUnverified, Forbidden, NotFound, Unauthenticated, Conflict, type DomainError } from '../errors.js';
 import type { ForumRecord, PostRecord, ThreadRecord } from '../store/forum.js';
 import type { Role, UserRecord } from '../store/users.js';
 
@@ -14,7 +14,7 @@ export const ROLES = ['member', 'moderator', 'admin'] as const satisfies readonl
 const rank = (role: Role) => ROLES.indexOf(role);
 
 /** Whoever acts: an account record, or a viewer whose role is already its standing (viewerFor). */
-export type Subject = Pick<UserRecord, 'id' | 'role'> & { ban?: UserRecord['ban'] };
+export type Subject = Pick<UserRecord, 'id' | 'role'> & { ban?: UserRecord['ban']; emailVerified?: boolean };
 
 export function isBanned(user: Pick<UserRecord, 'ban'>, now = Date.now()): boolean {
   if (!user.ban) return false;
@@ -77,6 +77,12 @@ interface ManagedUser { target: Pick<UserRecord, 'id' | 'role'> }
 const RULES = {
   /** Every write a member makes (posts, flags, testimonials): signed in and not banned. */
   write: (user: Subject | null, _r: void) => writer(user),
+  /**
+   * What REQUIRE_VERIFIED_EMAIL guards: posting (threads, replies, edits), flagging and referring.
+   * The services of exactly those ask it, with the setting as the resource.
+   */
+  'write:verified': (user: Subject | null, r: { requireVerifiedEmail: boolean }) =>
+    writer(user) ?? (r.requireVerifiedEmail && user!.emailVerified !== true ? new EmailUnverified() : null),
   'thread:read': (user: Subject | null, t: ThreadRecord) => readThread(user, t),
   /** Start a thread in a forum. */
   'forum:post': (user: Subject | null, f: Pick<ForumRecord, 'archived'>) => writer(user) ?? (f.archived ? ARCHIVED() : null),

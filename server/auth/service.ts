@@ -15,6 +15,8 @@ export class UsernameTakenError extends Conflict {
 export interface SignInDeps {
   users: Pick<UserStore, 'create' | 'findByUsername' | 'findByReferralCode'>;
   limits: { loginAccount: Limiter; loginIp: Limiter; registerIp: Limiter };
+  /** After sign-up: the verification e-mail to the new account's address (never fails the sign-up). */
+  onSignUp?: (user: UserRecord) => Promise<void>;
 }
 
 export interface NewAccount {
@@ -23,6 +25,8 @@ export interface NewAccount {
   password: string;
   role?: Role;
   referredBy?: string | null;
+  /** Only `npm run user:create` says true: the operator vouches for the address. */
+  emailVerified?: boolean;
 }
 
 /** Creates an account; throws UsernameTakenError when the name is taken (case-insensitively). */
@@ -37,6 +41,7 @@ export async function createAccount(users: Pick<UserStore, 'create' | 'findByUse
     referralCode: newToken(8),
     referredBy: input.referredBy ?? null,
     ban: null,
+    emailVerified: input.emailVerified === true,
   };
   // A referral-code collision (2^-64) or a taken name both answer false; retry once for the code.
   if (await users.create(user)) return user;
@@ -55,7 +60,9 @@ export async function signUp(deps: SignInDeps, input: Omit<NewAccount, 'role' | 
   const gate = await deps.limits.registerIp.consume(address);
   if (!gate.allowed) throw new RateLimited(gate.retryAfterSeconds);
   const referrer = referralCode ? await deps.users.findByReferralCode(referralCode) : null;
-  return createAccount(deps.users, { ...input, referredBy: referrer?.id ?? null });
+  const user = await createAccount(deps.users, { ...input, referredBy: referrer?.id ?? null });
+  await deps.onSignUp?.(user);
+  return user;
 }
 
 /** The account whose password this is; unknown users cost one scrypt too, so both answers take as long. */

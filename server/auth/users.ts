@@ -21,6 +21,7 @@ export function toPublicUser(user: UserRecord, self = false): PublicUser {
     out.referralCode = user.referralCode;
     out.banned = isBanned(user);
     out.bannedUntil = isBanned(user) ? user.ban!.until : null;
+    out.emailVerified = user.emailVerified === true;
     // So a banned member is told why their writes are refused (who banned them stays with staff).
     if (isBanned(user)) out.banReason = user.ban!.reason;
   }

@@ -60,6 +60,9 @@ export const envSchema = z.object({
     .meta({ description: 'password-reset requests per e-mail address per hour, counted whether or not an account has it' }),
   PASSWORD_RESET_PER_IP_PER_HOUR: intFrom(20, 1, 1_000_000).meta({ description: 'password-reset requests per client address per hour' }),
   REGISTER_PER_IP_PER_HOUR: intFrom(20, 1, 1_000_000).meta({ description: 'sign-ups per client address per hour' }),
+  REQUIRE_VERIFIED_EMAIL: z.enum(['0', '1']).default('0')
+    .meta({ description: '`1`: posting, editing, flagging and referring answer 403 `email_unverified` until the member has verified their address' }),
+  VERIFY_EMAIL_RESENDS_PER_HOUR: intFrom(3, 1, 1_000).meta({ description: 'verification e-mails a member may ask to be sent again per hour' }),
   HOLD_FIRST_POSTS: intFrom(0, 0, 1000).meta({ description: 'hold the first N posts of a new account for review' }),
   HOLD_ACKNOWLEDGED_PII: z.string().default('')
     .meta({ description: 'comma-separated personal-data types whose acknowledged posts are held for review' }),

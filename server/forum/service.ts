@@ -14,7 +14,7 @@ import { userIdsOf } from './views.js';
 export interface ForumDeps {
   forum: Pick<ForumStore, 'getForum' | 'getThread' | 'getPost' | 'createThread' | 'addPost' | 'mutatePost' | 'countPostsByAuthor'>;
   users: Pick<UserStore, 'getMany'>;
-  config: Pick<Config, 'piiSeverity' | 'holdAcknowledgedPii' | 'holdFirstPosts'>;
+  config: Pick<Config, 'piiSeverity' | 'holdAcknowledgedPii' | 'holdFirstPosts'> & Partial<Pick<Config, 'requireVerifiedEmail'>>;
   publisher: Pick<ThreadPublisher, 'postEvent' | 'threadEvent'>;
   postLimiter: Limiter;
   /** Previews per member per minute (each one renders, sanitizes and scans a body). */
@@ -61,8 +61,11 @@ function newPost(user: UserRecord, thread: Pick<ThreadRecord, 'id' | 'forumId'>,
   };
 }
 
+/** REQUIRE_VERIFIED_EMAIL, asked of the policy by every post, reply and edit. */
+const verified = (deps: ForumDeps) => ({ requireVerifiedEmail: deps.config.requireVerifiedEmail === true });
+
 export async function startThread(deps: ForumDeps, user: UserRecord, forumId: string, input: Draft & { title: string }) {
-  authorize(user, 'write');
+  authorize(user, 'write:verified', verified(deps));
   const forum = await deps.forum.getForum(forumId);
   if (!forum) throw new NotFound('There is no such forum.');
   authorize(user, 'forum:post', forum);
@@ -90,7 +93,7 @@ async function writeThread(deps: ForumDeps, user: UserRecord, forumId: string, i
 // Each write waits on Redis several times in a row, so independent reads and writes go out
 // together: under load the request's latency, not the CPU, is what limits throughput.
 export async function reply(deps: ForumDeps, user: UserRecord, threadId: string, input: Draft) {
-  authorize(user, 'write');
+  authorize(user, 'write:verified', verified(deps));
   const [thread, rate] = await Promise.all([deps.forum.getThread(threadId), deps.postLimiter.consume(user.id)]);
   return counted(rate, () => writeReply(deps, user, thread, input));
 }
@@ -126,6 +129,7 @@ async function writeReply(deps: ForumDeps, user: UserRecord, thread: ThreadRecor
 }
 
 export async function editPost(deps: ForumDeps, user: UserRecord, postId: string, input: Draft) {
+  authorize(user, 'write:verified', verified(deps));
   const post = await deps.forum.getPost(postId);
   if (!post) throw new NotFound('There is no such post.');
   authorize(user, 'post:edit', { post, thread: await deps.forum.getThread(post.threadId) });

@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_request: 400, unauthenticated: 401, invalid_credentials: 401, forbidden: 403,
   csrf_failed: 403, not_found: 404, conflict: 409, payload_too_large: 413,
   pii_unacknowledged: 422, rate_limited: 429, unavailable: 503, internal: 500, invalid_token: 400,
+  email_unverified: 403,
 };
 
 /**

@@ -21,7 +21,7 @@ export interface ModerationDeps {
   publisher: Pick<ThreadPublisher, 'postEvents' | 'queueChanged' | 'auditAppended' | 'threadEvent' | 'threadWatchersEvent' | 'threadRemoved' | 'threadRestored'>;
   connections: Connections;
   flagLimiter: Limiter;
-  config: Pick<Config, 'flagsToHide'>;
+  config: Pick<Config, 'flagsToHide'> & Partial<Pick<Config, 'requireVerifiedEmail'>>;
   now: () => number;
 }
 

@@ -128,6 +128,7 @@ export async function approvePost(deps: ModerationDeps, actor: UserRecord, postI
 }
 
 export async function flagPost(deps: ModerationDeps, member: UserRecord, postId: string, reason: string) {
+  authorize(member, 'write:verified', { requireVerifiedEmail: deps.config.requireVerifiedEmail === true });
   const post = await deps.forum.getPost(postId);
   if (!post) throw new NotFound('There is no such post.');
   authorize(member, 'post:flag', { post, thread: await deps.forum.getThread(post.threadId) });

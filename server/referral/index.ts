@@ -53,6 +53,7 @@ export function referralModule(deps: ReferralDeps): ReferralModule {
     mailFrom: config.mailFrom,
     mailDomain: mailDomain(config),
     postalAddress: config.companyPostalAddress,
+    requireVerifiedEmail: config.requireVerifiedEmail,
     limits: {
       perMember: stores.limiters.create('referral-member', config.referralDailyLimit, DAY),
       perIp: stores.limiters.create('referral-ip', config.referralIpDailyLimit, DAY),

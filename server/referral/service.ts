@@ -8,6 +8,7 @@ import type { OptOutKeys } from './optout.js';
 import type { ReferralInput } from '../../shared/schemas/index.js';
 import { FORM_TOKEN_TTL_MS, inviteMessageId, newFormToken, payloadCheck } from './tokens.js';
 import { Conflict, InvalidInput, NotFound, RateLimited, Unavailable } from '../errors.js';
+import { authorize } from '../auth/policy.js';
 
 export interface ReferralServiceDeps {
   store: ReferralStore;
@@ -24,6 +25,8 @@ export interface ReferralServiceDeps {
   limits: { perMember: Limiter; perIp: Limiter; tokens: Limiter };
   /** Outcomes the store could not take at once, tried again in the background. */
   pending: PendingOutcomes;
+  /** REQUIRE_VERIFIED_EMAIL: only a verified member may refer (asked of the policy). */
+  requireVerifiedEmail?: boolean;
 }
 
 /**
@@ -81,6 +84,7 @@ export async function issueFormToken(deps: ReferralServiceDeps, member: UserReco
  * send once, record the outcome. Resolves for every answer that is 202; throws for the rest.
  */
 export async function submitReferral(deps: ReferralServiceDeps, member: UserRecord, ip: string, input: ReferralInput): Promise<void> {
+  authorize(member, 'write:verified', { requireVerifiedEmail: deps.requireVerifiedEmail === true });
   const check = payloadCheck(deps.secret, input.token, input.friendName, input.friendEmail);
   const reservation = await deps.store.reserve(input.token, member.id, check, MIN_OUTCOME_TTL_MS);
   if (reservation.kind === 'invalid') {

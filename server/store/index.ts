@@ -31,6 +31,8 @@ export interface Stores {
   testimonials: TestimonialStore;
   /** Password-reset tokens, as hashes. */
   resetTokens: ResetTokenStore;
+  /** E-mail verification tokens, as hashes: the same kind of store, kept apart from reset tokens. */
+  verifyTokens: ResetTokenStore;
   limiters: LimiterFactory;
   /** Present with Redis, for its own tests: the connection and the read cache's channel. */
   redis?: { db: RedisDb; url: string; cluster: boolean; cacheBus?: RedisCacheBus };
@@ -69,6 +71,7 @@ export function createMemoryStores(opts: Pick<StoreOptions, 'secret' | 'threadLo
     moderation: new MemoryModerationStore(),
     testimonials: new MemoryTestimonialStore(),
     resetTokens: new MemoryResetTokenStore(),
+    verifyTokens: new MemoryResetTokenStore(),
     limiters: memoryLimiters(opts.secret),
     ping: async () => {},
     close: async () => sessions.close(),

@@ -18,5 +18,12 @@ export interface ResetTokenStore {
   deleteForUser(userId: string): Promise<void>;
 }
 
+/**
+ * The same store serves every single-use e-mail link, one instance per purpose, kept apart (a
+ * reset token is never a verification token): the memory store is simply another instance, the
+ * Redis store keys each purpose under its own hash tag.
+ */
+export type TokenPurpose = 'reset' | 'verify';
+
 /** What the store keeps in place of a token. */
 export const resetTokenHash = (token: string): string => createHash('sha256').update(token, 'utf8').digest('base64url');

@@ -21,9 +21,15 @@ export interface UserRecord {
   ban: Ban | null;
   /** Plain text the member shows on their profile, already scanned and masked; absent on older records. */
   bio?: string;
+  /**
+   * Whether the member followed the link sent to their current address. Absent on older records,
+   * which count as unverified (accounts made by `npm run user:create` are verified: the operator
+   * vouches for the address).
+   */
+  emailVerified?: boolean;
 }
 
-export type UserPatch = Partial<Pick<UserRecord, 'email' | 'passwordHash' | 'role' | 'ban' | 'bio'>>;
+export type UserPatch = Partial<Pick<UserRecord, 'email' | 'passwordHash' | 'role' | 'ban' | 'bio' | 'emailVerified'>>;
 
 /** One page of the user listing: `after` is the lowercased name the previous page ended on. */
 export interface UserListQuery {

@@ -74,6 +74,7 @@ export const exportDataSchema = z.strictObject({
     createdAt: isoTime,
     referralCode: z.string(),
     bio: z.string(),
+    emailVerified: z.boolean(),
     ban: z.strictObject({ reason: z.string(), at: isoTime, until: isoTime.nullable() }).nullable(),
   }),
   posts: z.array(exportPostSchema),

@@ -23,8 +23,13 @@ export const userSchema = z.strictObject({
   bannedUntil: isoTime.nullable().optional(),
   /** Why the user themself is banned; only while they are. */
   banReason: z.string().optional(),
+  /** Whether the user themself has verified their address (only for the user themself). */
+  emailVerified: z.boolean().optional(),
 });
 export type User = z.infer<typeof userSchema>;
+
+/** `POST /api/auth/verify-email`: the token from the verification e-mail. */
+export const verifyEmailBody = z.object({ token: z.string().max(256) });
 
 /** `POST /api/auth/password-reset`: one address, checked like sign-up's. */
 export const passwordResetBody = z.object({ email: emailSchema });
@@ -40,5 +45,7 @@ export const authAnswers = {
   session: z.strictObject({ user: userSchema.nullable() }),
   /** `POST /api/auth/password-reset`: the same answer whether or not an account has the address. */
   passwordReset: z.strictObject({ status: z.literal('accepted') }),
+  /** `POST /api/auth/verify-email/resend`. */
+  verifyResend: z.strictObject({ status: z.literal('accepted') }),
 };
 export type AuthAnswers = { [K in keyof typeof authAnswers]: z.infer<(typeof authAnswers)[K]> };

@@ -17,7 +17,7 @@ describe.each(['memory', 'redis'] as const)('accounts on the %s store', (store) 
     const me = await c.get('/api/auth/me').expect(200);
     expect(me.body.user).toEqual({
       id: expect.any(String), username, role: 'member', createdAt: expect.any(String),
-      referralCode: expect.any(String), banned: false, bannedUntil: null,
+      referralCode: expect.any(String), banned: false, bannedUntil: null, emailVerified: false,
     });
     expect(JSON.stringify(me.body)).not.toMatch(/passwordHash|example\.com/);
   });

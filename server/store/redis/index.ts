@@ -29,6 +29,7 @@ function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions, 'logg
     moderation: new RedisModerationStore(db),
     testimonials: new RedisTestimonialStore(db),
     resetTokens: new RedisResetTokenStore(db),
+    verifyTokens: new RedisResetTokenStore(db, 'verify'),
     limiters: redisLimiters(db, opts.secret),
     redis: { db, url: opts.redisUrl, cluster: !!opts.cluster, cacheBus: bus },
     socketAdapter: (logger) => redisSocketAdapter({ url: opts.redisUrl, cluster: !!opts.cluster, prefix: db.prefix, logger }),

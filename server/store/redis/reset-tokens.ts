@@ -1,7 +1,7 @@
-import type { ResetTokenStore } from '../reset-tokens.js';
+import type { ResetTokenStore, TokenPurpose } from '../reset-tokens.js';
 import type { RedisDb } from './db.js';
 
-// Layout, under the `{reset}` hash tag so a script or a multi-key DEL stays on one cluster slot:
+// Layout, under the `{reset}` (or `{verify}`) hash tag so a script or a multi-key DEL stays on one cluster slot:
 // `{reset}:t:<token hash>` = "<userId> <expiresAt>", expiring with the token, and
 // `{reset}:u:<userId>` = the set of that account's token hashes, expiring with its newest token.
 // The expiry time is kept in the value too: the service's clock decides (tests move it), while
@@ -15,12 +15,13 @@ if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KE
 return 1`;
 
 export class RedisResetTokenStore implements ResetTokenStore {
-  constructor(private db: RedisDb) {
+  /** `purpose` names the hash tag (`{reset}`, `{verify}`): one store per kind of link, never mixed. */
+  constructor(private db: RedisDb, private purpose: TokenPurpose = 'reset') {
     db.defineScripts({ agoraResetIssue: { keys: 2, lua: ISSUE } });
   }
 
-  private tokenKey = (hash: string) => this.db.tagged('reset', 't', hash);
-  private userKey = (userId: string) => this.db.tagged('reset', 'u', userId);
+  private tokenKey = (hash: string) => this.db.tagged(this.purpose, 't', hash);
+  private userKey = (userId: string) => this.db.tagged(this.purpose, 'u', userId);
 
   async issue(tokenHash: string, userId: string, now: number, ttlMs: number): Promise<void> {
     const ttl = Math.max(1, Math.ceil(ttlMs));

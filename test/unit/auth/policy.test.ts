@@ -1,7 +1,7 @@
 import {
   authorize, can, hasRole, isStaff, refusal, ROLES, standing, type Action, type PostInThread, type Subject,
 } from '../../../server/auth/policy.js';
-import { Conflict, Forbidden, NotFound, Unauthenticated, type DomainError } from '../../../server/errors.js';
+import { Conflict, EmailUnverified, Forbidden, NotFound, Unauthenticated, type DomainError } from '../../../server/errors.js';
 import type { PostRecord, ThreadRecord } from '../../../server/store/forum.js';
 import type { Ban, Role } from '../../../server/store/users.js';
 
@@ -17,7 +17,7 @@ const BANS = {
 const expiredBan = () => ban(new Date(Date.now() - HOUR).toISOString());
 
 /** Who the expectations are written for; several concrete subjects answer to one kind. */
-type Kind = 'anon' | 'member' | 'author' | 'moderator' | 'admin' | 'bannedMember' | 'bannedModerator' | 'bannedAuthor';
+type Kind = 'anon' | 'member' | 'author' | 'moderator' | 'admin' | 'bannedMember' | 'bannedModerator' | 'bannedAuthor' | 'verified';
 
 const AUTHOR_ID = 'u-author';
 const person = (id: string, role: Role, b: Ban | null = null): Subject => ({ id, role, ban: b });
@@ -36,6 +36,9 @@ const SUBJECTS: [name: string, kind: Kind, subject: Subject | null][] = [
   // An expired ban is no ban: these answer exactly as their unbanned kind.
   ['a member whose ban has expired', 'member', person('u-was-banned', 'member', expiredBan())],
   ['a moderator whose ban has expired', 'moderator', person('u-was-banned-mod', 'moderator', expiredBan())],
+  // Everyone above has not verified their address (as older accounts); this member has.
+  ['a member with a verified address', 'verified', { ...person('u-verified', 'member'), emailVerified: true }],
+  ['a member banned for good, with a verified address', 'bannedMember', { ...person('u-banned-verified', 'member', ban(null)), emailVerified: true }],
 ];
 
 const thread = (over: Partial<ThreadRecord> = {}): ThreadRecord => ({
@@ -64,6 +67,7 @@ const NOT_YOURS: Outcome = [Forbidden, 'Only the author or a moderator can edit 
 const HIGHER: Outcome = [Forbidden, 'Only someone of a higher role can do that to this account.'];
 const ARCHIVED: Outcome = [Forbidden, 'This forum is archived: it is read-only.'];
 const OWN_ACCOUNT: Outcome = [Forbidden, 'You cannot do that to your own account.'];
+const UNVERIFIED: Outcome = [EmailUnverified, new EmailUnverified().message];
 
 interface Row {
   /** Completes "<subject> may / may not …". */
@@ -77,6 +81,8 @@ interface Row {
 const all = (outcome: Outcome, except: Partial<Record<Kind, Outcome>> = {}): Record<Kind, Outcome> => ({
   anon: outcome, member: outcome, author: outcome, moderator: outcome, admin: outcome,
   bannedMember: outcome, bannedModerator: outcome, bannedAuthor: outcome, ...except,
+  // A verified member answers as a member does, except where verification matters.
+  verified: except.verified ?? except.member ?? outcome,
 });
 /** Only staff in good standing, for everyone else `no` (anonymous visitors: `anon`). */
 const staffOnly = (no: Outcome, anon = no, more: Partial<Record<Kind, Outcome>> = {}) =>
@@ -90,6 +96,11 @@ const self = (s: Subject | null) => ({ target: s ? { id: s.id, role: s.role } : 
 
 const RULES_TABLE: Record<Action, Row[]> = {
   write: [{ what: 'write anything', expect: writers() }],
+  'write:verified': [
+    { what: 'post, flag or refer while verified addresses are not required', resource: { requireVerifiedEmail: false }, expect: writers() },
+    { what: 'post, flag or refer while verified addresses are required', resource: { requireVerifiedEmail: true },
+      expect: all(UNVERIFIED, { anon: UNAUTH, bannedMember: BANNED, bannedModerator: BANNED, bannedAuthor: BANNED, verified: OK }) },
+  ],
   'thread:read': [
     { what: 'read an open thread', resource: thread(), expect: all(OK) },
     { what: 'read a thread whose first post is held', resource: thread({ held: true }),
