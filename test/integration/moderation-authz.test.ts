@@ -7,7 +7,7 @@ import { uniqueName } from '../helpers/http.js';
 type Who = 'anonymous' | 'member' | 'banned' | 'banned moderator' | 'moderator' | 'admin';
 const WHO: Who[] = ['anonymous', 'member', 'banned', 'banned moderator', 'moderator', 'admin'];
 
-interface Fixture { threadId: string; postId: string; removedPostId: string; heldPostId: string; flagId: string; userId: string; removedThreadId: string }
+interface Fixture { forumId: string; threadId: string; postId: string; removedPostId: string; heldPostId: string; flagId: string; userId: string; removedThreadId: string }
 
 interface Route {
   name: string;
@@ -36,6 +36,14 @@ const ROUTES: Route[] = [
   { name: 'GET /api/mod/audit', call: (c) => c.get('/api/mod/audit'), expect: MOD_ONLY(200) },
   {
     name: 'POST /api/admin/users/:id/role', call: (c, f) => c.post(`/api/admin/users/${f.userId}/role`, { role: 'member' }),
+    expect: { anonymous: 401, member: 403, banned: 403, 'banned moderator': 403, moderator: 403, admin: 200 },
+  },
+  {
+    name: 'GET /api/admin/users', call: (c) => c.get('/api/admin/users?query=a'),
+    expect: { anonymous: 401, member: 403, banned: 403, 'banned moderator': 403, moderator: 403, admin: 200 },
+  },
+  {
+    name: 'PATCH /api/forums/:id', call: (c, f) => c.patch(`/api/forums/${f.forumId}`, { description: 'checked by the matrix' }),
     expect: { anonymous: 401, member: 403, banned: 403, 'banned moderator': 403, moderator: 403, admin: 200 },
   },
   {
@@ -98,7 +106,7 @@ describe.each(['memory', 'redis'] as const)('the authorization matrix on the %s 
     const target = await memberInStore();
     const other = (await author.post(`/api/forums/${forumId}/threads`, { title: 'removed fixture', body: 'x' })).body.thread.id;
     expect((await moderator.post(`/api/threads/${other}/remove`, { reason: 'setup' })).status).toBe(200);
-    return { threadId, postId: t.body.post.id, removedPostId: removed, heldPostId: held.id, flagId, userId: target, removedThreadId: other };
+    return { forumId, threadId, postId: t.body.post.id, removedPostId: removed, heldPostId: held.id, flagId, userId: target, removedThreadId: other };
   }
 
   for (const route of ROUTES) {
@@ -106,6 +114,7 @@ describe.each(['memory', 'redis'] as const)('the authorization matrix on the %s 
       const f = await fixture();
       const state = async () => JSON.stringify([
         await agora.stores.forum.getPost(f.postId), await agora.stores.forum.getThread(f.threadId), await agora.stores.forum.getThread(f.removedThreadId),
+        await agora.stores.forum.getForum(f.forumId),
       ]);
       const before = await state();
       const res = await route.call(callers[who], f);
