@@ -4,6 +4,7 @@ import type { ForumAnswers } from '../../shared/schemas/index.js';
 import { api, ApiFailure } from './api.js';
 import { FindingsList, Highlighted, PUBLIC_NOTICE } from './pii-view.js';
 import { PiiDialogBody, willMask, type DraftFinding } from './pii-dialog.js';
+import { ResendVerification } from './pages/verify-email.js';
 import { keepFocusInDialog } from './focus-trap.js';
 
 // The detector (with libphonenumber's metadata, most of the app's code) is its own chunk, fetched
@@ -49,7 +50,7 @@ export function Composer(p: ComposerProps) {
   const [body, setBody] = useState(p.initialBody ?? '');
   const [preview, setPreview] = useState<string>('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ field?: string; message: string } | null>(null);
+  const [error, setError] = useState<{ field?: string; message: string; code?: string } | null>(null);
   const [confirm, setConfirm] = useState<DraftFinding[] | null>(null);
   // Types the author chose to have masked although they would be published as written.
   const [masked, setMasked] = useState<PiiType[]>([]);
@@ -103,7 +104,7 @@ export function Composer(p: ComposerProps) {
         setConfirm(asConfigured((err.details.findings as DraftFinding[] | undefined) ?? findings));
       } else if (err instanceof ApiFailure) {
         setConfirm(null);
-        setError({ field: err.field, message: err.message });
+        setError({ field: err.field, message: err.message, code: err.code });
       } else setError({ message: 'Something went wrong.' });
     } finally {
       setBusy(false);
@@ -156,6 +157,8 @@ export function Composer(p: ComposerProps) {
         </div>
       )}
       {error && <p class="form-error" id={id('error')} role="alert">{error.message}</p>}
+      {/* REQUIRE_VERIFIED_EMAIL: the refusal says why; the way out is right here. */}
+      {error?.code === 'email_unverified' && <ResendVerification idPrefix={id('verify')} />}
       <div class="actions">
         <button type="submit" disabled={busy}>{busy ? 'Posting…' : p.submitLabel}</button>
         {p.onCancel && <button type="button" class="secondary" onClick={p.onCancel}>Cancel</button>}

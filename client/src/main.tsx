@@ -13,6 +13,7 @@ import { ProfilePage } from './pages/profile.js';
 import { referralRoute } from './pages/referral.js';
 import { SignInPage, SignUpPage } from './pages/auth.js';
 import { passwordResetRoute } from './pages/password-reset.js';
+import { verifyEmailRoute } from './pages/verify-email.js';
 import { ModerationPage } from './pages/moderation.js';
 import { AdminPage } from './pages/admin.js';
 import { accountRoute } from './pages/account.js';
@@ -32,6 +33,8 @@ function route(path: string) {
   if (path === '/signup') return <SignUpPage />;
   const reset = passwordResetRoute(path);
   if (reset) return reset;
+  const verify = verifyEmailRoute(path);
+  if (verify) return verify;
   if (path === '/mod') return <ModerationPage />;
   if (page.name === 'admin') return <AdminPage />;
   const account = accountRoute(path);

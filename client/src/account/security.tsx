@@ -4,6 +4,7 @@ import type { Me, SessionInfo } from '../../../shared/schemas/index.js';
 import { accountApi } from '../account-api.js';
 import { Field, FormError, useSubmit } from '../forms.js';
 import { when } from '../format.js';
+import { ResendVerification } from '../pages/verify-email.js';
 import { invalid, plural, Section } from './section.js';
 
 export function SessionsSection({ sessions, reload }: { sessions: SessionInfo[] | null; reload(): Promise<unknown> }) {
@@ -53,10 +54,18 @@ export function EmailSection({ me, onChanged }: { me: Me; onChanged(me: Me): voi
     setPassword('');
     setEmail(updated.email);
     onChanged(updated);
-    setMessage(`Your e-mail address is now ${updated.email}.`);
+    setMessage(`Your e-mail address is now ${updated.email}. We sent it a link to confirm it, and told your old address of the change.`);
   });
   return (
     <Section id="change-email" title="Change your e-mail address">
+      {me.emailVerified
+        ? <p data-testid="email-verified">Your address {me.email} is verified.</p>
+        : (
+          <div data-testid="email-unverified">
+            <p>Your address {me.email} is not verified yet: follow the link we e-mailed to it.</p>
+            <ResendVerification idPrefix="account" />
+          </div>
+        )}
       <form onSubmit={submit} noValidate>
         <Field id="email-new" label="New e-mail address" type="email" value={email} onInput={setEmail} autoComplete="email" required
           hint="Never shown to anyone; used only for your account." error={errors.email} />
