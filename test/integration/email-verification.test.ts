@@ -134,9 +134,11 @@ describe.each(['memory', 'redis'] as const)('e-mail verification on the %s store
   test('resend needs a session and is limited per account', async () => {
     expect((await new Client(a.url).post('/api/auth/verify-email/resend')).status).toBe(401);
     const { c, email } = await member();
-    const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await c.post('/api/auth/verify-email/resend')).status);
-    expect(statuses).toEqual([202, 202, 202, 429]);
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await c.post('/api/auth/verify-email/resend'));
+    expect(answers.map((r) => r.status)).toEqual([202, 202, 202, 429]);
+    authAnswers.verifyResend.parse(answers[0]!.body);
+    expect([answers[3]!.body.error.code, Number(answers[3]!.headers['retry-after']) > 0]).toEqual(['rate_limited', true]);
     const { token } = await linkIn(email, 4); // sign-up's and three resends
     expect((await verify(token)).status).toBe(200);
   });
