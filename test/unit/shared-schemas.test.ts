@@ -119,7 +119,6 @@ test('the review queue, flags, thread actions, user actions and the audit log an
   expect(archived.forum).toMatchObject({ position: 0, archived: true });
   expectShape(forumAnswers.forum, await admin.patch(`/api/forums/${forumId}`, { archived: false }));
 
-
   const audit = expectShape(moderationAnswers.audit, await moderator.get('/api/mod/audit'));
   expect(audit.items.some((e) => e.reasonBy)).toBe(true); // the dismissed flag's reason names its author
 });
