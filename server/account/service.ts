@@ -27,7 +27,7 @@ export interface AccountDeps {
   secret: string;
   /** The login throttle per account: guessing the current password here counts like a failed login. */
   passwordLimiter: Limiter;
-  /** Deleting an account forgets its pending password-reset links. */
+  /** Deleting an account, or changing its address or password, forgets its pending password-reset links. */
   resetTokens: Pick<ResetTokenStore, 'deleteForUser'>;
   /** E-mail verification: a new address is verified anew (and the old one told); deletion forgets the links. */
   verification?: {
@@ -89,6 +89,9 @@ export async function updateAccount(deps: AccountDeps, caller: Caller, input: Ac
   const updated = (await deps.users.update(user.id, patch)) ?? user;
   // A new password signs out every other session, and their sockets.
   if (input.newPassword !== undefined) await signOutOthers(deps, caller);
+  // Reset links already sent would otherwise outlive the change: one sent to the old address could
+  // take the account back, and one sent before a new password would undo it.
+  if (addressChanged || input.newPassword !== undefined) await deps.resetTokens.deleteForUser(user.id);
   if (addressChanged) await deps.verification?.addressChanged(user, updated);
   return updated;
 }

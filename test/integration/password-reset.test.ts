@@ -135,6 +135,17 @@ describe.each(['memory', 'redis'] as const)('password reset on the %s store', (s
     expect([res.status, res.body.error.code, res.body.error.details.field]).toEqual([400, 'invalid_request', 'password']);
   });
 
+  test('changing the address or the password makes links already sent answer 400 invalid_token', async () => {
+    for (const patch of [{ email: `moved-${Date.now()}@example.com` }, { newPassword: 'a changed password here' }]) {
+      const { c, email, password } = await member();
+      await ask(email);
+      const { token } = await mailTo(email);
+      expect((await c.patch('/api/me', { currentPassword: password, ...patch })).status).toBe(200);
+      const res = await confirm(token, 'a password the old link sets');
+      expect([res.status, res.body.error.code]).toEqual([400, 'invalid_token']);
+    }
+  });
+
   test("a deleted account's link answers 400 invalid_token", async () => {
     const { c, email, password } = await member();
     await ask(email);
