@@ -28,7 +28,8 @@ describe.each(['memory', 'redis'] as const)('e-mail verification on the %s store
   const extra: Running[] = [];
 
   const env = (more: Record<string, string> = {}) => ({ SMTP_URL: smtp.url, PUBLIC_URL, COMPANY_POSTAL_ADDRESS: POSTAL, ...more });
-  const start = (more?: Record<string, string>, ownPrefix = prefix) => startAgora({ store, prefix: ownPrefix, env: env(more), logger: logs.logger, now });
+  // `null`: a prefix of the instance's own, which startAgora deletes when it closes.
+  const start = (more?: Record<string, string>, ownPrefix: string | null = prefix) => startAgora({ store, prefix: ownPrefix ?? undefined, env: env(more), logger: logs.logger, now });
 
   beforeAll(async () => {
     await smtp.start();
@@ -151,7 +152,7 @@ describe.each(['memory', 'redis'] as const)('e-mail verification on the %s store
   });
 
   test('with REQUIRE_VERIFIED_EMAIL=1 posting, editing, flagging and referring answer 403 email_unverified until verified', async () => {
-    const strict = await start({ REQUIRE_VERIFIED_EMAIL: '1' }, store === 'redis' ? testPrefix() : prefix);
+    const strict = await start({ REQUIRE_VERIFIED_EMAIL: '1' }, store === 'redis' ? null : prefix);
     extra.push(strict);
     const admin = await signedIn(strict.url, strict.stores.users, 'admin');
     const forumId = (await admin.post('/api/forums', { slug: `v${Date.now()}`, title: 'Verified' })).body.forum.id;
