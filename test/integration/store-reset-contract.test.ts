@@ -94,7 +94,8 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
       expect(await stores.users.findByEmail(moved)).toEqual([]);
     });
 
-    (kind === 'memory' ? test.skip : test)('accounts made before the address index existed are found once a process builds it', async () => {
+    // Redis only: the memory store has no index that an older version could have left unbuilt.
+    if (kind !== 'memory') test('accounts made before the address index existed are found once a process builds it', async () => {
       const u = user();
       await stores.users.create(u);
       const db = stores.redis!.db;
