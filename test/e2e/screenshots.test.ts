@@ -95,6 +95,10 @@ test('the moderation dashboard shows the flagged post waiting in the review queu
   const moderator = await signInAs('maya_mod', 'moderator');
   await moderator.page.goto(`${agora.url}/mod`);
   await moderator.page.getByText('Spam: advertising').first().waitFor();
+  // The post's author and the flagger link to their profiles.
+  const card = moderator.page.getByTestId('queue-item').first();
+  expect(await card.getByRole('link', { name: 'ben_builds' }).getAttribute('href')).toBe('/u/ben_builds');
+  expect(await card.getByRole('link', { name: 'ana' }).getAttribute('href')).toBe('/u/ana');
   await moderator.page.screenshot({ path: artifact('moderation.png') });
   await keep('moderation.png');
   await moderator.context.close();

@@ -4,6 +4,7 @@ import type { Flag, Post, QueueItem } from '../../../shared/schemas/index.js';
 import { errorText, when } from '../format.js';
 import { PostModActions, RemovalNote, type ModOutcome } from '../mod-actions.js';
 import { modApi } from '../mod-api.js';
+import { UserLink } from '../user-link.js';
 
 export const authorName = (post: Post) => post.author?.username ?? 'an unknown author';
 
@@ -14,7 +15,7 @@ export function QueueCard({ item, onOutcome, onDismissed }: { item: QueueItem; o
     <li class={`queue-item kind-${item.kind}`} data-testid="queue-item" data-post-id={post.id} aria-labelledby={metaId}>
       <p class="meta" id={metaId}>
         <span class={`kind-badge kind-${item.kind}`}>{item.kind === 'held' ? 'Held for review' : 'Flagged'}</span>
-        {' '}Post by <strong>{authorName(post)}</strong> · <time dateTime={post.createdAt}>{when(post.createdAt)}</time>
+        {' '}Post by <strong><UserLink who={post.author} /></strong> · <time dateTime={post.createdAt}>{when(post.createdAt)}</time>
         {' · '}status: {post.status}
         {' · '}<a href={`/t/${post.threadId}`}>Open the thread</a>
       </p>
@@ -55,7 +56,7 @@ function FlagRow({ flag, onDismissed }: { flag: Flag; onDismissed(): void }) {
   return (
     <li class="flag" data-testid="flag">
       <span class="flag-reason">“{flag.reason}”</span>
-      <span class="meta"> flagged by <strong>{by}</strong> · <time dateTime={flag.createdAt}>{when(flag.createdAt)}</time></span>
+      <span class="meta"> flagged by <strong>{flag.by ? <UserLink who={flag.by} /> : by}</strong> · <time dateTime={flag.createdAt}>{when(flag.createdAt)}</time></span>
       <button type="button" class="secondary small" disabled={busy} aria-label={`Dismiss the flag by ${by}`} onClick={() => void dismiss()}>
         {busy ? 'Dismissing…' : 'Dismiss'}
       </button>
