@@ -127,6 +127,19 @@ const ANONYMOUS = (): Check[] => [
     await page.getByRole('button').filter({ hasText: /invitations/ }).click();
     await page.getByRole('alert').waitFor();
   } },
+  { name: 'forgot password', open: go('/forgot-password', heading('Forgot your password?')) },
+  { name: 'forgot password, asked', open: async (page) => {
+    await go('/forgot-password', heading('Forgot your password?'))(page);
+    // An address of its own each pass: three requests an hour per address is the limit.
+    await page.getByLabel(/e-mail/i).fill(`nobody-${Date.now()}@example.com`);
+    await page.getByRole('button').filter({ hasText: /link|send|reset/i }).first().click();
+    await page.getByTestId('forgot-status').filter({ hasText: /./ }).waitFor();
+  } },
+  { name: 'choose a new password', open: go('/reset/not-a-real-token-0123456789', heading('Choose a new password')) },
+  { name: 'confirm an address, link not valid', open: async (page) => {
+    await page.goto(`${agora.url}/verify/AAAAAAAAAAAAAAAA.${'B'.repeat(43)}`);
+    await page.getByTestId('verify-status').filter({ hasText: 'does not work any more' }).waitFor();
+  } },
   { name: 'your data, signed out', open: go('/account', heading('Your data')) },
   { name: 'invite, signed out', open: go('/invite', heading('Invite a friend')) },
   { name: 'moderation, signed out', open: go('/mod', (page) => page.locator('main h1').waitFor()) },
