@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { privatePage } from '../http/security.js';
 import { parse } from '../http/validate.js';
 import { passwordResetBody, passwordResetConfirmBody } from '../../shared/schemas/index.js';
 import { confirmPasswordReset, requestPasswordReset, type ResetDeps } from './reset.js';
@@ -29,9 +30,6 @@ export function passwordResetRoutes(deps: ResetDeps): Router {
  */
 export function passwordResetPages(): Router {
   const r = Router();
-  r.get('/reset/:token', (_req, res, next) => {
-    res.set({ 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex', 'Cache-Control': 'no-store' });
-    next();
-  });
+  r.get('/reset/:token', privatePage);
   return r;
 }

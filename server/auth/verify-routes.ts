@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { privatePage } from '../http/security.js';
 import { parse } from '../http/validate.js';
 import { verifyEmailBody } from '../../shared/schemas/index.js';
 import { requireUser } from './guards.js';
@@ -28,9 +29,6 @@ export function verifyEmailRoutes(deps: VerifyDeps): Router {
  */
 export function verifyEmailPages(): Router {
   const r = Router();
-  r.get('/verify/:token', (_req, res, next) => {
-    res.set({ 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex', 'Cache-Control': 'no-store' });
-    next();
-  });
+  r.get('/verify/:token', privatePage);
   return r;
 }

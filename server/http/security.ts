@@ -66,3 +66,15 @@ export function csrfProtection(opts: { secret: string; secure: boolean }) {
     clearCookie: (res: Response) => void res.clearCookie(cookieName, cookieOptions),
   };
 }
+
+/**
+ * For a page whose path or content holds a secret (a reset, verification or opt-out link's token,
+ * the development outbox): no request from it carries the URL away in a Referer, and no index or
+ * cache keeps it. The one place these headers are chosen.
+ */
+export const PRIVATE_PAGE_HEADERS = { 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex', 'Cache-Control': 'no-store' } as const;
+
+export const privatePage: RequestHandler = (_req, res, next) => {
+  res.set(PRIVATE_PAGE_HEADERS);
+  next();
+};

@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { NotFound } from '../errors.js';
+import { PRIVATE_PAGE_HEADERS } from '../http/security.js';
 import { isId } from '../store/ids.js';
 import { OUTBOX_CSS, outboxPage } from './dev-page.js';
 import { DEV_MAIL_PATH, type DevOutbox } from './outbox.js';
@@ -13,8 +14,6 @@ import { DEV_MAIL_PATH, type DevOutbox } from './outbox.js';
  */
 const MESSAGE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
 
-/** The outbox holds invites with a friend's name and address: kept out of caches, indexes and referrers. */
-const PRIVATE = { 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex', 'Referrer-Policy': 'no-referrer' };
 
 /**
  * `GET /dev/mail` (the page), `/dev/mail.json` (the same, for scripts) and a message's HTML part.
@@ -25,7 +24,8 @@ export function devMailRoutes(outbox: DevOutbox | undefined): Router {
   const paths = [DEV_MAIL_PATH, `${DEV_MAIL_PATH}.json`, `${DEV_MAIL_PATH}.css`, `${DEV_MAIL_PATH}/:id/html`];
   const onlyWithOutbox: RequestHandler = (_req, res, next) => {
     if (!outbox) return next(new NotFound('There is no such page.'));
-    res.set(PRIVATE);
+    // The outbox holds invites with a friend's name and address: kept out of caches, indexes and referrers.
+    res.set(PRIVATE_PAGE_HEADERS);
     next();
   };
   r.get(paths, onlyWithOutbox);

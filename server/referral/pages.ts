@@ -1,4 +1,5 @@
 import { Router, type RequestHandler } from 'express';
+import { privatePage } from '../http/security.js';
 import type { ReferralStore } from '../store/referrals.js';
 import type { UserStore } from '../store/users.js';
 import type { OptOutKeys } from './optout.js';
@@ -31,10 +32,7 @@ export function referralPages(deps: ReferralPagesDeps): Router {
   });
 
   // The opt-out page itself: its path holds a token, so keep it out of referrers and indexes.
-  r.get('/unsubscribe/:optOutToken', (_req, res, next) => {
-    res.set({ 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' });
-    next();
-  });
+  r.get('/unsubscribe/:optOutToken', privatePage);
 
   // RFC 8058 one-click: no session, no CSRF token (the token in the path is the proof); the body,
   // `List-Unsubscribe=One-Click` or none at all, is not needed and not read.

@@ -1,20 +1,15 @@
 import { AdminForumsSection } from '../admin/forums.js';
 import { AdminUsersSection } from '../admin/users.js';
 import { useSession } from '../session.js';
+import { NotAllowed } from '../not-allowed.js';
 
 /** Everything an admin used to need a shell for: people's roles and bans, and the forums. */
 export function AdminPage() {
   const { user } = useSession();
   if (user?.role !== 'admin') {
     return (
-      <main aria-labelledby="admin-title">
-        <h1 id="admin-title">Not allowed</h1>
-        <p data-testid="admin-not-allowed">
-          The administration pages are only for administrators.
-          {user ? ' Your account cannot open them.' : <> <a href="/signin?next=/admin">Sign in</a> with an administrator's account to open them.</>}
-        </p>
-        <p><a href="/">Back to the forums</a></p>
-      </main>
+      <NotAllowed titleId="admin-title" testId="admin-not-allowed" what="The administration pages are" who="administrators"
+        role="an administrator's" path="/admin" signedIn={!!user} />
     );
   }
   return (

@@ -3,19 +3,14 @@ import { AuditSection } from '../moderation/audit.js';
 import { QueueSection } from '../moderation/queue.js';
 import { UsersSection } from '../moderation/users.js';
 import { useSession } from '../session.js';
+import { NotAllowed } from '../not-allowed.js';
 
 export function ModerationPage() {
   const { user } = useSession();
   if (!user || !isModerator(user)) {
     return (
-      <main aria-labelledby="mod-title">
-        <h1 id="mod-title">Not allowed</h1>
-        <p data-testid="mod-not-allowed">
-          The moderation dashboard is only for moderators and administrators.
-          {user ? ' Your account cannot open it.' : <> <a href="/signin?next=/mod">Sign in</a> with a moderator's account to open it.</>}
-        </p>
-        <p><a href="/">Back to the forums</a></p>
-      </main>
+      <NotAllowed titleId="mod-title" testId="mod-not-allowed" what="The moderation dashboard is" who="moderators and administrators"
+        role="a moderator's" path="/mod" signedIn={!!user} />
     );
   }
   return (
