@@ -35,12 +35,12 @@ export class RedisCacheBus implements CacheBus {
   private wasDown = false;
 
   /**
-   * `publisher` must reach the very node `subscriber` listens on. Redis writes a PUBLISH into its
-   * own subscribers' connections before it answers, so once an invalidation resolves, every
-   * process already has it on the wire, ahead of anything the writer does next (a ban closes the
-   * user's sockets right after). On a cluster, a PUBLISH sent to another node reaches this one
-   * only later, over the cluster bus: a socket closed meanwhile let a banned member post once on
-   * another process. `ownsPublisher`: close it with the bus.
+   * `publisher` must reach the very node `subscriber` listens on: once an invalidation resolves,
+   * every process must already have it on the wire, ahead of anything the writer does next (a ban
+   * closes the user's sockets right after; a verified address is read on another process next).
+   * On a cluster, a PUBLISH sent to another node reaches this one only later, over the cluster
+   * bus: a socket closed meanwhile let a banned member post once on another process.
+   * `ownsPublisher`: close it with the bus.
    */
   constructor(
     readonly publisher: RedisDb,
@@ -95,6 +95,15 @@ export class RedisCacheBus implements CacheBus {
 
   async publish(kind: string, key: string): Promise<void> {
     await this.publisher.run((r) => r.publish(this.channel, `${kind}:${key}`));
+    // The PUBLISH reply alone does not mean the subscribers have the message: Redis queues the
+    // reply and the messages in one event-loop turn and writes them out afterwards, the reply
+    // first (7.0 puts the newest client at the head of its pending-write list); a Redis process
+    // descheduled between those writes let a reader on another process get the old account (a
+    // CI run under load read `emailVerified: false` right after the verification answered).
+    // Redis reads the next command only after that turn's writes are done, and a write on
+    // loopback is in the reader's socket before write() returns, so one more round trip means
+    // every subscriber already holds the message, ahead of any request the writer's answer causes.
+    await this.publisher.run((r) => r.ping());
   }
 
   async close(): Promise<void> {
