@@ -33,6 +33,8 @@ import { verificationHooks, type VerifyDeps } from './auth/verify.js';
 import { AfterAnswer, type ResetDeps } from './auth/reset.js';
 import { testimonialRoutes } from './testimonials/routes.js';
 import { profilePageStatus, profileRoutes } from './users/routes.js';
+import { SearchIndex } from './search/follower.js';
+import { searchRoutes } from './search/routes.js';
 
 export interface AgoraDeps {
   config: Config;
@@ -51,6 +53,8 @@ export interface Agora {
   /** socket.io on the given HTTP server (call once, before listening). */
   attach(server: HttpServer): Realtime;
   realtime(): Realtime | undefined;
+  /** This process's search index (`search.whenReady()` resolves once it has loaded). */
+  search: SearchIndex;
   close(): Promise<void>;
 }
 
@@ -74,7 +78,11 @@ export function buildAgora(deps: AgoraDeps): Agora {
   let realtime: Realtime | undefined;
   const now = deps.now ?? Date.now;
   const { forum, users, moderation, sessions, testimonials } = stores;
-  const publisher = new ThreadPublisher(() => realtime?.io, forum, users);
+  const searchIndex = new SearchIndex({
+    store: stores.search, forum, logger, snapshotEveryMs: stores.kind === 'redis' ? config.search.snapshotEveryMs : 0,
+  });
+  searchIndex.start();
+  const publisher = new ThreadPublisher(() => realtime?.io, forum, users, searchIndex);
   const connections: Connections = {
     closeUser: (userId) => realtime?.disconnectUser(userId),
     closeSession: (sid) => realtime?.disconnectSession(sid),
@@ -112,7 +120,9 @@ export function buildAgora(deps: AgoraDeps): Agora {
   app.use(metrics.middleware);
   app.use(requestLog(logger));
   app.use(securityHeaders(config.isProduction));
-  app.use(opsRoutes({ store: () => stores.ping(), ...(mail.readiness ? { mail: mail.readiness } : {}), ...deps.readiness }, metrics, { metricsToken: config.metricsToken }));
+  app.use(opsRoutes({ store: () => stores.ping(), search: async () => {
+    if (!searchIndex.ready) throw new Error('search index loading');
+  }, ...(mail.readiness ? { mail: mail.readiness } : {}), ...deps.readiness }, metrics, { metricsToken: config.metricsToken }));
 
   const api = express.Router();
   // JSON answers over 1 kB (a thread's page of posts is tens of kB) go out brotli or gzip, for about
@@ -143,6 +153,9 @@ export function buildAgora(deps: AgoraDeps): Agora {
     verification,
   }), recordRoute);
   api.use(profileRoutes({ users, forum }), recordRoute);
+  api.use(searchRoutes({
+    index: searchIndex, forum, users, limiter: stores.limiters.create('search-ip', config.search.ratePerMinute, 60),
+  }), recordRoute);
   api.use('/testimonials', testimonialRoutes({ store: testimonials, piiSeverity: config.piiSeverity, now }), recordRoute);
   api.use('/referrals', referral.api, recordRoute);
   api.use(apiNotFound);
@@ -172,8 +185,10 @@ export function buildAgora(deps: AgoraDeps): Agora {
       return realtime;
     },
     realtime: () => realtime,
+    search: searchIndex,
     async close() {
       await realtime?.close();
+      await searchIndex.stop();
       referral.close();
       await resetLater.idle();
       await mail.close();

@@ -94,6 +94,7 @@ function configFrom(e: Env) {
     referralIpDailyLimit: e.REFERRAL_IP_DAILY_LIMIT,
     postRatePerMinute: e.POST_RATE_PER_MINUTE,
     previewRatePerMinute: e.PREVIEW_RATE_PER_MINUTE,
+    search: { ratePerMinute: e.SEARCH_RATE_PER_MINUTE, snapshotEveryMs: e.SEARCH_SNAPSHOT_SECONDS * 1000 },
     login: {
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,

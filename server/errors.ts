@@ -114,7 +114,7 @@ export class PiiUnacknowledged extends DomainError {
 export class Unavailable extends DomainError {
   override name = 'Unavailable';
   readonly code = 'unavailable' as const;
-  constructor(readonly service: 'store' | 'mail', readonly causeCode?: string) {
+  constructor(readonly service: 'store' | 'mail' | 'search', readonly causeCode?: string) {
     super(`${service} unavailable`);
   }
 }

@@ -92,6 +92,12 @@ const RULES = {
     ?? (t.forumArchived ? ARCHIVED() : null)
     ?? (t.locked && !isStaff(user) ? LOCKED() : null),
   'post:read': (user: Subject | null, r: PostInThread) => readPost(user, r),
+  /**
+   * Found by search, words and all: what `post:read` allows, but never purged content, and removed
+   * content (a tombstone to members) only for staff.
+   */
+  'post:find': (user: Subject | null, r: PostInThread) =>
+    readPost(user, r) ?? (r.post.purged || r.thread?.purged || (r.post.status === 'removed' && !isStaff(user)) ? NO_POST() : null),
   /** The Markdown as stored, for the edit form. */
   'post:source': (user: Subject | null, r: PostInThread) =>
     (user ? null : new Unauthenticated()) ?? readPost(user, r)

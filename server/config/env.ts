@@ -49,6 +49,10 @@ export const envSchema = z.object({
   REFERRAL_DAILY_LIMIT: intFrom(10, 1, 1_000_000).meta({ description: 'referrals per member per day' }),
   REFERRAL_IP_DAILY_LIMIT: intFrom(30, 1, 100_000).meta({ description: 'referrals per client address per day' }),
   POST_RATE_PER_MINUTE: intFrom(10, 1, 1_000_000).meta({ description: 'posts and edits per member per minute' }),
+  SEARCH_RATE_PER_MINUTE: intFrom(60, 1, 1_000_000)
+    .meta({ description: 'searches (`GET /api/search`) per client address per minute; the search box asks once typing pauses' }),
+  SEARCH_SNAPSHOT_SECONDS: intFrom(300, 5, 86_400)
+    .meta({ description: 'on Redis, how often one process stores a snapshot of the search index (while posts change) for new processes to load' }),
   PREVIEW_RATE_PER_MINUTE: intFrom(120, 1, 1_000_000)
     .meta({ description: 'previews (`POST /api/preview`) per member per minute; the composer asks for one 250 ms after typing stops' }),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: intFrom(5, 1, 1_000_000).meta({

@@ -14,6 +14,16 @@ const MOD_VIEWER: Viewer = { id: '', role: 'moderator' };
 export type QueueEvent = Parameters<ServerToClientEvents['mod:queue']>[0];
 
 /**
+ * What follows every content change besides the sockets (the search index): told after the store
+ * write and awaited, so a request answers only once its change is on record there too.
+ * `erased`: content gone for good (a purge, a title erased with its author's account).
+ */
+export interface ContentFollower {
+  postChanged(post: PostRecord, thread?: ThreadRecord | null): Promise<void>;
+  threadChanged(thread: ThreadRecord, erased: boolean): Promise<void>;
+}
+
+/**
  * The one publisher: every post, thread, review-queue and audit event goes out through here. Sends thread
  * events to watching sockets, shaped per audience on the server (never filtered in
  * the browser): the public gets tombstones and never a held post; moderators and the author get
@@ -24,6 +34,7 @@ export class ThreadPublisher {
     private io: () => AgoraServer | undefined,
     private forum: ForumStore,
     private users: UserStore,
+    private follower?: ContentFollower,
   ) {}
 
   /**
@@ -32,6 +43,11 @@ export class ThreadPublisher {
    * the posts of a removed thread reach its moderators only.
    */
   async postEvent(e: LoggedEvent, post: PostRecord, known?: Authors, thread?: ThreadRecord | null): Promise<void> {
+    await this.emitPost(e, post, known, thread);
+    await this.follower?.postChanged(post, thread);
+  }
+
+  private async emitPost(e: LoggedEvent, post: PostRecord, known?: Authors, thread?: ThreadRecord | null): Promise<void> {
     const io = this.io();
     if (!io) return;
     const t = post.threadId;
@@ -80,7 +96,16 @@ export class ThreadPublisher {
    * each to its audience: every caller that changes a post publishes through here.
    */
   async postEvents(post: PostRecord, specs: readonly Omit<EventSpec, 'postId'>[], seqs: readonly number[], known?: Authors): Promise<void> {
-    for (let i = 0; i < specs.length; i++) await this.postEvent({ ...specs[i]!, seq: seqs[i]!, postId: post.id }, post, known);
+    for (let i = 0; i < specs.length; i++) await this.emitPost({ ...specs[i]!, seq: seqs[i]!, postId: post.id }, post, known);
+    await this.follower?.postChanged(post);
+  }
+
+  /**
+   * A thread's title, state or content changed as a whole (removed, restored, purged, approved,
+   * its title erased): whatever follows content looks at all of it again.
+   */
+  async threadChanged(thread: ThreadRecord, erased = false): Promise<void> {
+    await this.follower?.threadChanged(thread, erased || !!thread.purged);
   }
 
   /** The review queue changed for a post: every moderator's dashboard, on every process, hears of it. */

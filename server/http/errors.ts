@@ -35,6 +35,7 @@ export class ApiError extends Error {
 
 function fromDomain(err: DomainError): ApiError {
   if (err instanceof Unavailable) {
+    if (err.service === 'search') return new ApiError('unavailable', 'Search is still loading its index; please try again in a few seconds.', undefined, 5);
     return new ApiError('unavailable', err.service === 'mail'
       ? 'The mail server is unavailable; nothing was sent. Please try again later.'
       : 'The service is temporarily unavailable; nothing was changed. Please try again later.');

@@ -48,7 +48,9 @@ export async function eraseMemberContent(deps: ModerationDeps, member: UserRecor
   }
   // A thread title is the author's words too: removal takes it with the posts.
   for (const id of await deps.forum.threadIdsByAuthor(member.id)) {
-    await deps.forum.patchThread(id, choice === 'remove' ? { authorId: null, title: '(title removed by its author)' } : { authorId: null });
+    const thread = await deps.forum.patchThread(id, choice === 'remove' ? { authorId: null, title: '(title removed by its author)' } : { authorId: null });
+    // The old title's words leave the search index and its snapshot with it.
+    if (thread && choice === 'remove') await deps.publisher.threadChanged(thread, true);
   }
   await forgetFlagger(deps, member);
   await deps.forum.forgetAuthor(member.id);

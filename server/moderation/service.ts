@@ -121,6 +121,7 @@ export async function approvePost(deps: ModerationDeps, actor: UserRecord, postI
   if (thread?.held) {
     const shown = await deps.forum.patchThread(thread.id, { held: false });
     if (shown) deps.publisher.threadEvent('thread:created', shown, await deps.users.getMany(shown.authorId ? [shown.authorId] : []));
+    if (shown) await deps.publisher.threadChanged(shown);
   }
   await audit(deps, actor, 'post.approve', { kind: 'post', id: postId }, '');
   await syncQueue(deps, approved);

@@ -20,6 +20,7 @@ export async function removeThread(deps: ModerationDeps, actor: UserRecord, thre
   if (!res.ok) throw res.reason === 'not_found' ? new NotFound('There is no such thread.') : new Conflict('This thread is removed already.');
   await audit(deps, actor, 'thread.remove', { kind: 'thread', id: threadId }, reason);
   deps.publisher.threadRemoved(res.thread);
+  await deps.publisher.threadChanged(res.thread);
   return res.thread;
 }
 
@@ -31,6 +32,7 @@ export async function restoreThread(deps: ModerationDeps, actor: UserRecord, thr
     throw new Conflict(res.reason === 'purged' ? 'This thread was purged; its content is gone for good.' : 'Only a removed thread can be restored.');
   }
   await audit(deps, actor, 'thread.restore', { kind: 'thread', id: threadId }, reason);
+  await deps.publisher.threadChanged(res.thread);
   // A thread whose first post still waits for review stays out of the lists until it is approved.
   if (!res.thread.held) deps.publisher.threadRestored(res.thread, await authorsOf(deps, res.thread));
   return res.thread;
@@ -43,6 +45,8 @@ export async function purgeThread(deps: ModerationDeps, actor: UserRecord, threa
   if (!before) throw new NotFound('There is no such thread.');
   const res = await deps.forum.purgeThread(threadId, removalBy(deps, actor, reason));
   if (!res.ok) throw new NotFound('There is no such thread.');
+  // Gone from the search index and its stored snapshot before the moderator hears back.
+  await deps.publisher.threadChanged(res.thread, true);
   await audit(deps, actor, 'thread.purge', { kind: 'thread', id: threadId }, reason);
   if (!before.removal) deps.publisher.threadRemoved(res.thread);
   // Moderators watching the removed thread re-read it: its posts are tombstones now.

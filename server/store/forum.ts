@@ -139,6 +139,14 @@ export interface ForumStore {
 
   addPost(post: PostRecord, event: Omit<EventSpec, 'postId'>, opts?: { ignoreLock?: boolean }): Promise<AddPostResult>;
   getPost(id: string): Promise<PostRecord | null>;
+  /** Several posts in one go (search checks a page of candidates); ids with no post are left out. */
+  getPosts(ids: readonly string[]): Promise<Map<string, PostRecord>>;
+  /**
+   * Every post, `count` or so at a time, in no set order (rebuilding the search index): start with
+   * `cursor` '' and pass back what each call answers until it answers ''. A post that exists
+   * throughout is seen at least once.
+   */
+  scanPosts(cursor: string, count: number): Promise<{ posts: PostRecord[]; cursor: string }>;
   /** Posts of a thread, oldest first, from `offset`. */
   listPosts(threadId: string, offset: number, limit: number): Promise<PostRecord[]>;
   mutatePost(id: string, m: PostMutation): Promise<MutateResult>;

@@ -14,6 +14,8 @@ import type { ReferralStore } from './referrals.js';
 import type { ModerationStore } from './moderation.js';
 import type { TestimonialStore } from './testimonials.js';
 import type { ResetTokenStore } from './reset-tokens.js';
+import type { SearchStore } from './search.js';
+import { MemorySearchStore } from './memory/search.js';
 import { MemoryResetTokenStore } from './memory/reset-tokens.js';
 import { MemoryTestimonialStore } from './memory/testimonials.js';
 import { MemoryModerationStore } from './memory/moderation.js';
@@ -33,6 +35,8 @@ export interface Stores {
   resetTokens: ResetTokenStore;
   /** E-mail verification tokens, as hashes: the same kind of store, kept apart from reset tokens. */
   verifyTokens: ResetTokenStore;
+  /** The search index's change feed and snapshot. */
+  search: SearchStore;
   limiters: LimiterFactory;
   /** Present with Redis, for its own tests: the connection and the read cache's channel. */
   redis?: { db: RedisDb; url: string; cluster: boolean; cacheBus?: RedisCacheBus };
@@ -62,6 +66,7 @@ export interface StoreOptions {
 
 export function createMemoryStores(opts: Pick<StoreOptions, 'secret' | 'threadLogSize'>): Stores {
   const sessions = new MemorySessionStore();
+  const search = new MemorySearchStore();
   return {
     kind: 'memory',
     users: new MemoryUserStore(),
@@ -72,9 +77,13 @@ export function createMemoryStores(opts: Pick<StoreOptions, 'secret' | 'threadLo
     testimonials: new MemoryTestimonialStore(),
     resetTokens: new MemoryResetTokenStore(),
     verifyTokens: new MemoryResetTokenStore(),
+    search,
     limiters: memoryLimiters(opts.secret),
     ping: async () => {},
-    close: async () => sessions.close(),
+    close: async () => {
+      await search.close();
+      await sessions.close();
+    },
   };
 }
 

@@ -10,3 +10,4 @@ export * from './testimonials.js';
 export * from './referral.js';
 export * from './realtime.js';
 export * from './users.js';
+export * from './search.js';

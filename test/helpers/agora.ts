@@ -131,6 +131,8 @@ export async function startAgora(opts: StartOptions = {}): Promise<Running> {
   agora.attach(server);
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  // Searching answers 503 until the index has loaded: tests start from a loaded one.
+  await agora.search.whenReady();
   return {
     url: `http://127.0.0.1:${port}`,
     port,

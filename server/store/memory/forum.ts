@@ -107,6 +107,24 @@ export class MemoryForumStore implements ForumStore {
     return { ok: true, seq: this.append(state, { ...event, postId: post.id }), thread: clone(state.thread) };
   }
 
+  async getPosts(ids: readonly string[]): Promise<Map<string, PostRecord>> {
+    const out = new Map<string, PostRecord>();
+    for (const id of ids) {
+      const p = this.posts.get(id);
+      if (p) out.set(id, clone(p));
+    }
+    return out;
+  }
+
+  // Posts are never deleted here (a purge leaves a tombstone), so a place in insertion order is a
+  // stable cursor.
+  async scanPosts(cursor: string, count: number): Promise<{ posts: PostRecord[]; cursor: string }> {
+    const from = cursor ? Number(cursor) : 0;
+    const posts = [...this.posts.values()].slice(from, from + count).map(clone);
+    const next = from + posts.length;
+    return { posts, cursor: next < this.posts.size ? String(next) : '' };
+  }
+
   async getPost(id: string): Promise<PostRecord | null> {
     const p = this.posts.get(id);
     return p ? clone(p) : null;

@@ -168,6 +168,34 @@ export class RedisForumStore implements ForumStore {
     return dec<PostRecord>(await this.db.run((r) => r.hgetall(this.t(threadId).post(id))));
   }
 
+  async getPosts(ids: readonly string[]): Promise<Map<string, PostRecord>> {
+    const out = new Map<string, PostRecord>();
+    const unique = [...new Set(ids)];
+    if (!unique.length) return out;
+    const threads = await this.db.run((r) => r.hmget(this.postIndex(), ...unique));
+    await this.loadInto(out, unique.map((id, i) => [id, threads[i] ?? null]));
+    return out;
+  }
+
+  // Posts of many threads live on many slots: one HGETALL each, all sent at once (one round trip
+  // on one connection; a cluster pipeline would refuse keys of different slots).
+  private async loadInto(out: Map<string, PostRecord>, pairs: [string, string | null][]): Promise<void> {
+    const found = await this.db.run((r) => Promise.all(pairs.map(([id, t]) => (t ? r.hgetall(this.t(t).post(id)) : null))));
+    found.forEach((h) => {
+      const p = h ? dec<PostRecord>(h) : null;
+      if (p) out.set(p.id, p);
+    });
+  }
+
+  async scanPosts(cursor: string, count: number): Promise<{ posts: PostRecord[]; cursor: string }> {
+    const [next, flat] = await this.db.run((r) => r.hscan(this.postIndex(), cursor || '0', 'COUNT', count));
+    const pairs: [string, string | null][] = [];
+    for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
+    const out = new Map<string, PostRecord>();
+    await this.loadInto(out, pairs);
+    return { posts: [...out.values()], cursor: next === '0' ? '' : next };
+  }
+
   async listPosts(threadId: string, offset: number, limit: number): Promise<PostRecord[]> {
     const k = this.t(threadId);
     const ids = await this.db.run((r) => r.lrange(k.order, offset, offset + limit - 1));

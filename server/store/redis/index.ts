@@ -9,6 +9,7 @@ import { RedisTestimonialStore } from './testimonials.js';
 import { RedisModerationStore } from './moderation.js';
 import { RedisReferralStore } from './referrals.js';
 import { RedisResetTokenStore } from './reset-tokens.js';
+import { RedisSearchStore } from './search.js';
 import { ReadCache, RedisCacheBus } from './read-cache.js';
 import { redisSocketAdapter } from './socket-adapter.js';
 
@@ -19,6 +20,7 @@ const CACHE = { max: 10_000, ttlMs: 30_000 };
 function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions, 'logger'> & { redisUrl: string }, db: RedisDb, bus?: RedisCacheBus): Stores {
   const userCache = bus && new ReadCache<UserRecord>(bus, 'user', CACHE);
   const sessionCache = bus && new ReadCache<string>(bus, 'session', CACHE);
+  const search = new RedisSearchStore(db);
   return {
     kind: 'redis',
     users: new RedisUserStore(db, userCache),
@@ -30,12 +32,14 @@ function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions, 'logg
     testimonials: new RedisTestimonialStore(db),
     resetTokens: new RedisResetTokenStore(db),
     verifyTokens: new RedisResetTokenStore(db, 'verify'),
+    search,
     limiters: redisLimiters(db, opts.secret),
     redis: { db, url: opts.redisUrl, cluster: !!opts.cluster, cacheBus: bus },
     socketAdapter: (logger) => redisSocketAdapter({ url: opts.redisUrl, cluster: !!opts.cluster, prefix: db.prefix, logger }),
     ping: () => db.ping(),
     close: async () => {
       await bus?.close();
+      await search.close();
       await client.quit().catch(() => client.disconnect());
     },
   };

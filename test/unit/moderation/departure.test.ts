@@ -25,6 +25,7 @@ function recordingPublisher() {
     threadWatchersEvent: record('threadWatchersEvent'),
     threadRemoved: record('threadRemoved'),
     threadRestored: record('threadRestored'),
+    threadChanged: async (...args) => record('threadChanged')(...args),
   };
   return { publisher, calls };
 }

@@ -1,0 +1,290 @@
+// Keeps this process's search index current (issue 18). Changes come two ways: from this
+// process's own writes (the publisher hands them over before the request answers, so a post is
+// findable here at once and an erase drops the stored snapshot at once) and from the store's feed,
+// which every process follows (so it is findable on every other process within a second). Every
+// change is applied by reading the post's current state from the store: applying one twice, or
+// late, or out of order, ends in the same index.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ForumStore, PostRecord, ThreadRecord } from '../store/forum.js';
+import type { FeedEntry, SearchChange, SearchStore } from '../store/search.js';
+import type { ContentFollower } from '../forum/publish.js';
+import { SearchEngine, type IndexedPost } from './engine.js';
+import { publishedText } from './text.js';
+
+export type SearchForumPort = Pick<ForumStore, 'getPost' | 'getPosts' | 'getThread' | 'getThreads' | 'listPosts' | 'scanPosts'>;
+
+export interface SearchIndexDeps {
+  store: SearchStore;
+  forum: SearchForumPort;
+  logger: Logger;
+  /**
+   * How often one process (holding a lease) stores a snapshot while the index changes; 0: never
+   * (the embedded store, whose every process starts empty anyway).
+   */
+  snapshotEveryMs: number;
+  /** Reports rebuild progress (the reindex command's bar). */
+  onProgress?: (done: number) => void;
+}
+
+const threadState = (t: ThreadRecord): IndexedPost['threadState'] => (t.removal ? 'removed' : t.held ? 'held' : 'visible');
+
+const BATCH = 500;
+
+export class SearchIndex implements ContentFollower {
+  engine = SearchEngine.empty();
+  /** Every feed entry up to here is applied. */
+  private pos = '';
+  // Applies run one at a time: two reads of one post racing could otherwise end with the older.
+  private queue: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+  private loaded = false;
+  private readyWaiters: (() => void)[] = [];
+  private changesSinceSnapshot = 0;
+  private snapshotSoon = false;
+  private timers = new Set<NodeJS.Timeout>();
+  private readonly owner = randomUUID();
+
+  constructor(private deps: SearchIndexDeps) {}
+
+  get ready(): boolean {
+    return this.loaded;
+  }
+
+  /** Resolves once the index has loaded (a snapshot and the feed after it, or every post). */
+  whenReady(): Promise<void> {
+    return this.loaded ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** Loads, then follows the feed until stop(). Never throws: a store that is down is retried. */
+  start(): void {
+    void this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    await this.queue.catch(() => {});
+  }
+
+  /**
+   * A write of this process changed what search may find: recorded in the feed for every process,
+   * then applied here. `erased`: content gone for good, which also drops the stored snapshot.
+   * `known`: the records the writer holds, saving a read.
+   */
+  async changed(change: SearchChange, erased: boolean, known?: { post?: PostRecord; thread?: ThreadRecord | null }): Promise<void> {
+    if (erased) {
+      await this.deps.store.erase([change]);
+      this.snapshotSoon = true;
+      this.later(() => this.snapshot(), 1000);
+    } else {
+      await this.deps.store.append([change]);
+    }
+    if (!this.loaded) return;
+    await this.serial(() => (change.kind === 'post' ? this.applyPosts([change.id], known) : this.applyThread(change.id)));
+  }
+
+  /** ContentFollower: the publisher hands over every post change of this process. */
+  postChanged(post: PostRecord, thread?: ThreadRecord | null): Promise<void> {
+    return this.changed({ kind: 'post', id: post.id }, post.purged, { post, ...(thread !== undefined ? { thread } : {}) });
+  }
+
+  /** ContentFollower: a thread as a whole (its title, state, or purge). */
+  threadChanged(thread: ThreadRecord, erased: boolean): Promise<void> {
+    return this.changed({ kind: 'thread', id: thread.id }, erased);
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async run(): Promise<void> {
+    for (let attempt = 0; !this.stopped && !this.loaded; attempt++) {
+      try {
+        await this.serial(() => this.load());
+        this.loaded = true;
+        for (const wake of this.readyWaiters.splice(0)) wake();
+      } catch (err) {
+        this.deps.logger.warn({ search: 'load failed', code: codeOf(err) }, 'search index could not load; retrying');
+        await this.pause(Math.min(5000, 250 * 2 ** attempt));
+      }
+    }
+    if (this.deps.snapshotEveryMs > 0) this.later(() => this.snapshotTick(), this.deps.snapshotEveryMs);
+    while (!this.stopped) {
+      try {
+        const { entries, gap } = await this.deps.store.read(this.pos, BATCH, 1000);
+        if (this.stopped) break;
+        if (gap) {
+          this.deps.logger.warn({ search: 'feed gap' }, 'search index fell behind the trimmed feed; reloading');
+          await this.serial(() => this.load());
+        } else if (entries.length) {
+          await this.serial(() => this.applyEntries(entries));
+        }
+      } catch (err) {
+        if (this.stopped) break;
+        this.deps.logger.warn({ search: 'feed read failed', code: codeOf(err) }, 'search feed unreadable; retrying');
+        await this.pause(1000);
+      }
+    }
+  }
+
+  /** The stored snapshot and the feed after it; without one (or if it is unusable), every post. */
+  private async load(): Promise<void> {
+    const snap = await this.deps.store.loadSnapshot();
+    let fromSnapshot = false;
+    if (snap) {
+      try {
+        this.engine = SearchEngine.load(snap.data);
+        this.pos = snap.pos;
+        fromSnapshot = true;
+      } catch (err) {
+        this.deps.logger.warn({ search: 'snapshot unreadable', code: codeOf(err) }, 'search snapshot unreadable; rebuilding from the store');
+      }
+    }
+    if (!fromSnapshot) await this.rebuild();
+    await this.catchUp();
+    if (!fromSnapshot && this.deps.snapshotEveryMs > 0) {
+      this.snapshotSoon = true;
+      this.later(() => this.snapshot(), 0);
+    }
+  }
+
+  /** Every post from the store; the feed from where it stood at the start replays what changed meanwhile. */
+  async rebuild(): Promise<void> {
+    const from = await this.deps.store.head();
+    const engine = SearchEngine.empty();
+    let cursor = '';
+    let done = 0;
+    do {
+      const page = await this.deps.forum.scanPosts(cursor, BATCH);
+      cursor = page.cursor;
+      const threads = await this.deps.forum.getThreads([...new Set(page.posts.map((p) => p.threadId))]);
+      for (const post of page.posts) {
+        const doc = await this.docFor(post, threads.get(post.threadId) ?? null);
+        if (doc) engine.upsert(doc);
+      }
+      done += page.posts.length;
+      this.deps.onProgress?.(done);
+    } while (cursor && !this.stopped);
+    this.engine = engine;
+    this.pos = from;
+  }
+
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      const { entries, gap } = await this.deps.store.read(this.pos, BATCH, 0);
+      if (gap) {
+        await this.rebuild();
+        continue;
+      }
+      if (!entries.length) return;
+      await this.applyEntries(entries);
+    }
+  }
+
+  private async applyEntries(entries: FeedEntry[]): Promise<void> {
+    const posts = [...new Set(entries.filter((e) => e.kind === 'post').map((e) => e.id))];
+    await this.applyPosts(posts);
+    for (const id of new Set(entries.filter((e) => e.kind === 'thread').map((e) => e.id))) await this.applyThread(id);
+    this.pos = entries[entries.length - 1]!.pos;
+    this.changesSinceSnapshot += entries.length;
+  }
+
+  private async applyPosts(ids: string[], known?: { post?: PostRecord; thread?: ThreadRecord | null }): Promise<void> {
+    const posts = known?.post && ids.length === 1 ? new Map([[ids[0]!, known.post]]) : await this.deps.forum.getPosts(ids);
+    const needed = [...new Set([...posts.values()].map((p) => p.threadId))].filter((t) => known?.thread?.id !== t);
+    const threads = needed.length ? await this.deps.forum.getThreads(needed) : new Map<string, ThreadRecord>();
+    if (known?.thread) threads.set(known.thread.id, known.thread);
+    for (const id of ids) {
+      const post = posts.get(id);
+      await this.put(id, post ? await this.docFor(post, threads.get(post.threadId) ?? null) : null);
+    }
+  }
+
+  /** Every post of the thread again: its title (first post), its state, or its purge changed. */
+  private async applyThread(threadId: string): Promise<void> {
+    const thread = await this.deps.forum.getThread(threadId);
+    for (let offset = 0; ; offset += BATCH) {
+      const posts = await this.deps.forum.listPosts(threadId, offset, BATCH);
+      for (const [i, post] of posts.entries()) await this.put(post.id, thread ? this.toDoc(post, thread, offset + i === 0) : null);
+      if (posts.length < BATCH) return;
+    }
+  }
+
+  /** Indexes `doc`, or takes the post out (its words too, at the next vacuum, which starts now). */
+  private async put(id: string, doc: IndexedPost | null): Promise<void> {
+    if (doc) return this.engine.upsert(doc);
+    if (!this.engine.has(id)) return;
+    this.engine.discard(id);
+    void this.engine.vacuum();
+  }
+
+  /** What the index holds of a post: nothing once it is purged or its thread is gone. */
+  private async docFor(post: PostRecord, thread: ThreadRecord | null): Promise<IndexedPost | null> {
+    if (!thread || post.purged || thread.purged) return null;
+    // The first post carries the thread's title. Posts written in the same millisecond as the
+    // thread are rare enough to ask the store which came first.
+    const first = post.createdAt === thread.createdAt && (await this.deps.forum.listPosts(thread.id, 0, 1))[0]?.id === post.id;
+    return this.toDoc(post, thread, first);
+  }
+
+  private toDoc(post: PostRecord, thread: ThreadRecord, first: boolean): IndexedPost | null {
+    if (post.purged || thread.purged) return null;
+    return {
+      id: post.id, threadId: post.threadId, forumId: post.forumId, authorId: post.authorId,
+      status: post.status, threadState: threadState(thread), createdAt: Date.parse(post.createdAt),
+      first, title: first ? thread.title : null, text: publishedText(post.html),
+    };
+  }
+
+  private async snapshotTick(): Promise<void> {
+    if (this.changesSinceSnapshot > 0 || this.snapshotSoon) await this.snapshot();
+    this.later(() => this.snapshotTick(), this.deps.snapshotEveryMs);
+  }
+
+  /**
+   * Stores the index for new processes, if this process holds the lease. Taken only once every
+   * entry up to the feed's head is applied, and refused by the store if an erase came meanwhile:
+   * a snapshot never brings back erased words.
+   */
+  async snapshot(): Promise<boolean> {
+    if (this.stopped || !this.loaded) return false;
+    const { store } = this.deps;
+    if (!(await store.lease('snapshot', this.owner, 120_000))) return false;
+    try {
+      const generation = await store.eraseGeneration();
+      const taken = await this.serial(async () => {
+        await this.catchUp();
+        await this.engine.vacuum();
+        const counted = this.changesSinceSnapshot;
+        return { data: this.engine.toJSON(), pos: this.pos, counted };
+      });
+      const saved = await store.saveSnapshot({ data: taken.data, pos: taken.pos, generation });
+      if (saved) {
+        this.changesSinceSnapshot -= taken.counted;
+        this.snapshotSoon = false;
+      }
+      return saved;
+    } finally {
+      await store.release('snapshot', this.owner).catch(() => {});
+    }
+  }
+
+  private later(work: () => Promise<unknown>, ms: number): void {
+    if (this.stopped) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      work().catch((err) => this.deps.logger.warn({ search: 'snapshot failed', code: codeOf(err) }, 'search snapshot not stored'));
+    }, ms);
+    t.unref();
+    this.timers.add(t);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => this.later(async () => resolve(), ms));
+  }
+}
+
+const codeOf = (err: unknown) => (err as { code?: string; name?: string })?.code ?? (err as Error)?.name;

@@ -1,0 +1,171 @@
+// What search reads and how it reads it: a post's published text (never its source), words folded
+// for case and accents, the query language (words, the last one also a prefix, "phrases", -words),
+// the check of a candidate's current text against the query, and the snippet.
+//
+// By hand: MiniSearch finds candidates but knows no phrases, and no library checks a query against
+// a text and marks its words the way the index matched them; the folding must be the very same
+// function in the index, the check and the snippet, so all three live here.
+import { Parser } from 'htmlparser2';
+
+/** Letters and digits (with their combining marks): a word. Everything else separates words. */
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+const MARKS = /\p{M}/gu;
+
+/** Case- and accent-insensitive form of a word: "Élan" and "elan" are one word, as are "ＡＢＣ" and "abc". */
+export const fold = (word: string): string => word.normalize('NFKD').replace(MARKS, '').toLowerCase();
+
+/** The words of a text, as written. */
+export const words = (text: string): string[] => text.match(WORD) ?? [];
+
+/** The words of a text, folded (what the index and the check compare). */
+export const foldedWords = (text: string): string[] => words(text).map(fold).filter((w) => w.length > 0);
+
+const BLOCK = new Set(['p', 'br', 'li', 'tr', 'td', 'th', 'div', 'pre', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'ul', 'ol', 'table']);
+
+/**
+ * The text a reader sees in a post's published HTML: text nodes with entities decoded, blocks and
+ * cells apart. The HTML is the sanitizer's output (masked values already masked), read with the
+ * sanitizer's own parser.
+ */
+export function publishedText(html: string | null): string {
+  if (!html) return '';
+  const out: string[] = [];
+  const parser = new Parser({
+    ontext: (t) => out.push(t),
+    onopentag: (name) => BLOCK.has(name) && out.push(' '),
+    onclosetag: (name) => BLOCK.has(name) && out.push(' '),
+  }, { decodeEntities: true });
+  parser.write(html);
+  parser.end();
+  return out.join('').replace(/\s+/g, ' ').trim();
+}
+
+export interface QueryPart {
+  /** Folded words: one for a word, several for a phrase. */
+  terms: string[];
+  phrase: boolean;
+  exclude: boolean;
+  /** The last word typed, matched as a prefix too (search while typing). */
+  prefix: boolean;
+}
+
+export interface ParsedQuery {
+  parts: QueryPart[];
+  /** Every folded word the query looks for (not the excluded ones), for the snippet's marks. */
+  wanted: string[];
+  /** The prefix the last word may be, if any. */
+  prefix: string | null;
+}
+
+/** A prefix shorter than this matches as a whole word only: one letter would match most of the index. */
+export const MIN_PREFIX = 2;
+
+/**
+ * `q` as parts: `"quoted words"` a phrase, `-word` or `-"a phrase"` excluded, the rest words; the
+ * last bare word (not quoted, not excluded, not followed by a space) also as a prefix. An unclosed
+ * quote runs to the end.
+ */
+export function parseQuery(q: string): ParsedQuery {
+  const parts: QueryPart[] = [];
+  const token = /(^|\s)(-?)"([^"]*)"?|(^|\s)-([^\s"]+)|([^\s"]+)/g;
+  let m: RegExpExecArray | null;
+  let lastBare: QueryPart | null = null;
+  let lastEnd = 0;
+  while ((m = token.exec(q))) {
+    lastEnd = m.index + m[0].length;
+    if (m[3] !== undefined) {
+      const terms = foldedWords(m[3]);
+      if (terms.length) parts.push({ terms, phrase: terms.length > 1, exclude: m[2] === '-', prefix: false });
+      lastBare = null;
+    } else if (m[5] !== undefined) {
+      const terms = foldedWords(m[5]);
+      // "-e-mail" excludes the phrase "e mail"; "-x" one word.
+      if (terms.length) parts.push({ terms, phrase: terms.length > 1, exclude: true, prefix: false });
+      lastBare = null;
+    } else {
+      // "e-mail" or "foo.bar" without quotes is still one phrase of its words.
+      const terms = foldedWords(m[6]!);
+      if (!terms.length) continue;
+      const part: QueryPart = { terms, phrase: terms.length > 1, exclude: false, prefix: false };
+      parts.push(part);
+      lastBare = part;
+    }
+  }
+  let prefix: string | null = null;
+  if (lastBare && lastEnd === q.length && parts[parts.length - 1] === lastBare) {
+    const last = lastBare.terms[lastBare.terms.length - 1]!;
+    if (last.length >= MIN_PREFIX) {
+      lastBare.prefix = true;
+      prefix = last;
+    }
+  }
+  const wanted = [...new Set(parts.filter((p) => !p.exclude).flatMap((p) => p.terms))];
+  return { parts, wanted, prefix };
+}
+
+/** Whether `seq` holds `terms` in a row; `prefixLast`: the last one may be the start of a word. */
+function containsRun(seq: readonly string[], terms: readonly string[], prefixLast: boolean): boolean {
+  const n = terms.length;
+  outer: for (let i = 0; i + n <= seq.length; i++) {
+    for (let j = 0; j < n; j++) {
+      const w = seq[i + j]!;
+      const t = terms[j]!;
+      const ok = prefixLast && j === n - 1 ? w.startsWith(t) : w === t;
+      if (!ok) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a post's current text (and its thread's title, for the first post) answers the query:
+ * every word and phrase present, nothing excluded. The index proposes, this decides, so a lagging
+ * or approximate index never shows a post that no longer says what was searched.
+ */
+export function answers(query: ParsedQuery, fields: readonly string[]): boolean {
+  const seqs = fields.map(foldedWords);
+  for (const part of query.parts) {
+    const found = seqs.some((s) => containsRun(s, part.terms, part.prefix));
+    if (found === part.exclude) return false;
+  }
+  return query.parts.some((p) => !p.exclude);
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+
+/**
+ * Up to about `size` characters of `text` around its first matched word, escaped, with each matched
+ * word in `<mark>` and no other markup; "…" where the text was cut.
+ */
+export function snippet(text: string, query: ParsedQuery, size = 200): string {
+  const wanted = new Set(query.wanted);
+  const isHit = (w: string) => {
+    const f = fold(w);
+    return wanted.has(f) || (query.prefix !== null && f.startsWith(query.prefix));
+  };
+  const hits: { start: number; end: number }[] = [];
+  for (const m of text.matchAll(WORD)) if (isHit(m[0])) hits.push({ start: m.index, end: m.index + m[0].length });
+  const first = hits[0]?.start ?? 0;
+  let start = Math.max(0, first - Math.floor(size / 3));
+  // Start and end at word boundaries, never inside a word.
+  if (start > 0) {
+    const space = text.indexOf(' ', start);
+    start = space >= 0 && space < first ? space + 1 : start;
+  }
+  let end = Math.min(text.length, start + size);
+  if (end < text.length) {
+    const space = text.lastIndexOf(' ', end);
+    if (space > start && space > first) end = space;
+  }
+  let out = start > 0 ? '…' : '';
+  let at = start;
+  for (const h of hits) {
+    if (h.start < start || h.end > end) continue;
+    out += escapeHtml(text.slice(at, h.start)) + '<mark>' + escapeHtml(text.slice(h.start, h.end)) + '</mark>';
+    at = h.end;
+  }
+  out += escapeHtml(text.slice(at, end));
+  return end < text.length ? out + '…' : out;
+}

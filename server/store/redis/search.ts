@@ -1,0 +1,158 @@
+import type { FeedEntry, FeedRead, SearchChange, SearchSnapshot, SearchStore } from '../search.js';
+import type { RedisClient, RedisDb } from './db.js';
+
+// Layout: every key shares the hash tag {search}, so the erase step (feed entry, snapshot, erase
+// generation) is one script on one cluster slot. The feed is a Redis Stream of ids (`k`: p or t,
+// `i`: the id), trimmed to about `maxEntries`; the snapshot is a hash (data, pos, generation).
+
+const ERASE = `
+local last = ''
+for i = 2, #ARGV, 2 do
+  last = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'k', ARGV[i], 'i', ARGV[i + 1])
+end
+redis.call('DEL', KEYS[2])
+redis.call('INCR', KEYS[3])
+return last`;
+
+const SAVE_SNAPSHOT = `
+local gen = tonumber(redis.call('GET', KEYS[2]) or '0')
+if gen ~= tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[1], 'data', ARGV[1], 'pos', ARGV[2], 'generation', ARGV[3])
+return 1`;
+
+const LEASE = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`;
+
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1`;
+
+/** Stream ids compare as (ms, seq) pairs. */
+function before(a: string, b: string): boolean {
+  const [am, as] = a.split('-').map(Number) as [number, number];
+  const [bm, bs] = b.split('-').map(Number) as [number, number];
+  return am < bm || (am === bm && as < bs);
+}
+
+const KIND = { post: 'p', thread: 't' } as const;
+const toEntry = ([pos, fields]: [string, string[]]): FeedEntry | null => {
+  const f: Record<string, string> = {};
+  for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+  const kind = f.k === 'p' ? 'post' : f.k === 't' ? 'thread' : null;
+  return kind && f.i ? { pos, kind, id: f.i } : null;
+};
+
+export class RedisSearchStore implements SearchStore {
+  /** Blocking reads wait on a connection of their own, opened on first use. */
+  private reader: RedisClient | null = null;
+
+  constructor(private db: RedisDb, private maxEntries = 100_000) {
+    db.defineScripts({
+      agoraSearchErase: { keys: 3, lua: ERASE },
+      agoraSearchSaveSnapshot: { keys: 2, lua: SAVE_SNAPSHOT },
+      agoraSearchLease: { keys: 1, lua: LEASE },
+      agoraSearchRelease: { keys: 1, lua: RELEASE },
+    });
+  }
+
+  private feed = () => this.db.tagged('search', 'feed');
+  private snap = () => this.db.tagged('search', 'snapshot');
+  private gen = () => this.db.tagged('search', 'erase-generation');
+  private leaseKey = (name: string) => this.db.tagged('search', 'lease', name);
+  private progressKey = (name: string) => this.db.tagged('search', 'progress', name);
+
+  async append(changes: readonly SearchChange[]): Promise<string> {
+    if (!changes.length) return this.head();
+    const ids = await this.db.run((r) => Promise.all(changes.map((c) =>
+      r.xadd(this.feed(), 'MAXLEN', '~', this.maxEntries, '*', 'k', KIND[c.kind], 'i', c.id))));
+    return ids[ids.length - 1] ?? '';
+  }
+
+  async read(after: string, count: number, waitMs: number): Promise<FeedRead> {
+    const from = after || '0-0';
+    const [first] = await this.db.run((r) => r.xrange(this.feed(), '-', '+', 'COUNT', 1));
+    // The entry right after `after` may be gone: anything older than the feed's first entry was trimmed.
+    const gap = !!after && !!first && before(after, first[0]) && (await this.trimmedAfter(after, first[0]));
+    if (gap) return { entries: [], gap: true };
+    let raw: [string, [string, string[]][]][] | null;
+    if (waitMs > 0) {
+      const reader = await this.readerConnection();
+      raw = (await this.db.run(() => reader.xread('COUNT', count, 'BLOCK', waitMs, 'STREAMS', this.feed(), from))) as typeof raw;
+    } else {
+      raw = (await this.db.run((r) => r.xread('COUNT', count, 'STREAMS', this.feed(), from))) as typeof raw;
+    }
+    const entries = (raw?.[0]?.[1] ?? []).map(toEntry).filter((e): e is FeedEntry => !!e);
+    return { entries, gap: false };
+  }
+
+  private async readerConnection(): Promise<RedisClient> {
+    if (!this.reader) {
+      const reader = this.db.client.duplicate();
+      this.reader = reader;
+      await this.db.run(() => reader.connect());
+    }
+    return this.reader;
+  }
+
+  /** Whether entries after `after` were trimmed: the stream's own record of the newest id it dropped. */
+  private async trimmedAfter(after: string, first: string): Promise<boolean> {
+    const info = (await this.db.run((r) => r.call('XINFO', 'STREAM', this.feed()))) as unknown[];
+    for (let i = 0; i < info.length; i += 2) {
+      if (info[i] === 'max-deleted-entry-id') return before(after, String(info[i + 1]));
+    }
+    return before(after, first);
+  }
+
+  async head(): Promise<string> {
+    const [last] = await this.db.run((r) => r.xrevrange(this.feed(), '+', '-', 'COUNT', 1));
+    return last?.[0] ?? '';
+  }
+
+  async erase(changes: readonly SearchChange[]): Promise<string> {
+    const args = changes.flatMap((c) => [KIND[c.kind], c.id]);
+    return String(await this.db.run(this.db.script('agoraSearchErase', this.feed(), this.snap(), this.gen(), this.maxEntries, ...args)));
+  }
+
+  async eraseGeneration(): Promise<number> {
+    return Number((await this.db.run((r) => r.get(this.gen()))) ?? 0);
+  }
+
+  async loadSnapshot(): Promise<SearchSnapshot | null> {
+    const [data, pos, generation] = await this.db.run((r) => r.hmget(this.snap(), 'data', 'pos', 'generation'));
+    return data && pos !== null && pos !== undefined ? { data, pos, generation: Number(generation ?? 0) } : null;
+  }
+
+  async saveSnapshot(s: SearchSnapshot): Promise<boolean> {
+    return Number(await this.db.run(this.db.script('agoraSearchSaveSnapshot', this.snap(), this.gen(), s.data, s.pos, s.generation))) === 1;
+  }
+
+  async lease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return Number(await this.db.run(this.db.script('agoraSearchLease', this.leaseKey(name), owner, ttlMs))) === 1;
+  }
+
+  async release(name: string, owner: string): Promise<void> {
+    await this.db.run(this.db.script('agoraSearchRelease', this.leaseKey(name), owner));
+  }
+
+  async getProgress(name: string): Promise<string | null> {
+    return this.db.run((r) => r.get(this.progressKey(name)));
+  }
+
+  async setProgress(name: string, value: string | null): Promise<void> {
+    const key = this.progressKey(name);
+    await this.db.run(async (r) => {
+      if (value === null) await r.del(key);
+      else await r.set(key, value);
+    });
+  }
+
+  async close(): Promise<void> {
+    const reader = this.reader;
+    this.reader = null;
+    // A blocked XREAD would hold quit() until it times out: cut the connection instead.
+    reader?.disconnect();
+  }
+}
