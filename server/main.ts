@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   // Start-up notes go to stdout for the operator, not into the structured log (they may hold demo passwords).
   process.stdout.write(out.join('\n') + '\n');
   logger.info({ port: config.port, store: stores.kind }, 'agora started');
-  void agora.search.whenReady().then(() => logger.info({ posts: agora.search.engine.size }, 'search index ready'));
+  void agora.search.whenReady().then(() => logger.info({ posts: agora.search.engine.size, from: agora.search.loadedFrom }, 'search index ready'));
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -44,6 +44,8 @@ export class SearchIndex implements ContentFollower {
   private snapshotSoon = false;
   private timers = new Set<NodeJS.Timeout>();
   private readonly owner = randomUUID();
+  /** How the last load went: from the stored snapshot and the feed after it, or from every post. */
+  loadedFrom: 'snapshot' | 'store' | null = null;
 
   constructor(private deps: SearchIndexDeps) {}
 
@@ -145,6 +147,7 @@ export class SearchIndex implements ContentFollower {
     }
     if (!fromSnapshot) await this.rebuild();
     await this.catchUp();
+    this.loadedFrom = fromSnapshot ? 'snapshot' : 'store';
     if (!fromSnapshot && this.deps.snapshotEveryMs > 0) {
       this.snapshotSoon = true;
       this.later(() => this.snapshot(), 0);
