@@ -10,7 +10,7 @@ import type { ForumStore, PostRecord, ThreadRecord } from '../store/forum.js';
 import type { FeedEntry, SearchChange, SearchStore } from '../store/search.js';
 import type { ContentFollower } from '../forum/publish.js';
 import { SearchEngine, type IndexedPost } from './engine.js';
-import { publishedText } from './text.js';
+import { documentFor, toIndexedPost } from './documents.js';
 
 export type SearchForumPort = Pick<ForumStore, 'getPost' | 'getPosts' | 'getThread' | 'getThreads' | 'listPosts' | 'scanPosts'>;
 
@@ -26,8 +26,6 @@ export interface SearchIndexDeps {
   /** Reports rebuild progress (the reindex command's bar). */
   onProgress?: (done: number) => void;
 }
-
-const threadState = (t: ThreadRecord): IndexedPost['threadState'] => (t.removal ? 'removed' : t.held ? 'held' : 'visible');
 
 const BATCH = 500;
 
@@ -56,6 +54,16 @@ export class SearchIndex implements ContentFollower {
   /** Resolves once the index has loaded (a snapshot and the feed after it, or every post). */
   whenReady(): Promise<void> {
     return this.loaded ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /**
+   * Takes an index built elsewhere (the reindex command) as this one's, current up to `pos`: the
+   * next snapshot() replays the feed after it first.
+   */
+  adopt(engine: SearchEngine, pos: string): void {
+    this.engine = engine;
+    this.pos = pos;
+    this.loaded = true;
   }
 
   /** Loads, then follows the feed until stop(). Never throws: a store that is down is retried. */
@@ -165,7 +173,7 @@ export class SearchIndex implements ContentFollower {
       cursor = page.cursor;
       const threads = await this.deps.forum.getThreads([...new Set(page.posts.map((p) => p.threadId))]);
       for (const post of page.posts) {
-        const doc = await this.docFor(post, threads.get(post.threadId) ?? null);
+        const doc = await documentFor(this.deps.forum, post, threads.get(post.threadId) ?? null);
         if (doc) engine.upsert(doc);
       }
       done += page.posts.length;
@@ -202,7 +210,7 @@ export class SearchIndex implements ContentFollower {
     if (known?.thread) threads.set(known.thread.id, known.thread);
     for (const id of ids) {
       const post = posts.get(id);
-      await this.put(id, post ? await this.docFor(post, threads.get(post.threadId) ?? null) : null);
+      await this.put(id, post ? await documentFor(this.deps.forum, post, threads.get(post.threadId) ?? null) : null);
     }
   }
 
@@ -211,7 +219,7 @@ export class SearchIndex implements ContentFollower {
     const thread = await this.deps.forum.getThread(threadId);
     for (let offset = 0; ; offset += BATCH) {
       const posts = await this.deps.forum.listPosts(threadId, offset, BATCH);
-      for (const [i, post] of posts.entries()) await this.put(post.id, thread ? this.toDoc(post, thread, offset + i === 0) : null);
+      for (const [i, post] of posts.entries()) await this.put(post.id, thread ? toIndexedPost(post, thread, offset + i === 0) : null);
       if (posts.length < BATCH) return;
     }
   }
@@ -222,24 +230,6 @@ export class SearchIndex implements ContentFollower {
     if (!this.engine.has(id)) return;
     this.engine.discard(id);
     void this.engine.vacuum();
-  }
-
-  /** What the index holds of a post: nothing once it is purged or its thread is gone. */
-  private async docFor(post: PostRecord, thread: ThreadRecord | null): Promise<IndexedPost | null> {
-    if (!thread || post.purged || thread.purged) return null;
-    // The first post carries the thread's title. Posts written in the same millisecond as the
-    // thread are rare enough to ask the store which came first.
-    const first = post.createdAt === thread.createdAt && (await this.deps.forum.listPosts(thread.id, 0, 1))[0]?.id === post.id;
-    return this.toDoc(post, thread, first);
-  }
-
-  private toDoc(post: PostRecord, thread: ThreadRecord, first: boolean): IndexedPost | null {
-    if (post.purged || thread.purged) return null;
-    return {
-      id: post.id, threadId: post.threadId, forumId: post.forumId, authorId: post.authorId,
-      status: post.status, threadState: threadState(thread), createdAt: Date.parse(post.createdAt),
-      first, title: first ? thread.title : null, text: publishedText(post.html),
-    };
   }
 
   private async snapshotTick(): Promise<void> {

@@ -132,6 +132,14 @@ export function answers(query: ParsedQuery, fields: readonly string[]): boolean 
   return query.parts.some((p) => !p.exclude);
 }
 
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+/** Whether the character at code unit `i` (either half of a surrogate pair) is part of a word. */
+const isWordChar = (text: string, i: number) => WORD_CHAR.test(String.fromCodePoint(text.codePointAt(isLowSurrogate(text, i) ? i - 1 : i) ?? 0));
+const isLowSurrogate = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c >= 0xdc00 && c <= 0xdfff;
+};
+
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
@@ -148,17 +156,15 @@ export function snippet(text: string, query: ParsedQuery, size = 200): string {
   const hits: { start: number; end: number }[] = [];
   for (const m of text.matchAll(WORD)) if (isHit(m[0])) hits.push({ start: m.index, end: m.index + m[0].length });
   const first = hits[0]?.start ?? 0;
+  const firstEnd = hits[0]?.end ?? 0;
+  // Cut only where a word ends (a space, a slash, a comma…), never inside a word or a character.
+  const boundary = (i: number) =>
+    i <= 0 || i >= text.length || (!isLowSurrogate(text, i) && !(isWordChar(text, i - 1) && isWordChar(text, i)));
   let start = Math.max(0, first - Math.floor(size / 3));
-  // Start and end at word boundaries, never inside a word.
-  if (start > 0) {
-    const space = text.indexOf(' ', start);
-    start = space >= 0 && space < first ? space + 1 : start;
-  }
-  let end = Math.min(text.length, start + size);
-  if (end < text.length) {
-    const space = text.lastIndexOf(' ', end);
-    if (space > start && space > first) end = space;
-  }
+  while (start > 0 && start < first && !boundary(start)) start++;
+  let end = Math.min(text.length, Math.max(start + size, firstEnd));
+  while (end < text.length && end > firstEnd && !boundary(end)) end--;
+  if (!boundary(end)) while (end < text.length && !boundary(end)) end++;
   let out = start > 0 ? '…' : '';
   let at = start;
   for (const h of hits) {

@@ -147,6 +147,8 @@ export interface ForumStore {
    * throughout is seen at least once.
    */
   scanPosts(cursor: string, count: number): Promise<{ posts: PostRecord[]; cursor: string }>;
+  /** How many posts exist (purged tombstones included): what a full scan will visit. */
+  countPosts(): Promise<number>;
   /** Posts of a thread, oldest first, from `offset`. */
   listPosts(threadId: string, offset: number, limit: number): Promise<PostRecord[]>;
   mutatePost(id: string, m: PostMutation): Promise<MutateResult>;

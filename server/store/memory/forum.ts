@@ -107,6 +107,10 @@ export class MemoryForumStore implements ForumStore {
     return { ok: true, seq: this.append(state, { ...event, postId: post.id }), thread: clone(state.thread) };
   }
 
+  async countPosts(): Promise<number> {
+    return this.posts.size;
+  }
+
   async getPosts(ids: readonly string[]): Promise<Map<string, PostRecord>> {
     const out = new Map<string, PostRecord>();
     for (const id of ids) {

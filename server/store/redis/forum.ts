@@ -168,6 +168,10 @@ export class RedisForumStore implements ForumStore {
     return dec<PostRecord>(await this.db.run((r) => r.hgetall(this.t(threadId).post(id))));
   }
 
+  async countPosts(): Promise<number> {
+    return this.db.run((r) => r.hlen(this.postIndex()));
+  }
+
   async getPosts(ids: readonly string[]): Promise<Map<string, PostRecord>> {
     const out = new Map<string, PostRecord>();
     const unique = [...new Set(ids)];

@@ -74,8 +74,10 @@ export class RedisSearchStore implements SearchStore {
   async read(after: string, count: number, waitMs: number): Promise<FeedRead> {
     const from = after || '0-0';
     const [first] = await this.db.run((r) => r.xrange(this.feed(), '-', '+', 'COUNT', 1));
-    // The entry right after `after` may be gone: anything older than the feed's first entry was trimmed.
-    const gap = !!after && !!first && before(after, first[0]) && (await this.trimmedAfter(after, first[0]));
+    // Reading from before the feed's first entry: if the feed was ever trimmed, what came between
+    // may be gone (a reader sitting exactly on the last trimmed entry reloads needlessly: rare,
+    // since the feed keeps about `maxEntries`).
+    const gap = !!first && (!after || before(after, first[0])) && (await this.everTrimmed());
     if (gap) return { entries: [], gap: true };
     let raw: [string, [string, string[]][]][] | null;
     if (waitMs > 0) {
@@ -97,13 +99,14 @@ export class RedisSearchStore implements SearchStore {
     return this.reader;
   }
 
-  /** Whether entries after `after` were trimmed: the stream's own record of the newest id it dropped. */
-  private async trimmedAfter(after: string, first: string): Promise<boolean> {
+  /**
+   * Whether entries were ever dropped: more added than the stream holds. (`max-deleted-entry-id`
+   * would say which, but Redis 7.0 moves it only on XDEL, never when MAXLEN trims.)
+   */
+  private async everTrimmed(): Promise<boolean> {
     const info = (await this.db.run((r) => r.call('XINFO', 'STREAM', this.feed()))) as unknown[];
-    for (let i = 0; i < info.length; i += 2) {
-      if (info[i] === 'max-deleted-entry-id') return before(after, String(info[i + 1]));
-    }
-    return before(after, first);
+    const field = (name: string) => Number(info[info.indexOf(name) + 1]);
+    return field('entries-added') > field('length');
   }
 
   async head(): Promise<string> {
