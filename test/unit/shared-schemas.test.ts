@@ -6,7 +6,7 @@ import { startAgora, type Running } from '../helpers/agora.js';
 import { Client, signedIn } from '../helpers/http.js';
 import {
   accountAnswers, apiErrorBodySchema, authAnswers, forumAnswers, moderationAnswers, postSchema, queueEventSchema, referralAnswers,
-  profileAnswers, testimonialAnswers,
+  profileAnswers, searchAnswers, testimonialAnswers,
 } from '../../shared/schemas/index.js';
 
 const PASSWORD = 'a fine long password';
@@ -86,6 +86,17 @@ test('a removed post answers as a tombstone to members and with its removal to m
   expectShape(moderationAnswers.post, await moderator.post(`/api/posts/${post.id}/restore`, {}));
   expect((await moderator.post(`/api/posts/${post.id}/purge`, { reason: 'gone' })).status).toBe(204);
   expect(expectShape(moderationAnswers.post, await moderator.get(`/api/posts/${post.id}`)).post.purged).toBe(true);
+});
+
+test('search answers pages in the shared hit shape, to members and to moderators searching removed posts', async () => {
+  const { post } = await newThread(member, 'a findable opening post about zanzibar');
+  const hits = expectShape(searchAnswers.results, await other.get('/api/search?q=zanzibar'));
+  expect(hits.items.map((h) => h.post.id)).toContain(post.id);
+  expect(hits.items[0]!.snippet).toContain('<mark>zanzibar</mark>');
+  expect((await moderator.post(`/api/posts/${post.id}/remove`, { reason: 'spam' })).status).toBe(200);
+  const removed = expectShape(searchAnswers.results, await moderator.get('/api/search?q=zanzibar&status=removed'));
+  expect(removed.items.map((h) => h.post.id)).toContain(post.id);
+  expect(removed.items.find((h) => h.post.id === post.id)!.post.removal?.reason).toBe('spam');
 });
 
 test('the review queue, flags, thread actions, user actions and the audit log answer with the shared moderation shapes', async () => {
