@@ -276,6 +276,8 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s search stor
       } while (cursor !== '');
       expect(pages).toBeGreaterThan(1);
       expect([...seen.keys()].sort()).toEqual([...created.keys()].sort());
+      // The reindex command's progress bar ends at this count.
+      expect(await stores.forum.countPosts()).toBe(created.size);
       for (const [id, p] of seen) expect(p).toEqual(created.get(id));
     });
   });
