@@ -82,6 +82,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
     store: stores.search, forum, logger, snapshotEveryMs: stores.kind === 'redis' ? config.search.snapshotEveryMs : 0,
   });
   searchIndex.start();
+  metrics.watchSearch(() => ({ ready: searchIndex.ready, documents: searchIndex.ready ? searchIndex.engine.size : 0 }));
   const publisher = new ThreadPublisher(() => realtime?.io, forum, users, searchIndex);
   const connections: Connections = {
     closeUser: (userId) => realtime?.disconnectUser(userId),

@@ -25,6 +25,20 @@ export function createMetrics(cacheStats?: () => ReadCacheStats[]) {
     labelNames: ['reason'] as const, registers: [registry],
   });
   if (cacheStats) registerCacheMetrics(registry, cacheStats);
+  /** The search index of this process (set once it exists; read at each scrape). */
+  let search: (() => { ready: boolean; documents: number }) | undefined;
+  new Gauge({
+    name: 'agora_search_index_documents', help: 'Posts in this process\'s search index (0 while it loads)', registers: [registry],
+    collect() {
+      this.set(search?.().documents ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'agora_search_index_ready', help: '1 once this process\'s search index has loaded', registers: [registry],
+    collect() {
+      this.set(search?.().ready ? 1 : 0);
+    },
+  });
 
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
@@ -35,7 +49,10 @@ export function createMetrics(cacheStats?: () => ReadCacheStats[]) {
     });
     next();
   };
-  return { registry, middleware, sockets, socketRefusals };
+  const watchSearch = (stats: () => { ready: boolean; documents: number }) => {
+    search = stats;
+  };
+  return { registry, middleware, sockets, socketRefusals, watchSearch };
 }
 
 function registerCacheMetrics(registry: Registry, stats: () => ReadCacheStats[]): void {

@@ -116,6 +116,8 @@ export interface StartOptions {
   clientDir?: string;
   /** The port to listen on (default: any free one), e.g. the one a PUBLIC_URL in `env` names. */
   port?: number;
+  /** false: answer as soon as it listens, before the search index has loaded (default: after). */
+  waitForSearch?: boolean;
 }
 
 /** Agora listening on 127.0.0.1 on a free port, with socket.io attached. */
@@ -132,7 +134,7 @@ export async function startAgora(opts: StartOptions = {}): Promise<Running> {
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   // Searching answers 503 until the index has loaded: tests start from a loaded one.
-  await agora.search.whenReady();
+  if (opts.waitForSearch !== false) await agora.search.whenReady();
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -83,7 +83,7 @@ describe('without SMTP_URL (memory store)', () => {
 
   test('readiness does not depend on a mail server', async () => {
     const res = await request(agora.url).get('/readyz');
-    expect([res.status, res.body.checks]).toEqual([200, { store: 'ok' }]);
+    expect([res.status, res.body.checks]).toEqual([200, { store: 'ok', search: 'ok' }]);
   });
 });
 

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import { startAgora, type Running } from '../helpers/agora.js';
+import { createMemoryStores } from '../../server/store/index.js';
 import { Client } from '../helpers/http.js';
 import { connectSocket } from '../helpers/sockets.js';
 
@@ -17,7 +18,7 @@ describe('operations endpoints', () => {
   test('/healthz and /readyz answer 200 while the store is reachable', async () => {
     expect((await request(agora.url).get('/healthz')).body).toEqual({ status: 'ok' });
     const ready = await request(agora.url).get('/readyz').expect(200);
-    expect(ready.body).toEqual({ status: 'ready', checks: { store: 'ok' } });
+    expect(ready.body).toEqual({ status: 'ready', checks: { store: 'ok', search: 'ok' } });
   });
 
   test('/metrics counts requests by route pattern and open sockets, with no personal data in labels', async () => {
@@ -32,9 +33,38 @@ describe('operations endpoints', () => {
     expect(text).toMatch(/agora_http_requests_total\{method="POST",route="\/api\/auth\/login",status="401"\} 1/);
     expect(text).toMatch(/agora_http_request_duration_seconds_bucket\{/);
     expect(text).toMatch(/agora_open_sockets 1/);
+    expect(text).toMatch(/agora_search_index_ready 1/);
+    expect(text).toMatch(/agora_search_index_documents 0/);
     expect(text).not.toContain(username);
     expect(text).not.toContain('@example.com');
   });
+});
+
+test('while the search index loads, /readyz says so and searching answers 503 with Retry-After; both recover once it has loaded', async () => {
+  const stores = createMemoryStores({ secret: 'test' });
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const load = stores.search.loadSnapshot.bind(stores.search);
+  stores.search.loadSnapshot = async () => {
+    await held;
+    return load();
+  };
+  const agora = await startAgora({ stores, waitForSearch: false });
+  try {
+    const ready = await request(agora.url).get('/readyz');
+    expect([ready.status, ready.body.checks]).toEqual([503, { store: 'ok', search: 'unavailable' }]);
+    const res = await request(agora.url).get('/api/search?q=anything');
+    expect([res.status, res.body.error.code, res.headers['retry-after']]).toEqual([503, 'unavailable', '5']);
+    expect((await request(agora.url).get('/metrics')).text).toMatch(/agora_search_index_ready 0/);
+    release();
+    await agora.agora.search.whenReady();
+    expect((await request(agora.url).get('/readyz')).status).toBe(200);
+    expect((await request(agora.url).get('/api/search?q=anything')).status).toBe(200);
+  } finally {
+    release();
+    await agora.close();
+    await stores.close();
+  }
 });
 
 describe('with METRICS_TOKEN set', () => {

@@ -206,13 +206,13 @@ test('without SMTP_URL the invite is kept in the development outbox, not sent, a
   expect(JSON.parse(lines[0]!)).toEqual({ level: 30, time: expect.any(Number), service: 'agora', mail: 'outbox', msg: expect.any(String) });
   for (const v of [friend.friendName, friend.friendEmail, 'Lovelace', 'ada.lovelace']) expect(logs.text().toLowerCase()).not.toContain(v.toLowerCase());
   expect(smtp.seen.rcpt).toBe(0);
-  expect((await request(preview.url).get('/readyz')).body.checks).toEqual({ store: 'ok' });
+  expect((await request(preview.url).get('/readyz')).body.checks).toEqual({ store: 'ok', search: 'ok' });
 });
 
 test('/readyz includes the mail server: ok while it answers, unavailable while it is down', async () => {
   const up = await request(main.url).get('/readyz');
-  expect([up.status, up.body.checks]).toEqual([200, { store: 'ok', mail: 'ok' }]);
+  expect([up.status, up.body.checks]).toEqual([200, { store: 'ok', search: 'ok', mail: 'ok' }]);
   const down = await start({ SMTP_URL: `smtp://127.0.0.1:${await unusedPort()}` });
   const res = await request(down.url).get('/readyz');
-  expect([res.status, res.body.checks]).toEqual([503, { store: 'ok', mail: 'unavailable' }]);
+  expect([res.status, res.body.checks]).toEqual([503, { store: 'ok', search: 'ok', mail: 'unavailable' }]);
 });
