@@ -21,6 +21,8 @@ export type QueueEvent = Parameters<ServerToClientEvents['mod:queue']>[0];
 export interface ContentFollower {
   postChanged(post: PostRecord, thread?: ThreadRecord | null): Promise<void>;
   threadChanged(thread: ThreadRecord, erased: boolean): Promise<void>;
+  /** A member's content changed hands or went (account deletion): no stored copy may keep the old. */
+  contentErased(): Promise<void>;
 }
 
 /**
@@ -106,6 +108,11 @@ export class ThreadPublisher {
    */
   async threadChanged(thread: ThreadRecord, erased = false): Promise<void> {
     await this.follower?.threadChanged(thread, erased || !!thread.purged);
+  }
+
+  /** After an account deletion: stored copies of the content (the search snapshot) are dropped. */
+  async contentErased(): Promise<void> {
+    await this.follower?.contentErased();
   }
 
   /** The review queue changed for a post: every moderator's dashboard, on every process, hears of it. */

@@ -54,4 +54,6 @@ export async function eraseMemberContent(deps: ModerationDeps, member: UserRecor
   }
   await forgetFlagger(deps, member);
   await deps.forum.forgetAuthor(member.id);
+  // The search snapshot may still name them as an author, or hold a title they took with them.
+  await deps.publisher.contentErased();
 }

@@ -18,7 +18,7 @@ export interface ModerationDeps {
     | 'setThreadRemoval' | 'purgeThread' | 'listForums' | 'updateForum' | 'countPostsByAuthor'>;
   users: Pick<UserStore, 'get' | 'getMany' | 'update' | 'findByUsername' | 'list'>;
   moderation: ModerationStore;
-  publisher: Pick<ThreadPublisher, 'postEvents' | 'queueChanged' | 'auditAppended' | 'threadEvent' | 'threadWatchersEvent' | 'threadRemoved' | 'threadRestored' | 'threadChanged'>;
+  publisher: Pick<ThreadPublisher, 'postEvents' | 'queueChanged' | 'auditAppended' | 'threadEvent' | 'threadWatchersEvent' | 'threadRemoved' | 'threadRestored' | 'threadChanged' | 'contentErased'>;
   connections: Connections;
   flagLimiter: Limiter;
   config: Pick<Config, 'flagsToHide'> & Partial<Pick<Config, 'requireVerifiedEmail'>>;

@@ -85,8 +85,7 @@ export class SearchIndex implements ContentFollower {
   async changed(change: SearchChange, erased: boolean, known?: { post?: PostRecord; thread?: ThreadRecord | null }): Promise<void> {
     if (erased) {
       await this.deps.store.erase([change]);
-      this.snapshotSoon = true;
-      this.later(() => this.snapshot(), 1000);
+      this.snapshotAfterErase();
     } else {
       await this.deps.store.append([change]);
     }
@@ -102,6 +101,19 @@ export class SearchIndex implements ContentFollower {
   /** ContentFollower: a thread as a whole (its title, state, or purge). */
   threadChanged(thread: ThreadRecord, erased: boolean): Promise<void> {
     return this.changed({ kind: 'thread', id: thread.id }, erased);
+  }
+
+  /** ContentFollower: the stored snapshot may hold what just left (its author's id, kept titles). */
+  async contentErased(): Promise<void> {
+    await this.deps.store.erase([]);
+    this.snapshotAfterErase();
+  }
+
+  /** An erase dropped the stored snapshot: new processes would read every post until one is back. */
+  private snapshotAfterErase(): void {
+    if (this.deps.snapshotEveryMs <= 0) return;
+    this.snapshotSoon = true;
+    this.later(() => this.snapshot(), 1000);
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

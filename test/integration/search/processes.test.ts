@@ -87,6 +87,18 @@ describe.each(['redis', 'redis-cluster'] as const)('search across two processes 
     expect((await stores.search.loadSnapshot())!.data).not.toContain(word);
   });
 
+  test("deleting an account drops the stored snapshot at once, so no stored copy names them as an author, even of posts they left under 'former member'", async () => {
+    const word = canary('acorn');
+    const leaving = await signedIn(a.url, stores.users, 'member');
+    const { postId } = await thread(leaving, 'Kept after I go', `kept ${word}`);
+    await eventually(async () => (await stores.search.loadSnapshot())?.data.includes(postId) ?? false,
+      { what: 'a snapshot holding the post', timeoutMs: 20_000 });
+    expect((await stores.search.loadSnapshot())!.data).toContain(leaving.user!.id);
+    expect((await leaving.del('/api/me', { password: 'a fine long password', posts: 'anonymize' })).status).toBe(204);
+    expect((await stores.search.loadSnapshot())?.data ?? '').not.toContain(leaving.user!.id);
+    expect(await ids(b, word, onB.member)).toEqual([postId]);
+  });
+
   test('a process started later loads the stored snapshot, replays the feed after it, and finds posts from before and after', async () => {
     const word = canary('orchard');
     const before = await thread(onA.author, 'Before the snapshot', `early ${word}`);

@@ -26,6 +26,7 @@ function recordingPublisher() {
     threadRemoved: record('threadRemoved'),
     threadRestored: record('threadRestored'),
     threadChanged: async (...args) => record('threadChanged')(...args),
+    contentErased: async (...args) => record('contentErased')(...args),
   };
   return { publisher, calls };
 }
