@@ -24,6 +24,8 @@ export const PAGES = {
   landing: new RegExp(`^/r/${ID}$`),
   optOut: new RegExp(`^/unsubscribe/${ID}$`),
   profile: new RegExp(`^/u/${NAME}$`),
+  // The words and filters are in the query string (client/src/pages/search.tsx).
+  search: /^\/search$/,
 } as const satisfies Record<string, RegExp>;
 
 export type PageName = keyof typeof PAGES;
@@ -46,6 +48,7 @@ export const PAGE_TITLES: Record<PageName, string> = {
   landing: 'You are invited',
   optOut: 'No more invitations',
   profile: 'Member',
+  search: 'Search',
 };
 
 export const NOT_FOUND_TITLE = 'Page not found';

@@ -19,6 +19,8 @@ import { AdminPage } from './pages/admin.js';
 import { accountRoute } from './pages/account.js';
 import { testimonialsRoute } from './pages/testimonials.js';
 import { watchScrollRegions } from './scroll-regions.js';
+import { HeaderSearch, watchSearchShortcut } from './search-box.js';
+import { SearchPage } from './pages/search.js';
 import './styles.css';
 
 function route(path: string) {
@@ -29,6 +31,7 @@ function route(path: string) {
   if (page.name === 'forum') return <ForumPage key={page.id} forumId={page.id!} />;
   if (page.name === 'thread') return <ThreadPage key={page.id} threadId={page.id!} />;
   if (page.name === 'profile') return <ProfilePage key={page.id} username={page.id!} />;
+  if (page.name === 'search') return <SearchPage />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/signup') return <SignUpPage />;
   const reset = passwordResetRoute(path);
@@ -46,7 +49,7 @@ function route(path: string) {
   return <NotFoundPage />;
 }
 
-function Header({ user, onSignOut }: { user: User | null; onSignOut(): void }) {
+function Header({ user, onSignOut, path }: { user: User | null; onSignOut(): void; path: string }) {
   return (
     <header class="site-header">
       <a class="brand" href="/">Agora</a>
@@ -54,6 +57,8 @@ function Header({ user, onSignOut }: { user: User | null; onSignOut(): void }) {
         <a href="/">Forums</a>
         <a href="/testimonials">Testimonials</a>
       </nav>
+      {/* The results page has its own box with the filters: one box per page. */}
+      {pageOf(path)?.name !== 'search' && <HeaderSearch />}
       <nav aria-label="Account">
         {user ? (
           <>
@@ -115,7 +120,7 @@ function App() {
   return (
     <SessionContext.Provider value={{ user, setUser: (u) => { setUser(u); resetSocket(); } }}>
       <a class="skip-link" href="#content">Skip to content</a>
-      <Header user={user} onSignOut={signOut} />
+      <Header user={user} onSignOut={signOut} path={path} />
       <div id="content" tabIndex={-1}>{loaded ? route(path) : <p aria-busy="true">Loading…</p>}</div>
     </SessionContext.Provider>
   );
@@ -123,4 +128,5 @@ function App() {
 
 document.addEventListener('click', onLinkClick);
 watchScrollRegions();
+watchSearchShortcut();
 render(<App />, document.getElementById('app')!);
