@@ -32,9 +32,11 @@ interface PostItemProps {
   user: User | null;
   canEdit: boolean;
   onEdited(p: Post): void;
+  /** The post the page's address points at (`#post-<id>`). */
+  linked?: boolean;
 }
 
-function PostItem({ post, user, canEdit, onEdited }: PostItemProps) {
+function PostItem({ post, user, canEdit, onEdited, linked }: PostItemProps) {
   const [editing, setEditing] = useState(false);
   const [source, setSource] = useState<string | null>(null);
   const mod = isModerator(user);
@@ -42,7 +44,7 @@ function PostItem({ post, user, canEdit, onEdited }: PostItemProps) {
   if (post.status === 'removed' && post.html === null && !mod) {
     // Its author's view carries why (never who): they are told, everyone else sees the tombstone.
     return (
-      <article class="post removed" id={`post-${post.id}`} data-post-id={post.id} data-testid="post">
+      <article class={`post removed${linked ? ' linked' : ''}`} id={`post-${post.id}`} data-post-id={post.id} data-testid="post" tabIndex={linked ? -1 : undefined}>
         {post.removal
           ? <p class="removal-note" data-testid="own-removal">Removed by a moderator: {post.removal.reason || 'no reason given'} (<time dateTime={post.removal.at}>{when(post.removal.at)}</time>). Only you see why.</p>
           : <p class="tombstone">This post was removed by a moderator.</p>}
@@ -57,7 +59,7 @@ function PostItem({ post, user, canEdit, onEdited }: PostItemProps) {
   // Members flag someone else's visible post; moderators have their own controls instead.
   const canFlag = !!user && !mod && !user.banned && post.status === 'visible' && !!post.author && post.author.id !== user.id;
   return (
-    <article class={`post ${post.status}`} id={`post-${post.id}`} data-post-id={post.id} data-testid="post" aria-labelledby={metaId}>
+    <article class={`post ${post.status}${linked ? ' linked' : ''}`} id={`post-${post.id}`} data-post-id={post.id} data-testid="post" aria-labelledby={metaId} tabIndex={linked ? -1 : undefined}>
       <header class="meta" id={metaId}>
         <strong><UserLink who={post.author} testId="post-author" /></strong> · <time dateTime={post.createdAt}>{when(post.createdAt)}</time>
         {post.editedAt && <> · edited</>}
@@ -208,14 +210,19 @@ export function ThreadPage({ threadId }: { threadId: string }) {
     };
   }, [threadId, user?.id]);
 
-  // A link to one post (`#post-<id>`, as the audit log gives) shows it once the posts are in.
+  // A link to one post (`#post-<id>`, as the audit log and search results give) shows it once the
+  // posts are in: scrolled to, marked, and focused, so keyboards and screen readers start there too.
   const shownHash = useRef('');
+  const [linked, setLinked] = useState<string | null>(null);
   useEffect(() => {
     if (!location.hash.startsWith('#post-') || shownHash.current === location.hash) return;
     const el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (!el) return;
     shownHash.current = location.hash;
-    el.scrollIntoView();
+    setLinked(el.id);
+    el.scrollIntoView({ block: 'start' });
+    el.tabIndex = -1; // as the render for `linked` sets it; focus cannot wait for that render
+    el.focus({ preventScroll: true });
   }, [posts]);
 
   const title = thread ? (thread.purged ? '(title purged)' : thread.title) : 'Thread';
@@ -241,7 +248,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
       {thread && isModerator(user) && <ThreadModActions thread={thread} onChanged={changed} />}
       {thread && isModerator(user) && !thread.purged && <LockControl thread={thread} onChanged={setThread} />}
       <section aria-label="Posts" class="posts" data-testid="posts">
-        {posts.map((p) => <PostItem key={p.id} post={p} user={user} canEdit={!!user && !user.banned && (p.author?.id === user.id || user.role !== 'member')} onEdited={upsert} />)}
+        {posts.map((p) => <PostItem key={p.id} post={p} user={user} linked={`post-${p.id}` === linked} canEdit={!!user && !user.banned && (p.author?.id === user.id || user.role !== 'member')} onEdited={upsert} />)}
       </section>
       {canWrite && (
         <section aria-labelledby="reply-title">
