@@ -156,7 +156,7 @@ export function SearchPage() {
             <button type="submit">Search</button>
           </div>
           {queryError && <p class="field-error" id="search-q-error" role="alert" data-testid="search-query-error">{queryError}</p>}
-          <p class="hint" id="search-q-hint">Put "quoted words" to find a phrase, and -word to leave a word out.</p>
+          <p class="hint" id="search-q-hint">Put <code>"quoted words"</code> to find a phrase, and <code>-word</code> to leave a word out.</p>
         </div>
         <div class="search-filters">
           <div class="field">
