@@ -36,7 +36,7 @@ const WIDE_POST = [
 beforeAll(async () => {
   // An acknowledged phone number holds the post for review: the queue and the thread show a held post.
   // Four browsers load page after page from one address: more sockets than one visitor would open.
-  agora = await startAgora({ env: { HOLD_ACKNOWLEDGED_PII: 'PHONE', SOCKET_MAX_PER_ADDRESS: '1000' } });
+  agora = await startAgora({ env: { HOLD_ACKNOWLEDGED_PII: 'PHONE', SOCKET_MAX_PER_ADDRESS: '1000', SEARCH_RATE_PER_MINUTE: '1000' } });
   browser = await launchBrowser();
   const anonymous = await browser.newContext();
   contexts.push(anonymous);
@@ -101,6 +101,9 @@ const go = (path: string, ready: (page: Page) => Promise<unknown>) => async (pag
 };
 const heading = (name: string | RegExp) => (page: Page) => page.getByRole('heading', { name, level: 1 }).waitFor();
 const text = (t: string) => (page: Page) => page.getByText(t).first().waitFor();
+/** The results page once it has said how many posts it found ("1 post matches", "No posts match"). */
+const searched = (said: RegExp) => (page: Page) => page.getByTestId('search-count').filter({ hasText: said }).waitFor();
+const FOUND = /^[1-9]\d* posts? match/;
 const threadReady = async (page: Page) => {
   await page.getByText('Live', { exact: true }).waitFor();
   await page.getByTestId('post').first().waitFor();
@@ -112,6 +115,8 @@ const ANONYMOUS = (): Check[] => [
   { name: "a forum's threads", open: go(`/f/${at.forum}`, text('Reading Agora on a phone')) },
   { name: 'a thread', open: go(`/t/${at.thread}`, threadReady) },
   { name: "a member's profile", open: go(`/u/${at.memberName}`, (page) => page.getByTestId('profile-post').first().waitFor()) },
+  { name: 'search results', open: go('/search?q=screen', searched(FOUND)) },
+  { name: 'search, nothing found', open: go('/search?q=zebra', searched(/^No posts match/)) },
   { name: 'sign in', open: go('/signin', heading('Sign in')) },
   { name: 'sign up', open: go('/signup', heading('Create an account')) },
   { name: 'sign up with every error shown', open: async (page) => {
@@ -177,6 +182,8 @@ const MEMBER = (): Check[] => [
     await page.getByRole('group', { name: /What should happen/ }).waitFor();
   } },
   { name: 'invite a friend', open: go('/invite', text('exactly one email')) },
+  { name: 'search results in one forum', open: go(`/search?q=screen&forumId=${at.forum}`, searched(FOUND)) },
+  { name: 'search refused, said under the box', open: go('/search?q=-screen', (page) => page.getByTestId('search-query-error').waitFor()) },
   { name: 'testimonials, your own', open: go('/testimonials', (page) => page.getByTestId('my-testimonial').first().waitFor()) },
 ];
 
@@ -198,6 +205,7 @@ const MODERATOR = (): Check[] => [
     await page.getByRole('button', { name: 'Look up' }).click();
     await page.getByTestId('user-card').waitFor();
   } },
+  { name: 'search with the removed-posts choice', open: go('/search?q=watches&status=removed', searched(FOUND)) },
 ];
 
 const BANNED = (): Check[] => [

@@ -45,11 +45,11 @@ async function newThread(by: Client) {
 }
 
 test('when a path names no page of the web app, then it answers 404 with the web app (which says "Page not found")', async () => {
-  for (const p of ['/no/such/page', '/u/someone', '/threads', '/t/', '/f/a/b', '/signin/extra']) await expectPage(p, 404);
+  for (const p of ['/no/such/page', '/u/someone', '/threads', '/t/', '/f/a/b', '/signin/extra', '/search/extra']) await expectPage(p, 404);
 });
 
 test('when a path names a page, then it answers 200, signed in or not', async () => {
-  for (const p of ['/', '/signin', '/signup', '/account', '/testimonials', '/invite', '/mod', '/admin', '/r/somecode', '/unsubscribe/sometoken']) {
+  for (const p of ['/', '/signin', '/signup', '/account', '/testimonials', '/invite', '/mod', '/admin', '/r/somecode', '/unsubscribe/sometoken', '/search', '/search?q=anything&forumId=x']) {
     await expectPage(p, 200);
     await expectPage(p, 200, member);
   }
