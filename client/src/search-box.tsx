@@ -1,6 +1,6 @@
 // The search box in the header of every page, and the `/` key that reaches it from anywhere.
 import { useState } from 'preact/hooks';
-import { SEARCH_MAX_QUERY } from '../../shared/schemas/search.js';
+import { SEARCH_MAX_QUERY } from '../../shared/search-limits.js';
 import { navigate } from './router.js';
 import './search.css';
 import { searchPath } from './search-api.js';

@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { pageOf } from './common.js';
 import { postSchema } from './forum.js';
+import { SEARCH_MAX_QUERY } from '../search-limits.js';
 
-/** The longest query, in characters. */
-export const SEARCH_MAX_QUERY = 200;
+export { SEARCH_MAX_QUERY };
 
 /** `GET /api/search?q=&forumId=&author=&status=&cursor=&limit=` (limit 1–50, default 20). */
 export const searchQuery = z.strictObject({

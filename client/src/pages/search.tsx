@@ -3,7 +3,7 @@
 // search can be bookmarked, shared and gone back to.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Forum, ForumAnswers, SearchHit } from '../../../shared/schemas/index.js';
-import { SEARCH_MAX_QUERY } from '../../../shared/schemas/search.js';
+import { SEARCH_MAX_QUERY } from '../../../shared/search-limits.js';
 import { api } from '../api.js';
 import { isModerator } from '../mod-api.js';
 import { navigate, useSearch } from '../router.js';
