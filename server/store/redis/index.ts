@@ -10,6 +10,7 @@ import { RedisModerationStore } from './moderation.js';
 import { RedisReferralStore } from './referrals.js';
 import { RedisResetTokenStore } from './reset-tokens.js';
 import { RedisSearchStore } from './search.js';
+import { RedisNotificationStore } from './notifications.js';
 import { ReadCache, RedisCacheBus } from './read-cache.js';
 import { redisSocketAdapter } from './socket-adapter.js';
 
@@ -33,6 +34,7 @@ function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions, 'logg
     resetTokens: new RedisResetTokenStore(db),
     verifyTokens: new RedisResetTokenStore(db, 'verify'),
     search,
+    notifications: new RedisNotificationStore(db),
     limiters: redisLimiters(db, opts.secret),
     redis: { db, url: opts.redisUrl, cluster: !!opts.cluster, cacheBus: bus },
     socketAdapter: (logger) => redisSocketAdapter({ url: opts.redisUrl, cluster: !!opts.cluster, prefix: db.prefix, logger }),
