@@ -10,6 +10,7 @@ import { benchHttp } from './http.js';
 import { benchFanout } from './fanout.js';
 import { benchMemory } from './memory.js';
 import { benchSecrets } from './secrets.js';
+import { benchSearch } from './search.js';
 import { ROOT, runningCompiled } from './processes.js';
 import { fmt, printTable, type Row } from './table.js';
 
@@ -20,6 +21,7 @@ const SECTIONS: [string, () => Row[] | Promise<Row[]>][] = [
   ['removal', benchRemoval],
   ['memory', benchMemory],
   ['secrets', benchSecrets],
+  ['search', benchSearch],
 ];
 
 async function main(): Promise<void> {
