@@ -83,6 +83,7 @@ async function writeThread(deps: ForumDeps, user: UserRecord, forumId: string, i
   const post = newPost(user, thread, prepared, held, now);
   const audience = held ? 'privileged' : 'all';
   const seq = await deps.forum.createThread(thread, post, { event: 'post:created', audience });
+  post.seq = seq;
   const authors = new Map([[user.id, user]]);
   await deps.publisher.postEvent({ seq, event: 'post:created', audience, postId: post.id }, post, authors, thread);
   if (!held) deps.publisher.threadEvent('thread:created', thread, authors);
@@ -115,6 +116,7 @@ async function writeReply(deps: ForumDeps, user: UserRecord, thread: ThreadRecor
     authorize(user, 'thread:reply', now);
     throw new Conflict('The thread changed meanwhile; reload it and try again.');
   }
+  post.seq = res.seq;
   const authors = new Map([[user.id, user]]);
   const updated = res.thread;
   await Promise.all([

@@ -43,6 +43,9 @@ export function toPostView(post: PostRecord, viewer: Viewer | null, authors: Aut
     createdAt: post.createdAt,
     editedAt: post.editedAt,
     status: post.status,
+    // Where it stands in its thread: the web app puts the "new" divider before the first post
+    // past the reader's last read seq.
+    ...(post.seq !== undefined ? { seq: post.seq } : {}),
   };
   if (post.status === 'removed' && !mod) {
     const tombstone: Post = { ...base, author: null, html: null, piiTypes: [] };

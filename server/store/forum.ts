@@ -69,6 +69,8 @@ export interface PostRecord {
   /** Why a held post waits for review: 'new_account', 'pii', 'flags'. */
   heldReason: string | null;
   purged: boolean;
+  /** The thread seq of its creation (absent on posts written before posts kept it). */
+  seq?: number;
 }
 
 /**
@@ -147,6 +149,12 @@ export interface ForumStore {
    * throughout is seen at least once.
    */
   scanPosts(cursor: string, count: number): Promise<{ posts: PostRecord[]; cursor: string }>;
+  /**
+   * For each thread given with a seq: how many of its visible posts were created after that seq
+   * (a member's unread posts there); 0 for a thread that does not exist. Posts written before
+   * posts kept their seq are not counted.
+   */
+  visibleSince(since: ReadonlyMap<string, number>): Promise<Map<string, number>>;
   /** How many posts exist (purged tombstones included): what a full scan will visit. */
   countPosts(): Promise<number>;
   /** Posts of a thread, oldest first, from `offset`. */

@@ -73,6 +73,8 @@ export const postSchema = z.strictObject({
   createdAt: isoTime,
   editedAt: isoTime.nullable(),
   status: postStatusSchema,
+  /** The thread seq at which it was written (absent on posts older than unread tracking). */
+  seq: z.number().int().min(1).optional(),
   piiTypes: z.array(piiTypeSchema),
   /** Moderators: who removed it, why and when; its author: why and when (never who). */
   removal: z.union([removalSchema, ownRemovalSchema]).optional(),

@@ -58,12 +58,13 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s forum store
     const first = post(t, { piiTypes: [] });
     expect(await stores.forum.createThread(t, first, { event: 'post:created', audience: 'all' })).toBe(1);
     expect(await stores.forum.getThread(t.id)).toEqual(t);
-    expect(await stores.forum.getPost(first.id)).toEqual(first);
+    // Each post keeps the seq it was written at (unread tracking reads it).
+    expect(await stores.forum.getPost(first.id)).toEqual({ ...first, seq: 1 });
     const second = post(t, { piiTypes: ['EMAIL', 'PHONE'], createdAt: new Date(Date.now() + 1000).toISOString() });
     // The write answers the thread as it now is, so callers need not read it again.
     expect(await stores.forum.addPost(second, { event: 'post:created', audience: 'all' })).toEqual({ ok: true, seq: 2, thread: { ...t, postCount: 2, lastPostAt: second.createdAt } });
-    expect(await stores.forum.listPosts(t.id, 0, 10)).toEqual([first, second]);
-    expect(await stores.forum.listPosts(t.id, 1, 10)).toEqual([second]);
+    expect(await stores.forum.listPosts(t.id, 0, 10)).toEqual([{ ...first, seq: 1 }, { ...second, seq: 2 }]);
+    expect(await stores.forum.listPosts(t.id, 1, 10)).toEqual([{ ...second, seq: 2 }]);
     const after = await stores.forum.getThread(t.id);
     expect(after).toMatchObject({ postCount: 2, lastPostAt: second.createdAt });
   });
@@ -87,7 +88,7 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s forum store
     await stores.forum.createThread(t, p, { event: 'post:created', audience: 'all' });
     const removal = { byId: newId(), reason: 'spam', at: new Date().toISOString() };
     const r = await stores.forum.mutatePost(p.id, { patch: { status: 'removed', removal }, ifStatus: ['visible'], events: [{ event: 'post:removed', audience: 'public' }, { event: 'post:updated', audience: 'privileged' }], countDelta: -1 });
-    expect(r).toEqual({ ok: true, post: { ...p, status: 'removed', removal }, seqs: [2, 3] });
+    expect(r).toEqual({ ok: true, post: { ...p, seq: 1, status: 'removed', removal }, seqs: [2, 3] });
     expect((await stores.forum.eventsSince(t.id, 1)).events.map((e) => [e.seq, e.event, e.audience])).toEqual([[2, 'post:removed', 'public'], [3, 'post:updated', 'privileged']]);
     expect(await stores.forum.mutatePost(p.id, { patch: { status: 'removed' }, ifStatus: ['visible'] })).toEqual({ ok: false, reason: 'status' });
     expect(await stores.forum.mutatePost(newId(), { patch: {} })).toEqual({ ok: false, reason: 'not_found' });
@@ -170,10 +171,33 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s forum store
     const res = await stores.forum.purgeThread(t.id, removal);
     expect(res).toEqual({ ok: true, thread: { ...t, title: '', removal, purged: true, postCount: 0, lastPostAt: second.createdAt }, postIds: [first.id, second.id] });
     const tomb = { status: 'removed', source: null, html: null, purged: true };
-    expect(await stores.forum.listPosts(t.id, 0, 10)).toEqual([{ ...first, ...tomb, removal }, { ...second, ...tomb, removal: earlier }]);
+    expect(await stores.forum.listPosts(t.id, 0, 10)).toEqual([{ ...first, seq: 1, ...tomb, removal }, { ...second, seq: 2, ...tomb, removal: earlier }]);
+    expect(await stores.forum.visibleSince(new Map([[t.id, 0]]))).toEqual(new Map([[t.id, 0]]));
     expect(await stores.forum.setThreadRemoval(t.id, null)).toEqual({ ok: false, reason: 'purged' });
     expect((await stores.forum.addPost(post(t), { event: 'post:created', audience: 'all' })).ok).toBe(false);
     expect(await stores.forum.purgeThread(newId(), removal)).toEqual({ ok: false, reason: 'not_found' });
+  });
+
+  test('unread counts: the visible posts written after a seq, following removals, restores and approvals', async () => {
+    const t = thread(newId());
+    const first = post(t);
+    await stores.forum.createThread(t, first, { event: 'post:created', audience: 'all' });
+    const replies = [post(t), post(t), post(t, { status: 'held' })];
+    for (const r of replies) expect((await stores.forum.addPost(r, { event: 'post:created', audience: 'all' })).ok).toBe(true);
+    const other = thread(newId());
+    await stores.forum.createThread(other, post(other, { status: 'held' }), { event: 'post:created', audience: 'privileged' });
+    const unknown = newId();
+    const since = (seq: number) => stores.forum.visibleSince(new Map([[t.id, seq], [other.id, 0], [unknown, 0]]));
+    expect(await since(0)).toEqual(new Map([[t.id, 3], [other.id, 0], [unknown, 0]]));
+    expect(await since(1)).toEqual(new Map([[t.id, 2], [other.id, 0], [unknown, 0]]));
+    expect(await since(3)).toEqual(new Map([[t.id, 0], [other.id, 0], [unknown, 0]]));
+    const removal = { byId: newId(), reason: 'spam', at: new Date().toISOString() };
+    expect((await stores.forum.mutatePost(replies[0]!.id, { patch: { status: 'removed', removal }, countDelta: -1 })).ok).toBe(true);
+    expect((await since(0)).get(t.id)).toBe(2);
+    expect((await stores.forum.mutatePost(replies[2]!.id, { patch: { status: 'visible' }, countDelta: 1 })).ok).toBe(true);
+    expect((await since(3)).get(t.id)).toBe(1);
+    expect((await stores.forum.mutatePost(replies[0]!.id, { patch: { status: 'visible', removal: null }, countDelta: 1 })).ok).toBe(true);
+    expect((await since(1)).get(t.id)).toBe(3);
   });
 
   test("an author's posts are listed newest first", async () => {

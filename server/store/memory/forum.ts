@@ -60,9 +60,10 @@ export class MemoryForumStore implements ForumStore {
   async createThread(thread: ThreadRecord, first: PostRecord, event: Omit<EventSpec, 'postId'>): Promise<number> {
     const state: ThreadState = { thread: clone(thread), order: [first.id], events: [], seq: 0 };
     this.threads.set(thread.id, state);
-    this.posts.set(first.id, clone(first));
+    const seq = this.append(state, { ...event, postId: first.id });
+    this.posts.set(first.id, { ...clone(first), seq });
     this.indexAuthor(first);
-    return this.append(state, { ...event, postId: first.id });
+    return seq;
   }
 
   async getThread(id: string): Promise<ThreadRecord | null> {
@@ -99,12 +100,29 @@ export class MemoryForumStore implements ForumStore {
     if (!state) return { ok: false, reason: 'no_thread' };
     if (state.thread.removal) return { ok: false, reason: 'removed' };
     if (state.thread.locked && !opts.ignoreLock) return { ok: false, reason: 'locked' };
-    this.posts.set(post.id, clone(post));
+    const seq = this.append(state, { ...event, postId: post.id });
+    this.posts.set(post.id, { ...clone(post), seq });
     state.order.push(post.id);
     if (post.status === 'visible') state.thread.postCount += 1;
     state.thread.lastPostAt = post.createdAt;
     this.indexAuthor(post);
-    return { ok: true, seq: this.append(state, { ...event, postId: post.id }), thread: clone(state.thread) };
+    return { ok: true, seq, thread: clone(state.thread) };
+  }
+
+  async visibleSince(since: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const [threadId, seq] of since) {
+      const state = this.threads.get(threadId);
+      if (!state) {
+        out.set(threadId, 0);
+        continue;
+      }
+      out.set(threadId, state.order.filter((id) => {
+        const p = this.posts.get(id)!;
+        return p.status === 'visible' && (p.seq ?? 0) > seq;
+      }).length);
+    }
+    return out;
   }
 
   async countPosts(): Promise<number> {

@@ -31,9 +31,9 @@ const pairsToObject = (flat: string[]): Record<string, string> => {
 export class RedisForumStore implements ForumStore {
   constructor(private db: RedisDb, private logSize: number) {
     db.defineScripts({
-      agoraAddPost: { keys: 5, lua: ADD_POST },
-      agoraCreateThread: { keys: 5, lua: CREATE_THREAD },
-      agoraMutatePost: { keys: 4, lua: MUTATE_POST },
+      agoraAddPost: { keys: 6, lua: ADD_POST },
+      agoraCreateThread: { keys: 6, lua: CREATE_THREAD },
+      agoraMutatePost: { keys: 5, lua: MUTATE_POST },
       agoraPatchThread: { keys: 1, lua: PATCH_THREAD },
       agoraSetThreadRemoval: { keys: 1, lua: SET_THREAD_REMOVAL },
       agoraPurgeThread: { lua: PURGE_THREAD },
@@ -52,6 +52,7 @@ export class RedisForumStore implements ForumStore {
     order: this.db.tagged(`t:${threadId}`, 'order'),
     events: this.db.tagged(`t:${threadId}`, 'events'),
     seq: this.db.tagged(`t:${threadId}`, 'seq'),
+    visible: this.db.tagged(`t:${threadId}`, 'visible'),
     post: (postId: string) => this.db.tagged(`t:${threadId}`, 'p', postId),
   });
 
@@ -84,7 +85,7 @@ export class RedisForumStore implements ForumStore {
     const k = this.t(thread.id);
     await this.db.run((r) => r.hset(this.postIndex(), first.id, thread.id));
     const tf = enc(thread);
-    const seq = Number(await this.db.run(this.db.script('agoraCreateThread', k.thread, k.post(first.id), k.order, k.events, k.seq,
+    const seq = Number(await this.db.run(this.db.script('agoraCreateThread', k.thread, k.post(first.id), k.order, k.events, k.seq, k.visible,
       eventTail({ ...event, postId: first.id }), this.logSize, first.id, tf.length, ...tf, ...enc(first))));
     await this.afterPost(thread.forumId, thread.id, first);
     if (thread.authorId) await this.db.run((r) => r.sadd(this.authorThreads(thread.authorId!), thread.id));
@@ -143,7 +144,7 @@ export class RedisForumStore implements ForumStore {
     const [, out] = await this.db.run((r) =>
       Promise.all([
         r.hset(this.postIndex(), post.id, post.threadId),
-        this.db.script('agoraAddPost', k.thread, k.post(post.id), k.order, k.events, k.seq,
+        this.db.script('agoraAddPost', k.thread, k.post(post.id), k.order, k.events, k.seq, k.visible,
           eventTail({ ...event, postId: post.id }), this.logSize, post.status === 'visible' ? 1 : 0, JSON.stringify(post.createdAt),
           post.id, opts.ignoreLock ? '0' : '1', ...enc(post))(r),
       ]),
@@ -166,6 +167,12 @@ export class RedisForumStore implements ForumStore {
     const threadId = await this.threadOfPost(id);
     if (!threadId) return null;
     return dec<PostRecord>(await this.db.run((r) => r.hgetall(this.t(threadId).post(id))));
+  }
+
+  async visibleSince(since: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+    const entries = [...since];
+    const counts = await this.db.run((r) => Promise.all(entries.map(([t, seq]) => r.zcount(this.t(t).visible, `(${seq}`, '+inf'))));
+    return new Map(entries.map(([t], i) => [t, counts[i]!]));
   }
 
   async countPosts(): Promise<number> {
@@ -216,7 +223,7 @@ export class RedisForumStore implements ForumStore {
     const threadId = await this.threadOfPost(id);
     if (!threadId) return { ok: false, reason: 'not_found' };
     const k = this.t(threadId);
-    const res = (await this.db.run(this.db.script('agoraMutatePost', k.thread, k.post(id), k.events, k.seq,
+    const res = (await this.db.run(this.db.script('agoraMutatePost', k.thread, k.post(id), k.events, k.seq, k.visible,
       (m.ifStatus ?? []).map((s) => JSON.stringify(s)).join('|'),
       (m.events ?? []).map((e) => eventTail({ ...e, postId: id })).join('\n'), this.logSize, m.countDelta ?? 0, ...enc(m.patch)))) as [number, string[]?, number[]?];
     if (res[0] === -1) return { ok: false, reason: 'not_found' };
@@ -237,7 +244,7 @@ export class RedisForumStore implements ForumStore {
     // At most twice: the first run marks the thread removed, after which its order cannot grow.
     for (let attempt = 0; attempt < 3; attempt++) {
       const postIds = await this.db.run((r) => r.lrange(k.order, 0, -1));
-      const res = (await this.db.run(this.db.script('agoraPurgeThread', 2 + postIds.length, k.thread, k.order,
+      const res = (await this.db.run(this.db.script('agoraPurgeThread', 3 + postIds.length, k.thread, k.order, k.visible,
         ...postIds.map((p) => k.post(p)), JSON.stringify(removal)))) as [number, string[]?];
       if (res[0] === -1) return { ok: false, reason: 'not_found' };
       if (res[0] === 0) return { ok: true, thread: dec<ThreadRecord>(pairsToObject(res[1]!))!, postIds };
