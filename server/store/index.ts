@@ -15,6 +15,8 @@ import type { ModerationStore } from './moderation.js';
 import type { TestimonialStore } from './testimonials.js';
 import type { ResetTokenStore } from './reset-tokens.js';
 import type { SearchStore } from './search.js';
+import type { NotificationStore } from './notifications.js';
+import { MemoryNotificationStore } from './memory/notifications.js';
 import { MemorySearchStore } from './memory/search.js';
 import { MemoryResetTokenStore } from './memory/reset-tokens.js';
 import { MemoryTestimonialStore } from './memory/testimonials.js';
@@ -37,6 +39,8 @@ export interface Stores {
   verifyTokens: ResetTokenStore;
   /** The search index's change feed and snapshot. */
   search: SearchStore;
+  /** Notifications, thread subscriptions, read positions, e-mail preferences. */
+  notifications: NotificationStore;
   limiters: LimiterFactory;
   /** Present with Redis, for its own tests: the connection and the read cache's channel. */
   redis?: { db: RedisDb; url: string; cluster: boolean; cacheBus?: RedisCacheBus };
@@ -78,6 +82,7 @@ export function createMemoryStores(opts: Pick<StoreOptions, 'secret' | 'threadLo
     resetTokens: new MemoryResetTokenStore(),
     verifyTokens: new MemoryResetTokenStore(),
     search,
+    notifications: new MemoryNotificationStore(),
     limiters: memoryLimiters(opts.secret),
     ping: async () => {},
     close: async () => {

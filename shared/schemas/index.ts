@@ -11,3 +11,4 @@ export * from './referral.js';
 export * from './realtime.js';
 export * from './users.js';
 export * from './search.js';
+export * from './notifications.js';

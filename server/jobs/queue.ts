@@ -1,0 +1,31 @@
+// Background jobs (issue 19): work that must happen once, on some process, possibly later, and
+// survive a process that stops — notification fan-out and e-mail. BullMQ on Redis; an in-process
+// queue on the embedded store.
+
+export type JobData = Record<string, string | number | boolean | null>;
+
+export interface JobOptions {
+  /**
+   * The job's identity: adding a job whose id is still known (waiting, delayed, running, or
+   * finished and not yet aged out) does nothing. Makes "once per notification" hold across
+   * processes and retries.
+   */
+  id: string;
+  /** Run no sooner than this many milliseconds from now. */
+  delayMs?: number;
+}
+
+export interface JobQueue {
+  add(name: string, data: JobData, opts: JobOptions): Promise<void>;
+  /** Cancels a job that has not started (a deleted member's pending e-mail); nothing if none. */
+  cancel(id: string): Promise<void>;
+  /**
+   * The handler for jobs of `name`, on this process. A handler that throws is retried with
+   * backoff (a few attempts), so handlers must be safe to run again.
+   */
+  handle(name: string, run: (data: JobData) => Promise<void>): void;
+  /** Starts taking jobs (after every handle()). */
+  start(): Promise<void>;
+  /** Stops taking jobs and waits for the running ones. */
+  close(): Promise<void>;
+}
