@@ -1,8 +1,18 @@
 // The in-process full-text index (recall only: every candidate is checked against the store before
-// anyone sees it). MiniSearch holds the inverted index; this file decides what a document is, how
-// a parsed query becomes a MiniSearch query, and how the results are ordered.
-import MiniSearch, { type Query, type SearchResult } from 'minisearch';
-import { fold, words, type ParsedQuery } from './text.js';
+// anyone sees it).
+//
+// By hand, on MiniSearch's radix tree: MiniSearch itself scores and builds an object for every
+// matching post and cannot stop at the best few, so a common word at 100,000 posts cost it hundreds
+// of milliseconds (npm run bench -- search), its snapshot was 58 MB of JSON, and a discard left the
+// words behind until a vacuum. Here each word's posting list is a plain array of document slots in
+// the order posts were indexed; a query walks the rarest words' lists first within a fixed budget,
+// scores with BM25 into typed arrays and keeps only the best k; a removal takes the post's words
+// out at once (each slot remembers its words); the snapshot is compact varints.
+import type { ParsedQuery } from './text.js';
+import { TopK } from './postings.js';
+import { IndexData, STATES } from './index-data.js';
+
+export { TITLE_BOOST } from './index-data.js';
 
 /** What the index knows of a post besides its words: enough to skip what a caller can never see. */
 export interface IndexedFields {
@@ -27,110 +37,178 @@ export interface IndexedPost extends IndexedFields {
 
 export interface Candidate { id: string; score: number; fields: IndexedFields }
 
-/** A thread title counts this many times a body word. */
-export const TITLE_BOOST = 3;
-/** Words of a query the index is asked for; the store-side check still requires every word. */
+/** Words of a query the index is asked for (the rarest); the store-side check still requires every one. */
 export const MAX_RECALL_TERMS = 8;
+/** The last word typed stands for at most this many words it begins (the most used ones). */
+export const MAX_EXPANSIONS = 50;
+/** Posting entries one query may walk (exclusions included); a word past it is left to the store-side check. */
+export const MAX_POSTINGS = 300_000;
 
-const STORED: (keyof IndexedFields)[] = ['threadId', 'forumId', 'authorId', 'status', 'threadState', 'createdAt', 'first'];
+const K1 = 1.2;
+const B = 0.75;
+/** A longer word found by a prefix scores less than the word typed itself. */
+const PREFIX_WEIGHT = 0.5;
 
-const OPTIONS = {
-  idField: 'id',
-  fields: ['title', 'text'],
-  storeFields: STORED,
-  tokenize: words,
-  processTerm: (term: string) => fold(term) || null,
-  searchOptions: { combineWith: 'AND' as const, boost: { title: TITLE_BOOST } },
-  // Edits and removals leave dirt behind until a vacuum; purges vacuum at once (purge()).
-  autoVacuum: { minDirtCount: 1000, minDirtFactor: 0.05, batchSize: 2000, batchWait: 5 },
-};
-
-/** The MiniSearch query for a parsed query: every word (the last also as a prefix) AND NOT the exclusions. */
-function toQuery(q: ParsedQuery): Query | null {
-  const positive = q.parts.filter((p) => !p.exclude);
-  if (!positive.length) return null;
-  const terms: { term: string; prefix: boolean }[] = [];
-  for (const p of positive) p.terms.forEach((term, i) => terms.push({ term, prefix: p.prefix && i === p.terms.length - 1 }));
-  const unique = [...new Map(terms.map((t) => [`${t.term}|${t.prefix}`, t])).values()];
-  // Bounded work: the longest words (usually the rarest) recall; the store-side check needs all.
-  const recall = unique.length > MAX_RECALL_TERMS
-    ? [...unique.filter((t) => t.prefix), ...unique.filter((t) => !t.prefix).sort((a, b) => b.term.length - a.term.length)].slice(0, MAX_RECALL_TERMS)
-    : unique;
-  const must: Query = { combineWith: 'AND', queries: recall.map((t) => ({ queries: [t.term], prefix: t.prefix, combineWith: 'OR' })) };
-  // Excluded single words leave at recall; excluded phrases only at the check (one of their words
-  // alone does not exclude).
-  const not = q.parts.filter((p) => p.exclude && p.terms.length === 1).slice(0, MAX_RECALL_TERMS).map((p) => p.terms[0]!);
-  return not.length ? { combineWith: 'AND_NOT', queries: [must, ...not] } : must;
-}
+interface Group { terms: { id: number; factor: number }[]; size: number }
 
 export class SearchEngine {
-  private constructor(private ms: MiniSearch<IndexedPost>) {}
+  private constructor(private d: IndexData) {}
+  // Scratch for one query at a time (queries are synchronous), sized to the slots.
+  private reached = new Int32Array(0);
+  private score = new Float64Array(0);
 
   static empty(): SearchEngine {
-    return new SearchEngine(new MiniSearch<IndexedPost>(OPTIONS));
+    return new SearchEngine(new IndexData());
   }
 
   /** From `toJSON()`'s output. */
   static load(json: string): SearchEngine {
-    return new SearchEngine(MiniSearch.loadJSON<IndexedPost>(json, OPTIONS));
+    return new SearchEngine(IndexData.load(json));
   }
 
-  get size(): number {
-    return this.ms.documentCount;
-  }
-
-  has(id: string): boolean {
-    return this.ms.has(id);
+  toJSON(): string {
+    return this.d.toJSON();
   }
 
   /** Adds the post, or replaces what was indexed of it. */
   upsert(doc: IndexedPost): void {
-    if (this.ms.has(doc.id)) this.ms.discard(doc.id);
-    this.ms.add(doc);
+    this.d.upsert(doc);
   }
 
+  /** Takes the post out, its words with it. */
   discard(id: string): void {
-    if (this.ms.has(id)) this.ms.discard(id);
+    this.d.discard(id);
+  }
+
+  get size(): number {
+    return this.d.alive;
+  }
+
+  has(id: string): boolean {
+    return this.d.slotOf.has(id);
+  }
+
+  /** Content gone for good: out of the index, words and all (as discard; kept for its callers). */
+  async erase(ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.discard(id);
+  }
+
+  /** Words never outlive their posts here: nothing is left to vacuum. */
+  get dirty(): boolean {
+    return false;
+  }
+
+  async vacuum(): Promise<void> {}
+
+  /** The best `limit` candidates for `q` that pass `keep` (given a reused object: read, do not keep it), best score first, then newest. */
+  find(q: ParsedQuery, keep: (fields: IndexedFields) => boolean, limit = 1000): Candidate[] {
+    const planned = this.groupsOf(q);
+    if (!planned) return [];
+    const { groups } = planned;
+    let walked = planned.walked;
+    this.grow();
+    const { reached, score } = this;
+    const { len, ids } = this.d;
+    const n = Math.max(1, this.d.alive);
+    const avg = this.d.totalLen / n || 1;
+    const touched: number[] = [];
+    groups.forEach((group, g) => {
+      for (const { id, factor } of group.terms) {
+        const docs = this.d.docs[id]!;
+        const ws = this.d.weights[id]!;
+        const idf = Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5)) * factor;
+        for (let i = 0; i < docs.length; i++) {
+          const slot = docs[i]!;
+          const r = reached[slot]!;
+          if (r === g) {
+            reached[slot] = g + 1;
+            if (g === 0) touched.push(slot);
+          } else if (r !== g + 1) continue;
+          const w = ws[i]!;
+          score[slot]! += (idf * w * (K1 + 1)) / (w + K1 * (1 - B + (B * len[slot]!) / avg));
+        }
+      }
+    });
+    const all = groups.length;
+    for (const part of q.parts) {
+      if (!part.exclude || part.terms.length !== 1) continue;
+      const t = this.d.dictionary.get(part.terms[0]!);
+      if (t === undefined || walked + this.d.docs[t]!.length > MAX_POSTINGS) continue;
+      walked += this.d.docs[t]!.length;
+      for (const slot of this.d.docs[t]!) if (reached[slot] === all) reached[slot] = -1;
+    }
+    const better = (a: number, b: number) =>
+      score[a]! > score[b]! || (score[a] === score[b] && (this.d.createdAt[a]! > this.d.createdAt[b]! || (this.d.createdAt[a] === this.d.createdAt[b] && ids[a]! < ids[b]!)));
+    const top = new TopK(limit, better);
+    const fields = {} as IndexedFields;
+    for (const slot of touched) {
+      if (reached[slot] !== all || ids[slot] === null) continue;
+      if (keep(this.fieldsOf(slot, fields))) top.offer(slot);
+    }
+    const out = top.sorted().map((slot) => ({ id: ids[slot]!, score: score[slot]!, fields: this.fieldsOf(slot, {} as IndexedFields) }));
+    for (const slot of touched) {
+      reached[slot] = 0;
+      score[slot] = 0;
+    }
+    return out;
   }
 
   /**
-   * Content gone for good: the posts leave, and their words leave the index's memory too (a
-   * vacuum, not left as dirt for later), before the returned promise resolves.
+   * The query's words as groups of dictionary words (a prefix stands for the words it begins), the
+   * rarest first, within the budget; null when a word is in no post at all (nothing can match).
    */
-  async erase(ids: readonly string[]): Promise<void> {
-    let any = false;
-    for (const id of ids) {
-      if (this.ms.has(id)) {
-        this.ms.discard(id);
-        any = true;
-      }
+  private groupsOf(q: ParsedQuery): { groups: Group[]; walked: number } | null {
+    const seen = new Set<string>();
+    const groups: Group[] = [];
+    for (const part of q.parts) {
+      if (part.exclude) continue;
+      part.terms.forEach((term, i) => {
+        const prefix = part.prefix && i === part.terms.length - 1;
+        const key = `${prefix ? '*' : '='}${term}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        groups.push(prefix ? this.expand(term) : this.exact(term));
+      });
     }
-    if (any || this.ms.dirtCount > 0) await this.ms.vacuum({ batchSize: 5000, batchWait: 0 });
+    if (!groups.length || groups.some((g) => g.size === 0)) return null;
+    groups.sort((a, b) => a.size - b.size);
+    const chosen: Group[] = [];
+    let walked = 0;
+    for (const g of groups) {
+      if (chosen.length === MAX_RECALL_TERMS || (chosen.length > 0 && walked + g.size > MAX_POSTINGS)) break;
+      chosen.push(g);
+      walked += g.size;
+    }
+    return { groups: chosen, walked };
   }
 
-  /** Whether discarded documents still leave words behind (a snapshot waits for a vacuum). */
-  get dirty(): boolean {
-    return this.ms.dirtCount > 0;
+  private exact(term: string): Group {
+    const id = this.d.dictionary.get(term);
+    return id === undefined ? { terms: [], size: 0 } : { terms: [{ id, factor: 1 }], size: this.d.docs[id]!.length };
   }
 
-  async vacuum(): Promise<void> {
-    if (this.ms.dirtCount > 0) await this.ms.vacuum({ batchSize: 5000, batchWait: 0 });
+  private expand(prefix: string): Group {
+    const found: { id: number; factor: number }[] = [];
+    for (const [word, id] of this.d.dictionary.atPrefix(prefix).entries()) found.push({ id, factor: word === prefix ? 1 : PREFIX_WEIGHT });
+    const terms = found.length > MAX_EXPANSIONS ? found.sort((a, b) => this.d.docs[b.id]!.length - this.d.docs[a.id]!.length).slice(0, MAX_EXPANSIONS) : found;
+    return { terms, size: terms.reduce((sum, t) => sum + this.d.docs[t.id]!.length, 0) };
   }
 
-  /** Candidates for `q` that pass `keep`, best score first, then newest. */
-  find(q: ParsedQuery, keep: (fields: IndexedFields) => boolean): Candidate[] {
-    const query = toQuery(q);
-    if (!query) return [];
-    const results = this.ms.search(query, { filter: (r) => keep(r as SearchResult & IndexedFields) }) as (SearchResult & IndexedFields)[];
-    const out: Candidate[] = results.map((r) => ({
-      id: r.id as string,
-      score: r.score,
-      fields: { threadId: r.threadId, forumId: r.forumId, authorId: r.authorId, status: r.status, threadState: r.threadState, createdAt: r.createdAt, first: r.first },
-    }));
-    return out.sort((a, b) => b.score - a.score || b.fields.createdAt - a.fields.createdAt || (a.id < b.id ? -1 : 1));
+  private fieldsOf(slot: number, into: IndexedFields): IndexedFields {
+    into.threadId = this.d.threadId[slot]!;
+    into.forumId = this.d.forumId[slot]!;
+    into.authorId = this.d.authorId[slot]!;
+    into.status = STATES[this.d.status[slot]!]!;
+    into.threadState = STATES[this.d.threadState[slot]!]!;
+    into.createdAt = this.d.createdAt[slot]!;
+    into.first = this.d.first[slot]!;
+    return into;
   }
 
-  toJSON(): string {
-    return JSON.stringify(this.ms);
+  private grow(): void {
+    if (this.reached.length >= this.d.ids.length) return;
+    const size = Math.max(1024, this.d.ids.length * 2);
+    this.reached = new Int32Array(size);
+    this.score = new Float64Array(size);
   }
 }

@@ -23,8 +23,6 @@ export interface SearchIndexDeps {
    * (the embedded store, whose every process starts empty anyway).
    */
   snapshotEveryMs: number;
-  /** Reports rebuild progress (the reindex command's bar). */
-  onProgress?: (done: number) => void;
 }
 
 const BATCH = 500;
@@ -42,6 +40,7 @@ export class SearchIndex implements ContentFollower {
   private snapshotSoon = false;
   private timers = new Set<NodeJS.Timeout>();
   private readonly owner = randomUUID();
+  private own = new Set<string>();
   /** How the last load went: from the stored snapshot and the feed after it, or from every post. */
   loadedFrom: 'snapshot' | 'store' | null = null;
 
@@ -83,12 +82,9 @@ export class SearchIndex implements ContentFollower {
    * `known`: the records the writer holds, saving a read.
    */
   async changed(change: SearchChange, erased: boolean, known?: { post?: PostRecord; thread?: ThreadRecord | null }): Promise<void> {
-    if (erased) {
-      await this.deps.store.erase([change]);
-      this.snapshotAfterErase();
-    } else {
-      await this.deps.store.append([change]);
-    }
+    const pos = erased ? await this.deps.store.erase([change]) : await this.deps.store.append([change]);
+    if (erased) this.snapshotAfterErase();
+    this.ownEntry(pos);
     if (!this.loaded) return;
     await this.serial(() => (change.kind === 'post' ? this.applyPosts([change.id], known) : this.applyThread(change.id)));
   }
@@ -179,7 +175,6 @@ export class SearchIndex implements ContentFollower {
     const from = await this.deps.store.head();
     const engine = SearchEngine.empty();
     let cursor = '';
-    let done = 0;
     do {
       const page = await this.deps.forum.scanPosts(cursor, BATCH);
       cursor = page.cursor;
@@ -188,8 +183,6 @@ export class SearchIndex implements ContentFollower {
         const doc = await documentFor(this.deps.forum, post, threads.get(post.threadId) ?? null);
         if (doc) engine.upsert(doc);
       }
-      done += page.posts.length;
-      this.deps.onProgress?.(done);
     } while (cursor && !this.stopped);
     this.engine = engine;
     this.pos = from;
@@ -207,12 +200,24 @@ export class SearchIndex implements ContentFollower {
     }
   }
 
-  private async applyEntries(entries: FeedEntry[]): Promise<void> {
+  /**
+   * This process appended the entry at `pos` and applied its change already: when the feed brings
+   * it back, it is skipped (each post is indexed once per process, not twice on its writer's).
+   * Should the feed bring it first, it is applied twice, which is harmless.
+   */
+  private ownEntry(pos: string): void {
+    if (!pos) return;
+    if (this.own.size >= 10_000) this.own.clear();
+    this.own.add(pos);
+  }
+
+  private async applyEntries(all: FeedEntry[]): Promise<void> {
+    const entries = all.filter((e) => !this.own.delete(e.pos));
     const posts = [...new Set(entries.filter((e) => e.kind === 'post').map((e) => e.id))];
-    await this.applyPosts(posts);
+    if (posts.length) await this.applyPosts(posts);
     for (const id of new Set(entries.filter((e) => e.kind === 'thread').map((e) => e.id))) await this.applyThread(id);
-    this.pos = entries[entries.length - 1]!.pos;
-    this.changesSinceSnapshot += entries.length;
+    this.pos = all[all.length - 1]!.pos;
+    this.changesSinceSnapshot += all.length;
   }
 
   private async applyPosts(ids: string[], known?: { post?: PostRecord; thread?: ThreadRecord | null }): Promise<void> {
@@ -222,7 +227,7 @@ export class SearchIndex implements ContentFollower {
     if (known?.thread) threads.set(known.thread.id, known.thread);
     for (const id of ids) {
       const post = posts.get(id);
-      await this.put(id, post ? await documentFor(this.deps.forum, post, threads.get(post.threadId) ?? null) : null);
+      this.put(id, post ? await documentFor(this.deps.forum, post, threads.get(post.threadId) ?? null) : null);
     }
   }
 
@@ -231,17 +236,15 @@ export class SearchIndex implements ContentFollower {
     const thread = await this.deps.forum.getThread(threadId);
     for (let offset = 0; ; offset += BATCH) {
       const posts = await this.deps.forum.listPosts(threadId, offset, BATCH);
-      for (const [i, post] of posts.entries()) await this.put(post.id, thread ? toIndexedPost(post, thread, offset + i === 0) : null);
+      for (const [i, post] of posts.entries()) this.put(post.id, thread ? toIndexedPost(post, thread, offset + i === 0) : null);
       if (posts.length < BATCH) return;
     }
   }
 
-  /** Indexes `doc`, or takes the post out (its words too, at the next vacuum, which starts now). */
-  private async put(id: string, doc: IndexedPost | null): Promise<void> {
-    if (doc) return this.engine.upsert(doc);
-    if (!this.engine.has(id)) return;
-    this.engine.discard(id);
-    void this.engine.vacuum();
+  /** Indexes `doc`, or takes the post out, its words with it. */
+  private put(id: string, doc: IndexedPost | null): void {
+    if (doc) this.engine.upsert(doc);
+    else this.engine.discard(id);
   }
 
   private async snapshotTick(): Promise<void> {

@@ -45,7 +45,8 @@ export async function search(deps: SearchDeps, caller: UserRecord | null, client
     authorId = author.id;
   }
   const keep = prefilter(caller, q, authorId);
-  const candidates = deps.index.engine.find(parsed, keep);
+  // One more than this request may check: whether a next page exists.
+  const candidates = deps.index.engine.find(parsed, keep, offset + MAX_CHECKED + 1);
   const hits: SearchHitRecord[] = [];
   let at = offset;
   const stop = Math.min(candidates.length, offset + MAX_CHECKED);

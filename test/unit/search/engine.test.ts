@@ -78,19 +78,23 @@ describe('the search index', () => {
     expect(ids(engine, 'remark ')).toEqual([]);
   });
 
-  test("an erased post's words leave the serialized index, where a mere discard leaves them until a vacuum", async () => {
+  test("a discarded or erased post's words leave the index and its snapshot at once; words other posts hold stay", async () => {
     const secret = doc({ text: 'quokkasecret shared' });
     const other = doc({ text: 'shared words' });
     const discarded = engineWith(secret, other);
     discarded.discard(secret.id);
-    // Without this the next assertion could not tell an erase from a discard.
-    expect(discarded.toJSON()).toContain('quokkasecret');
+    expect(discarded.toJSON()).not.toContain('quokkasecret');
+    expect(ids(discarded, 'quokka')).toEqual([]);
 
     const erased = engineWith(secret, other);
     await erased.erase([secret.id, 'never-indexed']);
     expect(erased.dirty).toBe(false);
     expect(erased.toJSON()).not.toContain('quokkasecret');
     expect(ids(erased, 'shared ')).toEqual([other.id]);
+    // An edit leaves nothing of the old text behind either.
+    erased.upsert({ ...other, text: 'renamed entirely' });
+    expect(erased.toJSON()).not.toContain('"words"');
+    expect(erased.size).toBe(1);
   });
 
   test('among equally good matches the newest comes first', () => {
