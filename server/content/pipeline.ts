@@ -1,5 +1,6 @@
 import { detectPii, maskPii, maskPiiAsRead, readAsShown, type PiiFinding, type PiiSeverity, type PiiType, type TextFormat } from '../../shared/pii/index.js';
 import { renderPostBody } from './render.js';
+import type { Mentionable } from './mention-links.js';
 import { checkRendered, sourceSpanOf } from './rendered-check.js';
 import { resolveOverlaps } from '../../shared/pii/resolve.js';
 import { PiiUnacknowledged } from '../errors.js';
@@ -26,6 +27,8 @@ export interface Prepared {
   html: string;
   piiTypes: PiiType[];
   findings: FieldFinding[];
+  /** The lowercased names whose mentions the HTML links (keys of the `mentionable` given). */
+  mentioned: string[];
 }
 
 function scan(draft: Pick<Draft, 'title' | 'body'>, severities: Severities): FieldFinding[] {
@@ -72,11 +75,11 @@ function requireAcknowledged(findings: FieldFinding[], acknowledge: readonly Pii
  * `pii_unacknowledged` (with the findings) when anything found is unacknowledged or blocked;
  * then nothing may be stored.
  */
-export function preparePost(draft: Draft, configured: Severities): Prepared {
+export function preparePost(draft: Draft, configured: Severities, mentionable?: Mentionable): Prepared {
   const severities = withMasked(configured, draft.mask);
   const findings = scan(draft, severities);
   requireAcknowledged(findings, draft.acknowledge);
-  const body = publishBody(draft.body, findings, severities);
+  const body = publishBody(draft.body, findings, severities, mentionable);
   requireAcknowledged(body.findings, draft.acknowledge);
   return {
     title: draft.title === undefined ? undefined : mask(draft.title, only(findings, 'title'), 'plain'),
@@ -84,6 +87,7 @@ export function preparePost(draft: Draft, configured: Severities): Prepared {
     html: body.html,
     piiTypes: [...new Set(body.findings.map((f) => f.type))],
     findings: body.findings,
+    mentioned: body.mentioned,
   };
 }
 
@@ -92,10 +96,11 @@ export function preparePost(draft: Draft, configured: Severities): Prepared {
  * a masked kind the source reading missed joins the findings (its offsets where the source most
  * likely holds it), is masked in the source where it can be found there, and in the HTML always.
  */
-function publishBody(text: string, findings: FieldFinding[], severities: Severities): { source: string; html: string; findings: FieldFinding[] } {
+function publishBody(text: string, findings: FieldFinding[], severities: Severities, mentionable?: Mentionable): { source: string; html: string; findings: FieldFinding[]; mentioned: string[] } {
   let source = mask(text, only(findings, 'body'), 'markdown');
-  const first = checkRendered(renderPostBody(source), severities);
-  if (!first.found.length) return { source, html: first.html, findings };
+  let linked = new Set<string>();
+  const first = checkRendered(renderPostBody(source, mentionable, linked), severities);
+  if (!first.found.length) return { source, html: first.html, findings, mentioned: [...linked] };
   const reading = readAsShown(source, 'markdown');
   // Located one by one, at most 20: a post made of hundreds of them is answered with whole-text spans.
   const missed: FieldFinding[] = first.found.map(({ value, ...f }, i) => {
@@ -104,16 +109,17 @@ function publishBody(text: string, findings: FieldFinding[], severities: Severit
   });
   const located = missed.filter((f) => f.start > 0 || f.end < text.length);
   if (located.length) source = maskPii(source, located, new Set(located.map((f) => f.type)));
-  const second = checkRendered(renderPostBody(source), severities);
+  linked = new Set<string>();
+  const second = checkRendered(renderPostBody(source, mentionable, linked), severities);
   // The missed values win over what overlaps them (a phone number read inside a card number).
   const body = resolveOverlaps([...only(findings, 'body'), ...missed]).map((f): FieldFinding => ({ ...f, field: 'body' }));
-  return { source, html: second.html, findings: [...findings.filter((f) => f.field !== 'body'), ...body] };
+  return { source, html: second.html, findings: [...findings.filter((f) => f.field !== 'body'), ...body], mentioned: [...linked] };
 }
 
-/** What publishing would produce (sensitive spans masked), and what was found; nothing stored. */
-export function previewPost(body: string, configured: Severities, mask: readonly PiiType[] = []): { html: string; findings: FieldFinding[] } {
+/** What publishing would produce (sensitive spans masked, mentions linked), and what was found; nothing stored. */
+export function previewPost(body: string, configured: Severities, mask: readonly PiiType[] = [], mentionable?: Mentionable): { html: string; findings: FieldFinding[] } {
   const severities = withMasked(configured, mask);
-  const published = publishBody(body, scan({ body }, severities), severities);
+  const published = publishBody(body, scan({ body }, severities), severities, mentionable);
   return { html: published.html, findings: published.findings };
 }
 

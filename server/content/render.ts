@@ -12,6 +12,7 @@
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import { SANITIZE_OPTIONS } from './sanitize-options.js';
+import { mentionLinks, type MentionEnv, type Mentionable } from './mention-links.js';
 
 const md = new MarkdownIt('default', {
   html: true, // users may write inline HTML; the sanitizer decides what stays
@@ -25,7 +26,20 @@ const md = new MarkdownIt('default', {
 md.renderer.rules.image = (tokens, idx, options, env, self) =>
   md.utils.escapeHtml(self.renderInlineAsText(tokens[idx]?.children ?? [], options, env));
 
-/** Render a post body to sanitised HTML. Pure: same input, same output. */
-export function renderPostBody(source: string): string {
-  return sanitizeHtml(md.render(source), SANITIZE_OPTIONS);
+md.use(mentionLinks);
+
+/**
+ * Render a post body to sanitised HTML. Pure: same input, same output. `mentionable`: the members
+ * an `@name` links to (./mention-links.ts); the names linked are added to `linked`.
+ */
+export function renderPostBody(source: string, mentionable?: Mentionable, linked?: Set<string>): string {
+  const env: MentionEnv = mentionable?.size && source.includes('@') ? { mentionable, linked } : {};
+  return sanitizeHtml(md.render(source, env), SANITIZE_OPTIONS);
+}
+
+/** The names a body mentions, read by the renderer's own parser (./mentions.ts). */
+export function mentionsOfPostBody(source: string): string[] {
+  const env: MentionEnv = { names: new Set() };
+  md.parse(source, env);
+  return [...env.names!];
 }

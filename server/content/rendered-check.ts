@@ -25,6 +25,7 @@ const ESCAPE = /&(?:amp|lt|gt|quot);/y;
 const TEXT_RUN = /(?:[^&<\s\u0080-\uffff]| (?=[^&<\s\u0080-\uffff]))+/y;
 const TAG = /<(\/?)([a-z0-9]+)((?:\s[^>]*)?)>/y;
 const LINK_ATTRIBUTE = /\s(href|title)="([^"]*)"/g;
+const MENTION_LINK = /^ href="\/u\/[A-Za-z0-9_.-]{3,32}" class="mention"$/; // only a mention has these (./sanitize-options.ts)
 const CELL_OR_BLOCK = new Set(['p', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'hr']);
 const TABLE_PARTS = new Set(['table', 'thead', 'tbody', 'tr', 'td', 'th']);
 // Every masked value has at least nine digits (an SSN), none further apart than a few characters
@@ -185,7 +186,8 @@ function readHtml(html: string): { main: Reader; attributes: Span[]; rows: Row[]
       else if (name === 'table' && closing) r.sep(SEP_LINE, p, p);
     } else if (CELL_OR_BLOCK.has(name)) r.sep(inCell ? SEP_SPACE : SEP_LINE, p, p); // blocks in a cell stay in its column
     if (table > 0 && (name === 'td' || name === 'th')) inCell = !closing;
-    if (name === 'a' && m[3]) {
+    // A mention's href is the member's username (not personal data), shown as the link's text anyway.
+    if (name === 'a' && m[3] && !MENTION_LINK.test(m[3])) {
       LINK_ATTRIBUTE.lastIndex = 0;
       for (let a = LINK_ATTRIBUTE.exec(m[3]); a; a = LINK_ATTRIBUTE.exec(m[3])) {
         // m[3] starts after `<`, the optional `/` and the name; the value ends before its closing quote.

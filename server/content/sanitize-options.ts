@@ -7,6 +7,7 @@
 // (script, style, textarea, title, ...) and of foreign content (svg, math).
 
 import type sanitizeHtml from 'sanitize-html';
+import { MENTION_KEY, MENTION_KEY_ATTRIBUTE } from './mention-links.js';
 
 /** Every link leaves the site without passing on referrer or opener, and is marked as user content. */
 export const LINK_REL = 'nofollow ugc noopener noreferrer';
@@ -16,7 +17,8 @@ export const LINK_REL = 'nofollow ugc noopener noreferrer';
 // (notifications, e-mail, API clients) where a relative URL resolves against
 // an unknown base, and "relative" is where the classic tricks live
 // (`//evil.com`, `/\evil.com`, `\\evil.com`, `java&#x09;script:`). Same-site
-// links are written as absolute URLs, which linkify turns into links anyway.
+// links are written as absolute URLs, which linkify turns into links anyway. The one exception is
+// an @mention's /u/<username>, made by the renderer and checked to the character below.
 const ALLOWED_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
@@ -61,8 +63,15 @@ function tableCell(tagName: string, attribs: Attributes): Tag {
   return { tagName, attribs: ALIGNMENTS.includes(align) ? { align } : {} };
 }
 
+// The one relative link kept: a mention's profile path, with a username's characters only, made by
+// the renderer itself (it carries the process's key, which no author can know; ./mention-links.ts).
+const MENTION_HREF = /^\/u\/[A-Za-z0-9_.-]{3,32}$/;
+
 function link(tagName: string, attribs: Attributes): Tag {
-  // Build the attributes from scratch: user-supplied rel/target/name/... never pass.
+  if (attribs.class === 'mention' && attribs[MENTION_KEY_ATTRIBUTE] === MENTION_KEY && MENTION_HREF.test(attribs.href ?? '')) {
+    return { tagName, attribs: { href: attribs.href!, class: 'mention' } };
+  }
+  // Build the attributes from scratch: user-supplied rel/target/name/class/... never pass.
   const href = attribs.href === undefined ? undefined : safeHref(attribs.href);
   if (href === undefined) return { tagName, attribs: {} }; // unwrapped by exclusiveFilter below
   const out: Attributes = { href, rel: LINK_REL };
@@ -89,7 +98,8 @@ export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   ],
   // No id/name (DOM clobbering), no class except below, no style, no target.
   allowedAttributes: {
-    a: ['href', 'title', 'rel'],
+    // class="mention" only comes through `link` above, on a mention's /u/ link.
+    a: ['href', 'title', 'rel', { name: 'class', multiple: false, values: ['mention'] }],
     ol: ['start'],
     th: [{ name: 'align', values: ALIGNMENTS }],
     td: [{ name: 'align', values: ALIGNMENTS }],

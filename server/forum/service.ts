@@ -1,6 +1,7 @@
 import type { PiiType } from '../../shared/pii/index.js';
 import type { Config } from '../config.js';
-import { preparePost, previewPost } from '../content/pipeline.js';
+import { preparePost, previewPost, type Prepared } from '../content/pipeline.js';
+import { mentionedNames } from '../content/mentions.js';
 import { Conflict, isRefusal, NotFound, RateLimited } from '../errors.js';
 import { authorize, isStaff } from '../auth/policy.js';
 import { newId } from '../store/ids.js';
@@ -13,7 +14,7 @@ import { userIdsOf } from './views.js';
 /** The ports the forum's writes use: just these operations, so the service can be read and tested alone. */
 export interface ForumDeps {
   forum: Pick<ForumStore, 'getForum' | 'getThread' | 'getPost' | 'createThread' | 'addPost' | 'mutatePost' | 'countPostsByAuthor'>;
-  users: Pick<UserStore, 'getMany'>;
+  users: Pick<UserStore, 'getMany' | 'findByUsernames'>;
   config: Pick<Config, 'piiSeverity' | 'holdAcknowledgedPii' | 'holdFirstPosts'> & Partial<Pick<Config, 'requireVerifiedEmail'>>;
   publisher: Pick<ThreadPublisher, 'postEvent' | 'threadEvent'>;
   postLimiter: Limiter;
@@ -61,6 +62,19 @@ function newPost(user: UserRecord, thread: Pick<ThreadRecord, 'id' | 'forumId'>,
   };
 }
 
+/** The members a body mentions, by lowercased name, in one look-up; none asked for when no `@` is written. */
+async function mentionable(deps: Pick<ForumDeps, 'users'>, body: string): Promise<Map<string, UserRecord>> {
+  const names = mentionedNames(body);
+  return names.length ? deps.users.findByUsernames(names) : new Map();
+}
+
+/** What the renderer links to: lowercased name → the username as the member spells it. */
+const spelled = (members: Map<string, UserRecord>) => new Map([...members].map(([name, u]) => [name, u.username]));
+
+/** The ids of the members the published HTML links as mentioned (for the notifier; nobody is told here). */
+const mentionedIdsOf = (members: Map<string, UserRecord>, prepared: Pick<Prepared, 'mentioned'>) =>
+  prepared.mentioned.flatMap((name) => members.get(name)?.id ?? []);
+
 /** REQUIRE_VERIFIED_EMAIL, asked of the policy by every post, reply and edit. */
 const verified = (deps: ForumDeps) => ({ requireVerifiedEmail: deps.config.requireVerifiedEmail === true });
 
@@ -73,7 +87,8 @@ export async function startThread(deps: ForumDeps, user: UserRecord, forumId: st
 }
 
 async function writeThread(deps: ForumDeps, user: UserRecord, forumId: string, input: Draft & { title: string }) {
-  const prepared = preparePost({ title: input.title, body: input.body, acknowledge: input.acknowledgePii, mask: input.maskPii }, deps.config.piiSeverity);
+  const members = await mentionable(deps, input.body);
+  const prepared = preparePost({ title: input.title, body: input.body, acknowledge: input.acknowledgePii, mask: input.maskPii }, deps.config.piiSeverity, spelled(members));
   const held = await holdReason(deps, user, prepared.piiTypes);
   const now = iso(deps);
   const thread: ThreadRecord = {
@@ -88,7 +103,7 @@ async function writeThread(deps: ForumDeps, user: UserRecord, forumId: string, i
   await deps.publisher.postEvent({ seq, event: 'post:created', audience, postId: post.id }, post, authors, thread);
   if (!held) deps.publisher.threadEvent('thread:created', thread, authors);
   else await deps.onHeld?.(post);
-  return { thread, post, authors };
+  return { thread, post, authors, mentionedIds: mentionedIdsOf(members, prepared) };
 }
 
 // Each write waits on Redis several times in a row, so independent reads and writes go out
@@ -101,9 +116,9 @@ export async function reply(deps: ForumDeps, user: UserRecord, threadId: string,
 
 async function writeReply(deps: ForumDeps, user: UserRecord, thread: ThreadRecord | null, input: Draft) {
   if (!thread) throw new NotFound('There is no such thread.');
-  const forum = await deps.forum.getForum(thread.forumId);
+  const [forum, members] = await Promise.all([deps.forum.getForum(thread.forumId), mentionable(deps, input.body)]);
   authorize(user, 'thread:reply', { ...thread, forumArchived: !!forum?.archived });
-  const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii, mask: input.maskPii }, deps.config.piiSeverity);
+  const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii, mask: input.maskPii }, deps.config.piiSeverity, spelled(members));
   const held = await holdReason(deps, user, prepared.piiTypes);
   const post = newPost(user, thread, prepared, held, iso(deps));
   const audience = held ? 'privileged' : 'all';
@@ -127,7 +142,7 @@ async function writeReply(deps: ForumDeps, user: UserRecord, thread: ThreadRecor
     const starter = updated.authorId && !authors.has(updated.authorId) ? await deps.users.getMany([updated.authorId]) : authors;
     deps.publisher.threadEvent('thread:updated', updated, starter);
   }
-  return { post, thread: updated, authors };
+  return { post, thread: updated, authors, mentionedIds: mentionedIdsOf(members, prepared) };
 }
 
 export async function editPost(deps: ForumDeps, user: UserRecord, postId: string, input: Draft) {
@@ -136,14 +151,15 @@ export async function editPost(deps: ForumDeps, user: UserRecord, postId: string
   if (!post) throw new NotFound('There is no such post.');
   authorize(user, 'post:edit', { post, thread: await deps.forum.getThread(post.threadId) });
   return counted(deps.postLimiter.consume(user.id), async () => {
-    const edited = await writeEdit(deps, post, input);
-    return { post: edited, authors: await deps.users.getMany(userIdsOf([edited])) };
+    const { edited, mentionedIds, newlyMentionedIds } = await writeEdit(deps, post, input);
+    return { post: edited, authors: await deps.users.getMany(userIdsOf([edited])), mentionedIds, newlyMentionedIds };
   });
 }
 
 async function writeEdit(deps: ForumDeps, post: PostRecord, input: Draft) {
   const postId = post.id;
-  const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii, mask: input.maskPii }, deps.config.piiSeverity);
+  const members = await mentionable(deps, input.body);
+  const prepared = preparePost({ body: input.body, acknowledge: input.acknowledgePii, mask: input.maskPii }, deps.config.piiSeverity, spelled(members));
   const audience = post.status === 'held' ? 'privileged' : 'all';
   const res = await deps.forum.mutatePost(postId, {
     patch: { source: prepared.source, html: prepared.html, piiTypes: prepared.piiTypes, editedAt: iso(deps) },
@@ -152,7 +168,12 @@ async function writeEdit(deps: ForumDeps, post: PostRecord, input: Draft) {
   });
   if (!res.ok) throw new Conflict('The post changed meanwhile; reload it and try again.');
   await deps.publisher.postEvent({ seq: res.seqs[0]!, event: 'post:updated', audience, postId }, res.post);
-  return res.post;
+  // An edit mentions anew only the names the version it replaces did not (a fix of a typo should not
+  // tell everyone named in the post again).
+  const before = new Set(mentionedNames(post.source ?? ''));
+  const mentionedIds = mentionedIdsOf(members, prepared);
+  const newlyMentionedIds = mentionedIdsOf(members, { mentioned: prepared.mentioned.filter((n) => !before.has(n)) });
+  return { edited: res.post, mentionedIds, newlyMentionedIds };
 }
 
 /** What the post would look like, and what the scan finds, without storing anything. */
@@ -160,5 +181,5 @@ export async function preview(deps: ForumDeps, user: UserRecord, { body, maskPii
   authorize(user, 'write');
   const hit = await deps.previewLimiter.consume(user.id);
   if (!hit.allowed) throw new RateLimited(hit.retryAfterSeconds);
-  return previewPost(body, deps.config.piiSeverity, maskPii);
+  return previewPost(body, deps.config.piiSeverity, maskPii, spelled(await mentionable(deps, body)));
 }

@@ -56,6 +56,8 @@ export interface UserStore {
   get(id: string): Promise<UserRecord | null>;
   getMany(ids: string[]): Promise<Map<string, UserRecord>>;
   findByUsername(username: string): Promise<UserRecord | null>;
+  /** Several at once (the members a post mentions), keyed by lowercased name; unknown names are absent. */
+  findByUsernames(usernames: readonly string[]): Promise<Map<string, UserRecord>>;
   findByReferralCode(code: string): Promise<UserRecord | null>;
   /** Every account with this address (addresses are not unique), compared as `emailKey` does. */
   findByEmail(email: string): Promise<UserRecord[]>;

@@ -48,6 +48,16 @@ export class MemoryUserStore implements UserStore {
     return id ? this.get(id) : null;
   }
 
+  async findByUsernames(usernames: readonly string[]): Promise<Map<string, UserRecord>> {
+    const out = new Map<string, UserRecord>();
+    for (const name of usernames) {
+      const id = this.byName.get(name.toLowerCase());
+      const u = id ? this.byId.get(id) : undefined;
+      if (u) out.set(name.toLowerCase(), clone(u));
+    }
+    return out;
+  }
+
   async findByReferralCode(code: string): Promise<UserRecord | null> {
     const id = this.byCode.get(code);
     return id ? this.get(id) : null;

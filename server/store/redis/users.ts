@@ -124,6 +124,20 @@ export class RedisUserStore implements UserStore {
     return id ? this.get(id) : null;
   }
 
+  // One HMGET for the names, then the records in one MGET (or from the cache).
+  async findByUsernames(usernames: readonly string[]): Promise<Map<string, UserRecord>> {
+    const names = [...new Set(usernames.map((n) => n.toLowerCase()))];
+    const out = new Map<string, UserRecord>();
+    if (!names.length) return out;
+    const ids = await this.db.run((r) => r.hmget(this.names(), ...names));
+    const users = await this.getMany(ids.filter((id): id is string => !!id));
+    names.forEach((name, i) => {
+      const u = ids[i] ? users.get(ids[i]!) : undefined;
+      if (u) out.set(name, u);
+    });
+    return out;
+  }
+
   async findByReferralCode(code: string): Promise<UserRecord | null> {
     const id = await this.db.run((r) => r.hget(this.codes(), code));
     return id ? this.get(id) : null;

@@ -21,6 +21,8 @@ export const ALLOWED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
 export const LINK_SCHEMES: readonly string[] = ['http:', 'https:', 'mailto:'];
 export const EXPECTED_REL = 'nofollow ugc noopener noreferrer';
 export const CODE_CLASS = /^language-[A-Za-z0-9_+#-]{1,32}$/;
+/** The one relative link: an @mention of a member, to their profile. */
+export const MENTION_HREF = /^\/u\/[A-Za-z0-9_.-]{3,32}$/;
 
 /**
  * Checks one element against the contract; returns human-readable problems.
@@ -30,10 +32,15 @@ export const CODE_CLASS = /^language-[A-Za-z0-9_+#-]{1,32}$/;
 export function elementViolations(
   tag: string,
   attribs: Record<string, string>,
-  contract: { tags: readonly string[]; attributes: Readonly<Record<string, readonly string[]>>; schemes: readonly string[]; rel: string; codeClass: string },
+  contract: { tags: readonly string[]; attributes: Readonly<Record<string, readonly string[]>>; schemes: readonly string[]; rel: string; codeClass: string; mentionHref: string },
 ): string[] {
   const problems: string[] = [];
   if (!contract.tags.includes(tag)) problems.push(`element <${tag}> is not allowed`);
+  // A mention: exactly a profile path and the class, nothing else.
+  if (tag === 'a' && attribs.class !== undefined) {
+    const mention = attribs.class === 'mention' && new RegExp(contract.mentionHref).test(attribs.href ?? '') && Object.keys(attribs).length === 2;
+    return mention ? problems : [...problems, `<a class="${attribs.class}" href="${attribs.href ?? ''}"> is not a mention link`];
+  }
   const allowed = contract.attributes[tag] ?? [];
   for (const [name, value] of Object.entries(attribs)) {
     if (!allowed.includes(name)) problems.push(`attribute ${name}="${value}" on <${tag}> is not allowed`);
@@ -70,6 +77,7 @@ export const CONTRACT = {
   schemes: LINK_SCHEMES,
   rel: EXPECTED_REL,
   codeClass: CODE_CLASS.source,
+  mentionHref: MENTION_HREF.source,
 };
 
 // Any of these at the start of a tag in the serialized output is a failure.
