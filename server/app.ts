@@ -35,6 +35,8 @@ import { testimonialRoutes } from './testimonials/routes.js';
 import { profilePageStatus, profileRoutes } from './users/routes.js';
 import { SearchIndex } from './search/follower.js';
 import { searchRoutes } from './search/routes.js';
+import { buildNotificationMail, type NotificationMail } from './notifications/mail/index.js';
+import { preferencesRoutes } from './notifications/routes-prefs.js';
 
 export interface AgoraDeps {
   config: Config;
@@ -55,6 +57,8 @@ export interface Agora {
   realtime(): Realtime | undefined;
   /** This process's search index (`search.whenReady()` resolves once it has loaded). */
   search: SearchIndex;
+  /** Notification e-mail: the delivery, its job queue and the opt-out tokens. */
+  notificationMail: NotificationMail;
   close(): Promise<void>;
 }
 
@@ -117,6 +121,13 @@ export function buildAgora(deps: AgoraDeps): Agora {
     resendLimiter: stores.limiters.create('verify-resend', config.verifyEmailResendsPerHour, 3600),
   };
   const verification = verificationHooks(verifyDeps);
+  // Notification e-mail (issue 19): the delivery the notification service hands each new
+  // notification to (`notificationDelivery.scheduled(n)`); its workers run on every process.
+  const notificationMail = buildNotificationMail({ config, stores, mail: mail.transport, logger, now });
+  const notificationDelivery = notificationMail.delivery;
+  void notificationDelivery.start().catch((err: Error & { code?: string }) => {
+    logger.error({ code: err.code ?? err.name }, 'notification mail workers did not start');
+  });
 
   app.use(metrics.middleware);
   app.use(requestLog(logger));
@@ -148,10 +159,18 @@ export function buildAgora(deps: AgoraDeps): Agora {
   api.use('/auth', verifyEmailRoutes(verifyDeps), recordRoute);
   api.use(forumRoutes(forumDeps), recordRoute);
   api.use(moderationRoutes(moderationDeps), recordRoute);
+  api.use('/me/preferences', preferencesRoutes({ notifications: stores.notifications }), recordRoute);
   api.use('/me', accountRoutes({
     users, sessions, forum, flags: moderation, testimonials, moderation: moderationDeps, now,
     secret: config.sessionSecret, passwordLimiter: limits.loginAccount, resetTokens: stores.resetTokens, piiSeverity: config.piiSeverity,
     verification,
+    notifications: {
+      // Pending e-mail first: the delivery finds it through the member's unread notifications.
+      forget: async (userId: string) => {
+        await notificationDelivery.forgetUser(userId);
+        await stores.notifications.forgetUser(userId);
+      },
+    },
   }), recordRoute);
   api.use(profileRoutes({ users, forum }), recordRoute);
   api.use(searchRoutes({
@@ -166,6 +185,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
   app.use(passwordResetPages(), recordRoute);
   app.use(verifyEmailPages(), recordRoute);
   app.use(devMailRoutes(mail.outbox), recordRoute);
+  app.use(notificationMail.routes, recordRoute);
   app.use(forumPageStatus(forumDeps, [session, passport.initialize(), passport.session()]));
   app.use(profilePageStatus({ users, forum }));
   app.use(clientRoutes(deps.clientDir ?? defaultClientDir()));
@@ -187,11 +207,14 @@ export function buildAgora(deps: AgoraDeps): Agora {
     },
     realtime: () => realtime,
     search: searchIndex,
+    notificationMail,
     async close() {
       await realtime?.close();
       await searchIndex.stop();
       referral.close();
       await resetLater.idle();
+      // Workers stop taking jobs and finish the running ones before the mail transport closes.
+      await notificationDelivery.close();
       await mail.close();
     },
   };

@@ -105,6 +105,10 @@ function configFrom(e: Env) {
     requireVerifiedEmail: e.REQUIRE_VERIFIED_EMAIL === '1',
     verifyEmailResendsPerHour: e.VERIFY_EMAIL_RESENDS_PER_HOUR,
     holdFirstPosts: e.HOLD_FIRST_POSTS,
+    /** A notification still unread this long is e-mailed. */
+    notifyEmailDelayMs: e.NOTIFY_EMAIL_DELAY_SECONDS * 1000,
+    /** The first retry's wait for background jobs; each later one waits twice as long. */
+    jobRetryDelayMs: e.JOB_RETRY_DELAY_MS,
     holdAcknowledgedPii: parseTypeList('HOLD_ACKNOWLEDGED_PII', e.HOLD_ACKNOWLEDGED_PII),
     flagsToHide: e.FLAGS_TO_HIDE,
     flagDailyLimit: e.FLAG_DAILY_LIMIT,

@@ -34,6 +34,8 @@ export interface AccountDeps {
     addressChanged(before: UserRecord, after: UserRecord): Promise<void>;
     forget(userId: string): Promise<void>;
   };
+  /** Deletion cancels the member's pending notification e-mail and forgets their notifications and preferences. */
+  notifications?: { forget(userId: string): Promise<void> };
   /** A bio is scanned for personal data like a post. */
   piiSeverity: Severities;
   now: () => number;
@@ -113,6 +115,7 @@ export async function deleteAccount(deps: AccountDeps, { user }: Caller, input: 
   for (const t of await deps.testimonials.byAuthor(user.id)) await deps.testimonials.delete(t.id);
   await deps.resetTokens.deleteForUser(user.id);
   await deps.verification?.forget(user.id);
+  await deps.notifications?.forget(user.id);
   await endOtherSessions(deps.sessions, user.id);
   deps.moderation.connections.closeUser(user.id);
   await deps.users.delete(user.id);

@@ -67,6 +67,10 @@ export const envSchema = z.object({
   REQUIRE_VERIFIED_EMAIL: z.enum(['0', '1']).default('0')
     .meta({ description: '`1`: posting, editing, flagging and referring answer 403 `email_unverified` until the member has verified their address' }),
   VERIFY_EMAIL_RESENDS_PER_HOUR: intFrom(3, 1, 1_000).meta({ description: 'verification e-mails a member may ask to be sent again per hour' }),
+  NOTIFY_EMAIL_DELAY_SECONDS: intFrom(300, 0, 7 * 86_400)
+    .meta({ description: 'how long a notification stays unread before it is e-mailed (if the member wants e-mail for its kind); read by then, nothing is sent' }),
+  JOB_RETRY_DELAY_MS: intFrom(10_000, 10, 3_600_000)
+    .meta({ description: 'wait before a failed background job (an e-mail the mail server refused) is tried again; doubled each time, 6 attempts in all' }),
   HOLD_FIRST_POSTS: intFrom(0, 0, 1000).meta({ description: 'hold the first N posts of a new account for review' }),
   HOLD_ACKNOWLEDGED_PII: z.string().default('')
     .meta({ description: 'comma-separated personal-data types whose acknowledged posts are held for review' }),

@@ -110,7 +110,8 @@ export class BullJobQueue implements JobQueue {
       // which can hold an address or an id that names a member.
       logger.warn({ job: job?.name, attempt: job?.attemptsMade, code: err.code ?? err.responseCode ?? err.name }, 'job failed');
     });
-    await this.worker.waitUntilReady();
+    // Not waiting for the worker's connection: with Redis away at start-up it would wait for as
+    // long as that lasts, and jobs simply stay in Redis until a worker takes them.
   }
 
   private async run(job: Job): Promise<void> {

@@ -1,0 +1,70 @@
+// `GET /unsubscribe/e/:token` and `POST` the same (API.md, Notifications): the one-click opt-out of
+// notification and digest e-mail. The GET is a small page with one button (a link opened by a mail
+// scanner must not switch anything off); the POST switches that kind off at once. Mail providers
+// POST `List-Unsubscribe=One-Click` without cookies (RFC 8058), so the POST needs no session and no
+// CSRF token: the token in the path is the proof, and all it can do is switch one kind off. These
+// routes are mounted outside /api, where the CSRF middleware does not run.
+import { Router, type Request, type Response } from 'express';
+import { PRIVATE_PAGE_HEADERS } from '../../http/security.js';
+import type { NotificationStore } from '../../store/notifications.js';
+import type { UserStore } from '../../store/users.js';
+import { stopping, type UnsubscribeKind, type UnsubscribeTokens } from './unsubscribe-token.js';
+
+export interface UnsubscribeDeps {
+  tokens: UnsubscribeTokens;
+  notifications: Pick<NotificationStore, 'setPreferences'>;
+  users: Pick<UserStore, 'get'>;
+}
+
+const WHAT: Record<UnsubscribeKind, string> = {
+  mention: 'e-mail when someone mentions you',
+  watched: 'e-mail about replies in threads you watch',
+  digest: 'the digest e-mail',
+};
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+// Rendered here, with no script and no style of its own, so the site's CSP applies as is.
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · Agora</title></head>
+<body><main>
+<h1>${escapeHtml(title)}</h1>
+${body}
+<p><a href="/account">Your e-mail preferences</a> · <a href="/">Agora</a></p>
+</main></body></html>
+`;
+}
+
+const BROKEN = page('This link does not work', '<p>This unsubscribe link is not one Agora made. Your e-mail preferences on your account page say what Agora sends you.</p>');
+
+export function unsubscribeRoutes(deps: UnsubscribeDeps): Router {
+  const r = Router();
+  const path = '/unsubscribe/e/:token';
+
+  r.get(path, (req, res) => {
+    res.set(PRIVATE_PAGE_HEADERS);
+    const found = deps.tokens.verify(String(req.params.token));
+    if (!found) return void res.status(404).type('html').send(BROKEN);
+    const action = `/unsubscribe/e/${encodeURIComponent(String(req.params.token))}`;
+    res.type('html').send(page('Stop these e-mails', `<p>Stop ${WHAT[found.kind]} from Agora? It takes effect at once; you can switch it on again in your preferences.</p>
+<form method="post" action="${escapeHtml(action)}"><button type="submit">Stop ${escapeHtml(WHAT[found.kind])}</button></form>`));
+  });
+
+  r.post(path, async (req: Request, res: Response) => {
+    res.set(PRIVATE_PAGE_HEADERS);
+    const found = deps.tokens.verify(String(req.params.token));
+    const wantsPage = req.accepts(['json', 'html']) === 'html';
+    if (!found) {
+      if (wantsPage) return void res.status(404).type('html').send(BROKEN);
+      return void res.status(404).json({ error: { code: 'not_found', message: 'This unsubscribe link is not valid.' } });
+    }
+    // A deleted account has nothing to switch off, and must not get a preferences record back.
+    if (await deps.users.get(found.userId)) await deps.notifications.setPreferences(found.userId, stopping(found.kind));
+    if (wantsPage) return void res.type('html').send(page('Done', `<p>Agora sends you no more ${escapeHtml(WHAT[found.kind])}.</p>`));
+    res.json({ status: 'unsubscribed' });
+  });
+
+  return r;
+}
