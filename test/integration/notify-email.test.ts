@@ -1,0 +1,150 @@
+import request from 'supertest';
+import { publishedText } from '../../server/search/text.js';
+import { MemoryJobQueue } from '../../server/jobs/memory.js';
+import { DEFAULT_PREFERENCES, notificationAnswers } from '../../shared/schemas/notifications.js';
+import { POSTAL, PUBLIC_URL, subjectOf, unsubscribeUrlOf, useNotifyApp } from './notify-setup.js';
+
+// A notification is e-mailed once, only if it is still unread after NOTIFY_EMAIL_DELAY_SECONDS and
+// its member wants that kind, with what readers see of the post read again at sending time; each
+// e-mail's one-click opt-out stops its kind. On memory (the clock moved past the delay) and on two
+// instances sharing Redis (a real one-second delay; the e-mail may go from either).
+
+const CARD = '4111 1111 1111 1111';
+
+describe.each(['memory', 'redis'] as const)('notification e-mail on the %s store', (store) => {
+  const { world, member, thread, notify, queueOf, afterDelay, settled, mailsTo, mailTo } = useNotifyApp(store);
+
+  test('a mention still unread after the delay is e-mailed once, with the post as readers see it', async () => {
+    const author = await member();
+    const reader = await member();
+    const { threadId } = await thread(author.c, 'Payments for the garden');
+    const reply = await author.c.post(`/api/threads/${threadId}/posts`, { body: `@${reader.user.username} pay to ${CARD} <b>please</b>`, acknowledgePii: ['CREDIT_CARD'] });
+    expect(reply.status).toBe(201);
+    const post = reply.body.post as { id: string; html: string };
+    const n = await notify(reader.user.id, author.user.id, { postId: post.id, threadId });
+
+    if (world.a.agora.notificationMail.queue instanceof MemoryJobQueue) await world.a.agora.notificationMail.queue.runDue();
+    expect(await queueOf().state(n.id)).toMatch(store === 'memory' ? /^waiting$/ : /^delayed$/);
+    expect(mailsTo(reader.user.email)).toHaveLength(0);
+    afterDelay();
+    const mail = await mailTo(reader.user.email);
+    await settled(n.id);
+    expect(mailsTo(reader.user.email)).toHaveLength(1);
+
+    expect(mail.to).toEqual([reader.user.email]);
+    expect(subjectOf(mail)).toBe(`${author.user.username} mentioned you in "Payments for the garden"`);
+    const shown = publishedText(post.html);
+    expect(shown).not.toContain('4111');
+    for (const part of [mail.text, mail.html]) {
+      expect(part).toContain(`${PUBLIC_URL}/t/${threadId}#post-${post.id}`);
+      expect(part).toContain(POSTAL);
+      expect(part).not.toContain('4111');
+    }
+    expect(mail.text).toContain(`> ${shown}`);
+    expect(shown).toContain('please');
+    // No markup of the author's travels, and nothing loads from elsewhere.
+    expect(mail.html).not.toMatch(/<b>please|<img|src=|url\(/i);
+    expect(mail.headers.get('list-unsubscribe')![0]).toMatch(new RegExp(`^<${PUBLIC_URL}/unsubscribe/e/[A-Za-z0-9_.-]+>$`));
+    expect(mail.headers.get('list-unsubscribe-post')).toEqual(['List-Unsubscribe=One-Click']);
+  });
+
+  test('a notification read before the delay is not e-mailed', async () => {
+    const author = await member();
+    const reader = await member();
+    const { threadId, post } = await thread(author.c);
+    const n = await notify(reader.user.id, author.user.id, { postId: post.id, threadId });
+    expect(await world.a.stores.notifications.markRead(reader.user.id, [n.id])).toBe(0);
+    afterDelay();
+    await settled(n.id);
+    expect(mailsTo(reader.user.email)).toHaveLength(0);
+  });
+
+  test('a kind the member does not want is not e-mailed: mentions when switched off, watched threads by default', async () => {
+    const author = await member();
+    const reader = await member();
+    const { threadId, post } = await thread(author.c);
+    expect((await reader.c.patch('/api/me/preferences', { emailOnMention: false })).body.preferences.emailOnMention).toBe(false);
+    const mention = await notify(reader.user.id, author.user.id, { postId: post.id, threadId });
+    const watched = await notify(reader.user.id, author.user.id, { postId: post.id, threadId }, 'watched');
+    afterDelay();
+    await settled(mention.id);
+    await settled(watched.id);
+    expect(mailsTo(reader.user.email)).toHaveLength(0);
+
+    expect((await reader.c.patch('/api/me/preferences', { emailOnWatched: true })).status).toBe(200);
+    const second = await author.c.post(`/api/threads/${threadId}/posts`, { body: 'A reply in a watched thread' });
+    const reply = await notify(reader.user.id, author.user.id, { postId: second.body.post.id, threadId }, 'reply');
+    afterDelay();
+    await settled(reply.id);
+    expect(mailsTo(reader.user.email).map(subjectOf)).toEqual([`${author.user.username} replied in "Garden plans"`]);
+  });
+
+  test('a post removed or purged before the delay is not e-mailed, nor is a thread removed since', async () => {
+    const moderator = await member('moderator');
+    const author = await member();
+    const reader = await member();
+    const { threadId, post } = await thread(author.c, 'To be moderated');
+    const removed = await notify(reader.user.id, author.user.id, { postId: post.id, threadId });
+    const second = (await author.c.post(`/api/threads/${threadId}/posts`, { body: 'Purge me' })).body.post;
+    const purged = await notify(reader.user.id, author.user.id, { postId: second.id, threadId });
+    const other = await thread(author.c, 'Removed whole');
+    const inRemovedThread = await notify(reader.user.id, author.user.id, { postId: other.post.id, threadId: other.threadId });
+    // Staff see removed posts, but a removed post is e-mailed to nobody.
+    const staffCopy = await notify(moderator.user.id, author.user.id, { postId: post.id, threadId });
+    expect((await moderator.c.post(`/api/posts/${post.id}/remove`, { reason: 'spam' })).status).toBe(200);
+    expect((await moderator.c.post(`/api/posts/${second.id}/purge`, { reason: 'doxxing' })).status).toBe(204);
+    expect((await moderator.c.post(`/api/threads/${other.threadId}/remove`, { reason: 'off topic' })).status).toBe(200);
+    afterDelay();
+    for (const n of [removed, purged, inRemovedThread, staffCopy]) await settled(n.id);
+    expect(mailsTo(reader.user.email)).toHaveLength(0);
+    expect(mailsTo(moderator.user.email)).toHaveLength(0);
+  });
+
+  test('the one-click POST, with no cookie and no CSRF token, stops that kind at once; a forged link changes nothing', async () => {
+    const author = await member();
+    const reader = await member();
+    expect((await reader.c.patch('/api/me/preferences', { emailOnWatched: true })).status).toBe(200);
+    const { threadId, post } = await thread(author.c);
+    const n = await notify(reader.user.id, author.user.id, { postId: post.id, threadId });
+    afterDelay();
+    const url = new URL(unsubscribeUrlOf(await mailTo(reader.user.email)));
+
+    const forged = url.pathname.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    expect((await request(world.b.url).post(forged).type('form').send('List-Unsubscribe=One-Click')).status).toBe(404);
+    expect((await request(world.b.url).get(forged)).status).toBe(404);
+    expect((await reader.c.get('/api/me/preferences')).body.preferences.emailOnMention).toBe(true);
+
+    const page = await request(world.b.url).get(url.pathname);
+    expect([page.status, page.headers['referrer-policy'], page.headers['x-robots-tag']]).toEqual([200, 'no-referrer', 'noindex']);
+    expect(page.text).toMatch(/<form method="post"[^>]*><button type="submit">Stop e-mail when someone mentions you<\/button>/);
+    // Opening the page switches nothing off: only the POST does.
+    expect((await reader.c.get('/api/me/preferences')).body.preferences.emailOnMention).toBe(true);
+
+    const oneClick = await request(world.b.url).post(url.pathname).type('form').send('List-Unsubscribe=One-Click');
+    expect([oneClick.status, oneClick.body]).toEqual([200, { status: 'unsubscribed' }]);
+    const prefs = notificationAnswers.preferences.parse((await reader.c.get('/api/me/preferences')).body).preferences;
+    expect(prefs).toEqual({ ...DEFAULT_PREFERENCES, emailOnMention: false, emailOnWatched: true });
+
+    await settled(n.id);
+    const again = await notify(reader.user.id, author.user.id, { postId: post.id, threadId });
+    afterDelay();
+    await settled(again.id);
+    expect(mailsTo(reader.user.email)).toHaveLength(1);
+  });
+
+  test("deleting the account cancels the member's pending e-mail", async () => {
+    const author = await member();
+    const reader = await member();
+    const { threadId, post } = await thread(author.c);
+    const n = await notify(reader.user.id, author.user.id, { postId: post.id, threadId });
+    expect(await queueOf().state(n.id)).not.toBe('unknown');
+    expect((await reader.c.del('/api/me', { password: 'a fine long password', posts: 'remove' })).status).toBe(204);
+    expect(await queueOf().state(n.id)).toBe('unknown');
+    expect(await world.a.stores.notifications.get(n.id)).toBeNull();
+    // A later job (added after the deletion) runs: the cancelled one would have run before it.
+    const later = await notify(author.user.id, author.user.id, { postId: post.id, threadId });
+    afterDelay();
+    await settled(later.id);
+    expect(mailsTo(reader.user.email)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,104 @@
+// What the notification e-mail suites share: Agora with a real SMTP server, on memory (one
+// instance, time moved by its clock) or on Redis (two instances on one prefix, real short delays);
+// members, a forum and posts made over HTTP; notifications made straight in the store and handed to
+// the delivery, as the notification service does.
+import { cleanRedis, startAgora, testPrefix, type Running } from '../helpers/agora.js';
+import { eventually } from '../helpers/eventually.js';
+import { signedIn, type Client } from '../helpers/http.js';
+import { captureLogs } from '../helpers/log-capture.js';
+import { TestSmtpServer, type ReceivedMail } from '../helpers/smtp.js';
+import { newId } from '../../server/store/ids.js';
+import type { NotificationRecord } from '../../server/store/notifications.js';
+import type { NotificationKind } from '../../shared/schemas/notifications.js';
+
+export const PUBLIC_URL = 'https://community.example.test';
+export const POSTAL = 'Agora Inc., 42 Harbour Road, Portsmouth PO1 2AB';
+/** The memory suites' delay, moved past by the clock; Redis waits a real second. */
+const DELAY_S = { memory: 300, redis: 1 };
+
+export type Store = 'memory' | 'redis';
+type JobStates = { state(id: string): Promise<string> };
+
+/** A header as a reader sees it: RFC 2047 encoded words (nodemailer's Q and B forms) decoded. */
+export function decoded(header: string): string {
+  return header
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_m, enc: string, text: string) => enc.toUpperCase() === 'B'
+      ? Buffer.from(text, 'base64').toString('utf8')
+      : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_h, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'));
+}
+export const subjectOf = (m: ReceivedMail) => decoded(m.headers.get('subject')![0]!);
+
+export const unsubscribeUrlOf = (m: ReceivedMail) => /^<(.+)>$/.exec(m.headers.get('list-unsubscribe')![0]!)![1]!;
+
+export function useNotifyApp(store: Store, more: Record<string, string> = {}) {
+  const smtp = new TestSmtpServer();
+  const logs = captureLogs('trace');
+  const prefix = testPrefix();
+  const world = {
+    smtp, logs, store, clock: Date.parse('2031-05-06T07:00:00Z'),
+    a: undefined as unknown as Running,
+    b: undefined as unknown as Running,
+    admin: undefined as unknown as Client,
+    forumId: '',
+    delayMs: DELAY_S[store] * 1000,
+  };
+  const now = () => world.clock;
+  const env = () => ({
+    SMTP_URL: smtp.url, PUBLIC_URL, COMPANY_POSTAL_ADDRESS: POSTAL, POST_RATE_PER_MINUTE: '1000',
+    NOTIFY_EMAIL_DELAY_SECONDS: String(DELAY_S[store]), JOB_RETRY_DELAY_MS: store === 'memory' ? '1000' : '50', ...more,
+  });
+
+  beforeAll(async () => {
+    await smtp.start();
+    world.a = await startAgora({ store, prefix, env: env(), logger: logs.logger, now: store === 'memory' ? now : undefined });
+    world.b = store === 'redis' ? await startAgora({ store, prefix, env: env(), logger: logs.logger }) : world.a;
+    world.admin = await signedIn(world.a.url, world.a.stores.users, 'admin');
+    world.forumId = (await world.admin.post('/api/forums', { slug: `n${newId().toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, 20), title: 'Notifications', description: '' })).body.forum.id;
+  });
+  afterAll(async () => {
+    for (const r of new Set([world.a, world.b])) await r?.close();
+    await smtp.stop();
+    if (store === 'redis') await cleanRedis(prefix);
+  });
+
+  const member = async (role: 'member' | 'moderator' = 'member') => {
+    const c = await signedIn(world.a.url, world.a.stores.users, role);
+    const user = (await world.a.stores.users.findByUsername(c.user!.username))!;
+    return { c, user };
+  };
+
+  /** A thread by `author`, answered with its id and first post. */
+  const thread = async (author: Client, title = 'Garden plans', body = 'What shall we plant?') => {
+    const res = await author.post(`/api/forums/${world.forumId}/threads`, { title, body });
+    expect(res.status).toBe(201);
+    return { threadId: res.body.thread.id as string, post: res.body.post as { id: string; html: string } };
+  };
+
+  /** A notification about `postId` for `userId`, stored and handed to the delivery of `on`. */
+  const notify = async (userId: string, actorId: string, p: { postId: string; threadId: string }, kind: NotificationKind = 'mention', on = world.a): Promise<NotificationRecord> => {
+    const n: NotificationRecord = { id: newId(), userId, kind, at: new Date(world.clock).toISOString(), read: false, actorId, ...p };
+    expect(await on.stores.notifications.add(n)).toBe(true);
+    await on.agora.notificationMail.delivery.scheduled(n);
+    return n;
+  };
+
+  const queueOf = (on = world.a) => on.agora.notificationMail.queue as unknown as JobStates;
+
+  /** Lets the delay pass: memory moves its clock past it; Redis waits for the job itself. */
+  const afterDelay = () => {
+    if (store === 'memory') world.clock += world.delayMs + 1;
+  };
+
+  /** Waits until the job with this id has finished (memory: moving the clock along for retries). */
+  const settled = (jobId: string, state = 'completed') =>
+    eventually(async () => {
+      if (store === 'memory') world.clock += 1000;
+      expect(await queueOf().state(jobId)).toBe(state);
+    }, { what: `job ${jobId} is ${state}` });
+
+  const mailsTo = (email: string) => smtp.messages.filter((m) => m.to.includes(email));
+  const mailTo = (email: string) => eventually(() => mailsTo(email)[0] ?? false, { what: `a mail reaches ${email}` });
+
+  return { world, member, thread, notify, queueOf, afterDelay, settled, mailsTo, mailTo };
+}
