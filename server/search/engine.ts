@@ -42,7 +42,7 @@ export const MAX_RECALL_TERMS = 8;
 /** The last word typed stands for at most this many words it begins (the most used ones). */
 export const MAX_EXPANSIONS = 50;
 /** Posting entries one query may walk (exclusions included); a word past it is left to the store-side check. */
-export const MAX_POSTINGS = 300_000;
+export const MAX_POSTINGS = 150_000;
 
 const K1 = 1.2;
 const B = 0.75;
@@ -56,6 +56,7 @@ export class SearchEngine {
   // Scratch for one query at a time (queries are synchronous), sized to the slots.
   private reached = new Int32Array(0);
   private score = new Float64Array(0);
+  private touched = new Int32Array(0);
 
   static empty(): SearchEngine {
     return new SearchEngine(new IndexData());
@@ -111,18 +112,20 @@ export class SearchEngine {
     const { len, ids } = this.d;
     const n = Math.max(1, this.d.alive);
     const avg = this.d.totalLen / n || 1;
-    const touched: number[] = [];
+    const touched = this.touched;
+    let found = 0;
     groups.forEach((group, g) => {
       for (const { id, factor } of group.terms) {
         const docs = this.d.docs[id]!;
         const ws = this.d.weights[id]!;
-        const idf = Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5)) * factor;
-        for (let i = 0; i < docs.length; i++) {
+        const df = this.d.count[id]!;
+        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * factor;
+        for (let i = 0; i < df; i++) {
           const slot = docs[i]!;
           const r = reached[slot]!;
           if (r === g) {
             reached[slot] = g + 1;
-            if (g === 0) touched.push(slot);
+            if (g === 0) touched[found++] = slot;
           } else if (r !== g + 1) continue;
           const w = ws[i]!;
           score[slot]! += (idf * w * (K1 + 1)) / (w + K1 * (1 - B + (B * len[slot]!) / avg));
@@ -133,22 +136,25 @@ export class SearchEngine {
     for (const part of q.parts) {
       if (!part.exclude || part.terms.length !== 1) continue;
       const t = this.d.dictionary.get(part.terms[0]!);
-      if (t === undefined || walked + this.d.docs[t]!.length > MAX_POSTINGS) continue;
-      walked += this.d.docs[t]!.length;
-      for (const slot of this.d.docs[t]!) if (reached[slot] === all) reached[slot] = -1;
+      const df = t === undefined ? 0 : this.d.count[t]!;
+      if (t === undefined || walked + df > MAX_POSTINGS) continue;
+      walked += df;
+      const docs = this.d.docs[t]!;
+      for (let i = 0; i < df; i++) if (reached[docs[i]!] === all) reached[docs[i]!] = -1;
     }
     const better = (a: number, b: number) =>
       score[a]! > score[b]! || (score[a] === score[b] && (this.d.createdAt[a]! > this.d.createdAt[b]! || (this.d.createdAt[a] === this.d.createdAt[b] && ids[a]! < ids[b]!)));
     const top = new TopK(limit, better);
     const fields = {} as IndexedFields;
-    for (const slot of touched) {
+    for (let k = 0; k < found; k++) {
+      const slot = touched[k]!;
       if (reached[slot] !== all || ids[slot] === null) continue;
       if (keep(this.fieldsOf(slot, fields))) top.offer(slot);
     }
     const out = top.sorted().map((slot) => ({ id: ids[slot]!, score: score[slot]!, fields: this.fieldsOf(slot, {} as IndexedFields) }));
-    for (const slot of touched) {
-      reached[slot] = 0;
-      score[slot] = 0;
+    for (let k = 0; k < found; k++) {
+      reached[touched[k]!] = 0;
+      score[touched[k]!] = 0;
     }
     return out;
   }
@@ -184,14 +190,14 @@ export class SearchEngine {
 
   private exact(term: string): Group {
     const id = this.d.dictionary.get(term);
-    return id === undefined ? { terms: [], size: 0 } : { terms: [{ id, factor: 1 }], size: this.d.docs[id]!.length };
+    return id === undefined ? { terms: [], size: 0 } : { terms: [{ id, factor: 1 }], size: this.d.count[id]! };
   }
 
   private expand(prefix: string): Group {
     const found: { id: number; factor: number }[] = [];
     for (const [word, id] of this.d.dictionary.atPrefix(prefix).entries()) found.push({ id, factor: word === prefix ? 1 : PREFIX_WEIGHT });
-    const terms = found.length > MAX_EXPANSIONS ? found.sort((a, b) => this.d.docs[b.id]!.length - this.d.docs[a.id]!.length).slice(0, MAX_EXPANSIONS) : found;
-    return { terms, size: terms.reduce((sum, t) => sum + this.d.docs[t.id]!.length, 0) };
+    const terms = found.length > MAX_EXPANSIONS ? found.sort((a, b) => this.d.count[b.id]! - this.d.count[a.id]!).slice(0, MAX_EXPANSIONS) : found;
+    return { terms, size: terms.reduce((sum, t) => sum + this.d.count[t.id]!, 0) };
   }
 
   private fieldsOf(slot: number, into: IndexedFields): IndexedFields {
@@ -210,5 +216,6 @@ export class SearchEngine {
     const size = Math.max(1024, this.d.ids.length * 2);
     this.reached = new Int32Array(size);
     this.score = new Float64Array(size);
+    this.touched = new Int32Array(size);
   }
 }

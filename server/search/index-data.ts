@@ -1,14 +1,16 @@
 // The search index's data: per post version a slot (its fields, its words), per word its posting
-// list (slots ascending, with weights), the dictionary of words (a radix tree, for prefixes), and
-// the compact snapshot format. The queries over it are engine.ts's.
+// list (slots ascending, with weights) in typed arrays that grow by doubling, the dictionary of
+// words (a radix tree, for prefixes), and the compact snapshot format. The queries are engine.ts's.
 import SearchableMap from 'minisearch/SearchableMap';
 import { foldedWords } from './text.js';
-import { decodePostings, encodePostings } from './postings.js';
+import { countPostings, decodePostingsInto, encodePostings } from './postings.js';
 import type { IndexedPost } from './engine.js';
 
 /** A word of a thread's title counts this many times a word of a post's text. */
 export const TITLE_BOOST = 3;
 export const STATES = ['visible', 'held', 'removed'] as const;
+/** A word's weight in one post is kept in a byte: BM25 saturates long before 255. */
+const MAX_WEIGHT = 255;
 
 export class IndexData {
   // Per slot (one per version of a post; a re-indexed post gets a new slot, the old one dies).
@@ -21,20 +23,21 @@ export class IndexData {
   first: boolean[] = [];
   createdAt: number[] = [];
   len: number[] = [];
-  slotTerms: (number[] | null)[] = [];
   slotOf = new Map<string, number>();
-  // Per word: its id in the dictionary (a radix tree, for prefixes), its slots ascending, its weights.
+  // A slot's words: for slots loaded from a snapshot, one flat array cut by `loadedStart` (built
+  // in two passes over the postings, far faster than an array per slot); later slots, their own.
+  private loadedTerms = new Int32Array(0);
+  private loadedStart = new Int32Array(1);
+  private laterTerms: (number[] | null)[] = [];
+  // Per word: its id in the dictionary, its posting list (slots ascending) and weights, and length.
   dictionary = new SearchableMap<number>();
   termText: string[] = [];
-  docs: number[][] = [];
-  weights: number[][] = [];
-  freeTerms: number[] = [];
+  docs: Int32Array[] = [];
+  weights: Uint8Array[] = [];
+  count: number[] = [];
+  private freeTerms: number[] = [];
   alive = 0;
   totalLen = 0;
-
-  get size(): number {
-    return this.alive;
-  }
 
   /** Adds the post, or replaces what was indexed of it. */
   upsert(doc: IndexedPost): void {
@@ -47,8 +50,7 @@ export class IndexData {
     let len = 0;
     for (const [word, weight] of counts) {
       const t = this.termFor(word);
-      this.docs[t]!.push(slot);
-      this.weights[t]!.push(weight);
+      this.append(t, slot, Math.min(weight, MAX_WEIGHT));
       terms.push(t);
       len += weight;
     }
@@ -61,7 +63,7 @@ export class IndexData {
     this.first.push(doc.first);
     this.createdAt.push(doc.createdAt);
     this.len.push(len);
-    this.slotTerms.push(terms);
+    this.laterTerms[slot - (this.loadedStart.length - 1)] = terms;
     this.slotOf.set(doc.id, slot);
     this.alive++;
     this.totalLen += len;
@@ -71,29 +73,54 @@ export class IndexData {
   discard(id: string): void {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return;
-    for (const t of this.slotTerms[slot]!) {
+    for (const t of this.termsOf(slot)) {
+      const n = this.count[t]!;
       const docs = this.docs[t]!;
-      const i = indexOf(docs, slot);
-      docs.splice(i, 1);
-      this.weights[t]!.splice(i, 1);
-      if (docs.length === 0) this.freeTerm(t);
+      const i = indexOf(docs, n, slot);
+      docs.copyWithin(i, i + 1, n);
+      this.weights[t]!.copyWithin(i, i + 1, n);
+      this.count[t] = n - 1;
+      if (n === 1) this.freeTerm(t);
     }
+    const loaded = this.loadedStart.length - 1;
+    if (slot >= loaded) this.laterTerms[slot - loaded] = null;
     this.slotOf.delete(id);
     this.ids[slot] = null;
-    this.slotTerms[slot] = null;
     this.threadId[slot] = this.forumId[slot] = '';
     this.authorId[slot] = null;
     this.alive--;
     this.totalLen -= this.len[slot]!;
   }
 
-  termFor(word: string): number {
+  private termsOf(slot: number): Iterable<number> {
+    const loaded = this.loadedStart.length - 1;
+    if (slot >= loaded) return this.laterTerms[slot - loaded] ?? [];
+    return this.loadedTerms.subarray(this.loadedStart[slot]!, this.loadedStart[slot + 1]!);
+  }
+
+  private append(t: number, slot: number, weight: number): void {
+    const n = this.count[t]!;
+    if (n === this.docs[t]!.length) {
+      const docs = new Int32Array(Math.max(4, n * 2));
+      docs.set(this.docs[t]!);
+      this.docs[t] = docs;
+      const weights = new Uint8Array(docs.length);
+      weights.set(this.weights[t]!);
+      this.weights[t] = weights;
+    }
+    this.docs[t]![n] = slot;
+    this.weights[t]![n] = weight;
+    this.count[t] = n + 1;
+  }
+
+  private termFor(word: string): number {
     let t = this.dictionary.get(word);
     if (t !== undefined) return t;
     t = this.freeTerms.pop() ?? this.termText.length;
     this.termText[t] = word;
-    this.docs[t] = [];
-    this.weights[t] = [];
+    this.docs[t] = new Int32Array(4);
+    this.weights[t] = new Uint8Array(4);
+    this.count[t] = 0;
     this.dictionary.set(word, t);
     return t;
   }
@@ -101,14 +128,16 @@ export class IndexData {
   private freeTerm(t: number): void {
     this.dictionary.delete(this.termText[t]!);
     this.termText[t] = '';
+    this.docs[t] = new Int32Array(0);
+    this.weights[t] = new Uint8Array(0);
     this.freeTerms.push(t);
   }
 
   /** The live posts only, numbered afresh: dead slots do not travel. */
   toJSON(): string {
     const live: number[] = [];
-    for (let s = 0; s < this.ids.length; s++) if (this.ids[s] !== null) live.push(s);
-    const renumber = new Map(live.map((s, i) => [s, i]));
+    const renumber = new Int32Array(this.ids.length).fill(-1);
+    for (let s = 0; s < this.ids.length; s++) if (this.ids[s] !== null) renumber[s] = live.push(s) - 1;
     const dict = <T>(values: T[]) => {
       const list: T[] = [];
       const index = new Map<T, number>();
@@ -121,10 +150,14 @@ export class IndexData {
     };
     const terms: [string, string][] = [];
     this.termText.forEach((word, t) => {
-      if (word) terms.push([word, encodePostings(this.docs[t]!.map((s) => renumber.get(s)!), this.weights[t]!)]);
+      if (!word) return;
+      const n = this.count[t]!;
+      const slots = new Int32Array(n);
+      for (let i = 0; i < n; i++) slots[i] = renumber[this.docs[t]![i]!]!;
+      terms.push([word, encodePostings(slots, this.weights[t]!.subarray(0, n))]);
     });
     return JSON.stringify({
-      v: 2, ids: live.map((s) => this.ids[s]), thread: dict(this.threadId), forum: dict(this.forumId), author: dict(this.authorId),
+      v: 3, ids: live.map((s) => this.ids[s]), thread: dict(this.threadId), forum: dict(this.forumId), author: dict(this.authorId),
       status: live.map((s) => this.status[s]), threadState: live.map((s) => this.threadState[s]), first: live.map((s) => (this.first[s] ? 1 : 0)),
       createdAt: live.map((s) => this.createdAt[s]), len: live.map((s) => this.len[s]), terms,
     });
@@ -136,8 +169,9 @@ export class IndexData {
       v: number; ids: string[]; thread: Dict<string>; forum: Dict<string>; author: Dict<string | null>;
       status: number[]; threadState: number[]; first: number[]; createdAt: number[]; len: number[]; terms: [string, string][];
     };
-    if (d.v !== 2) throw new Error(`search snapshot version ${d.v} is not this engine's (2)`);
+    if (d.v !== 3) throw new Error(`search snapshot version ${d.v} is not this engine's (3)`);
     const e = new IndexData();
+    const slots = d.ids.length;
     e.ids = d.ids;
     e.threadId = d.thread.codes.map((c) => d.thread.list[c]!);
     e.forumId = d.forum.codes.map((c) => d.forum.list[c]!);
@@ -147,28 +181,39 @@ export class IndexData {
     e.first = d.first.map((f) => f === 1);
     e.createdAt = d.createdAt;
     e.len = d.len;
-    e.slotTerms = d.ids.map(() => []);
     d.ids.forEach((id, s) => e.slotOf.set(id, s));
-    e.alive = d.ids.length;
+    e.alive = slots;
     e.totalLen = d.len.reduce((a, b) => a + b, 0);
+    // Postings, then their transpose (each slot's words) in two passes: count, then fill.
+    const perSlot = new Int32Array(slots + 1);
     d.terms.forEach(([word, encoded], t) => {
-      const { slots, weights } = decodePostings(encoded);
+      const bytes = Buffer.from(encoded, 'base64');
+      const n = countPostings(bytes);
+      e.docs[t] = new Int32Array(n);
+      e.weights[t] = new Uint8Array(n);
+      decodePostingsInto(bytes, e.docs[t]!, e.weights[t]!);
+      e.count[t] = n;
       e.termText[t] = word;
-      e.docs[t] = slots;
-      e.weights[t] = weights;
       e.dictionary.set(word, t);
-      for (const s of slots) e.slotTerms[s]!.push(t);
+      for (let i = 0; i < n; i++) perSlot[e.docs[t]![i]! + 1]!++;
     });
+    for (let s = 0; s < slots; s++) perSlot[s + 1]! += perSlot[s]!;
+    const fill = perSlot.slice(0, slots);
+    e.loadedTerms = new Int32Array(perSlot[slots]!);
+    e.docs.forEach((docs, t) => {
+      for (let i = 0; i < e.count[t]!; i++) e.loadedTerms[fill[docs[i]!]!++] = t;
+    });
+    e.loadedStart = perSlot;
     return e;
   }
 }
 
 interface Dict<T> { list: T[]; codes: number[] }
 
-/** Where `slot` is in an ascending list (binary search). */
-function indexOf(sorted: number[], slot: number): number {
+/** Where `slot` is among the first `n` of an ascending list (binary search). */
+function indexOf(sorted: Int32Array, n: number, slot: number): number {
   let lo = 0;
-  let hi = sorted.length - 1;
+  let hi = n - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     if (sorted[mid]! < slot) lo = mid + 1;

@@ -52,14 +52,15 @@ export class TopK {
 }
 
 /** Ascending slots and their weights as varints: each slot as the gap from the one before. */
-export function encodePostings(slots: readonly number[], weights: readonly number[]): string {
-  const out: number[] = [];
+export function encodePostings(slots: ArrayLike<number>, weights: ArrayLike<number>): string {
+  const out = Buffer.allocUnsafe(slots.length * 6);
+  let at = 0;
   const put = (n: number) => {
     while (n >= 0x80) {
-      out.push((n & 0x7f) | 0x80);
+      out[at++] = (n & 0x7f) | 0x80;
       n = Math.floor(n / 128);
     }
-    out.push(n);
+    out[at++] = n;
   };
   let prev = 0;
   for (let i = 0; i < slots.length; i++) {
@@ -67,13 +68,18 @@ export function encodePostings(slots: readonly number[], weights: readonly numbe
     put(weights[i]!);
     prev = slots[i]!;
   }
-  return Buffer.from(out).toString('base64');
+  return out.subarray(0, at).toString('base64');
 }
 
-export function decodePostings(encoded: string): { slots: number[]; weights: number[] } {
-  const bytes = Buffer.from(encoded, 'base64');
-  const slots: number[] = [];
-  const weights: number[] = [];
+/** How many postings an encoded list holds (two varints each; a varint ends at a byte below 0x80). */
+export function countPostings(bytes: Uint8Array): number {
+  let ends = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! < 0x80) ends++;
+  return ends >> 1;
+}
+
+/** Decodes into arrays sized by countPostings. */
+export function decodePostingsInto(bytes: Uint8Array, slots: Int32Array, weights: Uint8Array): void {
   let i = 0;
   const get = () => {
     let n = 0;
@@ -86,10 +92,9 @@ export function decodePostings(encoded: string): { slots: number[]; weights: num
     }
   };
   let prev = 0;
-  while (i < bytes.length) {
+  for (let k = 0; k < slots.length; k++) {
     prev += get();
-    slots.push(prev);
-    weights.push(get());
+    slots[k] = prev;
+    weights[k] = get();
   }
-  return { slots, weights };
 }

@@ -57,8 +57,11 @@ export interface ParsedQuery {
   prefix: string | null;
 }
 
-/** A prefix shorter than this matches as a whole word only: one letter would match most of the index. */
-export const MIN_PREFIX = 2;
+/**
+ * A last word shorter than this matches as a whole word only: one or two letters begin most words
+ * of the index, which costs much and finds nothing in particular.
+ */
+export const MIN_PREFIX = 3;
 
 /**
  * `q` as parts: `"quoted words"` a phrase, `-word` or `-"a phrase"` excluded, the rest words; the

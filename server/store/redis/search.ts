@@ -3,22 +3,34 @@ import type { RedisClient, RedisDb } from './db.js';
 
 // Layout: every key shares the hash tag {search}, so the erase step (feed entry, snapshot, erase
 // generation) is one script on one cluster slot. The feed is a Redis Stream of ids (`k`: p or t,
-// `i`: the id), trimmed to about `maxEntries`; the snapshot is a hash (data, pos, generation).
+// `i`: the id), trimmed to about `maxEntries`; the snapshot is a hash (pos, generation, and the
+// data in chunks c0…cN).
 
+// KEYS: feed, snapshot, erase generation, snapshot being written. ARGV: maxEntries, then kind/id pairs.
 const ERASE = `
 local last = ''
 for i = 2, #ARGV, 2 do
   last = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'k', ARGV[i], 'i', ARGV[i + 1])
 end
-redis.call('DEL', KEYS[2])
+redis.call('DEL', KEYS[2], KEYS[4])
 redis.call('INCR', KEYS[3])
 return last`;
 
-const SAVE_SNAPSHOT = `
-local gen = tonumber(redis.call('GET', KEYS[2]) or '0')
-if gen ~= tonumber(ARGV[3]) then return 0 end
-redis.call('HSET', KEYS[1], 'data', ARGV[1], 'pos', ARGV[2], 'generation', ARGV[3])
+// The snapshot is written in chunks into its own key, then put in place by this script, which
+// refuses it if an erase came meanwhile (the erase also deleted the chunks written so far).
+// KEYS: snapshot being written, snapshot, erase generation. ARGV: pos, generation, chunks.
+const COMMIT_SNAPSHOT = `
+local gen = tonumber(redis.call('GET', KEYS[3]) or '0')
+if gen ~= tonumber(ARGV[2]) or redis.call('HLEN', KEYS[1]) ~= tonumber(ARGV[3]) then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('HSET', KEYS[2], 'pos', ARGV[1], 'generation', ARGV[2], 'chunks', ARGV[3])
 return 1`;
+
+/** Each chunk is one command: a snapshot of tens of MB never blocks Redis in one piece. */
+const CHUNK = 1 << 20;
 
 const LEASE = `
 local holder = redis.call('GET', KEYS[1])
@@ -51,8 +63,8 @@ export class RedisSearchStore implements SearchStore {
 
   constructor(private db: RedisDb, private maxEntries = 100_000) {
     db.defineScripts({
-      agoraSearchErase: { keys: 3, lua: ERASE },
-      agoraSearchSaveSnapshot: { keys: 2, lua: SAVE_SNAPSHOT },
+      agoraSearchErase: { keys: 4, lua: ERASE },
+      agoraSearchCommitSnapshot: { keys: 3, lua: COMMIT_SNAPSHOT },
       agoraSearchLease: { keys: 1, lua: LEASE },
       agoraSearchRelease: { keys: 1, lua: RELEASE },
     });
@@ -60,6 +72,7 @@ export class RedisSearchStore implements SearchStore {
 
   private feed = () => this.db.tagged('search', 'feed');
   private snap = () => this.db.tagged('search', 'snapshot');
+  private staging = () => this.db.tagged('search', 'snapshot-next');
   private gen = () => this.db.tagged('search', 'erase-generation');
   private leaseKey = (name: string) => this.db.tagged('search', 'lease', name);
   private progressKey = (name: string) => this.db.tagged('search', 'progress', name);
@@ -116,7 +129,7 @@ export class RedisSearchStore implements SearchStore {
 
   async erase(changes: readonly SearchChange[]): Promise<string> {
     const args = changes.flatMap((c) => [KIND[c.kind], c.id]);
-    return String(await this.db.run(this.db.script('agoraSearchErase', this.feed(), this.snap(), this.gen(), this.maxEntries, ...args)));
+    return String(await this.db.run(this.db.script('agoraSearchErase', this.feed(), this.snap(), this.gen(), this.staging(), this.maxEntries, ...args)));
   }
 
   async eraseGeneration(): Promise<number> {
@@ -124,12 +137,24 @@ export class RedisSearchStore implements SearchStore {
   }
 
   async loadSnapshot(): Promise<SearchSnapshot | null> {
-    const [data, pos, generation] = await this.db.run((r) => r.hmget(this.snap(), 'data', 'pos', 'generation'));
-    return data && pos !== null && pos !== undefined ? { data, pos, generation: Number(generation ?? 0) } : null;
+    const [pos, generation, chunks] = await this.db.run((r) => r.hmget(this.snap(), 'pos', 'generation', 'chunks'));
+    if (pos === null || pos === undefined || !chunks) return null;
+    const fields = Array.from({ length: Number(chunks) }, (_, i) => `c${i}`);
+    const parts = await this.db.run((r) => r.hmgetBuffer(this.snap(), ...fields));
+    // An erase between the two reads deleted the snapshot: nothing to load.
+    if (parts.some((p) => !p)) return null;
+    return { data: Buffer.concat(parts as Buffer[]).toString('utf8'), pos, generation: Number(generation ?? 0) };
   }
 
   async saveSnapshot(s: SearchSnapshot): Promise<boolean> {
-    return Number(await this.db.run(this.db.script('agoraSearchSaveSnapshot', this.snap(), this.gen(), s.data, s.pos, s.generation))) === 1;
+    const data = Buffer.from(s.data, 'utf8');
+    const chunks = Math.max(1, Math.ceil(data.length / CHUNK));
+    await this.db.run((r) => r.del(this.staging()));
+    for (let i = 0; i < chunks; i++) {
+      const part = data.subarray(i * CHUNK, (i + 1) * CHUNK);
+      await this.db.run((r) => r.hset(this.staging(), `c${i}`, part));
+    }
+    return Number(await this.db.run(this.db.script('agoraSearchCommitSnapshot', this.staging(), this.snap(), this.gen(), s.pos, s.generation, chunks))) === 1;
   }
 
   async lease(name: string, owner: string, ttlMs: number): Promise<boolean> {
