@@ -19,7 +19,8 @@ export type QueueEvent = Parameters<ServerToClientEvents['mod:queue']>[0];
  * `erased`: content gone for good (a purge, a title erased with its author's account).
  */
 export interface ContentFollower {
-  postChanged(post: PostRecord, thread?: ThreadRecord | null): Promise<void>;
+  /** `events`: what the write appended to the thread's log (a creation, an edit, a removal…). */
+  postChanged(post: PostRecord, thread?: ThreadRecord | null, events?: readonly Omit<EventSpec, 'postId'>[]): Promise<void>;
   threadChanged(thread: ThreadRecord, erased: boolean): Promise<void>;
   /** A member's content changed hands or went (account deletion): no stored copy may keep the old. */
   contentErased(): Promise<void>;
@@ -36,7 +37,7 @@ export class ThreadPublisher {
     private io: () => AgoraServer | undefined,
     private forum: ForumStore,
     private users: UserStore,
-    private follower?: ContentFollower,
+    private followers: ContentFollower[] = [],
   ) {}
 
   /**
@@ -46,7 +47,7 @@ export class ThreadPublisher {
    */
   async postEvent(e: LoggedEvent, post: PostRecord, known?: Authors, thread?: ThreadRecord | null): Promise<void> {
     await this.emitPost(e, post, known, thread);
-    await this.follower?.postChanged(post, thread);
+    for (const f of this.followers) await f.postChanged(post, thread, [e]);
   }
 
   private async emitPost(e: LoggedEvent, post: PostRecord, known?: Authors, thread?: ThreadRecord | null): Promise<void> {
@@ -99,7 +100,7 @@ export class ThreadPublisher {
    */
   async postEvents(post: PostRecord, specs: readonly Omit<EventSpec, 'postId'>[], seqs: readonly number[], known?: Authors): Promise<void> {
     for (let i = 0; i < specs.length; i++) await this.emitPost({ ...specs[i]!, seq: seqs[i]!, postId: post.id }, post, known);
-    await this.follower?.postChanged(post);
+    for (const f of this.followers) await f.postChanged(post, undefined, specs);
   }
 
   /**
@@ -107,12 +108,12 @@ export class ThreadPublisher {
    * its title erased): whatever follows content looks at all of it again.
    */
   async threadChanged(thread: ThreadRecord, erased = false): Promise<void> {
-    await this.follower?.threadChanged(thread, erased || !!thread.purged);
+    for (const f of this.followers) await f.threadChanged(thread, erased || !!thread.purged);
   }
 
   /** After an account deletion: stored copies of the content (the search snapshot) are dropped. */
   async contentErased(): Promise<void> {
-    await this.follower?.contentErased();
+    for (const f of this.followers) await f.contentErased();
   }
 
   /** The review queue changed for a post: every moderator's dashboard, on every process, hears of it. */
