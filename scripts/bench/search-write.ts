@@ -51,7 +51,7 @@ export async function writeCost(stores: Stores, index: SearchIndex, corpus: Corp
     previewLimiter: stores.limiters.create('bench-search-previews', 1_000_000_000, 60),
   };
   const deps: Record<'follower' | 'none', ForumDeps> = {
-    follower: { ...base, publisher: new ThreadPublisher(() => undefined, stores.forum, stores.users, index) },
+    follower: { ...base, publisher: new ThreadPublisher(() => undefined, stores.forum, stores.users, [index]) },
     none: { ...base, publisher: new ThreadPublisher(() => undefined, stores.forum, stores.users) },
   };
   const random = rng(186);
