@@ -98,7 +98,12 @@ export function useNotifyApp(store: Store, more: Record<string, string> = {}) {
     }, { what: `job ${jobId} is ${state}` });
 
   const mailsTo = (email: string) => smtp.messages.filter((m) => m.to.includes(email));
-  const mailTo = (email: string) => eventually(() => mailsTo(email)[0] ?? false, { what: `a mail reaches ${email}` });
+  /** The first mail to `email`, once it is in (memory: moving the clock along, for retries). */
+  const mailTo = (email: string) =>
+    eventually(() => {
+      if (store === 'memory') world.clock += 1000;
+      return mailsTo(email)[0] ?? false;
+    }, { what: `a mail reaches ${email}` });
 
   return { world, member, thread, notify, queueOf, afterDelay, settled, mailsTo, mailTo };
 }
