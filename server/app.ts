@@ -35,6 +35,12 @@ import { testimonialRoutes } from './testimonials/routes.js';
 import { profilePageStatus, profileRoutes } from './users/routes.js';
 import { SearchIndex } from './search/follower.js';
 import { searchRoutes } from './search/routes.js';
+import type { ContentFollower } from './forum/publish.js';
+import { rooms } from './realtime/rooms.js';
+import { createJobQueue } from './jobs/index.js';
+import { NotificationCenter, type MemberChannel } from './notifications/service.js';
+import { notificationRoutes } from './notifications/routes.js';
+import type { NotificationReadDeps } from './notifications/reads.js';
 import { buildNotificationMail, type NotificationMail } from './notifications/mail/index.js';
 import { preferencesRoutes } from './notifications/routes-prefs.js';
 
@@ -87,7 +93,9 @@ export function buildAgora(deps: AgoraDeps): Agora {
   });
   searchIndex.start();
   metrics.watchSearch(() => ({ ready: searchIndex.ready, documents: searchIndex.ready ? searchIndex.engine.size : 0 }));
-  const publisher = new ThreadPublisher(() => realtime?.io, forum, users, searchIndex);
+  // Everything that follows content besides the sockets: search now, notifications once built below.
+  const followers: ContentFollower[] = [searchIndex];
+  const publisher = new ThreadPublisher(() => realtime?.io, forum, users, followers);
   const connections: Connections = {
     closeUser: (userId) => realtime?.disconnectUser(userId),
     closeSession: (sid) => realtime?.disconnectSession(sid),
@@ -128,6 +136,16 @@ export function buildAgora(deps: AgoraDeps): Agora {
   void notificationDelivery.start().catch((err: Error & { code?: string }) => {
     logger.error({ code: err.code ?? err.name }, 'notification mail workers did not start');
   });
+  // Notifications (issue 19): who a post concerns is worked out by a job of its own queue.
+  const live: MemberChannel = {
+    toMember: (userId: string, event: string, payload: unknown) => void realtime?.io.to(rooms.user(userId)).emit(event as 'notification:withdrawn', payload as { id: string }),
+  };
+  const fanOutQueue = createJobQueue(stores, { name: 'notify-fanout', logger, now });
+  followers.push(new NotificationCenter({ notifications: stores.notifications, forum, users, jobs: fanOutQueue, delivery: notificationDelivery, live, logger, now }));
+  void fanOutQueue.start().catch((err: Error & { code?: string }) => {
+    logger.error({ code: err.code ?? err.name }, 'notification fan-out workers did not start');
+  });
+  const notificationReads: NotificationReadDeps = { notifications: stores.notifications, forum, users, live };
 
   app.use(metrics.middleware);
   app.use(requestLog(logger));
@@ -157,7 +175,8 @@ export function buildAgora(deps: AgoraDeps): Agora {
   }), recordRoute);
   api.use('/auth', passwordResetRoutes(resetDeps), recordRoute);
   api.use('/auth', verifyEmailRoutes(verifyDeps), recordRoute);
-  api.use(forumRoutes(forumDeps), recordRoute);
+  api.use(forumRoutes({ ...forumDeps, readers: notificationReads }), recordRoute);
+  api.use(notificationRoutes(notificationReads), recordRoute);
   api.use(moderationRoutes(moderationDeps), recordRoute);
   api.use('/me/preferences', preferencesRoutes({ notifications: stores.notifications }), recordRoute);
   api.use('/me', accountRoutes({
@@ -210,6 +229,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
     notificationMail,
     async close() {
       await realtime?.close();
+      await fanOutQueue.close();
       await searchIndex.stop();
       referral.close();
       await resetLater.idle();

@@ -1,5 +1,5 @@
 // The typed socket.io event maps (API.md, Realtime), shared by the server and the browser.
-import type { AuditEvent, ForumRefPayload, Post, Thread, ThreadRefPayload, WatchThreadPayload } from './schemas/index.js';
+import type { AuditEvent, ForumRefPayload, Notification, Post, Thread, ThreadRefPayload, WatchThreadPayload } from './schemas/index.js';
 
 export interface MissedEvent { event: 'post:created' | 'post:updated' | 'post:removed' | 'post:restored'; payload: unknown }
 
@@ -27,6 +27,12 @@ export interface ServerToClientEvents {
   'mod:queue': (p: { kind: string; item: unknown }) => void;
   /** Every audit entry as it is written, to moderators on every process. */
   'mod:audit': (p: AuditEvent) => void;
+  /** To every open tab of the member it is for, on every process. */
+  'notification:new': (p: { notification: Notification }) => void;
+  /** The post behind it was removed or purged (or its thread removed): it is gone. */
+  'notification:withdrawn': (p: { id: string }) => void;
+  /** Marked read in one tab: every other tab of the member follows. */
+  'notification:read': (p: { ids: string[] | 'all'; unreadCount: number }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -7,12 +7,16 @@ import { newForumBody, newThreadBody, offsetCursor as postCursor, postBody, prev
 import { editPost, preview, reply, startThread, type ForumDeps } from './service.js';
 import { createForum, getForum, getPost, getSource, getThread, listForums, listPosts, listThreads, type ForumReadDeps } from './reads.js';
 import { toForumView, toPostView, toThreadView, viewerFor, type Viewer } from './views.js';
+import { readerOfThread, unreadCounts, type NotificationReadDeps } from '../notifications/reads.js';
 
 const viewerOf = (req: Request): Viewer | null => viewerFor(req.user);
 const cursorOf = (next: unknown) => (next ? encodeCursor(next) : null);
 
-/** Forums, threads and posts (API.md, Forum): parse, call the service, shape the answer. */
-export function forumRoutes(deps: ForumDeps & ForumReadDeps): Router {
+/**
+ * Forums, threads and posts (API.md, Forum): parse, call the service, shape the answer. `readers`:
+ * a signed-in member's unread counts, subscription and read position (notifications/reads.ts).
+ */
+export function forumRoutes(deps: ForumDeps & ForumReadDeps & { readers?: NotificationReadDeps }): Router {
   const r = Router();
 
   r.get('/forums', async (_req, res) => {
@@ -32,7 +36,11 @@ export function forumRoutes(deps: ForumDeps & ForumReadDeps): Router {
     const { cursor, limit } = pageParams(req.query, threadCursor);
     const viewer = viewerOf(req);
     const page = await listThreads(deps, viewer, forumId, cursor, limit);
-    res.json({ items: page.items.map((t) => toThreadView(t, page.authors, viewer)), nextCursor: cursorOf(page.next) });
+    const unread = req.user && deps.readers ? await unreadCounts(deps.readers, req.user, page.items.map((t) => t.id)) : null;
+    res.json({
+      items: page.items.map((t) => ({ ...toThreadView(t, page.authors, viewer), ...(unread ? { unreadCount: unread.get(t.id) ?? 0 } : {}) })),
+      nextCursor: cursorOf(page.next),
+    });
   });
 
   r.post('/forums/:forumId/threads', requireWriter, async (req, res) => {
@@ -44,7 +52,8 @@ export function forumRoutes(deps: ForumDeps & ForumReadDeps): Router {
   r.get('/threads/:threadId', async (req, res) => {
     const viewer = viewerOf(req);
     const { thread, authors } = await getThread(deps, viewer, idParam(req, 'threadId', 'thread'));
-    res.json({ thread: toThreadView(thread, authors, viewer) });
+    const reader = req.user && deps.readers ? await readerOfThread(deps.readers, req.user, thread.id) : {};
+    res.json({ thread: { ...toThreadView(thread, authors, viewer), ...reader } });
   });
 
   r.get('/threads/:threadId/posts', async (req, res) => {

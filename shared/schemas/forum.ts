@@ -57,6 +57,11 @@ export const threadSchema = z.strictObject({
   removal: removalSchema.optional(),
   /** Moderators only: the title and every post's content were purged for good. */
   purged: z.boolean().optional(),
+  /** Signed-in members, in thread lists: visible posts written since they last read the thread. */
+  unreadCount: z.number().int().min(0).optional(),
+  /** Signed-in members, on the thread: their subscription and the seq they have read up to (0: never). */
+  subscription: z.enum(['watching', 'normal', 'muted']).optional(),
+  lastReadSeq: z.number().int().min(0).optional(),
 });
 export type Thread = z.infer<typeof threadSchema>;
 

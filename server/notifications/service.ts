@@ -1,0 +1,121 @@
+// Making and withdrawing notifications (issue 19). The publisher hands this every content change
+// after its store write; the work of finding whom a post concerns runs as a job (any process, once
+// per post and event, retried if a process stops), so a reply to a thread with a thousand watchers
+// answers as fast as any other. Each recipient is asked of the policy with their current account;
+// each new notification goes to every open tab of its member and, later, maybe by e-mail.
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { can } from '../auth/policy.js';
+import { mentionedNames } from '../content/mentions.js';
+import type { ContentFollower } from '../forum/publish.js';
+import type { EventSpec, ForumStore, PostRecord, ThreadRecord } from '../store/forum.js';
+import type { NotificationRecord, NotificationStore } from '../store/notifications.js';
+import type { UserStore } from '../store/users.js';
+import type { JobData, JobQueue } from '../jobs/queue.js';
+import type { NotificationKind } from '../../shared/schemas/notifications.js';
+import type { NotificationDelivery } from './delivery.js';
+import { toNotificationView, type NotificationView } from './views.js';
+
+/** Sends to every open tab of one member, on every process. */
+export interface MemberChannel {
+  toMember(userId: string, event: 'notification:new', payload: { notification: NotificationView }): void;
+  toMember(userId: string, event: 'notification:withdrawn', payload: { id: string }): void;
+  toMember(userId: string, event: 'notification:read', payload: { ids: string[] | 'all'; unreadCount: number }): void;
+}
+
+export interface NotificationDeps {
+  notifications: NotificationStore;
+  forum: Pick<ForumStore, 'getPost' | 'getThread' | 'listPosts'>;
+  users: Pick<UserStore, 'getMany' | 'findByUsernames'>;
+  jobs: JobQueue;
+  delivery?: NotificationDelivery;
+  live: MemberChannel;
+  logger: Logger;
+  now: () => number;
+}
+
+const FAN_OUT = 'notify-post';
+type Mode = 'new' | 'edit';
+
+/** One per member and post: a post never notifies a member twice, whatever made it concern them. */
+export const notificationId = (userId: string, postId: string): string =>
+  createHash('sha256').update(`${userId}\n${postId}`).digest('base64url').slice(0, 22);
+
+export class NotificationCenter implements ContentFollower {
+  constructor(private deps: NotificationDeps) {
+    deps.jobs.handle(FAN_OUT, (data: JobData) => this.fanOut(String(data.postId), data.mode === 'edit' ? 'edit' : 'new'));
+  }
+
+  async postChanged(post: PostRecord, _thread?: ThreadRecord | null, events: readonly Omit<EventSpec, 'postId'>[] = []): Promise<void> {
+    if (post.purged || post.status === 'removed' || events.some((e) => e.event === 'post:removed')) return this.withdraw([post.id]);
+    // Writing a post is reading the thread up to it.
+    if (post.authorId && post.seq && events.some((e) => e.event === 'post:created')) await this.deps.notifications.markThreadRead(post.authorId, post.threadId, post.seq);
+    if (post.status !== 'visible') return;
+    // A creation the public hears of: a new post, or a held one approved ('public': news to them).
+    const created = events.some((e) => e.event === 'post:created' && e.audience !== 'privileged');
+    const edited = events.some((e) => e.event === 'post:updated') && post.editedAt !== null;
+    if (!created && !edited) return;
+    const mode: Mode = created ? 'new' : 'edit';
+    // An edit's job is its own: keyed by the edit's time, so a later edit is looked at again.
+    const id = `${FAN_OUT}:${post.id}:${mode}:${mode === 'edit' ? post.editedAt : ''}`;
+    await this.deps.jobs.add(FAN_OUT, { postId: post.id, mode }, { id });
+  }
+
+  /** A removed or purged thread takes every notification about its posts with it (its title too). */
+  async threadChanged(thread: ThreadRecord): Promise<void> {
+    if (!thread.removal && !thread.purged) return;
+    for (let offset = 0; ; offset += 500) {
+      const posts = await this.deps.forum.listPosts(thread.id, offset, 500);
+      await this.withdraw(posts.map((p) => p.id));
+      if (posts.length < 500) return;
+    }
+  }
+
+  async contentErased(): Promise<void> {}
+
+  /** Deletes the notifications about these posts and tells each member's open tabs. */
+  async withdraw(postIds: readonly string[]): Promise<void> {
+    for (const postId of postIds) {
+      for (const n of await this.deps.notifications.withdrawPost(postId)) this.deps.live.toMember(n.userId, 'notification:withdrawn', { id: n.id });
+    }
+  }
+
+  /**
+   * Whom the post concerns now: members it mentions (new ones only, on an edit), and on a new post
+   * the thread's watchers (its starter's kind is `reply`). Never its author, never a member who
+   * muted the thread, never one the policy would not let read it.
+   */
+  async fanOut(postId: string, mode: Mode): Promise<void> {
+    const { forum, notifications, users } = this.deps;
+    const post = await forum.getPost(postId);
+    if (!post || post.status !== 'visible' || post.purged || !post.authorId) return;
+    const thread = await forum.getThread(post.threadId);
+    if (!thread || thread.removal || thread.purged || thread.held) return;
+    const author = post.authorId;
+    if (mode === 'new' && thread.authorId === author && post.seq === 1) {
+      // Authors watch the threads they start, unless they chose otherwise already.
+      if ((await notifications.subscription(author, thread.id)) === 'normal') await notifications.setSubscription(author, thread.id, 'watching');
+    }
+    const levels = await notifications.subscribers(thread.id);
+    const kinds = new Map<string, NotificationKind>();
+    if (mode === 'new') {
+      for (const [userId, level] of levels) if (level === 'watching') kinds.set(userId, userId === thread.authorId ? 'reply' : 'watched');
+    }
+    const names = mentionedNames(post.source ?? '');
+    if (names.length) for (const u of (await users.findByUsernames(names)).values()) kinds.set(u.id, 'mention');
+    kinds.delete(author);
+    for (const [userId, level] of levels) if (level === 'muted') kinds.delete(userId);
+    if (!kinds.size) return;
+    const members = await users.getMany([...kinds.keys(), author]);
+    const actor = members.get(author);
+    const at = new Date(this.deps.now()).toISOString();
+    for (const [userId, kind] of kinds) {
+      const member = members.get(userId);
+      if (!member || !can(member, 'post:read', { post, thread })) continue;
+      const n: NotificationRecord = { id: notificationId(userId, post.id), userId, kind, at, read: false, actorId: author, postId: post.id, threadId: thread.id };
+      if (!(await notifications.add(n))) continue;
+      this.deps.live.toMember(userId, 'notification:new', { notification: toNotificationView(n, thread, actor) });
+      await this.deps.delivery?.scheduled(n);
+    }
+  }
+}
