@@ -41,6 +41,12 @@ export interface Candidate { id: string; score: number; fields: IndexedFields }
 export const MAX_RECALL_TERMS = 8;
 /** The last word typed stands for at most this many words it begins (the most used ones). */
 export const MAX_EXPANSIONS = 50;
+/**
+ * The rarest word of a query is walked from its newest post back at most this far: a word in more
+ * posts than this ("the", "with") says little about relevance, and scoring all of them cost tens
+ * of milliseconds at 100,000 posts.
+ */
+export const NEWEST_OF_COMMON = 20_000;
 /** Posting entries one query may walk (exclusions included); a word past it is left to the store-side check. */
 export const MAX_POSTINGS = 150_000;
 
@@ -120,7 +126,9 @@ export class SearchEngine {
         const ws = this.d.weights[id]!;
         const df = this.d.count[id]!;
         const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * factor;
-        for (let i = 0; i < df; i++) {
+        // A word in very many posts is looked for among its newest ones only (see NEWEST_OF_COMMON).
+        const from = g === 0 ? Math.max(0, df - NEWEST_OF_COMMON) : 0;
+        for (let i = from; i < df; i++) {
           const slot = docs[i]!;
           const r = reached[slot]!;
           if (r === g) {
@@ -135,7 +143,7 @@ export class SearchEngine {
     const all = groups.length;
     for (const part of q.parts) {
       if (!part.exclude || part.terms.length !== 1) continue;
-      const t = this.d.dictionary.get(part.terms[0]!);
+      const t = this.d.termIds.get(part.terms[0]!);
       const df = t === undefined ? 0 : this.d.count[t]!;
       if (t === undefined || walked + df > MAX_POSTINGS) continue;
       walked += df;
@@ -189,7 +197,7 @@ export class SearchEngine {
   }
 
   private exact(term: string): Group {
-    const id = this.d.dictionary.get(term);
+    const id = this.d.termIds.get(term);
     return id === undefined ? { terms: [], size: 0 } : { terms: [{ id, factor: 1 }], size: this.d.count[id]! };
   }
 

@@ -29,7 +29,9 @@ export class IndexData {
   private loadedTerms = new Int32Array(0);
   private loadedStart = new Int32Array(1);
   private laterTerms: (number[] | null)[] = [];
-  // Per word: its id in the dictionary, its posting list (slots ascending) and weights, and length.
+  // Per word: its id (a hash map for lookups; the radix tree only for prefixes), its posting list
+  // (slots ascending), weights and length.
+  termIds = new Map<string, number>();
   dictionary = new SearchableMap<number>();
   termText: string[] = [];
   docs: Int32Array[] = [];
@@ -114,18 +116,20 @@ export class IndexData {
   }
 
   private termFor(word: string): number {
-    let t = this.dictionary.get(word);
+    let t = this.termIds.get(word);
     if (t !== undefined) return t;
     t = this.freeTerms.pop() ?? this.termText.length;
     this.termText[t] = word;
     this.docs[t] = new Int32Array(4);
     this.weights[t] = new Uint8Array(4);
     this.count[t] = 0;
+    this.termIds.set(word, t);
     this.dictionary.set(word, t);
     return t;
   }
 
   private freeTerm(t: number): void {
+    this.termIds.delete(this.termText[t]!);
     this.dictionary.delete(this.termText[t]!);
     this.termText[t] = '';
     this.docs[t] = new Int32Array(0);
@@ -194,6 +198,7 @@ export class IndexData {
       decodePostingsInto(bytes, e.docs[t]!, e.weights[t]!);
       e.count[t] = n;
       e.termText[t] = word;
+      e.termIds.set(word, t);
       e.dictionary.set(word, t);
       for (let i = 0; i < n; i++) perSlot[e.docs[t]![i]! + 1]!++;
     });
