@@ -1,10 +1,13 @@
 import request from 'supertest';
 import { publishedText } from '../../server/search/text.js';
 import { MemoryJobQueue } from '../../server/jobs/memory.js';
+import { notificationId } from '../../server/notifications/service.js';
+import { eventually } from '../helpers/eventually.js';
 import { DEFAULT_PREFERENCES, notificationAnswers } from '../../shared/schemas/notifications.js';
 import { POSTAL, PUBLIC_URL, subjectOf, unsubscribeUrlOf, useNotifyApp } from './notify-setup.js';
 
-// A notification is e-mailed once, only if it is still unread after NOTIFY_EMAIL_DELAY_SECONDS and
+// Notifications made over HTTP (mentions, watched threads) by the notification service, and some
+// stored directly (to check what the delivery itself re-reads). A notification is e-mailed once, only if it is still unread after NOTIFY_EMAIL_DELAY_SECONDS and
 // its member wants that kind, with what readers see of the post read again at sending time; each
 // e-mail's one-click opt-out stops its kind. On memory (the clock moved past the delay) and on two
 // instances sharing Redis (a real one-second delay; the e-mail may go from either).
@@ -21,8 +24,9 @@ describe.each(['memory', 'redis'] as const)('notification e-mail on the %s store
     const reply = await author.c.post(`/api/threads/${threadId}/posts`, { body: `@${reader.user.username} pay to ${CARD} <b>please</b>`, acknowledgePii: ['CREDIT_CARD'] });
     expect(reply.status).toBe(201);
     const post = reply.body.post as { id: string; html: string };
-    const n = await notify(reader.user.id, author.user.id, { postId: post.id, threadId });
-
+    // The notification service makes the notification (a job of its own) and hands it over.
+    const n = { id: notificationId(reader.user.id, post.id) };
+    await eventually(async () => expect(await queueOf().state(n.id)).not.toBe('unknown'), { what: 'the e-mail job is scheduled' });
     if (world.a.agora.notificationMail.queue instanceof MemoryJobQueue) await world.a.agora.notificationMail.queue.runDue();
     expect(await queueOf().state(n.id)).toMatch(store === 'memory' ? /^waiting$/ : /^delayed$/);
     expect(mailsTo(reader.user.email)).toHaveLength(0);
@@ -51,9 +55,11 @@ describe.each(['memory', 'redis'] as const)('notification e-mail on the %s store
   test('a notification read before the delay is not e-mailed', async () => {
     const author = await member();
     const reader = await member();
-    const { threadId, post } = await thread(author.c);
-    const n = await notify(reader.user.id, author.user.id, { postId: post.id, threadId });
-    expect(await world.a.stores.notifications.markRead(reader.user.id, [n.id])).toBe(0);
+    const { threadId } = await thread(author.c);
+    const post = (await author.c.post(`/api/threads/${threadId}/posts`, { body: `Over to you, @${reader.user.username}` })).body.post;
+    const n = { id: notificationId(reader.user.id, post.id) };
+    await eventually(async () => expect(await queueOf().state(n.id)).not.toBe('unknown'), { what: 'the e-mail job is scheduled' });
+    expect((await reader.c.post('/api/notifications/read', { ids: [n.id] })).body).toEqual({ unreadCount: 0 });
     afterDelay();
     await settled(n.id);
     expect(mailsTo(reader.user.email)).toHaveLength(0);
@@ -62,20 +68,26 @@ describe.each(['memory', 'redis'] as const)('notification e-mail on the %s store
   test('a kind the member does not want is not e-mailed: mentions when switched off, watched threads by default', async () => {
     const author = await member();
     const reader = await member();
-    const { threadId, post } = await thread(author.c);
+    const { threadId } = await thread(author.c);
+    expect((await reader.c.agent.put(`/api/threads/${threadId}/subscription`).set('X-CSRF-Token', await reader.c.token()).send({ level: 'watching' })).status).toBe(200);
     expect((await reader.c.patch('/api/me/preferences', { emailOnMention: false })).body.preferences.emailOnMention).toBe(false);
-    const mention = await notify(reader.user.id, author.user.id, { postId: post.id, threadId });
-    const watched = await notify(reader.user.id, author.user.id, { postId: post.id, threadId }, 'watched');
+    const replyAs = async (body: string) => {
+      const post = (await author.c.post(`/api/threads/${threadId}/posts`, { body })).body.post;
+      const id = notificationId(reader.user.id, post.id);
+      await eventually(async () => expect(await queueOf().state(id)).not.toBe('unknown'), { what: 'the e-mail job is scheduled' });
+      return id;
+    };
+    const mention = await replyAs(`@${reader.user.username} look`);
+    const watched = await replyAs('A reply in a watched thread');
     afterDelay();
-    await settled(mention.id);
-    await settled(watched.id);
+    await settled(mention);
+    await settled(watched);
     expect(mailsTo(reader.user.email)).toHaveLength(0);
 
     expect((await reader.c.patch('/api/me/preferences', { emailOnWatched: true })).status).toBe(200);
-    const second = await author.c.post(`/api/threads/${threadId}/posts`, { body: 'A reply in a watched thread' });
-    const reply = await notify(reader.user.id, author.user.id, { postId: second.body.post.id, threadId }, 'reply');
+    const wanted = await replyAs('Another reply in a watched thread');
     afterDelay();
-    await settled(reply.id);
+    await settled(wanted);
     expect(mailsTo(reader.user.email).map(subjectOf)).toEqual([`${author.user.username} replied in "Garden plans"`]);
   });
 
@@ -91,11 +103,16 @@ describe.each(['memory', 'redis'] as const)('notification e-mail on the %s store
     const inRemovedThread = await notify(reader.user.id, author.user.id, { postId: other.post.id, threadId: other.threadId });
     // Staff see removed posts, but a removed post is e-mailed to nobody.
     const staffCopy = await notify(moderator.user.id, author.user.id, { postId: post.id, threadId });
+    // And one made by the service from a mention, withdrawn by the removal.
+    const mentioned = (await author.c.post(`/api/threads/${threadId}/posts`, { body: `@${reader.user.username} see this` })).body.post;
+    const viaService = notificationId(reader.user.id, mentioned.id);
+    await eventually(async () => expect(await queueOf().state(viaService)).not.toBe('unknown'), { what: 'the e-mail job is scheduled' });
+    expect((await moderator.c.post(`/api/posts/${mentioned.id}/remove`, { reason: 'spam' })).status).toBe(200);
     expect((await moderator.c.post(`/api/posts/${post.id}/remove`, { reason: 'spam' })).status).toBe(200);
     expect((await moderator.c.post(`/api/posts/${second.id}/purge`, { reason: 'doxxing' })).status).toBe(204);
     expect((await moderator.c.post(`/api/threads/${other.threadId}/remove`, { reason: 'off topic' })).status).toBe(200);
     afterDelay();
-    for (const n of [removed, purged, inRemovedThread, staffCopy]) await settled(n.id);
+    for (const id of [removed.id, purged.id, inRemovedThread.id, staffCopy.id, viaService]) await settled(id);
     expect(mailsTo(reader.user.email)).toHaveLength(0);
     expect(mailsTo(moderator.user.email)).toHaveLength(0);
   });
@@ -125,6 +142,8 @@ describe.each(['memory', 'redis'] as const)('notification e-mail on the %s store
     const prefs = notificationAnswers.preferences.parse((await reader.c.get('/api/me/preferences')).body).preferences;
     expect(prefs).toEqual({ ...DEFAULT_PREFERENCES, emailOnMention: false, emailOnWatched: true });
 
+    // The token is a credential for this one switch: never in a log line.
+    expect(world.logs.text()).not.toContain(url.pathname.split('/').pop()!);
     await settled(n.id);
     const again = await notify(reader.user.id, author.user.id, { postId: post.id, threadId });
     afterDelay();
