@@ -40,6 +40,11 @@ export class Client {
     return this.agent.patch(path).set('X-CSRF-Token', token).send(body as object);
   }
 
+  async put(path: string, body: unknown = {}) {
+    const token = await this.token(); // first: the agent attaches cookies when the request is created
+    return this.agent.put(path).set('X-CSRF-Token', token).send(body as object);
+  }
+
   async del(path: string, body: unknown = {}) {
     const token = await this.token(); // first: the agent attaches cookies when the request is created
     return this.agent.delete(path).set('X-CSRF-Token', token).send(body as object);
