@@ -42,9 +42,9 @@ export const MAX_RECALL_TERMS = 8;
 /** The last word typed stands for at most this many words it begins (the most used ones). */
 export const MAX_EXPANSIONS = 50;
 /**
- * The rarest word of a query is walked from its newest post back at most this far: a word in more
- * posts than this ("the", "with") says little about relevance, and scoring all of them cost tens
- * of milliseconds at 100,000 posts.
+ * The rarest word of a query (with a prefix: all the words it stands for, together) is walked from
+ * its newest post back at most this far: a word in more posts than this ("the", "with") says little
+ * about relevance, and scoring all of them cost tens of milliseconds at 100,000 posts.
  */
 export const NEWEST_OF_COMMON = 20_000;
 /** Posting entries one query may walk (exclusions included); a word past it is left to the store-side check. */
@@ -120,6 +120,9 @@ export class SearchEngine {
     const avg = this.d.totalLen / n || 1;
     const touched = this.touched;
     let found = 0;
+    // The rarest group's words share NEWEST_OF_COMMON, each in proportion to how common it is.
+    const firstSize = groups[0]!.size;
+    const share = (df: number) => (firstSize <= NEWEST_OF_COMMON ? df : Math.max(1, Math.floor((NEWEST_OF_COMMON * df) / firstSize)));
     groups.forEach((group, g) => {
       for (const { id, factor } of group.terms) {
         const docs = this.d.docs[id]!;
@@ -127,7 +130,7 @@ export class SearchEngine {
         const df = this.d.count[id]!;
         const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * factor;
         // A word in very many posts is looked for among its newest ones only (see NEWEST_OF_COMMON).
-        const from = g === 0 ? Math.max(0, df - NEWEST_OF_COMMON) : 0;
+        const from = g === 0 ? df - share(df) : 0;
         for (let i = from; i < df; i++) {
           const slot = docs[i]!;
           const r = reached[slot]!;

@@ -51,7 +51,8 @@ export async function search(deps: SearchDeps, caller: UserRecord | null, client
   let at = offset;
   const stop = Math.min(candidates.length, offset + MAX_CHECKED);
   while (at < stop && hits.length < q.limit) {
-    const batch = candidates.slice(at, Math.min(stop, at + Math.max(8, (q.limit - hits.length) * 2)));
+    // Most candidates pass: a few more than the page still needs, then more if some did not.
+    const batch = candidates.slice(at, Math.min(stop, at + q.limit - hits.length + 4));
     const checked = await check(deps, caller, q, parsed, authorId, batch);
     for (let i = 0; i < batch.length; i++) {
       at++;
@@ -83,8 +84,11 @@ function prefilter(caller: Subject | null, q: SearchQuery, authorId: string | nu
 
 /** Each candidate as the store has it now, if the caller may find it and it still answers the query. */
 async function check(deps: SearchDeps, caller: UserRecord | null, q: SearchQuery, parsed: ParsedQuery, authorId: string | null, batch: Candidate[]) {
-  const posts = await deps.forum.getPosts(batch.map((c) => c.id));
-  const threads = await deps.forum.getThreads([...new Set([...posts.values()].map((p) => p.threadId))]);
+  // The index knows each candidate's thread (a post never moves), so both reads go out together.
+  const [posts, threads] = await Promise.all([
+    deps.forum.getPosts(batch.map((c) => c.id)),
+    deps.forum.getThreads([...new Set(batch.map((c) => c.fields.threadId))]),
+  ]);
   return batch.map((c): SearchHitRecord | null => {
     const post = posts.get(c.id);
     const thread = post && threads.get(post.threadId);
