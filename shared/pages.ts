@@ -26,6 +26,7 @@ export const PAGES = {
   profile: new RegExp(`^/u/${NAME}$`),
   // The words and filters are in the query string (client/src/pages/search.tsx).
   search: /^\/search$/,
+  notifications: /^\/notifications$/,
 } as const satisfies Record<string, RegExp>;
 
 export type PageName = keyof typeof PAGES;
@@ -49,6 +50,7 @@ export const PAGE_TITLES: Record<PageName, string> = {
   optOut: 'No more invitations',
   profile: 'Member',
   search: 'Search',
+  notifications: 'Notifications',
 };
 
 export const NOT_FOUND_TITLE = 'Page not found';

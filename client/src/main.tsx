@@ -21,6 +21,8 @@ import { testimonialsRoute } from './pages/testimonials.js';
 import { watchScrollRegions } from './scroll-regions.js';
 import { HeaderSearch, watchSearchShortcut } from './search-box.js';
 import { SearchPage } from './pages/search.js';
+import { NotificationBell } from './notifications/bell.js';
+import { NotificationsRoute } from './notifications/route.js';
 import './styles.css';
 
 function route(path: string) {
@@ -32,6 +34,7 @@ function route(path: string) {
   if (page.name === 'thread') return <ThreadPage key={page.id} threadId={page.id!} />;
   if (page.name === 'profile') return <ProfilePage key={page.id} username={page.id!} />;
   if (page.name === 'search') return <SearchPage />;
+  if (page.name === 'notifications') return <NotificationsRoute />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/signup') return <SignUpPage />;
   const reset = passwordResetRoute(path);
@@ -62,6 +65,7 @@ function Header({ user, onSignOut, path }: { user: User | null; onSignOut(): voi
       <nav aria-label="Account">
         {user ? (
           <>
+            <NotificationBell userId={user.id} current={pageOf(path)?.name === 'notifications'} />
             {(user.role === 'moderator' || user.role === 'admin') && <a href="/mod">Moderation</a>}
             {user.role === 'admin' && <a href="/admin">Admin</a>}
             <a href="/invite">Invite a friend</a>

@@ -9,6 +9,7 @@ import { BioSection } from '../account/bio.js';
 import { DeleteSection } from '../account/delete-account.js';
 import { DownloadSection, ProfileSection } from '../account/profile.js';
 import { EmailSection, PasswordSection, SessionsSection } from '../account/security.js';
+import { NotificationEmailSection } from '../account/notification-email.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
 import '../account.css';
@@ -82,6 +83,7 @@ function AccountPage() {
           <TestimonialsSummary data={data} />
           <SessionsSection sessions={sessions} reload={loadSessions} />
           <EmailSection me={me} onChanged={setMe} />
+          <NotificationEmailSection />
           <PasswordSection onChanged={loadSessions} />
           <DeleteSection data={data} onDeleted={deleted} />
         </>

@@ -54,7 +54,11 @@ export function ForumPage({ forumId }: { forumId: string }) {
       setNext(p.nextCursor);
     }, (e) => e instanceof ApiFailure && e.status === 404 && setMissing(true));
     // New threads and activity arrive live and move to the top.
-    return watchForum(forumId, (t) => setThreads((list) => [t, ...list.filter((x) => x.id !== t.id)]));
+    // (A live thread is everyone's view: it keeps the member's unread count the list gave.)
+    return watchForum(forumId, (t) => setThreads((list) => {
+      const unreadCount = t.unreadCount ?? list.find((x) => x.id === t.id)?.unreadCount;
+      return [unreadCount === undefined ? t : { ...t, unreadCount }, ...list.filter((x) => x.id !== t.id)];
+    }));
   }, [forumId]);
 
   // A removed thread leaves the list at once; moderators keep it, marked, as they read it now.
@@ -89,7 +93,10 @@ export function ForumPage({ forumId }: { forumId: string }) {
         <ul class="threads" data-testid="thread-list">
           {threads.map((t) => (
             <li key={t.id} class={`thread-row${t.removal ? ' removed' : ''}`} data-thread-id={t.id}>
-              <a href={`/t/${t.id}`}>{t.purged ? '(title purged)' : t.title}</a>
+              <span class="thread-title-line">
+                <a href={`/t/${t.id}`}>{t.purged ? '(title purged)' : t.title}</a>
+                {!!t.unreadCount && <span class="new-count" data-testid="unread-count">{t.unreadCount} new<span class="visually-hidden"> {t.unreadCount === 1 ? 'post' : 'posts'}</span></span>}
+              </span>
               {t.removal && <span class="badge"> · removed; only moderators can see it</span>}
               <span class="meta">
                 {t.author && <>by <UserLink who={t.author} /></>} · {t.postCount} {t.postCount === 1 ? 'post' : 'posts'} · last {when(t.lastPostAt)}

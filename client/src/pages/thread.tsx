@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Forum, ForumAnswers, Page, Post, Thread, User } from '../../../shared/schemas/index.js';
 import { NOT_FOUND_TITLE } from '../../../shared/pages.js';
@@ -15,6 +16,8 @@ import { ArchivedNotice } from '../archived-notice.js';
 import { useTitle } from '../title.js';
 import { NotFoundPage } from './not-found.js';
 import { UserLink } from '../user-link.js';
+import { NewDivider, useThreadReading } from '../notifications/reading.js';
+import { SubscriptionControl } from '../notifications/subscription.js';
 
 async function readAll(threadId: string): Promise<Post[]> {
   const out: Post[] = [];
@@ -225,6 +228,8 @@ export function ThreadPage({ threadId }: { threadId: string }) {
     el.focus({ preventScroll: true });
   }, [posts]);
 
+  // Members: the thread opens at what is new to them, and the server hears what they have read.
+  const firstUnread = useThreadReading(threadId, !!user, thread, posts);
   const title = thread ? (thread.purged ? '(title purged)' : thread.title) : 'Thread';
   useTitle(missing ? NOT_FOUND_TITLE : title, missing ? null : forum?.title);
   if (missing) return <NotFoundPage what="thread" />;
@@ -248,8 +253,14 @@ export function ThreadPage({ threadId }: { threadId: string }) {
       {thread && isModerator(user) && <ThreadModActions thread={thread} onChanged={changed} />}
       {thread && isModerator(user) && !thread.purged && <LockControl thread={thread} onChanged={setThread} />}
       <section aria-label="Posts" class="posts" data-testid="posts">
-        {posts.map((p) => <PostItem key={p.id} post={p} user={user} linked={`post-${p.id}` === linked} canEdit={!!user && !user.banned && (p.author?.id === user.id || user.role !== 'member')} onEdited={upsert} />)}
+        {posts.map((p) => (
+          <Fragment key={p.id}>
+            {p.id === firstUnread && <NewDivider />}
+            <PostItem post={p} user={user} linked={`post-${p.id}` === linked} canEdit={!!user && !user.banned && (p.author?.id === user.id || user.role !== 'member')} onEdited={upsert} />
+          </Fragment>
+        ))}
       </section>
+      {thread && user && <SubscriptionControl threadId={threadId} level={thread.subscription} />}
       {canWrite && (
         <section aria-labelledby="reply-title">
           <h2 id="reply-title">Reply</h2>
