@@ -58,6 +58,8 @@ const toEntry = ([pos, fields]: [string, string[]]): FeedEntry | null => {
 };
 
 export class RedisSearchStore implements SearchStore {
+  /** Where the last read left its reader at the end of the feed (see read). */
+  private caughtUpAt: string | null = null;
   /** Blocking reads wait on a connection of their own, opened on first use. */
   private reader: RedisClient | null = null;
 
@@ -86,12 +88,15 @@ export class RedisSearchStore implements SearchStore {
 
   async read(after: string, count: number, waitMs: number): Promise<FeedRead> {
     const from = after || '0-0';
-    const [first] = await this.db.run((r) => r.xrange(this.feed(), '-', '+', 'COUNT', 1));
-    // Reading from before the feed's first entry: if the feed was ever trimmed, what came between
-    // may be gone (a reader sitting exactly on the last trimmed entry reloads needlessly: rare,
-    // since the feed keeps about `maxEntries`).
-    const gap = !!first && (!after || before(after, first[0])) && (await this.everTrimmed());
-    if (gap) return { entries: [], gap: true };
+    // A reader that the last read left at the feed's end (fewer entries than it asked for) cannot
+    // have lost any since: the feed keeps about `maxEntries`. Anyone else is checked for a gap.
+    if (after === '' || after !== this.caughtUpAt) {
+      const [first] = await this.db.run((r) => r.xrange(this.feed(), '-', '+', 'COUNT', 1));
+      // Reading from before the feed's first entry: if the feed was ever trimmed, what came between
+      // may be gone (a reader sitting exactly on the last trimmed entry reloads needlessly: rare).
+      const gap = !!first && (!after || before(after, first[0])) && (await this.everTrimmed());
+      if (gap) return { entries: [], gap: true };
+    }
     let raw: [string, [string, string[]][]][] | null;
     if (waitMs > 0) {
       const reader = await this.readerConnection();
@@ -99,7 +104,9 @@ export class RedisSearchStore implements SearchStore {
     } else {
       raw = (await this.db.run((r) => r.xread('COUNT', count, 'STREAMS', this.feed(), from))) as typeof raw;
     }
-    const entries = (raw?.[0]?.[1] ?? []).map(toEntry).filter((e): e is FeedEntry => !!e);
+    const got = raw?.[0]?.[1] ?? [];
+    const entries = got.map(toEntry).filter((e): e is FeedEntry => !!e);
+    this.caughtUpAt = got.length < count ? (got.length ? got[got.length - 1]![0] : after) : null;
     return { entries, gap: false };
   }
 
