@@ -5,13 +5,16 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
 import { backgroundLuminance, describeViolations, horizontalOverflow, labellingProblems, overflowingElements, seriousViolations } from '../helpers/a11y.js';
 import { BROWSER_PASSWORD, launchBrowser, signInThroughPage } from '../helpers/browser.js';
+import { eventually } from '../helpers/eventually.js';
 import { Client, signedIn } from '../helpers/http.js';
 
 let agora: Running;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 const pages: Record<'anonymous' | 'member' | 'banned' | 'moderator' | 'admin', Page> = {} as never;
-const at = { forum: '', thread: '', referralCode: '', memberName: '', bannedId: '' };
+const at = { forum: '', thread: '', older: '', mentions: '', referralCode: '', memberName: '', bannedId: '' };
+// Another member, who writes what the member's notifications and "New" divider are about.
+let other: Client;
 
 // A post that would push a narrow page sideways if long words, URLs, code and tables were not contained.
 const WIDE_POST = [
@@ -56,9 +59,9 @@ beforeAll(async () => {
   const member = await client(at.memberName);
   at.referralCode = member.user!.referralCode!;
   const admin = await signedIn(agora.url, agora.stores.users, 'admin');
-  const other = await signedIn(agora.url, agora.stores.users, 'member');
+  other = await signedIn(agora.url, agora.stores.users, 'member');
   at.forum = (await admin.post('/api/forums', { slug: 'a11y', title: 'Accessibility', description: 'Questions about using Agora with a keyboard or a screen reader' })).body.forum.id;
-  await admin.post(`/api/forums/${at.forum}/threads`, { title: 'An older thread', body: 'Nothing to see here.' });
+  at.older = (await admin.post(`/api/forums/${at.forum}/threads`, { title: 'An older thread', body: 'Nothing to see here.' })).body.thread.id;
   at.thread = (await admin.post(`/api/forums/${at.forum}/threads`, { title: 'Reading Agora on a phone', body: WIDE_POST })).body.thread.id;
   const posts = `/api/threads/${at.thread}/posts`;
   // Long enough to scroll inside the boxes that show a post's text (your data, the review queue).
@@ -74,6 +77,17 @@ beforeAll(async () => {
   expect((await admin.post(`/api/posts/${own}/remove`, { reason: 'off-topic' })).status).toBe(200);
   const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
   expect((await admin.post(`/api/mod/users/${at.bannedId}/ban`, { reason: 'spam in three threads', until })).status).toBe(200);
+  // Notifications: the member read the older thread once (its divider comes later); two mentions
+  // in a thread of its own that the member never opens, one of them read.
+  expect((await member.post(`/api/threads/${at.older}/read`, { seq: 1 })).status).toBe(204);
+  at.mentions = (await other.post(`/api/forums/${at.forum}/threads`, { title: 'Screen reader tips', body: `@${at.memberName} which one do you use?` })).body.thread.id;
+  await other.post(`/api/threads/${at.mentions}/posts`, { body: `@${at.memberName} and which browser?` });
+  const mine = await eventually(async () => {
+    const res = await member.get('/api/notifications');
+    expect(res.body.items).toHaveLength(2);
+    return res.body.items as { id: string }[];
+  }, { what: 'both mentions reach the member' });
+  expect((await member.post('/api/notifications/read', { ids: [mine[1]!.id] })).status).toBe(200);
   // A published testimonial, a consented one waiting for curation, and a draft.
   for (const [i, text] of ['Agora answered my question in minutes.', 'Friendly people and no spam.', 'A draft I have not agreed to publish.'].entries()) {
     const made = await member.post('/api/testimonials', { text });
@@ -146,6 +160,7 @@ const ANONYMOUS = (): Check[] => [
     await page.getByTestId('verify-status').filter({ hasText: 'does not work any more' }).waitFor();
   } },
   { name: 'your data, signed out', open: go('/account', heading('Your data')) },
+  { name: 'notifications, signed out', open: go('/notifications', heading('Notifications')) },
   { name: 'invite, signed out', open: go('/invite', heading('Invite a friend')) },
   { name: 'moderation, signed out', open: go('/mod', (page) => page.locator('main h1').waitFor()) },
   { name: 'administration, signed out', open: go('/admin', (page) => page.getByTestId('admin-not-allowed').waitFor()) },
@@ -176,12 +191,31 @@ const MEMBER = (): Check[] => [
     await page.getByRole('button', { name: 'Flag' }).first().click();
     await page.getByRole('group', { name: /Flag this post/ }).waitFor();
   } },
-  { name: 'your data', open: go('/account', (page) => page.getByTestId('delete-account').waitFor()) },
+  { name: 'your data', open: go('/account', async (page) => {
+    await page.getByTestId('delete-account').waitFor();
+    await page.getByLabel('E-mail me when someone mentions me').waitFor();
+  }) },
+  { name: 'your data, e-mail settings saved', open: async (page) => {
+    await page.getByRole('button', { name: 'Save e-mail settings' }).click();
+    await page.getByTestId('notification-email-outcome').filter({ hasText: 'saved' }).waitFor();
+  } },
   { name: 'your data, deleting the account', open: async (page) => {
     await page.getByRole('button', { name: 'Delete my account…' }).click();
     await page.getByRole('group', { name: /What should happen/ }).waitFor();
   } },
   { name: 'invite a friend', open: go('/invite', text('exactly one email')) },
+  // A new mention each time, so every view shows unread and read ones.
+  { name: 'notifications', open: async (page) => {
+    await other.post(`/api/threads/${at.mentions}/posts`, { body: `@${at.memberName} one more question.` });
+    await go('/notifications', (p) => p.locator('[data-testid="notification"]:not(.unread)').first().waitFor())(page);
+    await page.locator('[data-testid="notification"].unread').first().waitFor();
+  } },
+  // A post written since the member last read the thread: the divider comes before it.
+  { name: 'a thread with the "New" divider and the subscription control', open: async (page) => {
+    await other.post(`/api/threads/${at.older}/posts`, { body: 'Something new since your last visit.' });
+    await go(`/t/${at.older}`, (p) => p.getByRole('separator', { name: 'New posts since your last visit' }).waitFor())(page);
+    await page.getByRole('group', { name: 'Notifications for this thread' }).waitFor();
+  } },
   { name: 'search results in one forum', open: go(`/search?q=screen&forumId=${at.forum}`, searched(FOUND)) },
   { name: 'search refused, said under the box', open: go('/search?q=-screen', (page) => page.getByTestId('search-query-error').waitFor()) },
   { name: 'testimonials, your own', open: go('/testimonials', (page) => page.getByTestId('my-testimonial').first().waitFor()) },

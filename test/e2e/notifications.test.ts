@@ -66,6 +66,7 @@ test('a reply and a mention reach the bell in two tabs live; the page lists them
   const { page: tab2, problems } = await secondTab();
   await tab1.goto(`${agora.url}/`);
   await tab2.goto(`${agora.url}/f/${forumId}`);
+  await tab1.bringToFront(); // the tab A reads in; the other one is in the background, as tabs are
   await bellSays(tab1, 0);
   await bellSays(tab2, 0);
 
@@ -119,6 +120,7 @@ test('"Load more" brings the next page and "Mark all read" clears the count in e
   const { page: tab2, problems } = await secondTab();
   await tab2.goto(`${agora.url}/`);
   await bellSays(tab2, 31);
+  await page.bringToFront();
   await page.goto(`${agora.url}/notifications`);
   const items = page.getByTestId('notification');
   await items.first().waitFor();
@@ -161,7 +163,7 @@ test('a thread set to watching stays so after a reload, and a new post in it is 
   expect(a.problems).toEqual([]);
 });
 
-test('a thread read before opens at the first new post after a "New" divider, and the forum counts what is new', async () => {
+test('a thread read before opens at the first new post after a "New" divider, posts shown live are read too, and the forum counts what is new', async () => {
   const threadId = await startThread(b, 'Spinning wheels');
   const page = a.page;
   // A first visit: nothing is "new" yet, and the page says how far A read.
@@ -186,6 +188,10 @@ test('a thread read before opens at the first new post after a "New" divider, an
   expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id)).toBe(`post-${first}`);
   await readAgain;
 
+  // A post arriving while A has the thread in front of them is read too.
+  const liveRead = readReported(page, threadId);
+  const live = (await b.post(`/api/threads/${threadId}/posts`, { body: 'Oil the wheel first.' })).body.post;
+  expect((await liveRead).request().postDataJSON()).toEqual({ seq: live.seq });
   await page.goto(`${agora.url}/f/${forumId}`);
   await row.waitFor();
   expect(await row.getByTestId('unread-count').count()).toBe(0);
@@ -213,4 +219,15 @@ test('the e-mail notification settings are saved and still there after a reload'
   expect([await mention.isChecked(), await watched.isChecked(), await digest.inputValue()]).toEqual([false, true, 'weekly']);
   expect((await aClient.get('/api/me/preferences')).body.preferences).toEqual({ emailOnMention: false, emailOnWatched: true, digest: 'weekly' });
   expect(a.problems).toEqual([]);
+});
+
+test('a signed-out visitor opening /notifications is asked to sign in by a link that leads back there', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const res = await page.goto(`${agora.url}/notifications`);
+  expect(res?.status()).toBe(200);
+  await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+  expect(await page.getByRole('link', { name: /Notifications/ }).count()).toBe(0); // no bell for visitors
+  expect(await page.getByTestId('notifications-signin').getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/signin?next=/notifications');
+  await context.close();
 });
