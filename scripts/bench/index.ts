@@ -11,6 +11,7 @@ import { benchFanout } from './fanout.js';
 import { benchMemory } from './memory.js';
 import { benchSecrets } from './secrets.js';
 import { benchSearch } from './search.js';
+import { benchNotify } from './notify.js';
 import { ROOT, runningCompiled } from './processes.js';
 import { fmt, printTable, type Row } from './table.js';
 
@@ -22,6 +23,7 @@ const SECTIONS: [string, () => Row[] | Promise<Row[]>][] = [
   ['memory', benchMemory],
   ['secrets', benchSecrets],
   ['search', benchSearch],
+  ['notify', benchNotify],
 ];
 
 async function main(): Promise<void> {
