@@ -228,8 +228,9 @@ export function buildAgora(deps: AgoraDeps): Agora {
     search: searchIndex,
     notificationMail,
     async close() {
-      await realtime?.close();
+      // Jobs first: a fan-out still running emits to sockets, whose Redis adapter closes with realtime.
       await fanOutQueue.close();
+      await realtime?.close();
       await searchIndex.stop();
       referral.close();
       await resetLater.idle();

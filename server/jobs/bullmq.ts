@@ -5,6 +5,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Cluster, type Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisClient } from '../store/redis/db.js';
+import { Unavailable } from '../errors.js';
 import type { JobData, JobOptions, JobQueue } from './queue.js';
 import { DEFAULT_RETRY, KEEP_COMPLETED_MS, KEEP_FAILED_MS, type RetryOptions } from './options.js';
 
@@ -45,6 +46,20 @@ function workerConnection(client: RedisClient): RedisClient {
   return (client as Redis).duplicate(override);
 }
 
+/**
+ * The queue shares Agora's connection, so it fails like the stores do (RedisDb.run): Redis out of
+ * reach is Unavailable (a 503 with nothing done), a reply error is a bug and stays one.
+ */
+async function unavailableOnOutage<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (e.name === 'ReplyError' && !/^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|READONLY)/.test(e.message)) throw err;
+    throw new Unavailable('store', e.code ?? e.name);
+  }
+}
+
 export class BullJobQueue implements JobQueue {
   private readonly queue: Queue;
   private readonly handlers = new Map<string, (data: JobData) => Promise<void>>();
@@ -80,12 +95,12 @@ export class BullJobQueue implements JobQueue {
 
   async add(name: string, data: JobData, opts: JobOptions): Promise<void> {
     // BullMQ answers the existing job when the id is known: nothing is added twice.
-    await this.queue.add(name, data, { jobId: bullJobId(opts.id), delay: opts.delayMs && opts.delayMs > 0 ? Math.ceil(opts.delayMs) : undefined });
+    await unavailableOnOutage(this.queue.add(name, data, { jobId: bullJobId(opts.id), delay: opts.delayMs && opts.delayMs > 0 ? Math.ceil(opts.delayMs) : undefined }));
   }
 
   async cancel(id: string): Promise<void> {
     // A running job is locked and stays; its handler reads everything again anyway.
-    await this.queue.remove(bullJobId(id));
+    await unavailableOnOutage(this.queue.remove(bullJobId(id)));
   }
 
   handle(name: string, run: (data: JobData) => Promise<void>): void {
@@ -101,6 +116,10 @@ export class BullJobQueue implements JobQueue {
       connection: this.connection,
       prefix: this.prefix,
       concurrency: this.opts.concurrency ?? 4,
+      // After a connection error BullMQ pauses this long before asking Redis again (15 s by
+      // default). Agora's own connections retry within 2 s, so jobs resume as soon as requests do;
+      // and a pause still pending when the worker closes no longer holds the process for 15 s.
+      runRetryDelay: 1000,
     });
     this.worker.on('error', (err: Error & { code?: string }) => {
       logger.warn({ code: err.code ?? err.name, queue: this.name }, 'job worker error');
