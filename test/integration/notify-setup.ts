@@ -1,8 +1,8 @@
 // What the notification e-mail suites share: Agora with a real SMTP server, on memory (one
-// instance, time moved by its clock) or on Redis (two instances on one prefix, real short delays);
+// instance, time moved by its clock) or on Redis or Redis Cluster (two instances on one prefix, real short delays);
 // members, a forum and posts made over HTTP; notifications made straight in the store and handed to
 // the delivery, as the notification service does.
-import { cleanRedis, startAgora, testPrefix, type Running } from '../helpers/agora.js';
+import { cleanBackend, startAgora, testPrefix, type Running } from '../helpers/agora.js';
 import { eventually } from '../helpers/eventually.js';
 import { signedIn, type Client } from '../helpers/http.js';
 import { captureLogs } from '../helpers/log-capture.js';
@@ -14,9 +14,9 @@ import type { NotificationKind } from '../../shared/schemas/notifications.js';
 export const PUBLIC_URL = 'https://community.example.test';
 export const POSTAL = 'Agora Inc., 42 Harbour Road, Portsmouth PO1 2AB';
 /** The memory suites' delay, moved past by the clock; Redis waits a real second. */
-const DELAY_S = { memory: 300, redis: 1 };
+const DELAY_S = { memory: 300, redis: 1, 'redis-cluster': 1 };
 
-export type Store = 'memory' | 'redis';
+export type Store = 'memory' | 'redis' | 'redis-cluster';
 type JobStates = { state(id: string): Promise<string> };
 
 /** A header as a reader sees it: RFC 2047 encoded words (nodemailer's Q and B forms) decoded. */
@@ -52,14 +52,14 @@ export function useNotifyApp(store: Store, more: Record<string, string> = {}) {
   beforeAll(async () => {
     await smtp.start();
     world.a = await startAgora({ store, prefix, env: env(), logger: logs.logger, now: store === 'memory' ? now : undefined });
-    world.b = store === 'redis' ? await startAgora({ store, prefix, env: env(), logger: logs.logger }) : world.a;
+    world.b = store !== 'memory' ? await startAgora({ store, prefix, env: env(), logger: logs.logger }) : world.a;
     world.admin = await signedIn(world.a.url, world.a.stores.users, 'admin');
     world.forumId = (await world.admin.post('/api/forums', { slug: `n${newId().toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, 20), title: 'Notifications', description: '' })).body.forum.id;
   });
   afterAll(async () => {
     for (const r of new Set([world.a, world.b])) await r?.close();
     await smtp.stop();
-    if (store === 'redis') await cleanRedis(prefix);
+    await cleanBackend(store, prefix);
   });
 
   const member = async (role: 'member' | 'moderator' = 'member') => {
@@ -83,6 +83,9 @@ export function useNotifyApp(store: Store, more: Record<string, string> = {}) {
     return n;
   };
 
+  /** One more process on the same store and mail server; the caller closes it. */
+  const startExtra = () => startAgora({ store, prefix, env: env(), logger: logs.logger });
+
   const queueOf = (on = world.a) => on.agora.notificationMail.queue as unknown as JobStates;
 
   /** Lets the delay pass: memory moves its clock past it; Redis waits for the job itself. */
@@ -105,5 +108,5 @@ export function useNotifyApp(store: Store, more: Record<string, string> = {}) {
       return mailsTo(email)[0] ?? false;
     }, { what: `a mail reaches ${email}` });
 
-  return { world, member, thread, notify, queueOf, afterDelay, settled, mailsTo, mailTo };
+  return { world, member, thread, notify, queueOf, startExtra, afterDelay, settled, mailsTo, mailTo };
 }
