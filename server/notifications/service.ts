@@ -35,6 +35,7 @@ export interface NotificationDeps {
 }
 
 const FAN_OUT = 'notify-post';
+const CHUNK = 100;
 type Mode = 'new' | 'edit';
 
 /** One per member and post: a post never notifies a member twice, whatever made it concern them. */
@@ -48,13 +49,25 @@ export class NotificationCenter implements ContentFollower {
 
   async postChanged(post: PostRecord, _thread?: ThreadRecord | null, events: readonly Omit<EventSpec, 'postId'>[] = []): Promise<void> {
     if (post.purged || post.status === 'removed' || events.some((e) => e.event === 'post:removed')) return this.withdraw([post.id]);
-    // Writing a post is reading the thread up to it.
-    if (post.authorId && post.seq && events.some((e) => e.event === 'post:created')) await this.deps.notifications.markThreadRead(post.authorId, post.threadId, post.seq);
-    if (post.status !== 'visible') return;
+    const { notifications } = this.deps;
+    const writing = events.some((e) => e.event === 'post:created');
+    const author = post.authorId;
     // A creation the public hears of: a new post, or a held one approved ('public': news to them).
-    const created = events.some((e) => e.event === 'post:created' && e.audience !== 'privileged');
-    const edited = events.some((e) => e.event === 'post:updated') && post.editedAt !== null;
+    const created = post.status === 'visible' && events.some((e) => e.event === 'post:created' && e.audience !== 'privileged');
+    const edited = post.status === 'visible' && events.some((e) => e.event === 'post:updated') && post.editedAt !== null;
+    const [, levels] = await Promise.all([
+      // Writing a post is reading the thread up to it.
+      writing && author && post.seq ? notifications.markThreadRead(author, post.threadId, post.seq) : null,
+      created ? notifications.subscribers(post.threadId) : null,
+    ]);
+    if (created && author && post.seq === 1 && !levels?.has(author)) {
+      // Authors watch the threads they start (unless they chose otherwise already).
+      await notifications.setSubscription(author, post.threadId, 'watching');
+    }
     if (!created && !edited) return;
+    // Most posts concern nobody: no mention, no other watcher. They cost no job.
+    const watched = [...(levels ?? [])].some(([userId, level]) => level === 'watching' && userId !== author);
+    if (!post.source?.includes('@') && !watched) return;
     const mode: Mode = created ? 'new' : 'edit';
     // An edit's job is its own: keyed by the edit's time, so a later edit is looked at again.
     const id = `${FAN_OUT}:${post.id}:${mode}:${mode === 'edit' ? post.editedAt : ''}`;
@@ -92,10 +105,6 @@ export class NotificationCenter implements ContentFollower {
     const thread = await forum.getThread(post.threadId);
     if (!thread || thread.removal || thread.purged || thread.held) return;
     const author = post.authorId;
-    if (mode === 'new' && thread.authorId === author && post.seq === 1) {
-      // Authors watch the threads they start, unless they chose otherwise already.
-      if ((await notifications.subscription(author, thread.id)) === 'normal') await notifications.setSubscription(author, thread.id, 'watching');
-    }
     const levels = await notifications.subscribers(thread.id);
     const kinds = new Map<string, NotificationKind>();
     if (mode === 'new') {
@@ -109,13 +118,23 @@ export class NotificationCenter implements ContentFollower {
     const members = await users.getMany([...kinds.keys(), author]);
     const actor = members.get(author);
     const at = new Date(this.deps.now()).toISOString();
+    const due: NotificationRecord[] = [];
     for (const [userId, kind] of kinds) {
       const member = members.get(userId);
       if (!member || !can(member, 'post:read', { post, thread })) continue;
-      const n: NotificationRecord = { id: notificationId(userId, post.id), userId, kind, at, read: false, actorId: author, postId: post.id, threadId: thread.id };
-      if (!(await notifications.add(n))) continue;
-      this.deps.live.toMember(userId, 'notification:new', { notification: toNotificationView(n, thread, actor) });
-      await this.deps.delivery?.scheduled(n);
+      due.push({ id: notificationId(userId, post.id), userId, kind, at, read: false, actorId: author, postId: post.id, threadId: thread.id });
+    }
+    // In chunks, each sent at once (one round trip on the connection, not one per member): a
+    // thousand watchers are stored and told in a fraction of a second.
+    for (let i = 0; i < due.length; i += CHUNK) {
+      const chunk = due.slice(i, i + CHUNK);
+      const added = await Promise.all(chunk.map((n) => notifications.add(n)));
+      const fresh = chunk.filter((_, k) => added[k]);
+      for (const n of fresh) this.deps.live.toMember(n.userId, 'notification:new', { notification: toNotificationView(n, thread, actor) });
+      // E-mail is scheduled only for members who want that kind now (sending checks again).
+      const prefs = await Promise.all(fresh.map((n) => notifications.preferences(n.userId)));
+      const wanted = fresh.filter((n, k) => (n.kind === 'mention' ? prefs[k]!.emailOnMention : prefs[k]!.emailOnWatched));
+      await Promise.all(wanted.map((n) => this.deps.delivery?.scheduled(n)));
     }
   }
 }
