@@ -40,7 +40,7 @@ import { rooms } from './realtime/rooms.js';
 import { createJobQueue } from './jobs/index.js';
 import { NotificationCenter, type MemberChannel } from './notifications/service.js';
 import { notificationRoutes } from './notifications/routes.js';
-import type { NotificationReadDeps } from './notifications/reads.js';
+import { exportNotifications, type NotificationReadDeps } from './notifications/reads.js';
 import { buildNotificationMail, type NotificationMail } from './notifications/mail/index.js';
 import { preferencesRoutes } from './notifications/routes-prefs.js';
 
@@ -189,6 +189,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
         await notificationDelivery.forgetUser(userId);
         await stores.notifications.forgetUser(userId);
       },
+      exportFor: (userId: string) => exportNotifications(stores.notifications, userId),
     },
   }), recordRoute);
   api.use(profileRoutes({ users, forum }), recordRoute);

@@ -13,6 +13,7 @@ import type { Severities } from '../content/pipeline.js';
 import type { ModerationDeps } from '../moderation/service.js';
 import { eraseMemberContent, type DepartingPosts } from '../moderation/departure.js';
 import { endOtherSessions, listSessions } from './sessions.js';
+import type { ExportData } from '../../shared/schemas/account.js';
 
 /** The ports the account's own pages use. */
 export interface AccountDeps {
@@ -35,7 +36,11 @@ export interface AccountDeps {
     forget(userId: string): Promise<void>;
   };
   /** Deletion cancels the member's pending notification e-mail and forgets their notifications and preferences. */
-  notifications?: { forget(userId: string): Promise<void> };
+  notifications?: {
+    forget(userId: string): Promise<void>;
+    /** For the data export: the member's preferences and notifications. */
+    exportFor(userId: string): Promise<NonNullable<ExportData['notifications']>>;
+  };
   /** A bio is scanned for personal data like a post. */
   piiSeverity: Severities;
   now: () => number;
@@ -71,6 +76,7 @@ export async function exportData(deps: AccountDeps, { user, sessionId }: Caller)
     referrals: { signups: await users.countReferredBy(user.id) },
     sessions: await listSessions(deps.sessions, user.id, sessionId, deps.secret),
     testimonials: await testimonials.byAuthor(user.id),
+    ...(deps.notifications ? { notifications: await deps.notifications.exportFor(user.id) } : {}),
   };
 }
 

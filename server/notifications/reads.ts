@@ -88,3 +88,15 @@ export async function unreadCounts(deps: NotificationReadDeps, member: UserRecor
   const positions = await deps.notifications.readPositions(member.id, threadIds);
   return deps.forum.visibleSince(new Map(threadIds.map((id) => [id, positions.get(id) ?? 0])));
 }
+
+/** For the data export: the member's preferences and every notification they have. */
+export async function exportNotifications(notifications: NotificationStore, userId: string) {
+  const items = [];
+  let after: NotificationCursor | null = null;
+  do {
+    const page = await notifications.list(userId, { unreadOnly: false, after, limit: 500 });
+    items.push(...page.items.map(({ id, kind, at, read, actorId, postId, threadId }) => ({ id, kind, at, read, actorId, postId, threadId })));
+    after = page.next;
+  } while (after);
+  return { preferences: await notifications.preferences(userId), items };
+}

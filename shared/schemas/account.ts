@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { emailSchema, passwordSchema, userSchema } from './auth.js';
 import { acknowledgePii, isoTime, maskPii, piiTypeSchema, roleSchema } from './common.js';
+import { notificationKindSchema, preferencesSchema } from './notifications.js';
 import { bioSchema } from './users.js';
 import { flagStatusSchema } from './moderation.js';
 import { postStatusSchema } from './forum.js';
@@ -83,6 +84,13 @@ export const exportDataSchema = z.strictObject({
   referrals: z.strictObject({ signups: z.number().int() }),
   sessions: z.array(sessionInfoSchema),
   testimonials: z.array(exportTestimonialSchema),
+  /** The member's e-mail preferences and every notification they have, read or not. */
+  notifications: z.strictObject({
+    preferences: preferencesSchema,
+    items: z.array(z.strictObject({
+      id: z.string(), kind: notificationKindSchema, at: isoTime, read: z.boolean(), actorId: z.string(), postId: z.string(), threadId: z.string(),
+    })),
+  }).optional(),
 });
 export type ExportData = z.infer<typeof exportDataSchema>;
 

@@ -3,6 +3,7 @@ import { eventually } from '../../helpers/eventually.js';
 import { signedIn, type Client } from '../../helpers/http.js';
 import { connectSocket, nextEvent, type TestSocket } from '../../helpers/sockets.js';
 import { notificationAnswers, type Notification } from '../../../shared/schemas/notifications.js';
+import { exportDataSchema } from '../../../shared/schemas/account.js';
 
 // Who a post notifies, and when (API.md, Notifications): mentions, replies to one's thread,
 // watched threads, muting, held posts, edits; live to every tab on every process; withdrawn with
@@ -159,6 +160,24 @@ describe.each(['memory', 'redis'] as const)('notifications on the %s store', (st
     expect((await starter.post(`/api/threads/${threadId}/read`, { seq: 1 })).status).toBe(204);
     expect((await starter.get(`/api/threads/${threadId}`)).body.thread.lastReadSeq).toBe(r1.seq);
     expect((await starter.post('/api/notifications/read', { all: true })).body).toEqual({ unreadCount: 0 });
+  });
+
+  test('the data export holds the member\'s notifications and e-mail preferences, and deletion leaves none', async () => {
+    const starter = await member();
+    const writer = await member(b);
+    const { threadId } = await thread(starter);
+    const post = await reply(writer, threadId, 'for the export');
+    await arrived(starter, 1);
+    expect((await starter.patch('/api/me/preferences', { digest: 'weekly' })).status).toBe(200);
+    const exported = exportDataSchema.parse((await starter.get('/api/me/export')).body);
+    expect(exported.notifications).toEqual({
+      preferences: { emailOnMention: true, emailOnWatched: false, digest: 'weekly' },
+      items: [{ id: expect.any(String), kind: 'reply', at: expect.any(String), read: false, actorId: writer.user!.id, postId: post.id, threadId }],
+    });
+    const id = starter.user!.id;
+    expect((await starter.del('/api/me', { password: 'a fine long password', posts: 'anonymize' })).status).toBe(204);
+    expect(await a.stores.notifications.unreadCount(id)).toBe(0);
+    expect(await a.stores.notifications.digestMembers('weekly')).not.toContain(id);
   });
 
   test('bad requests answer in the error shape: signed out 401, unknown thread 404, bad bodies 400', async () => {
