@@ -71,7 +71,10 @@ export class NotificationCenter implements ContentFollower {
     const mode: Mode = created ? 'new' : 'edit';
     // An edit's job is its own: keyed by the edit's time, so a later edit is looked at again.
     const id = `${FAN_OUT}:${post.id}:${mode}:${mode === 'edit' ? post.editedAt : ''}`;
-    await this.deps.jobs.add(FAN_OUT, { postId: post.id, mode }, { id });
+    // The post is written already: a queue that cannot take the job is logged, never a failed
+    // request (repeated, it would post twice).
+    await this.deps.jobs.add(FAN_OUT, { postId: post.id, mode }, { id }).catch((err: Error & { code?: string }) =>
+      this.deps.logger.warn({ notifications: 'fan-out not queued', code: err.code ?? err.name }, 'notifications for a post could not be queued'));
   }
 
   /** A removed or purged thread takes every notification about its posts with it (its title too). */

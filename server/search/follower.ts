@@ -46,9 +46,7 @@ export class SearchIndex implements ContentFollower {
 
   constructor(private deps: SearchIndexDeps) {}
 
-  get ready(): boolean {
-    return this.loaded;
-  }
+  get ready(): boolean { return this.loaded; }
 
   /** Resolves once the index has loaded (a snapshot and the feed after it, or every post). */
   whenReady(): Promise<void> {
@@ -63,9 +61,7 @@ export class SearchIndex implements ContentFollower {
   }
 
   /** Loads, then follows the feed until stop(). Never throws: a store that is down is retried. */
-  start(): void {
-    void this.run();
-  }
+  start = (): void => void this.run();
 
   async stop(): Promise<void> {
     this.stopped = true;
@@ -79,9 +75,17 @@ export class SearchIndex implements ContentFollower {
    * `known`: the records the writer holds, saving a read.
    */
   async changed(change: SearchChange, erased: boolean, known?: { post?: PostRecord; thread?: ThreadRecord | null }): Promise<void> {
-    const pos = erased ? await this.deps.store.erase([change]) : await this.deps.store.append([change]);
-    if (erased) this.snapshotAfterErase();
-    this.ownEntry(pos);
+    if (erased) {
+      // An erase must reach the store (its snapshot goes with it): a failure fails the request,
+      // which can be repeated.
+      this.ownEntry(await this.deps.store.erase([change]));
+      this.snapshotAfterErase();
+    } else {
+      // The post is written already: a feed that cannot take the entry must not turn that into a
+      // failed request (repeated, it would post twice). Other processes find it at their next load.
+      await this.deps.store.append([change]).then((pos) => this.ownEntry(pos), (err) =>
+        this.deps.logger.warn({ search: 'feed append failed', code: codeOf(err) }, 'search feed did not take a change; other processes see it at their next load'));
+    }
     if (!this.loaded) return;
     await this.serial(() => (change.kind === 'post' ? this.applyPosts([change.id], known) : this.applyThread(change.id)));
   }
@@ -92,9 +96,7 @@ export class SearchIndex implements ContentFollower {
   }
 
   /** ContentFollower: a thread as a whole (its title, state, or purge). */
-  threadChanged(thread: ThreadRecord, erased: boolean): Promise<void> {
-    return this.changed({ kind: 'thread', id: thread.id }, erased);
-  }
+  threadChanged = (thread: ThreadRecord, erased: boolean): Promise<void> => this.changed({ kind: 'thread', id: thread.id }, erased);
 
   /** ContentFollower: the stored snapshot may hold what just left (its author's id, kept titles). */
   async contentErased(): Promise<void> {
@@ -102,7 +104,7 @@ export class SearchIndex implements ContentFollower {
     this.snapshotAfterErase();
   }
 
-  /** An erase dropped the stored snapshot: new processes would read every post until one is back. */
+  /** An erase dropped the stored snapshot: until one is back, new processes read every post. */
   private snapshotAfterErase(): void {
     if (this.deps.snapshotEveryMs <= 0) return;
     this.snapshotSoon = true;
@@ -265,9 +267,7 @@ export class SearchIndex implements ContentFollower {
       const generation = await store.eraseGeneration();
       const taken = await this.serial(async () => {
         await this.catchUp();
-        await this.engine.vacuum();
-        const counted = this.changesSinceSnapshot;
-        return { data: this.engine.toJSON(), pos: this.pos, counted };
+        return { data: this.engine.toJSON(), pos: this.pos, counted: this.changesSinceSnapshot };
       });
       const saved = await store.saveSnapshot({ data: taken.data, pos: taken.pos, generation });
       if (saved) {

@@ -1,4 +1,6 @@
 import { startAgora, type Running } from '../../helpers/agora.js';
+import { captureLogs } from '../../helpers/log-capture.js';
+import { createMemoryStores } from '../../../server/store/index.js';
 import { Client, signedIn } from '../../helpers/http.js';
 import { canary, search, searchAll, searchRaw } from '../../helpers/search.js';
 
@@ -199,5 +201,26 @@ test('searches are rate limited per client address with 429 and Retry-After', as
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   } finally {
     await agora.close();
+  }
+});
+
+test('a feed that cannot take a change does not fail the post: it answers 201, is findable on its own process, and the failure is logged', async () => {
+  const stores = createMemoryStores({ secret: 'test' });
+  stores.search.append = async () => {
+    throw Object.assign(new Error('feed down'), { code: 'ECONNRESET' });
+  };
+  const logs = captureLogs('warn');
+  const agora = await startAgora({ stores, logger: logs.logger });
+  try {
+    const admin = await signedIn(agora.url, stores.users, 'admin');
+    const forumId = (await admin.post('/api/forums', { slug: `fd-${Date.now()}`, title: 'Feed down' })).body.forum.id;
+    const word = canary('flint');
+    const res = await admin.post(`/api/forums/${forumId}/threads`, { title: 'Still posted', body: `written ${word}` });
+    expect(res.status).toBe(201);
+    expect((await search(agora.url, word, null)).map((h) => h.post.id)).toEqual([res.body.post.id]);
+    expect(logs.text()).toContain('search feed did not take a change');
+  } finally {
+    await agora.close();
+    await stores.close();
   }
 });
