@@ -34,7 +34,7 @@ const forumOrder = (page: Page) => page.getByTestId('admin-forum').evaluateAll((
 async function find(page: Page, name: string, banned: '' | 'true' | 'false' = '') {
   await page.getByLabel('Name contains').fill(name);
   await page.getByLabel('Banned', { exact: true }).selectOption(banned);
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('search', { name: 'Find users' }).getByRole('button', { name: 'Search' }).click();
   await userRow(page, name).waitFor();
   expect(await page.getByTestId('admin-user').count()).toBe(1);
 }
