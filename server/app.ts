@@ -133,7 +133,8 @@ export function buildAgora(deps: AgoraDeps): Agora {
   // notification to (`notificationDelivery.scheduled(n)`); its workers run on every process.
   const notificationMail = buildNotificationMail({ config, stores, mail: mail.transport, logger, now });
   const notificationDelivery = notificationMail.delivery;
-  void notificationDelivery.start().catch((err: Error & { code?: string }) => {
+  // Awaited by close(): workers that start after a close would write to Redis after it.
+  const deliveryStarted = notificationDelivery.start().catch((err: Error & { code?: string }) => {
     logger.error({ code: err.code ?? err.name }, 'notification mail workers did not start');
   });
   // Notifications (issue 19): who a post concerns is worked out by a job of its own queue.
@@ -142,7 +143,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
   };
   const fanOutQueue = createJobQueue(stores, { name: 'notify-fanout', logger, now });
   followers.push(new NotificationCenter({ notifications: stores.notifications, forum, users, jobs: fanOutQueue, delivery: notificationDelivery, live, logger, now }));
-  void fanOutQueue.start().catch((err: Error & { code?: string }) => {
+  const fanOutStarted = fanOutQueue.start().catch((err: Error & { code?: string }) => {
     logger.error({ code: err.code ?? err.name }, 'notification fan-out workers did not start');
   });
   const notificationReads: NotificationReadDeps = { notifications: stores.notifications, forum, users, live };
@@ -229,6 +230,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
     search: searchIndex,
     notificationMail,
     async close() {
+      await Promise.all([deliveryStarted, fanOutStarted]);
       // Jobs first: a fan-out still running emits to sockets, whose Redis adapter closes with realtime.
       await fanOutQueue.close();
       await realtime?.close();

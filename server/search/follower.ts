@@ -41,6 +41,7 @@ export class SearchIndex implements ContentFollower {
   private timers = new Set<NodeJS.Timeout>();
   private readonly owner = randomUUID();
   private own = new Set<string>();
+  private snapshotting: Promise<boolean> | null = null;
   /** How the last load went: from the stored snapshot and the feed after it, or from every post. */
   loadedFrom: 'snapshot' | 'store' | null = null;
 
@@ -49,9 +50,7 @@ export class SearchIndex implements ContentFollower {
   get ready(): boolean { return this.loaded; }
 
   /** Resolves once the index has loaded (a snapshot and the feed after it, or every post). */
-  whenReady(): Promise<void> {
-    return this.loaded ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
-  }
+  whenReady = (): Promise<void> => (this.loaded ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve)));
 
   /** Takes an index built elsewhere (the reindex command), current up to `pos` (snapshot() replays the rest). */
   adopt(engine: SearchEngine, pos: string): void {
@@ -67,6 +66,7 @@ export class SearchIndex implements ContentFollower {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     await this.queue.catch(() => {});
+    await this.snapshotting;
   }
 
   /**
@@ -104,11 +104,11 @@ export class SearchIndex implements ContentFollower {
     this.snapshotAfterErase();
   }
 
-  /** An erase dropped the stored snapshot: until one is back, new processes read every post. */
-  private snapshotAfterErase(): void {
+  /** No stored snapshot (an erase dropped it, or none was ever taken): new processes read every post until one is back. */
+  private snapshotAfterErase(ms = 1000): void {
     if (this.deps.snapshotEveryMs <= 0) return;
     this.snapshotSoon = true;
-    this.later(() => this.snapshot(), 1000);
+    this.later(() => this.snapshot(), ms);
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -166,10 +166,7 @@ export class SearchIndex implements ContentFollower {
     if (!fromSnapshot) await this.rebuild();
     await this.catchUp();
     this.loadedFrom = fromSnapshot ? 'snapshot' : 'store';
-    if (!fromSnapshot && this.deps.snapshotEveryMs > 0) {
-      this.snapshotSoon = true;
-      this.later(() => this.snapshot(), 0);
-    }
+    if (!fromSnapshot) this.snapshotAfterErase(0);
   }
 
   /** Every post from the store; the feed from where it stood at the start replays what changed meanwhile. */
@@ -193,12 +190,9 @@ export class SearchIndex implements ContentFollower {
   private async catchUp(): Promise<void> {
     for (;;) {
       const { entries, gap } = await this.deps.store.read(this.pos, BATCH, 0);
-      if (gap) {
-        await this.rebuild();
-        continue;
-      }
-      if (!entries.length) return;
-      await this.applyEntries(entries);
+      if (gap) await this.rebuild();
+      else if (entries.length) await this.applyEntries(entries);
+      else return;
     }
   }
 
@@ -259,7 +253,14 @@ export class SearchIndex implements ContentFollower {
    * entry up to the feed's head is applied, and refused by the store if an erase came meanwhile:
    * a snapshot never brings back erased words.
    */
-  async snapshot(): Promise<boolean> {
+  snapshot(): Promise<boolean> {
+    // stop() waits for one under way: nothing of a stopped process's is written afterwards.
+    const run = this.takeSnapshot();
+    this.snapshotting = run.catch(() => false);
+    return run;
+  }
+
+  private async takeSnapshot(): Promise<boolean> {
     if (this.stopped || !this.loaded) return false;
     const { store } = this.deps;
     if (!(await store.lease('snapshot', this.owner, 120_000))) return false;
@@ -269,7 +270,7 @@ export class SearchIndex implements ContentFollower {
         await this.catchUp();
         return { data: this.engine.toJSON(), pos: this.pos, counted: this.changesSinceSnapshot };
       });
-      const saved = await store.saveSnapshot({ data: taken.data, pos: taken.pos, generation });
+      const saved = !this.stopped && (await store.saveSnapshot({ data: taken.data, pos: taken.pos, generation }));
       if (saved) {
         this.changesSinceSnapshot -= taken.counted;
         this.snapshotSoon = false;
