@@ -1,10 +1,8 @@
 import { DEV_MAIL_PATH, type OutboxMessage } from './outbox.js';
+import { escapeHtml } from '../content/escape-html.js';
 
 // The development outbox's page, rendered on the server with every value escaped. It runs no
 // script at all and takes its styles from a stylesheet of its own, so the site's CSP applies as is.
-
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** The web links a message's text holds, in order, each once: what a reader would click. */
 export function linksIn(text: string): string[] {

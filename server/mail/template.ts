@@ -1,4 +1,5 @@
 import type { MailComposerOptions } from 'nodemailer/lib/mail-composer';
+import { escapeHtml } from '../content/escape-html.js';
 
 /*
  * The one layout every e-mail Agora sends is built with: a plain-text part and an HTML part saying
@@ -26,8 +27,7 @@ export class SafeHtml {
   }
 }
 
-export const escapeHtml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+export { escapeHtml };
 
 type HtmlValue = SafeHtml | string | number | readonly HtmlValue[];
 

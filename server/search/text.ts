@@ -6,6 +6,7 @@
 // a text and marks its words the way the index matched them; the folding must be the very same
 // function in the index, the check and the snippet, so all three live here.
 import { Parser } from 'htmlparser2';
+import { escapeHtml } from '../content/escape-html.js';
 
 /** Letters and digits (with their combining marks): a word. Everything else separates words. */
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
@@ -143,8 +144,7 @@ const isLowSurrogate = (text: string, i: number) => {
   return c >= 0xdc00 && c <= 0xdfff;
 };
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+export { escapeHtml };
 
 /**
  * Up to about `size` characters of `text` around its first matched word, escaped, with each matched

@@ -9,6 +9,7 @@ import { PRIVATE_PAGE_HEADERS } from '../../http/security.js';
 import type { NotificationStore } from '../../store/notifications.js';
 import type { UserStore } from '../../store/users.js';
 import { stopping, type UnsubscribeKind, type UnsubscribeTokens } from './unsubscribe-token.js';
+import { escapeHtml } from '../../content/escape-html.js';
 
 export interface UnsubscribeDeps {
   tokens: UnsubscribeTokens;
@@ -21,8 +22,6 @@ const WHAT: Record<UnsubscribeKind, string> = {
   watched: 'e-mail about replies in threads you watch',
   digest: 'the digest e-mail',
 };
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 // Rendered here, with no script and no style of its own, so the site's CSP applies as is.
 function page(title: string, body: string): string {

@@ -13,6 +13,8 @@ import { reindex, ReindexBusy, type ReindexDeps } from '../../../server/search/r
 // interrupted run continues from its checkpoint.
 
 const run = promisify(execFile);
+/** When the legacy posts were written: a fixed time, not the clock. */
+const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 describe.each(['redis', 'redis-cluster'] as const)('search:reindex on %s', (kind) => {
   const prefix = testPrefix();
@@ -36,7 +38,7 @@ describe.each(['redis', 'redis-cluster'] as const)('search:reindex on %s', (kind
   async function legacyThreads(n: number, word: string): Promise<string[]> {
     const ids: string[] = [];
     await Promise.all(Array.from({ length: n }, async (_, i) => {
-      const at = new Date(Date.now() - 60_000 + i).toISOString();
+      const at = new Date(T0 + i).toISOString();
       const thread: ThreadRecord = { id: newId(), forumId, title: `Legacy ${i}`, authorId: null, createdAt: at, lastPostAt: at, postCount: 1, locked: false, held: false };
       const post: PostRecord = { id: newId(), threadId: thread.id, forumId, authorId: null, source: `old ${word} ${i}`, html: `<p>old ${word} ${i}</p>`,
         createdAt: at, editedAt: null, status: 'visible', piiTypes: [], removal: null, heldReason: null, purged: false };
