@@ -1,6 +1,6 @@
 // Admin › Forums: create one, rename and describe it, move it up or down the list, archive it
 // (read-only) or open it again. The list is always the server's answer after each change.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Forum } from '../../../shared/schemas/index.js';
 import { adminApi } from '../admin-api.js';
 import { Field, FormError, useSubmit } from '../forms.js';
@@ -9,19 +9,31 @@ export function AdminForumsSection() {
   const [forums, setForums] = useState<Forum[] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const reload = () => adminApi.forums().then(setForums, (e: Error) => setError(e.message));
+  // Only the newest list is shown: an older reload that answers late must not undo a newer one.
+  const latest = useRef(0);
+  const reload = async () => {
+    const mine = ++latest.current;
+    try {
+      const list = await adminApi.forums();
+      if (mine === latest.current) setForums(list);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'Something went wrong.');
+    }
+  };
   useEffect(() => void reload(), []);
 
-  /** Runs a change, then shows the list as it is now and says what happened. */
+  /** Runs a change, shows the list as it is now, and only then says what happened. */
   const changed = async (said: string, change: () => Promise<unknown>) => {
     setError(null);
+    let done = false;
     try {
       await change();
-      setMessage(said);
+      done = true;
     } catch (e) {
       setError(e instanceof Error ? e.message : 'Something went wrong.');
     }
     await reload();
+    if (done) setMessage(said);
   };
   const move = (f: Forum, to: number) =>
     changed(`${f.title} moved to place ${to + 1}.`, () => adminApi.updateForum(f.id, { position: to }));
