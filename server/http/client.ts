@@ -25,7 +25,10 @@ export function clientRoutes(dir: string): Router {
     // A path the web app has no page for, or a forum or thread this viewer may not see
     // (forum/pages.ts), answers 404: the page itself then says "Page not found".
     const status = typeof res.locals.pageStatus === 'number' ? res.locals.pageStatus : pageOf(req.path) ? 200 : 404;
-    res.status(status).set('Cache-Control', 'no-cache').sendFile(index);
+    // Revalidated on every load, unless the route already chose stricter (a page whose path holds a
+    // token: privatePage's `no-store`).
+    if (!res.get('Cache-Control')) res.set('Cache-Control', 'no-cache');
+    res.status(status).sendFile(index);
   });
   return r;
 }

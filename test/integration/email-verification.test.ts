@@ -191,6 +191,7 @@ describe.each(['memory', 'redis'] as const)('e-mail verification on the %s store
     const page = await request(a.url).get(`/verify/${token}`);
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     expect(page.headers['x-robots-tag']).toBe('noindex');
+    expect(page.headers['cache-control']).toBe('no-store');
     expect((await verify(token)).status).toBe(200);
     expect(tokens.length).toBeGreaterThan(5);
     const text = logs.text();

@@ -192,6 +192,8 @@ test('the reset page keeps its token out of referrers and indexes', async () => 
     const res = await request(agora.url).get(`/reset/${'A'.repeat(43)}`);
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['x-robots-tag']).toBe('noindex');
+    // Served by the web app's catch-all, which must not relax it to `no-cache`.
+    expect(res.headers['cache-control']).toBe('no-store');
   } finally {
     await agora.close();
   }

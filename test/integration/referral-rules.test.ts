@@ -193,6 +193,7 @@ test('the opt-out link takes a one-click POST (RFC 8058) with no session or CSRF
   expect(page.status).toBe(200);
   expect(page.headers['content-type']).toMatch(/text\/html/);
   expect(page.headers['referrer-policy']).toBe('no-referrer');
+  expect(page.headers['cache-control']).toBe('no-store');
 });
 
 test('without SMTP_URL the invite is kept in the development outbox, not sent, and the log says only that one went there', async () => {
