@@ -1,7 +1,7 @@
 // The moderation API (API.md, Moderation) as the pages use it, and the live review queue.
 import type { AuditAction } from '../../shared/audit-actions.js';
 import type { Ack } from '../../shared/events.js';
-import type { AuditFilter, Ban, ModerationAnswers, Page, QueueEvent, QueueItem, User } from '../../shared/schemas/index.js';
+import type { AuditFilter, ModerationAnswers, Page, QueueEvent, QueueItem, User } from '../../shared/schemas/index.js';
 import { api, ApiFailure } from './api.js';
 import { getSocket } from './realtime.js';
 
@@ -25,10 +25,6 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   'user.role': 'role changed',
   'forum.update': 'forum changed',
 };
-
-/** A ban is in force when it has no end or its end is still ahead. */
-export const banActive = (ban: Ban | null | undefined, now = Date.now()): ban is Ban =>
-  !!ban && (ban.until === null || Date.parse(ban.until) > now);
 
 const enc = encodeURIComponent;
 

@@ -1,6 +1,7 @@
 import { EmailUnverified, Forbidden, NotFound, Unauthenticated, Conflict, type DomainError } from '../errors.js';
 import type { ForumRecord, PostRecord, ThreadRecord } from '../store/forum.js';
-import type { Role, UserRecord } from '../store/users.js';
+import type { UserRecord } from '../store/users.js';
+import { ROLES, atLeast, banActive, rank, type Role } from '../../shared/roles.js';
 
 /**
  * The one answer to "may this user do this to that?". Routes, socket handlers, views and services
@@ -9,17 +10,13 @@ import type { Role, UserRecord } from '../store/users.js';
  * once.
  */
 
-/** Lowest to highest: a role may do what every role before it may. */
-export const ROLES = ['member', 'moderator', 'admin'] as const satisfies readonly Role[];
-const rank = (role: Role) => ROLES.indexOf(role);
+/** Lowest to highest (shared/roles.ts, the one definition). */
+export { ROLES };
 
 /** Whoever acts: an account record, or a viewer whose role is already its standing (viewerFor). */
 export type Subject = Pick<UserRecord, 'id' | 'role'> & { ban?: UserRecord['ban']; emailVerified?: boolean };
 
-export function isBanned(user: Pick<UserRecord, 'ban'>, now = Date.now()): boolean {
-  if (!user.ban) return false;
-  return user.ban.until === null || Date.parse(user.ban.until) > now;
-}
+export const isBanned = (user: Pick<UserRecord, 'ban'>, now = Date.now()): boolean => banActive(user.ban, now);
 
 /**
  * The role an account acts with now. A banned moderator acts and reads as a member does: removed
@@ -28,7 +25,7 @@ export function isBanned(user: Pick<UserRecord, 'ban'>, now = Date.now()): boole
 export const standing = (user: Subject): Role => (user.ban && isBanned({ ban: user.ban }) ? 'member' : user.role);
 
 /** At least `role`, in good standing. */
-export const hasRole = (user: Subject | null | undefined, role: Role): boolean => !!user && rank(standing(user)) >= rank(role);
+export const hasRole = (user: Subject | null | undefined, role: Role): boolean => !!user && atLeast(standing(user), role);
 
 /** A moderator or an admin, in good standing. */
 export const isStaff = (user: Subject | null | undefined): boolean => hasRole(user, 'moderator');
@@ -98,6 +95,12 @@ const RULES = {
    */
   'post:find': (user: Subject | null, r: PostInThread) =>
     readPost(user, r) ?? (r.post.purged || r.thread?.purged || (r.post.status === 'removed' && !isStaff(user)) ? NO_POST() : null),
+  /**
+   * Listed under its author on their profile: what `post:read` allows, but a removed post only for
+   * its author and staff (to others its tombstone hides the author, so listing it would name them).
+   */
+  'post:list-on-profile': (user: Subject | null, r: PostInThread) =>
+    readPost(user, r) ?? (r.post.status === 'removed' && !ownsOrStaff(r.post, user) ? NO_POST() : null),
   /** The Markdown as stored, for the edit form. */
   'post:source': (user: Subject | null, r: PostInThread) =>
     (user ? null : new Unauthenticated()) ?? readPost(user, r)

@@ -1,4 +1,6 @@
-export type Role = 'member' | 'moderator' | 'admin';
+import type { Role } from '../../shared/roles.js';
+
+export type { Role };
 
 export interface Ban {
   reason: string;

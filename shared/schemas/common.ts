@@ -4,10 +4,10 @@
 // drops or renames a field fails there instead of surprising the browser.
 import { z } from 'zod';
 import { PII_TYPES, type PiiType } from '../pii/types.js';
+import { ROLES, type Role } from '../roles.js';
 
-export const ROLES = ['member', 'moderator', 'admin'] as const;
+export { ROLES, type Role };
 export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
 
 export const piiTypeSchema = z.enum(PII_TYPES as [PiiType, ...PiiType[]]);
 export const piiFindingSchema = z.strictObject({

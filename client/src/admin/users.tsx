@@ -1,13 +1,12 @@
 // Admin › Users: find people by name, role and ban; change a role, ban with a reason and an
 // optional end, unban. Bans go through the moderators' endpoints, so the same rules and audit apply.
 import { useEffect, useState } from 'preact/hooks';
-import type { AdminUser, AdminUsersFilter, Role } from '../../../shared/schemas/index.js';
+import type { AdminUser, AdminUsersFilter } from '../../../shared/schemas/index.js';
+import { ROLES, type Role } from '../../../shared/roles.js';
 import { adminApi } from '../admin-api.js';
 import { Field, FormError, useSubmit } from '../forms.js';
 import { when } from '../format.js';
 import { fieldError, modApi } from '../mod-api.js';
-
-const ROLES: Role[] = ['member', 'moderator', 'admin'];
 
 function Select({ id, label, value, onChange, options }: {
   id: string; label: string; value: string; onChange(v: string): void; options: [value: string, label: string][];

@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ModUser } from '../../../shared/schemas/index.js';
 import { Field, FormError, useSubmit } from '../forms.js';
 import { when } from '../format.js';
-import { banActive, fieldError, modApi } from '../mod-api.js';
+import { banActive } from '../../../shared/roles.js';
+import { fieldError, modApi } from '../mod-api.js';
 import { useSearch } from '../router.js';
 
 const DURATIONS = [
