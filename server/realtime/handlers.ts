@@ -5,9 +5,6 @@ import { toAck } from '../http/errors.js';
 import type { UserRecord, UserStore } from '../store/users.js';
 import type { AgoraSocket } from './index.js';
 
-/** An ack refusing the event, for the realtime layer's own refusals (rate, origin). */
-export const refuse = (code: string, message?: string): Ack => ({ ok: false, error: { code, ...(message ? { message } : {}) } });
-
 export const reply = <A>(ack: unknown, value: A) => {
   if (typeof ack === 'function') (ack as (a: A) => void)(value);
 };

@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import type { SessionData } from 'express-session';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
 import type { Stores } from '../store/index.js';
-import type { UserRecord } from '../store/users.js';
+import type { UserRecord, UserStore } from '../store/users.js';
+import type { SessionStore } from '../store/sessions.js';
 import type { Metrics } from '../ops/metrics.js';
 import { sessionEndsAt } from '../auth/session.js';
 import { rooms } from './rooms.js';
@@ -42,7 +43,8 @@ type SessionRequest = IncomingMessage & { session?: SessionData & { passport?: {
 export interface RealtimeDeps {
   httpServer: HttpServer;
   sessionMiddleware: RequestHandler;
-  stores: Stores;
+  /** The current account of a connecting socket, its session's end, and the cross-process adapter. */
+  stores: Pick<Stores, 'socketAdapter'> & { users: Pick<UserStore, 'get'>; sessions: Pick<SessionStore, 'get'> };
   logger: Logger;
   metrics: Metrics;
   limits: SocketLimits;

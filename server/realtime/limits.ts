@@ -3,7 +3,9 @@
 // owns; a keyed limiter library would add a map lookup and timers per socket for the same result,
 // and these bounds are per process by design (a socket lives on one process).
 import type { IncomingMessage } from 'node:http';
-import { refuse, reply } from './handlers.js';
+import { RateLimited } from '../errors.js';
+import { toAck } from '../http/errors.js';
+import { reply } from './handlers.js';
 import type { AgoraSocket } from './index.js';
 
 export interface SocketLimits {
@@ -55,7 +57,7 @@ export function eventBudget(socket: AgoraSocket, limits: SocketLimits, now: () =
       return next();
     }
     refused('rate');
-    reply(packet[packet.length - 1], refuse('rate_limited', 'Too many events; slow down.'));
+    reply(packet[packet.length - 1], toAck(new RateLimited(1, 'Too many events; slow down.')));
     if (++refusedInARow > limits.eventBurst && socket.connected) {
       refused('flood');
       socket.disconnect(true);

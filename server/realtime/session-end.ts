@@ -12,7 +12,7 @@ export const SESSION_SWEEP_MS = 60_000;
  * reads its session again: requests may have moved the idle deadline meanwhile, and then it only
  * learns the new one. Answers how many sockets were closed.
  */
-export async function closeSocketsOfEndedSessions(io: AgoraServer, sessions: SessionStore, now: () => number): Promise<number> {
+export async function closeSocketsOfEndedSessions(io: AgoraServer, sessions: Pick<SessionStore, 'get'>, now: () => number): Promise<number> {
   let closed = 0;
   const due = [...io.of('/').sockets.values()].filter((s) => s.data.user && s.data.sessionId && s.data.sessionEndsAt !== null && s.data.sessionEndsAt <= now());
   for (const socket of due) {
