@@ -3,7 +3,7 @@
 import { Conflict } from '../errors.js';
 import type { PostRecord } from '../store/forum.js';
 import type { UserRecord } from '../store/users.js';
-import { mutate, resolveOpenFlags, syncQueue } from './service.js';
+import { mutate, purgeOf, resolveOpenFlags, syncQueue } from './service.js';
 import { forgetFlagger } from './flaggers.js';
 import { isoNow, type ModerationDeps } from './deps.js';
 
@@ -13,14 +13,8 @@ export type DepartingPosts = 'remove' | 'anonymize';
 function departed(deps: ModerationDeps, member: UserRecord, post: PostRecord, choice: DepartingPosts) {
   const audience = post.status === 'held' ? 'privileged' as const : 'all' as const;
   if (choice === 'anonymize') return mutate(deps, post, { patch: { authorId: null }, events: [{ event: 'post:updated', audience }] });
-  return mutate(deps, post, {
-    patch: {
-      authorId: null, status: 'removed', source: null, html: null, purged: true,
-      removal: post.removal ?? { byId: member.id, reason: 'deleted by its author', at: isoNow(deps) },
-    },
-    countDelta: post.status === 'visible' ? -1 : 0,
-    events: [{ event: 'post:removed', audience }],
-  });
+  const purge = purgeOf(post, { byId: member.id, reason: 'deleted by its author', at: isoNow(deps) });
+  return mutate(deps, post, { ...purge, patch: { ...purge.patch, authorId: null }, events: [{ event: 'post:removed', audience }] });
 }
 
 /**

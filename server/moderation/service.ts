@@ -5,7 +5,7 @@ import { authorize } from '../auth/policy.js';
 import { Conflict, NotFound, RateLimited } from '../errors.js';
 import { newId } from '../store/ids.js';
 import type { AuditAction, AuditRecord } from '../store/moderation.js';
-import type { PostMutation, PostRecord, PostStatus } from '../store/forum.js';
+import type { PostMutation, PostRecord, PostStatus, RemovalRecord } from '../store/forum.js';
 import type { UserRecord } from '../store/users.js';
 import { toPostView, userIdsOf } from '../forum/views.js';
 import { toFlagView } from './views.js';
@@ -57,6 +57,18 @@ async function loadPost(deps: ModerationDeps, postId: string): Promise<PostRecor
 
 const countDelta = (from: PostStatus, to: PostStatus) => (to === 'visible' ? 1 : 0) - (from === 'visible' ? 1 : 0);
 
+/**
+ * What purging a post writes, for a moderator's purge and a departing author's removal alike: its
+ * content gone for good, removed (an earlier removal kept, else `removal`), and the thread's count
+ * of visible posts one less if it was visible.
+ */
+export function purgeOf(post: PostRecord, removal: RemovalRecord): Required<Pick<PostMutation, 'patch' | 'countDelta'>> {
+  return {
+    patch: { status: 'removed', source: null, html: null, purged: true, removal: post.removal ?? removal },
+    countDelta: countDelta(post.status, 'removed'),
+  };
+}
+
 export async function resolveOpenFlags(deps: ModerationDeps, actor: Pick<UserRecord, 'id'>, postId: string, status: 'dismissed' | 'actioned') {
   const open = (await deps.moderation.flagsOfPost(postId)).filter((f) => f.status === 'open');
   return deps.moderation.resolveFlags(open.map((f) => f.id), status, actor.id, isoNow(deps));
@@ -98,11 +110,7 @@ export async function purgePost(deps: ModerationDeps, actor: UserRecord, postId:
   const post = await loadPost(deps, postId);
   const wasRemoved = post.status === 'removed';
   const purged = await mutate(deps, post, {
-    patch: {
-      status: 'removed', source: null, html: null, purged: true,
-      removal: post.removal ?? { byId: actor.id, reason, at: isoNow(deps) },
-    },
-    countDelta: countDelta(post.status, 'removed'),
+    ...purgeOf(post, { byId: actor.id, reason, at: isoNow(deps) }),
     events: [wasRemoved ? { event: 'post:updated', audience: 'privileged' } : { event: 'post:removed', audience: 'all' }],
   });
   await resolveOpenFlags(deps, actor, postId, 'actioned');
