@@ -28,13 +28,13 @@ export async function findMember(deps: Pick<ProfileDeps, 'users'>, username: str
   return user;
 }
 
-/** The posts with their threads, and whether `viewer` may read each (policy, post:read with its thread). */
+/** The posts with their threads that `viewer` may see listed on a profile (policy, post:list-on-profile). */
 async function readable(deps: ProfileDeps, viewer: Viewer | null, ids: string[]): Promise<PostRecord[]> {
   const posts = (await Promise.all(ids.map((id) => deps.forum.getPost(id)))).filter((p): p is PostRecord => !!p);
   const threads = await deps.forum.getThreads([...new Set(posts.map((p) => p.threadId))]);
   return posts.filter((post) => {
     const thread = threads.get(post.threadId);
-    return !!thread && can(viewer, 'post:read', { post, thread });
+    return !!thread && can(viewer, 'post:list-on-profile', { post, thread });
   });
 }
 
@@ -50,8 +50,8 @@ export async function getProfile(deps: ProfileDeps, username: string): Promise<{
 }
 
 /**
- * A page of the member's posts the viewer may read, newest first: held ones only for their author
- * and staff, removed ones as the post view shows them (tombstones), none of a thread the viewer may
+ * A page of the member's posts the viewer may read, newest first: held and removed ones only for
+ * their author and staff (removed ones as the post view shows them), none of a thread the viewer may
  * not see. A page may hold fewer than `limit` posts; `next` says whether more follow.
  */
 export async function listProfilePosts(deps: ProfileDeps, viewer: Viewer | null, username: string, offset: number, limit: number): Promise<ReadPage<PostRecord, { o: number }>> {
