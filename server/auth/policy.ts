@@ -68,6 +68,8 @@ function readPost(user: Subject | null, { post, thread }: PostInThread): Verdict
 export interface PostInThread { post: PostRecord; thread: ThreadRecord | null }
 /** A thread to reply in, with whether its forum is archived (read by the caller). */
 export type ReplyTarget = ThreadRecord & { forumArchived?: boolean };
+/** A post to edit, with whether its forum is archived (read by the caller). */
+export type EditTarget = PostInThread & { forumArchived?: boolean };
 interface ManagedUser { target: Pick<UserRecord, 'id' | 'role'> }
 
 /** Each action, the resource it is asked about, and its rule (null: allowed; else the refusal). */
@@ -105,10 +107,11 @@ const RULES = {
   'post:source': (user: Subject | null, r: PostInThread) =>
     (user ? null : new Unauthenticated()) ?? readPost(user, r)
     ?? (ownsOrStaff(r.post, user) ? null : new Forbidden('Only the author or a moderator can edit this post.')),
-  'post:edit': (user: Subject | null, r: PostInThread) =>
+  'post:edit': (user: Subject | null, r: EditTarget) =>
     writer(user) ?? readPost(user, r)
     ?? (ownsOrStaff(r.post, user) ? null : new Forbidden('Only the author or a moderator can edit this post.'))
     ?? (r.post.status === 'removed' && !isStaff(user) ? new Forbidden('A removed post cannot be edited.') : null)
+    ?? (r.forumArchived ? ARCHIVED() : null)
     ?? (r.thread?.locked && !isStaff(user) ? LOCKED() : null),
   'post:flag': (user: Subject | null, r: PostInThread) =>
     writer(user) ?? readPost(user, r)

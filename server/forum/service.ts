@@ -149,7 +149,8 @@ export async function editPost(deps: ForumDeps, user: UserRecord, postId: string
   authorize(user, 'write:verified', verified(deps));
   const post = await deps.forum.getPost(postId);
   if (!post) throw new NotFound('There is no such post.');
-  authorize(user, 'post:edit', { post, thread: await deps.forum.getThread(post.threadId) });
+  const [thread, forum] = await Promise.all([deps.forum.getThread(post.threadId), deps.forum.getForum(post.forumId)]);
+  authorize(user, 'post:edit', { post, thread, forumArchived: !!forum?.archived });
   return counted(deps.postLimiter.consume(user.id), async () => {
     const { edited, mentionedIds, newlyMentionedIds } = await writeEdit(deps, post, input);
     return { post: edited, authors: await deps.users.getMany(userIdsOf([edited])), mentionedIds, newlyMentionedIds };

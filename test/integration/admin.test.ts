@@ -132,9 +132,11 @@ describe.each(['memory', 'redis'] as const)('admin on the %s store', (store) => 
       expect(audit.body.items.map((e: { reason: string }) => e.reason)).toEqual([`moved to place ${all.length}`, 'moved to place 1']);
     });
 
-    test('an archived forum is read-only: new threads and replies answer 403, reading works, unarchiving reopens it', async () => {
+    test('an archived forum is read-only: new threads, replies and edits answer 403, reading works, unarchiving reopens it', async () => {
       const f = await newForum('Archive me');
-      const thread = (await member.post(`/api/forums/${f.id}/threads`, { title: 'Before', body: 'first' })).body.thread as { id: string };
+      const started = (await member.post(`/api/forums/${f.id}/threads`, { title: 'Before', body: 'first' })).body;
+      const thread = started.thread as { id: string };
+      const postId = started.post.id as string;
       const archived = await admin.patch(`/api/forums/${f.id}`, { archived: true });
       expect(archived.body.forum.archived).toBe(true);
       const why = 'This forum is archived: it is read-only.';
@@ -143,15 +145,19 @@ describe.each(['memory', 'redis'] as const)('admin on the %s store', (store) => 
         expect([start.status, start.body.error.message]).toEqual([403, why]);
         const reply = await who.post(`/api/threads/${thread.id}/posts`, { body: 'a reply' });
         expect([reply.status, reply.body.error.message]).toEqual([403, why]);
+        // The author, and staff who may edit anyone's post, alike.
+        const edit = await who.patch(`/api/posts/${postId}`, { body: 'edited after archiving' });
+        expect([edit.status, edit.body.error.message]).toEqual([403, why]);
       }
       expect((await member.get(`/api/forums/${f.id}`)).body.forum.archived).toBe(true);
       expect((await member.get(`/api/forums/${f.id}/threads`)).body.items.map((t: { id: string }) => t.id)).toEqual([thread.id]);
-      expect((await member.get(`/api/threads/${thread.id}/posts`)).body.items).toHaveLength(1);
+      expect((await member.get(`/api/threads/${thread.id}/posts`)).body.items.map((p: { html: string }) => p.html.trim())).toEqual(['<p>first</p>']); // not edited
       const audit = await moderator.get(`/api/mod/audit?action=forum.update&targetId=${f.id}`);
       expect(audit.body.items[0].reason).toBe('archived');
 
       await admin.patch(`/api/forums/${f.id}`, { archived: false });
       expect((await member.post(`/api/threads/${thread.id}/posts`, { body: 'a reply' })).status).toBe(201);
+      expect((await member.patch(`/api/posts/${postId}`, { body: 'edited once reopened' })).status).toBe(200);
       expect((await member.post(`/api/forums/${f.id}/threads`, { title: 'After', body: 'second' })).status).toBe(201);
       expect((await moderator.get(`/api/mod/audit?action=forum.update&targetId=${f.id}`)).body.items[0].reason).toBe('unarchived');
     });

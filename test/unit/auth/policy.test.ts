@@ -151,6 +151,15 @@ const RULES_TABLE: Record<Action, Row[]> = {
     { what: 'find a reply in a thread whose first post is held', resource: post({ authorId: 'u-other' }, { held: true }),
       expect: staffOnly(NO_POST, NO_POST, { author: OK, bannedAuthor: OK }) },
   ],
+  'post:list-on-profile': [
+    { what: "list a visible post on its author's profile", resource: post(), expect: all(OK) },
+    // Its tombstone hides the author from everyone else: listing it under them would name them.
+    { what: "list a removed post on its author's profile", resource: post({ status: 'removed', removal }),
+      expect: staffOnly(NO_POST, NO_POST, { author: OK, bannedAuthor: OK }) },
+    { what: "list a held post on its author's profile", resource: post({ status: 'held', heldReason: 'pii' }),
+      expect: staffOnly(NO_POST, NO_POST, { author: OK, bannedAuthor: OK }) },
+    { what: "list a post of a removed thread on its author's profile", resource: post({}, { removal }), expect: staffOnly(NO_POST) },
+  ],
   'post:source': [
     { what: "read a visible post's source", resource: post(),
       expect: staffOnly(NOT_YOURS, UNAUTH, { author: OK, bannedAuthor: OK }) },
@@ -163,6 +172,8 @@ const RULES_TABLE: Record<Action, Row[]> = {
     { what: 'edit a removed post', resource: post({ status: 'removed', removal }),
       expect: writers({ member: NOT_YOURS, author: [Forbidden, 'A removed post cannot be edited.'] }) },
     { what: 'edit a post in a locked thread', resource: post({}, { locked: true }), expect: writers({ member: NOT_YOURS, author: LOCKED }) },
+    { what: 'edit a post in an archived forum, even as staff', resource: { ...post(), forumArchived: true },
+      expect: writers({ member: NOT_YOURS, author: ARCHIVED, moderator: ARCHIVED, admin: ARCHIVED }) },
     { what: 'edit a held post', resource: post({ status: 'held' }), expect: writers({ member: NO_POST }) },
     { what: 'edit a post of a removed thread', resource: post({}, { removal }), expect: writers({ member: NO_POST, author: NO_POST }) },
   ],
