@@ -89,7 +89,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
   const now = deps.now ?? Date.now;
   const { forum, users, moderation, sessions, testimonials } = stores;
   const searchIndex = new SearchIndex({
-    store: stores.search, forum, logger, snapshotEveryMs: stores.kind === 'redis' ? config.search.snapshotEveryMs : 0,
+    store: stores.search, forum, logger, snapshotEveryMs: stores.durable ? config.search.snapshotEveryMs : 0,
   });
   searchIndex.start();
   metrics.watchSearch(() => ({ ready: searchIndex.ready, documents: searchIndex.ready ? searchIndex.engine.size : 0 }));

@@ -1,6 +1,8 @@
 // Background jobs (issue 19): work that must happen once, on some process, possibly later, and
 // survive a process that stops — notification fan-out and e-mail. BullMQ on Redis; an in-process
 // queue on the embedded store.
+import type { Logger } from 'pino';
+import type { RetryOptions } from './options.js';
 
 export type JobData = Record<string, string | number | boolean | null>;
 
@@ -28,4 +30,14 @@ export interface JobQueue {
   start(): Promise<void>;
   /** Stops taking jobs and waits for the running ones. */
   close(): Promise<void>;
+}
+
+/** What a shared store builds its own queue with (`Stores.jobQueue`: BullMQ in store/redis/). */
+export interface StoreQueueOptions {
+  /** A queue per workload (e-mail, fan-out): a slow one never holds up the other. */
+  name: string;
+  logger: Logger;
+  retry?: RetryOptions;
+  /** Jobs this process runs at once. */
+  concurrency?: number;
 }

@@ -2,8 +2,7 @@ import type { Logger } from 'pino';
 import { MemoryUserStore } from './memory/users.js';
 import { MemorySessionStore } from './memory/sessions.js';
 import { memoryLimiters, type LimiterFactory } from './rate-limit.js';
-import type { RedisDb } from './redis/db.js';
-import type { ReadCacheStats, RedisCacheBus } from './redis/read-cache.js';
+import type { ReadCacheStats } from './redis/read-cache.js';
 import type { SocketAdapter } from './redis/socket-adapter.js';
 import { createRedisStores } from './redis/index.js';
 import type { UserStore } from './users.js';
@@ -16,6 +15,7 @@ import type { TestimonialStore } from './testimonials.js';
 import type { ResetTokenStore } from './reset-tokens.js';
 import type { SearchStore } from './search.js';
 import type { NotificationStore } from './notifications.js';
+import type { JobQueue, StoreQueueOptions } from '../jobs/queue.js';
 import { MemoryNotificationStore } from './memory/notifications.js';
 import { MemorySearchStore } from './memory/search.js';
 import { MemoryResetTokenStore } from './memory/reset-tokens.js';
@@ -26,7 +26,13 @@ import { MemoryReferralStore } from './memory/referrals.js';
 export type { ReadCacheStats as CacheStats } from './redis/read-cache.js';
 
 export interface Stores {
+  /** For the operator (start-up note, log): what holds the data. Code asks the capabilities below. */
   kind: 'memory' | 'redis';
+  /**
+   * The data outlives this process and every process shares it (Redis): worth storing what a
+   * process would otherwise rebuild at start-up, such as the search index's snapshot.
+   */
+  durable: boolean;
   users: UserStore;
   sessions: SessionStore;
   forum: ForumStore;
@@ -42,8 +48,8 @@ export interface Stores {
   /** Notifications, thread subscriptions, read positions, e-mail preferences. */
   notifications: NotificationStore;
   limiters: LimiterFactory;
-  /** Present with Redis, for its own tests: the connection and the read cache's channel. */
-  redis?: { db: RedisDb; url: string; cluster: boolean; cacheBus?: RedisCacheBus };
+  /** A shared store (Redis): a job queue of its own, whose jobs any process may run (server/jobs/ picks). */
+  jobQueue?(opts: StoreQueueOptions): JobQueue;
   /** A shared store (Redis): the socket.io adapter that lets rooms span every process. */
   socketAdapter?(logger: Logger): SocketAdapter;
   /** The per-process read caches (Redis only), for /metrics. */
@@ -73,6 +79,7 @@ export function createMemoryStores(opts: Pick<StoreOptions, 'secret' | 'threadLo
   const search = new MemorySearchStore();
   return {
     kind: 'memory',
+    durable: false,
     users: new MemoryUserStore(),
     sessions,
     forum: new MemoryForumStore(opts.threadLogSize ?? 500),

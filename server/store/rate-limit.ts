@@ -1,12 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { RedisDb } from './redis/db.js';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Unavailable } from '../errors.js';
 
 /**
  * Every limit is a fixed window that starts at its subject's first hit, counted by
  * rate-limiter-flexible's `consume`: one atomic increment-and-read in the store (a Lua script on
- * Redis, a synchronous update of a Map in memory). So N concurrent hits take exactly N points and at
+ * Redis, a synchronous update of a Map in memory; the Redis limiter is in redis/rate-limit.ts). So N concurrent hits take exactly N points and at
  * most the window's points of them are allowed, however many processes share the store. There is
  * deliberately no "look without counting": a read followed by a write lets a burst through.
  */
@@ -37,9 +36,10 @@ export interface LimiterFactory {
  * matches `msLeft` (the hit's window end, as this process counts) within half a window. A window
  * begun later ends at least a whole window later, so the two cannot be confused.
  */
-type GiveBack = (key: string, msLeft: number) => Promise<void>;
+export type GiveBack = (key: string, msLeft: number) => Promise<void>;
 
-class FlexibleLimiter implements Limiter {
+/** A limit counted by one of rate-limiter-flexible's limiters (memory here, Redis in redis/). */
+export class FlexibleLimiter implements Limiter {
   constructor(private rl: RateLimiterAbstract, private secret: string, private points: number, private giveBack: GiveBack) {}
 
   // Rate-limit keys outlive nothing but their window, yet still should not hold a username or
@@ -105,28 +105,6 @@ export function memoryLimiters(secret: string): LimiterFactory {
         if (!now || now.consumedPoints <= 0 || now.msBeforeNext < 1000 || Math.abs(now.msBeforeNext - msLeft) > half) return;
         await rl.reward(key, 1);
       });
-    },
-  };
-}
-
-// rate-limiter-flexible's `reward` would start a new window with a negative count when the hit's
-// window is gone; this checks the window and gives the point back in one step.
-const REFUND_LUA = `
-local ttl = redis.call('pttl', KEYS[1])
-if ttl <= 0 or math.abs(ttl - tonumber(ARGV[1])) > tonumber(ARGV[2]) then return 0 end
-if (tonumber(redis.call('get', KEYS[1])) or 0) <= 0 then return 0 end
-redis.call('decr', KEYS[1])
-return 1`;
-
-export function redisLimiters(db: RedisDb, secret: string): LimiterFactory {
-  db.defineScripts({ limitRefund: { keys: 1, lua: REFUND_LUA } });
-  return {
-    create: (name, points, windowSeconds) => {
-      // consume runs the library's Lua script (SET NX EX, INCRBY, PTTL in one EVALSHA) on one key.
-      const rl = new RateLimiterRedis({ storeClient: db.client, keyPrefix: db.key('rl', name), points, duration: windowSeconds, rejectIfRedisNotReady: true });
-      const half = (windowSeconds * 1000) / 2;
-      return new FlexibleLimiter(rl, secret, points, (key, msLeft) =>
-        db.run(db.script('limitRefund', rl.getKey(key), Math.round(msLeft), half)).then(() => {}));
     },
   };
 }

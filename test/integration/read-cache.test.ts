@@ -7,6 +7,7 @@ import { eventually } from '../helpers/eventually.js';
 import type { Stores } from '../../server/store/index.js';
 import type { UserRecord } from '../../server/store/users.js';
 import type { RedisClient } from '../../server/store/redis/db.js';
+import { redisOf } from '../../server/store/redis/index.js';
 
 describe.each(['redis', 'redis-cluster'] as const)('read cache on %s', (kind) => {
   const prefix = testPrefix();
@@ -23,13 +24,13 @@ describe.each(['redis', 'redis-cluster'] as const)('read cache on %s', (kind) =>
   };
   // The account record as stored, changed behind the stores' back (no invalidation is published).
   const sneak = async (u: UserRecord, role: UserRecord['role']) => {
-    await raw.set(a.redis!.db.tagged('users', 'u', u.id), JSON.stringify({ ...u, role }));
+    await raw.set(redisOf(a)!.db.tagged('users', 'u', u.id), JSON.stringify({ ...u, role }));
   };
 
   beforeAll(async () => {
     a = await makeStores(kind, prefix);
     b = await makeStores(kind, prefix);
-    raw = a.redis!.db.client;
+    raw = redisOf(a)!.db.client;
   });
   afterAll(async () => {
     await a.close();
@@ -104,7 +105,7 @@ describe.each(['redis', 'redis-cluster'] as const)('read cache on %s', (kind) =>
     await b.users.get(u.id);
     await sneak(u, 'admin');
     expect((await b.users.get(u.id))?.role).toBe('member');
-    const bus = b.redis!.cacheBus!;
+    const bus = redisOf(b)!.cacheBus!;
     const port = (bus.subscriber as Redis).stream.localPort;
     // The subscriber is a plain connection to the seed node, also on the cluster.
     const { url } = await redisTarget(kind);
@@ -132,7 +133,7 @@ describe.each(['redis', 'redis-cluster'] as const)('read cache on %s', (kind) =>
     // Redis writes a PUBLISH into its own subscribers' connections before it answers; a PUBLISH
     // to another cluster node would reach them later, over the cluster bus (see RedisCacheBus).
     for (const stores of [a, b]) {
-      const bus = stores.redis!.cacheBus!;
+      const bus = redisOf(stores)!.cacheBus!;
       const publisher = bus.publisher.client as Redis;
       const subscriber = bus.subscriber as Redis;
       expect(publisher).toBeInstanceOf(Redis); // a plain connection, also on the cluster
@@ -152,7 +153,7 @@ describe.each(['redis', 'redis-cluster'] as const)('read cache on %s', (kind) =>
       expect((await plain.users.get(u.id))?.role).toBe('member');
       await sneak(u, 'admin');
       expect((await plain.users.get(u.id))?.role).toBe('admin');
-      expect(plain.redis!.cacheBus).toBeUndefined();
+      expect(redisOf(plain)!.cacheBus).toBeUndefined();
     } finally {
       await plain.close();
     }

@@ -3,6 +3,7 @@ import { dumpRedis } from '../helpers/redis-dump.js';
 import type { Stores } from '../../server/store/index.js';
 import type { NotificationCursor, NotificationRecord } from '../../server/store/notifications.js';
 import { newId } from '../../server/store/ids.js';
+import { redisOf } from '../../server/store/redis/index.js';
 
 // Notifications, subscriptions, read positions and e-mail preferences (issue 19), the same on
 // every backend: the memory store is the reference, Redis and Redis Cluster must agree with it.
@@ -119,7 +120,7 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
       const other = note(u);
       await stores.notifications.add(real);
       await stores.notifications.add(other);
-      const db = stores.redis!.db;
+      const db = redisOf(stores)!.db;
       await db.client.sadd(db.tagged(`np:${postId}`), `${newId()}|${newId()}`, `${u}|${other.id}`);
       expect(await stores.notifications.withdrawPost(postId)).toEqual([real]);
       expect(await stores.notifications.get(other.id)).toEqual(other);

@@ -5,6 +5,7 @@ import { emailKey, type UserRecord } from '../../server/store/users.js';
 import { newId, newToken } from '../../server/store/ids.js';
 import { RedisUserStore } from '../../server/store/redis/users.js';
 import { createHash } from 'node:crypto';
+import { redisOf } from '../../server/store/redis/index.js';
 
 // The password-reset parts of the store, the same on every backend: tokens kept as hashes, taken
 // once, expiring by the service's clock; accounts found by address.
@@ -98,7 +99,7 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
     if (kind !== 'memory') test('accounts made before the address index existed are found once a process builds it', async () => {
       const u = user();
       await stores.users.create(u);
-      const db = stores.redis!.db;
+      const db = redisOf(stores)!.db;
       // As an older Agora left them: no address set, no marker.
       await db.client.del(db.tagged('users', 'email', createHash('sha256').update(emailKey(u.email)).digest('base64url')), db.tagged('users', 'email-indexed'));
       expect((await new RedisUserStore(db).findByEmail(u.email)).map((x) => x.id)).toEqual([u.id]);

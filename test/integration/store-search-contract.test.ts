@@ -9,6 +9,7 @@ import { newId } from '../../server/store/ids.js';
 import { MemorySearchStore } from '../../server/store/memory/search.js';
 import { RedisSearchStore } from '../../server/store/redis/search.js';
 import { RedisDb, type RedisClient } from '../../server/store/redis/db.js';
+import { redisOf } from '../../server/store/redis/index.js';
 
 // The search side of the store, the same on every backend: a feed of ids every process follows
 // (in order, resumable, telling a reader that fell behind the trim), the snapshot and the erase
@@ -54,7 +55,7 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s search stor
 
   /** A store of its own with a feed of about `maxEntries`, on this backend. */
   const smallStore = (maxEntries: number): SearchStore =>
-    kind === 'memory' ? new MemorySearchStore(maxEntries) : new RedisSearchStore(new RedisDb(stores.redis!.db.client, `${prefix}small-${randomBytes(4).toString('hex')}:`), maxEntries);
+    kind === 'memory' ? new MemorySearchStore(maxEntries) : new RedisSearchStore(new RedisDb(redisOf(stores)!.db.client, `${prefix}small-${randomBytes(4).toString('hex')}:`), maxEntries);
 
   describe('the feed', () => {
     test('changes are read back in the order they were appended, each with a position to go on from', async () => {
@@ -104,7 +105,7 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s search stor
       }
       // Longer than the test's own timeout: only the append can end this read in time.
       const reading = search.read(await search.head(), 10, 60_000);
-      if (kind !== 'memory') await eventually(() => blockedInXread(stores.redis!.db.client, name), { what: 'the read blocks in XREAD' });
+      if (kind !== 'memory') await eventually(() => blockedInXread(redisOf(stores)!.db.client, name), { what: 'the read blocks in XREAD' });
       await search.append([change]);
       const got = await reading;
       expect(got).toEqual({ entries: [expect.objectContaining({ kind: 'post', id: change.id })], gap: false });
@@ -115,7 +116,7 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s search stor
       const { entries } = await search.read('', 100_000, 0);
       for (const e of entries) expect(Object.keys(e).sort()).toEqual(['id', 'kind', 'pos']);
       if (kind === 'memory') return;
-      const db = stores.redis!.db;
+      const db = redisOf(stores)!.db;
       const raw = await db.client.xrange(db.tagged('search', 'feed'), '-', '+');
       expect(raw.length).toBe(entries.length);
       for (const [, fields] of raw) {
@@ -260,7 +261,7 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s search stor
     test('scanPosts visits every post at least once, a few at a time, and ends with an empty cursor', async () => {
       // Redis answers a hash kept as a listpack in one HSCAN page whatever the count: make it big
       // enough to be paged.
-      const compact = kind === 'memory' ? 0 : await listpackLimit(stores.redis!.db.client);
+      const compact = kind === 'memory' ? 0 : await listpackLimit(redisOf(stores)!.db.client);
       const threads = Math.ceil((compact + 40 - created.size) / 10);
       for (let i = 0; i < threads; i += 10) await Promise.all(Array.from({ length: Math.min(10, threads - i) }, () => threadWith(10)));
       expect(created.size).toBeGreaterThan(compact);

@@ -18,7 +18,7 @@ export { UnsubscribeTokens } from './unsubscribe-token.js';
 
 export interface NotificationMailDeps {
   config: Pick<Config, 'optOutSecret' | 'publicUrl' | 'mailFrom' | 'companyPostalAddress' | 'notifyEmailDelayMs' | 'jobRetryDelayMs'>;
-  stores: Pick<Stores, 'notifications' | 'users' | 'forum' | 'limiters' | 'redis'>;
+  stores: Pick<Stores, 'notifications' | 'users' | 'forum' | 'limiters' | 'jobQueue'>;
   mail: MailTransport;
   logger: Logger;
   now: () => number;

@@ -1,5 +1,5 @@
 import type { Stores, StoreOptions } from '../index.js';
-import { redisLimiters } from '../rate-limit.js';
+import { redisLimiters } from './rate-limit.js';
 import type { UserRecord } from '../users.js';
 import { connectRedis, RedisDb, type RedisClient } from './db.js';
 import { RedisUserStore } from './users.js';
@@ -13,17 +13,26 @@ import { RedisSearchStore } from './search.js';
 import { RedisNotificationStore } from './notifications.js';
 import { ReadCache, RedisCacheBus } from './read-cache.js';
 import { redisSocketAdapter } from './socket-adapter.js';
+import { BullJobQueue } from './job-queue.js';
 
 // Sized for the signed-in members one process serves at once; the TTL only bounds what a lost
 // invalidation message could leave behind (a lost connection clears everything at once).
 const CACHE = { max: 10_000, ttlMs: 30_000 };
 
+/** What Redis's own tests and benches reach into: the connection and the read cache's channel. */
+export interface RedisInternals { db: RedisDb; url: string; cluster: boolean; cacheBus?: RedisCacheBus }
+const internals = new WeakMap<Stores, RedisInternals>();
+
+/** The Redis behind stores built here (undefined for any other stores); not part of `Stores`. */
+export const redisOf = (stores: Stores): RedisInternals | undefined => internals.get(stores);
+
 function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions, 'logger'> & { redisUrl: string }, db: RedisDb, bus?: RedisCacheBus): Stores {
   const userCache = bus && new ReadCache<UserRecord>(bus, 'user', CACHE);
   const sessionCache = bus && new ReadCache<string>(bus, 'session', CACHE);
   const search = new RedisSearchStore(db);
-  return {
+  const stores: Stores = {
     kind: 'redis',
+    durable: true,
     users: new RedisUserStore(db, userCache),
     sessions: new RedisSessionStore(db, sessionCache),
     ...(userCache && sessionCache ? { cacheStats: () => [sessionCache.stats(), userCache.stats()] } : {}),
@@ -36,7 +45,7 @@ function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions, 'logg
     search,
     notifications: new RedisNotificationStore(db),
     limiters: redisLimiters(db, opts.secret),
-    redis: { db, url: opts.redisUrl, cluster: !!opts.cluster, cacheBus: bus },
+    jobQueue: (q) => new BullJobQueue({ ...q, client: db.client, keyPrefix: db.prefix }),
     socketAdapter: (logger) => redisSocketAdapter({ url: opts.redisUrl, cluster: !!opts.cluster, prefix: db.prefix, logger }),
     ping: () => db.ping(),
     close: async () => {
@@ -45,6 +54,8 @@ function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions, 'logg
       await client.quit().catch(() => client.disconnect());
     },
   };
+  internals.set(stores, { db, url: opts.redisUrl, cluster: !!opts.cluster, cacheBus: bus });
+  return stores;
 }
 
 /** Connects (waiting up to `timeoutMs` for the first connection) and builds every store on Redis. */

@@ -1,13 +1,14 @@
 // The job queue on Redis (and Redis Cluster), with BullMQ: jobs live in Redis, so they survive the
 // process that added them, and any process's worker runs each one exactly once (a job is taken
-// with a lock; a worker that dies mid-job has it taken again after the stall interval).
+// with a lock; a worker that dies mid-job has it taken again after the stall interval). Built by
+// the Redis stores (`Stores.jobQueue`); server/jobs/ picks it and knows only the JobQueue port.
 import { Queue, Worker, type Job } from 'bullmq';
 import { Cluster, type Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RedisClient } from '../store/redis/db.js';
-import { Unavailable } from '../errors.js';
-import type { JobData, JobOptions, JobQueue } from './queue.js';
-import { DEFAULT_RETRY, KEEP_COMPLETED_MS, KEEP_FAILED_MS, type RetryOptions } from './options.js';
+import type { RedisClient } from './db.js';
+import { Unavailable } from '../../errors.js';
+import type { JobData, JobOptions, JobQueue } from '../../jobs/queue.js';
+import { DEFAULT_RETRY, KEEP_COMPLETED_MS, KEEP_FAILED_MS, type RetryOptions } from '../../jobs/options.js';
 
 export interface BullJobQueueOptions {
   /** Agora's own connection: producers share it (it is never blocked by them). */
