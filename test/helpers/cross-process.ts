@@ -2,7 +2,7 @@
 // Redis Cluster (cluster-processes.test.ts): the same behaviour must hold on both backends.
 import type { Client } from './http.js';
 import type { AgoraProcess } from './process.js';
-import { connectSocket, nextEvent, type TestSocket } from './sockets.js';
+import { ACK_MS, connectSocket, nextEvent, type TestSocket } from './sockets.js';
 
 export interface TwoProcesses {
   a: AgoraProcess;
@@ -22,9 +22,9 @@ export async function removalReachesOtherProcess(p: TwoProcesses, watching?: (th
   const { thread, post } = created.body;
   const onA = await connectSocket(p.a.url);
   p.sockets.push(onA);
-  expect((await onA.timeout(3000).emitWithAck('thread:watch', { threadId: thread.id })).ok).toBe(true);
+  expect((await onA.timeout(ACK_MS).emitWithAck('thread:watch', { threadId: thread.id })).ok).toBe(true);
   await watching?.(thread.id);
-  const removed = nextEvent(onA, 'post:removed', 5000);
+  const removed = nextEvent(onA, 'post:removed');
   const mod = await p.account(p.b.url, 'moderator');
   expect((await mod.post(`/api/posts/${post.id}/remove`, { reason: 'spam' })).status).toBe(200);
   expect(await removed).toEqual({ seq: 2, postId: post.id, threadId: thread.id });
@@ -44,14 +44,14 @@ export async function threadRemovalReachesOtherProcess(p: TwoProcesses): Promise
   const threadTab = await connectSocket(p.a.url);
   const forumTab = await connectSocket(p.a.url, member.cookieHeader());
   p.sockets.push(threadTab, forumTab);
-  expect((await threadTab.timeout(3000).emitWithAck('thread:watch', { threadId })).ok).toBe(true);
-  expect(await forumTab.timeout(3000).emitWithAck('forum:watch', { forumId })).toEqual({ ok: true });
-  const removed = [threadTab, forumTab].map((s) => nextEvent(s, 'thread:removed', 5000));
+  expect((await threadTab.timeout(ACK_MS).emitWithAck('thread:watch', { threadId })).ok).toBe(true);
+  expect(await forumTab.timeout(ACK_MS).emitWithAck('forum:watch', { forumId })).toEqual({ ok: true });
+  const removed = [threadTab, forumTab].map((s) => nextEvent(s, 'thread:removed'));
   const mod = await p.account(p.b.url, 'moderator');
   expect((await mod.post(`/api/threads/${threadId}/remove`, { reason: 'doxxing' })).status).toBe(200);
   for (const e of await Promise.all(removed)) expect(e).toEqual({ threadId, forumId });
   expect((await member.get(`/api/threads/${threadId}`)).status).toBe(404); // process A reads the removal too
-  const back = nextEvent(forumTab, 'thread:created', 5000);
+  const back = nextEvent(forumTab, 'thread:created');
   expect((await mod.post(`/api/threads/${threadId}/restore`, {})).status).toBe(200);
   expect((await back).thread).toMatchObject({ id: threadId, title: 'a title to hide' });
 }
@@ -85,10 +85,10 @@ export async function auditReachesModeratorsOnEveryProcess(p: TwoProcesses): Pro
   const dashboards = [await connectSocket(p.a.url, watcher.cookieHeader()), await connectSocket(p.b.url, watcher.cookieHeader())];
   const others = [await connectSocket(p.a.url, member.cookieHeader()), await connectSocket(p.b.url)];
   p.sockets.push(...dashboards, ...others);
-  for (const s of dashboards) expect(await s.timeout(3000).emitWithAck('mod:watch')).toEqual({ ok: true });
+  for (const s of dashboards) expect(await s.timeout(ACK_MS).emitWithAck('mod:watch')).toEqual({ ok: true });
   const heard: string[] = [];
   for (const s of others) {
-    expect((await s.timeout(3000).emitWithAck('thread:watch', { threadId: thread.id })).ok).toBe(true);
+    expect((await s.timeout(ACK_MS).emitWithAck('thread:watch', { threadId: thread.id })).ok).toBe(true);
     s.onAny((event: string) => void heard.push(event));
   }
 
@@ -106,7 +106,7 @@ export async function auditReachesModeratorsOnEveryProcess(p: TwoProcesses): Pro
   // A reply made through B after the entry reaches the member's and the visitor's tabs: an entry
   // sent to them would have come first (on one Redis, B's broadcasts arrive in the order sent; on a
   // cluster each room has its own channel, so there the check is only as strong as delivery is prompt).
-  const markers = others.map((s) => nextEvent(s, 'post:created', 5000));
+  const markers = others.map((s) => nextEvent(s, 'post:created'));
   expect((await admin.post(`/api/threads/${thread.id}/posts`, { body: 'a later reply' })).status).toBe(201);
   await Promise.all(markers);
   expect(heard.filter((e) => e.startsWith('mod:'))).toEqual([]);

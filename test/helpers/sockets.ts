@@ -21,8 +21,11 @@ export async function connectSocket(url: string, cookie?: string, headers: Recor
   return s;
 }
 
+/** How long a test waits for an ack (`s.timeout(ACK_MS).emitWithAck(…)`): generous enough for a busy machine; it only ever fails a test. */
+export const ACK_MS = 10_000;
+
 /** Resolves with the next payload of `event`; rejects after `ms`, a bound generous enough for a busy machine. */
-export function nextEvent<E extends keyof ServerToClientEvents>(s: TestSocket, event: E, ms = 10_000): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+export function nextEvent<E extends keyof ServerToClientEvents>(s: TestSocket, event: E, ms = ACK_MS): Promise<Parameters<ServerToClientEvents[E]>[0]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${String(event)} within ${ms} ms`)), ms);
     s.once(event as never, ((payload: unknown) => {

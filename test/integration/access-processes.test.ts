@@ -4,7 +4,7 @@
 import { cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.js';
 import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { Client, signedIn } from '../helpers/http.js';
-import { connectSocket, type TestSocket } from '../helpers/sockets.js';
+import { ACK_MS, connectSocket, type TestSocket } from '../helpers/sockets.js';
 import type { Stores } from '../../server/store/index.js';
 
 const PASSWORD = 'a fine long password'; // signedIn's
@@ -25,7 +25,7 @@ const closedSoon = (s: TestSocket) =>
 
 /** A round trip: a disconnect the server had sent would arrive before this answer. */
 const stillOpen = async (s: TestSocket) => {
-  const ack = await s.timeout(3000).emitWithAck('forum:watch', { forumId: 'none' });
+  const ack = await s.timeout(ACK_MS).emitWithAck('forum:watch', { forumId: 'none' });
   return s.connected && ack.error?.code === 'not_found';
 };
 
@@ -77,7 +77,7 @@ describe('access follows the account across two processes on one Redis', () => {
     const colleague = await signedIn(b.url, stores.users, 'moderator');
     expect((await demoted.get('/api/mod/queue')).status).toBe(200); // B now holds the account in its cache
     const old = await socketOn(b, demoted);
-    expect(await old.timeout(3000).emitWithAck('mod:watch')).toEqual({ ok: true });
+    expect(await old.timeout(ACK_MS).emitWithAck('mod:watch')).toEqual({ ok: true });
 
     const closed = closedSoon(old);
     expect((await admin.post(`/api/admin/users/${demoted.user!.id}/role`, { role: 'member' })).status).toBe(200);
@@ -88,9 +88,9 @@ describe('access follows the account across two processes on one Redis', () => {
 
     // Back with the same session, as the web app reconnects: the moderators' room is closed to it.
     const again = await socketOn(b, demoted);
-    expect(await again.timeout(3000).emitWithAck('mod:watch')).toEqual({ ok: false, error: { code: 'forbidden' } });
+    expect(await again.timeout(ACK_MS).emitWithAck('mod:watch')).toEqual({ ok: false, error: { code: 'forbidden' } });
     const watching = await socketOn(b, colleague);
-    expect(await watching.timeout(3000).emitWithAck('mod:watch')).toEqual({ ok: true });
+    expect(await watching.timeout(ACK_MS).emitWithAck('mod:watch')).toEqual({ ok: true });
     const toDemoted: unknown[] = [];
     again.on('mod:queue', (e) => toDemoted.push(e));
     const toColleague = new Promise((resolve) => watching.once('mod:queue', resolve));

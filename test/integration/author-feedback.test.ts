@@ -4,7 +4,7 @@
 import request from 'supertest';
 import { startAgora, type Running } from '../helpers/agora.js';
 import { Client, signedIn } from '../helpers/http.js';
-import { connectSocket, type TestSocket } from '../helpers/sockets.js';
+import { ACK_MS, connectSocket, type TestSocket } from '../helpers/sockets.js';
 import type { WatchAck } from '../../shared/events.js';
 
 const ADDRESS = 'jane.doe@example.org';
@@ -100,12 +100,12 @@ describe('the removal of a post, as its author sees it', () => {
     const { id } = (await author.post(`/api/threads/${threadId}/posts`, { body: 'soon removed' })).body.post;
     const s = await connectSocket(agora.url, author.cookieHeader());
     sockets.push(s);
-    const { seq } = (await s.timeout(3000).emitWithAck('thread:watch', { threadId })) as WatchAck;
+    const { seq } = (await s.timeout(ACK_MS).emitWithAck('thread:watch', { threadId })) as WatchAck;
     s.disconnect();
     await moderator.post(`/api/posts/${id}/remove`, { reason: 'spam' });
     const back = await connectSocket(agora.url, author.cookieHeader());
     sockets.push(back);
-    const ack = (await back.timeout(3000).emitWithAck('thread:watch', { threadId, since: seq })) as WatchAck;
+    const ack = (await back.timeout(ACK_MS).emitWithAck('thread:watch', { threadId, since: seq })) as WatchAck;
     expect(ack.missed).toEqual([{ event: 'post:removed', payload: { seq: expect.any(Number), postId: id, threadId } }]);
   });
 });

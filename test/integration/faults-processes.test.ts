@@ -3,6 +3,7 @@ import { cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.
 import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { TcpBalancer } from '../helpers/tcp-balancer.js';
 import { eventually } from '../helpers/eventually.js';
+import { ACK_MS } from '../helpers/sockets.js';
 import { Client } from '../helpers/http.js';
 import { createAccount } from '../../server/auth/service.js';
 import type { Stores } from '../../server/store/index.js';
@@ -33,7 +34,7 @@ function watcher(url: string, threadId: string) {
     buffer = [];
   });
   s.on('connect', async () => {
-    const ack = (await s.timeout(5000).emitWithAck('thread:watch', { threadId, since: last })) as WatchAck;
+    const ack = (await s.timeout(ACK_MS).emitWithAck('thread:watch', { threadId, since: last })) as WatchAck;
     if (ack.reload) reloads++;
     for (const m of ack.missed ?? []) {
       const p = m.payload as { seq: number; post: { id: string } };

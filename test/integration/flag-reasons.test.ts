@@ -1,7 +1,7 @@
 import { startAgora, type Running } from '../helpers/agora.js';
 import { Client, signedIn } from '../helpers/http.js';
 import { dumpRedis } from '../helpers/redis-dump.js';
-import { connectSocket, type TestSocket } from '../helpers/sockets.js';
+import { ACK_MS, connectSocket, type TestSocket } from '../helpers/sockets.js';
 
 const PASSWORD = 'a fine long password'; // signedIn's
 const DISMISSED = 'dismissed-reason-canary-a41c';
@@ -58,7 +58,7 @@ describe.each(['memory', 'redis'] as const)("a deleted member's flag reasons on 
 
     const dashboard = await connectSocket(agora.url, moderator.cookieHeader());
     sockets.push(dashboard);
-    expect(await dashboard.timeout(3000).emitWithAck('mod:watch')).toEqual({ ok: true });
+    expect(await dashboard.timeout(ACK_MS).emitWithAck('mod:watch')).toEqual({ ok: true });
     const openItemLive = new Promise<QueueEvent>((resolve) =>
       dashboard.on('mod:queue', (e) => (e as QueueEvent).item.post?.id === openId && resolve(e as QueueEvent)));
 

@@ -1,10 +1,10 @@
 import { startAgora, type Running } from '../helpers/agora.js';
 import { Client, signedIn } from '../helpers/http.js';
-import { connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
+import { ACK_MS, connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
 import type { WatchAck } from '../../shared/events.js';
 
 const watch = (s: TestSocket, threadId: string, since?: number) =>
-  s.timeout(3000).emitWithAck('thread:watch', since === undefined ? { threadId } : { threadId, since }) as Promise<WatchAck>;
+  s.timeout(ACK_MS).emitWithAck('thread:watch', since === undefined ? { threadId } : { threadId, since }) as Promise<WatchAck>;
 
 /** Collects every post event a socket receives, in arrival order. */
 function record(s: TestSocket) {
@@ -92,7 +92,7 @@ describe.each(['memory', 'redis'] as const)('live thread updates on the %s store
     await marker;
     expect(got.map((g) => g.payload.post?.id)).toEqual([body.post.id]);
     // After unwatching, nothing more arrives.
-    await s.timeout(2000).emitWithAck('thread:unwatch', { threadId: watched.id });
+    await s.timeout(ACK_MS).emitWithAck('thread:unwatch', { threadId: watched.id });
     const probe = await open();
     await watch(probe, watched.id);
     const probed = nextEvent(probe, 'post:created');
@@ -135,7 +135,7 @@ describe.each(['memory', 'redis'] as const)('live thread updates on the %s store
 
   test('forum watchers hear of new threads', async () => {
     const s = await open();
-    expect(await s.timeout(2000).emitWithAck('forum:watch', { forumId })).toEqual({ ok: true });
+    expect(await s.timeout(ACK_MS).emitWithAck('forum:watch', { forumId })).toEqual({ ok: true });
     const created = nextEvent(s, 'thread:created');
     const thread = await newThread();
     expect((await created).thread).toMatchObject({ id: thread.id, title: 'Live thread', postCount: 1 });
@@ -148,11 +148,11 @@ describe.each(['memory', 'redis'] as const)('live thread updates on the %s store
     const s = await open();
     const bad = [null, 42, 'x', {}, { threadId: 7 }, { threadId: 'AAAAAAAAAAAAAAAA' }, { threadId: 'x', since: -1 }, { threadId: 'x', since: 'a' }];
     for (const payload of bad) {
-      const ack = (await s.timeout(2000).emitWithAck('thread:watch', payload as never)) as WatchAck;
+      const ack = (await s.timeout(ACK_MS).emitWithAck('thread:watch', payload as never)) as WatchAck;
       expect(ack.ok).toBe(false);
       expect(['invalid_request', 'not_found']).toContain(ack.error!.code);
     }
-    expect(await s.timeout(2000).emitWithAck('mod:watch')).toEqual({ ok: false, error: { code: 'forbidden' } });
+    expect(await s.timeout(ACK_MS).emitWithAck('mod:watch')).toEqual({ ok: false, error: { code: 'forbidden' } });
     const thread = await newThread();
     expect((await watch(s, thread.id)).ok).toBe(true);
   });

@@ -3,7 +3,7 @@
 // never a member's or a visitor's socket.
 import { startAgora, type Running } from '../helpers/agora.js';
 import { signedIn, type Client } from '../helpers/http.js';
-import { connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
+import { ACK_MS, connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
 import { auditEventSchema, type AuditEntry } from '../../shared/schemas/index.js';
 
 const PASSWORD = 'a fine long password'; // signedIn's
@@ -25,7 +25,7 @@ describe.each(['memory', 'redis'] as const)('the live audit log on the %s store'
   /** A moderator's dashboard: a socket in the moderators' room. */
   const dashboard = async (c: Client) => {
     const s = await open(c);
-    expect(await s.timeout(3000).emitWithAck('mod:watch')).toEqual({ ok: true });
+    expect(await s.timeout(ACK_MS).emitWithAck('mod:watch')).toEqual({ ok: true });
     return s;
   };
   /** The next `mod:audit` on this socket, checked against the strict shared schema. */
@@ -65,8 +65,8 @@ describe.each(['memory', 'redis'] as const)('the live audit log on the %s store'
     const visitorTab = await open();
     const heard: string[] = [];
     for (const s of [memberTab, visitorTab]) {
-      expect(await s.timeout(3000).emitWithAck('mod:watch')).toEqual({ ok: false, error: { code: 'forbidden' } });
-      expect((await s.timeout(3000).emitWithAck('thread:watch', { threadId })).ok).toBe(true);
+      expect(await s.timeout(ACK_MS).emitWithAck('mod:watch')).toEqual({ ok: false, error: { code: 'forbidden' } });
+      expect((await s.timeout(ACK_MS).emitWithAck('thread:watch', { threadId })).ok).toBe(true);
       s.onAny((event: string) => void heard.push(event));
     }
 

@@ -1,6 +1,6 @@
 import { startAgora, type Running } from '../helpers/agora.js';
 import { Client, signedIn } from '../helpers/http.js';
-import { connectSocket } from '../helpers/sockets.js';
+import { ACK_MS, connectSocket } from '../helpers/sockets.js';
 import { newId, newToken } from '../../server/store/ids.js';
 import { uniqueName } from '../helpers/http.js';
 
@@ -129,7 +129,7 @@ describe.each(['memory', 'redis'] as const)('the authorization matrix on the %s 
   test.each(WHO)('the mod:watch socket event as %s', async (who) => {
     const s = await connectSocket(agora.url, who === 'anonymous' ? undefined : callers[who].cookieHeader());
     try {
-      const ack = await s.timeout(3000).emitWithAck('mod:watch');
+      const ack = await s.timeout(ACK_MS).emitWithAck('mod:watch');
       expect(ack).toEqual(who === 'moderator' || who === 'admin' ? { ok: true } : { ok: false, error: { code: 'forbidden' } });
     } finally {
       s.disconnect();

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startAgora, type Running } from '../helpers/agora.js';
 import { signedIn, type Client } from '../helpers/http.js';
-import { connectSocket, nextEvent } from '../helpers/sockets.js';
+import { ACK_MS, connectSocket, nextEvent } from '../helpers/sockets.js';
 
 describe('review-queue rules', () => {
   let agora: Running;
@@ -29,10 +29,10 @@ describe('review-queue rules', () => {
     expect(queue.find((i: { post: { id: string } }) => i.post.id === post.id)).toMatchObject({ kind: 'held', flags: [] });
 
     const forumTab = await connectSocket(agora.url);
-    await forumTab.timeout(2000).emitWithAck('forum:watch', { forumId });
+    await forumTab.timeout(ACK_MS).emitWithAck('forum:watch', { forumId });
     const appeared = nextEvent(forumTab, 'thread:created');
     const authorTab = await connectSocket(agora.url, newbie.cookieHeader());
-    await authorTab.timeout(2000).emitWithAck('thread:watch', { threadId: thread.id });
+    await authorTab.timeout(ACK_MS).emitWithAck('thread:watch', { threadId: thread.id });
     const told = nextEvent(authorTab, 'post:updated');
     expect((await moderator.post(`/api/posts/${post.id}/approve`, {})).status).toBe(200);
     expect((await appeared).thread.id).toBe(thread.id);

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { startAgora, type Running } from '../helpers/agora.js';
 import { fakeDateOnly } from '../helpers/fake-date.js';
 import { Client, signedIn } from '../helpers/http.js';
-import { connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
+import { ACK_MS, connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
 import type { WatchAck } from '../../shared/events.js';
 
 const SECRET_TEXT = 'leaked-canary-text-93f1';
@@ -20,7 +20,7 @@ describe.each(['memory', 'redis'] as const)('moderation on the %s store', (store
     return s;
   };
   const watch = (s: TestSocket, threadId: string, since?: number) =>
-    s.timeout(3000).emitWithAck('thread:watch', since === undefined ? { threadId } : { threadId, since }) as Promise<WatchAck>;
+    s.timeout(ACK_MS).emitWithAck('thread:watch', since === undefined ? { threadId } : { threadId, since }) as Promise<WatchAck>;
 
   beforeAll(async () => {
     agora = await startAgora({ store, env: { POST_RATE_PER_MINUTE: '1000', FLAGS_TO_HIDE: '2', FLAG_DAILY_LIMIT: '1000' } });
@@ -122,7 +122,7 @@ describe.each(['memory', 'redis'] as const)('moderation on the %s store', (store
     const post = await reply(threadId, 'controversial');
     const [f1, f2] = [await signedIn(agora.url, agora.stores.users), await signedIn(agora.url, agora.stores.users)];
     const modSocket = await open(moderator);
-    expect(await modSocket.timeout(2000).emitWithAck('mod:watch')).toEqual({ ok: true });
+    expect(await modSocket.timeout(ACK_MS).emitWithAck('mod:watch')).toEqual({ ok: true });
     const queued = nextEvent(modSocket, 'mod:queue');
     const first = await f1.post(`/api/posts/${post.id}/flags`, { reason: 'rude' });
     expect(first.status).toBe(201);

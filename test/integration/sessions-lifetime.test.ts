@@ -2,7 +2,7 @@
 // happens; the server's clock is injected and moved, nothing waits.
 import { cleanRedis, makeStores, startAgora, testPrefix, type Running } from '../helpers/agora.js';
 import { Client } from '../helpers/http.js';
-import { connectSocket, type TestSocket } from '../helpers/sockets.js';
+import { ACK_MS, connectSocket, type TestSocket } from '../helpers/sockets.js';
 import type { Stores } from '../../server/store/index.js';
 
 const MINUTE = 60_000;
@@ -94,7 +94,7 @@ describe.each(['memory', 'redis'] as const)('session lifetimes on the %s store',
     expect(await agora.agora.realtime()!.closeSocketsOfEndedSessions()).toBe(1);
     expect(await closed).toBe('io server disconnect');
     // A round trip on the active socket: a disconnect sent to it would have arrived before the ack.
-    const ack = await activeSocket.timeout(3000).emitWithAck('forum:watch', { forumId: 'no-such-forum' });
+    const ack = await activeSocket.timeout(ACK_MS).emitWithAck('forum:watch', { forumId: 'no-such-forum' });
     expect(ack).toEqual({ ok: false, error: { code: 'not_found' } });
     expect(activeSocket.connected).toBe(true);
   });

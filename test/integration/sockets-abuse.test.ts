@@ -6,7 +6,7 @@ import { io } from 'socket.io-client';
 import { startAgora, type Running } from '../helpers/agora.js';
 import { eventually } from '../helpers/eventually.js';
 import { signedIn, type Client } from '../helpers/http.js';
-import { connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
+import { ACK_MS, connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
 import type { Ack, WatchAck } from '../../shared/events.js';
 
 const sockets: TestSocket[] = [];
@@ -77,7 +77,7 @@ describe('connections per client address', () => {
     held[0]!.disconnect();
     await eventually(async () => (await handshake(agora.url)) === 'connected', { what: 'a place is free again' });
     // The survivors are still served.
-    expect(await held[1]!.timeout(3000).emitWithAck('forum:watch', { forumId: 'none' })).toEqual({ ok: false, error: { code: 'not_found' } });
+    expect(await held[1]!.timeout(ACK_MS).emitWithAck('forum:watch', { forumId: 'none' })).toEqual({ ok: false, error: { code: 'not_found' } });
   });
 });
 
@@ -95,8 +95,8 @@ describe('watches per socket', () => {
     const threads: string[] = [];
     for (let i = 0; i < 4; i++) threads.push((await admin.post(`/api/forums/${forumId}/threads`, { title: `t${i}`, body: 'b' })).body.thread.id);
     const s = await open(agora.url);
-    const watch = (threadId: string) => s.timeout(3000).emitWithAck('thread:watch', { threadId }) as Promise<WatchAck>;
-    const watchForum = () => s.timeout(3000).emitWithAck('forum:watch', { forumId }) as Promise<Ack>;
+    const watch = (threadId: string) => s.timeout(ACK_MS).emitWithAck('thread:watch', { threadId }) as Promise<WatchAck>;
+    const watchForum = () => s.timeout(ACK_MS).emitWithAck('forum:watch', { forumId }) as Promise<Ack>;
 
     expect((await watch(threads[0]!)).ok).toBe(true);
     expect((await watch(threads[1]!)).ok).toBe(true);
@@ -104,7 +104,7 @@ describe('watches per socket', () => {
     expect(await watch(threads[2]!)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     expect((await watch(threads[0]!)).ok).toBe(true); // watching again what it watches costs nothing
     // A watch that fails (an unknown thread) does not hold a place either.
-    expect(await s.timeout(3000).emitWithAck('thread:unwatch', { threadId: threads[1]! })).toEqual({ ok: true });
+    expect(await s.timeout(ACK_MS).emitWithAck('thread:unwatch', { threadId: threads[1]! })).toEqual({ ok: true });
     expect(await watch('no-such-thread')).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect((await watch(threads[3]!)).ok).toBe(true);
     expect(await watch(threads[2]!)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
@@ -175,7 +175,7 @@ describe.each(['memory', 'redis'] as const)('a socket flooding events on the %s 
   test('a client that sends no more than an ordinary burst is never refused', async () => {
     const s = await open(agora.url);
     for (let i = 0; i < 30; i++) {
-      expect(await s.timeout(3000).emitWithAck('forum:watch', { forumId: 'none' })).toEqual({ ok: false, error: { code: 'not_found' } });
+      expect(await s.timeout(ACK_MS).emitWithAck('forum:watch', { forumId: 'none' })).toEqual({ ok: false, error: { code: 'not_found' } });
     }
     expect(s.connected).toBe(true);
   });

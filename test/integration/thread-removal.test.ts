@@ -2,7 +2,7 @@ import request from 'supertest';
 import { startAgora, type Running } from '../helpers/agora.js';
 import { Client, signedIn } from '../helpers/http.js';
 import { dumpRedis } from '../helpers/redis-dump.js';
-import { connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
+import { ACK_MS, connectSocket, nextEvent, type TestSocket } from '../helpers/sockets.js';
 import type { WatchAck } from '../../shared/events.js';
 
 const TITLE = 'Thread-title-canary-5c1a';
@@ -23,8 +23,8 @@ describe.each(['memory', 'redis'] as const)('thread removal on the %s store', (s
     return s;
   };
   const watch = (s: TestSocket, threadId: string, since?: number) =>
-    s.timeout(3000).emitWithAck('thread:watch', since === undefined ? { threadId } : { threadId, since }) as Promise<WatchAck>;
-  const watchForum = (s: TestSocket) => s.timeout(3000).emitWithAck('forum:watch', { forumId });
+    s.timeout(ACK_MS).emitWithAck('thread:watch', since === undefined ? { threadId } : { threadId, since }) as Promise<WatchAck>;
+  const watchForum = (s: TestSocket) => s.timeout(ACK_MS).emitWithAck('forum:watch', { forumId });
 
   beforeAll(async () => {
     agora = await startAgora({ store, env: { POST_RATE_PER_MINUTE: '1000', FLAG_DAILY_LIMIT: '1000' } });
