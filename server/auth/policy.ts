@@ -13,16 +13,24 @@ import { ROLES, atLeast, banActive, rank, type Role } from '../../shared/roles.j
 /** Lowest to highest (shared/roles.ts, the one definition). */
 export { ROLES };
 
-/** Whoever acts: an account record, or a viewer whose role is already its standing (viewerFor). */
-export type Subject = Pick<UserRecord, 'id' | 'role'> & { ban?: UserRecord['ban']; emailVerified?: boolean };
+/**
+ * Whoever acts: an account record, or a viewer whose role is already its standing (viewerFor).
+ * `now` is the clock a ban's end is read by: the app's (injected) clock, which the account carries
+ * from where it enters (the session, the socket, a job reading it: `judgedBy`); without one, the
+ * wall clock.
+ */
+export type Subject = Pick<UserRecord, 'id' | 'role'> & { ban?: UserRecord['ban']; emailVerified?: boolean; now?: () => number };
 
-export const isBanned = (user: Pick<UserRecord, 'ban'>, now = Date.now()): boolean => banActive(user.ban, now);
+/** The account, its ban read by the app's clock `now` (the account itself when there is none). */
+export const judgedBy = <U extends Subject>(user: U, now: (() => number) | undefined): U => (now ? { ...user, now } : user);
+
+export const isBanned = (user: Pick<Subject, 'ban' | 'now'>, now = user.now ? user.now() : Date.now()): boolean => banActive(user.ban, now);
 
 /**
  * The role an account acts with now. A banned moderator acts and reads as a member does: removed
  * content and the moderators' rooms are for staff in good standing.
  */
-export const standing = (user: Subject): Role => (user.ban && isBanned({ ban: user.ban }) ? 'member' : user.role);
+export const standing = (user: Subject): Role => (isBanned(user) ? 'member' : user.role);
 
 /** At least `role`, in good standing. */
 export const hasRole = (user: Subject | null | undefined, role: Role): boolean => !!user && atLeast(standing(user), role);
@@ -43,7 +51,7 @@ const ARCHIVED = () => new Forbidden('This forum is archived: it is read-only.')
 
 function writer(user: Subject | null): Verdict {
   if (!user) return new Unauthenticated();
-  if (user.ban && isBanned({ ban: user.ban })) return new Forbidden('Your account is banned from writing.');
+  if (isBanned(user)) return new Forbidden('Your account is banned from writing.');
   return null;
 }
 
