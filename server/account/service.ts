@@ -18,7 +18,7 @@ import type { ExportData } from '../../shared/schemas/account.js';
 /** The ports the account's own pages use. */
 export interface AccountDeps {
   users: Pick<UserStore, 'update' | 'delete' | 'countReferredBy'>;
-  sessions: SessionStore;
+  sessions: Pick<SessionStore, 'listForUser' | 'get' | 'destroy' | 'destroyForUser'>;
   forum: Pick<ForumStore, 'postIdsByAuthor' | 'getPost' | 'getThreads' | 'threadIdsByAuthor'>;
   flags: Pick<ModerationStore, 'flagsByMember'>;
   testimonials: Pick<TestimonialStore, 'byAuthor' | 'delete'>;

@@ -1,12 +1,15 @@
 import { createHmac } from 'node:crypto';
 import type { SessionStore } from '../store/sessions.js';
 
+/** What ending a member's sessions uses. */
+export type SessionEnds = Pick<SessionStore, 'listForUser' | 'destroy' | 'destroyForUser'>;
+
 export interface SessionInfo { id: string; createdAt: string | null; current: boolean }
 
 /** Session ids are bearer secrets: the account page shows a keyed hash of each instead. */
 export const publicSessionId = (sid: string, secret: string) => createHmac('sha256', secret).update(`session:${sid}`).digest('base64url').slice(0, 16);
 
-export async function listSessions(store: SessionStore, userId: string, currentSid: string, secret: string): Promise<SessionInfo[]> {
+export async function listSessions(store: Pick<SessionStore, 'listForUser' | 'get'>, userId: string, currentSid: string, secret: string): Promise<SessionInfo[]> {
   const out: SessionInfo[] = [];
   for (const sid of await store.listForUser(userId)) {
     const raw = await store.get(sid);
@@ -18,7 +21,7 @@ export async function listSessions(store: SessionStore, userId: string, currentS
 }
 
 /** Ends every session of the user but `keepSid`; answers the ended ids (to close their sockets). */
-export async function endOtherSessions(store: SessionStore, userId: string, keepSid?: string): Promise<string[]> {
+export async function endOtherSessions(store: SessionEnds, userId: string, keepSid?: string): Promise<string[]> {
   const sids = (await store.listForUser(userId)).filter((s) => s !== keepSid);
   for (const sid of sids) await store.destroy(sid);
   if (!keepSid) await store.destroyForUser(userId);

@@ -3,11 +3,10 @@ import { InvalidToken, RateLimited } from '../errors.js';
 import type { MailTransport } from '../mail/index.js';
 import type { MailSender } from '../mail/template.js';
 import type { Connections } from '../moderation/deps.js';
-import { endOtherSessions } from '../account/sessions.js';
+import { endOtherSessions, type SessionEnds } from '../account/sessions.js';
 import { newToken } from '../store/ids.js';
 import { consumeEach, type Limiter } from '../store/rate-limit.js';
 import { resetTokenHash, type ResetTokenStore } from '../store/reset-tokens.js';
-import type { SessionStore } from '../store/sessions.js';
 import { emailKey, type UserStore } from '../store/users.js';
 import { hashPassword } from './password.js';
 import { resetMessage } from './reset-email.js';
@@ -18,8 +17,8 @@ export const RESET_TOKEN_TTL_MS = 3600 * 1000;
 /** The ports the password reset uses. */
 export interface ResetDeps {
   users: Pick<UserStore, 'findByEmail' | 'get' | 'update'>;
-  tokens: ResetTokenStore;
-  sessions: SessionStore;
+  tokens: Pick<ResetTokenStore, 'issue' | 'take' | 'deleteForUser'>;
+  sessions: SessionEnds;
   connections: Pick<Connections, 'closeUser'>;
   mail: MailTransport;
   sender: MailSender;

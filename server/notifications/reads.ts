@@ -10,7 +10,7 @@ import type { MemberChannel } from './service.js';
 import { toNotificationView, type NotificationView } from './views.js';
 
 export interface NotificationReadDeps {
-  notifications: NotificationStore;
+  notifications: Pick<NotificationStore, 'list' | 'unreadCount' | 'markRead' | 'setSubscription' | 'markThreadRead' | 'subscription' | 'readPositions'>;
   forum: Pick<ForumStore, 'getThread' | 'getThreads' | 'getPosts' | 'visibleSince'>;
   users: Pick<UserStore, 'getMany'>;
   live: MemberChannel;
@@ -90,7 +90,7 @@ export async function unreadCounts(deps: NotificationReadDeps, member: UserRecor
 }
 
 /** For the data export: the member's preferences and every notification they have. */
-export async function exportNotifications(notifications: NotificationStore, userId: string) {
+export async function exportNotifications(notifications: Pick<NotificationStore, 'list' | 'preferences'>, userId: string) {
   const items = [];
   let after: NotificationCursor | null = null;
   do {

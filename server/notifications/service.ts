@@ -24,7 +24,7 @@ export interface MemberChannel {
 }
 
 export interface NotificationDeps {
-  notifications: NotificationStore;
+  notifications: Pick<NotificationStore, 'add' | 'preferences' | 'subscribers' | 'markThreadRead' | 'setSubscription' | 'withdrawPost'>;
   forum: Pick<ForumStore, 'getPost' | 'getThread' | 'listPosts'>;
   users: Pick<UserStore, 'getMany' | 'findByUsernames'>;
   jobs: JobQueue;

@@ -3,6 +3,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Stores } from '../store/index.js';
+import type { UserStore } from '../store/users.js';
 import type { MailTransport } from '../mail/index.js';
 import { OptOutKeys } from './optout.js';
 import { referralPages } from './pages.js';
@@ -11,7 +12,8 @@ import { PendingOutcomes } from './service.js';
 
 export interface ReferralDeps {
   config: Config;
-  stores: Stores;
+  /** The referral store, the limiters, and the two user lookups (by referral code, referred count). */
+  stores: Pick<Stores, 'referrals' | 'limiters'> & { users: Pick<UserStore, 'findByReferralCode' | 'countReferredBy'> };
   logger: Logger;
   /** express-session, for the landing page to remember the referral code until sign-up. */
   session: RequestHandler;

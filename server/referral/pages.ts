@@ -7,8 +7,8 @@ import { recordOptOut, referrerByCode } from './service.js';
 
 export interface ReferralPagesDeps {
   session: RequestHandler;
-  users: UserStore;
-  store: ReferralStore;
+  users: Pick<UserStore, 'findByReferralCode'>;
+  store: Pick<ReferralStore, 'addOptOut'>;
   optOut: OptOutKeys;
 }
 

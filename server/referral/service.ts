@@ -11,7 +11,7 @@ import { Conflict, InvalidInput, NotFound, RateLimited, Unavailable } from '../e
 import { authorize } from '../auth/policy.js';
 
 export interface ReferralServiceDeps {
-  store: ReferralStore;
+  store: Pick<ReferralStore, 'issueToken' | 'reserve' | 'settle' | 'isOptedOut'>;
   /** Sends the one invite; never queues, never retries on its own. */
   mailer: MailTransport;
   optOut: OptOutKeys;

@@ -12,7 +12,7 @@ import type { UserRecord } from '../store/users.js';
  * 422 until acknowledged, sensitive values masked.
  */
 export interface TestimonialDeps {
-  store: TestimonialStore;
+  store: Pick<TestimonialStore, 'all' | 'byAuthor' | 'get' | 'put' | 'delete'>;
   piiSeverity: Severities;
   now: () => number;
 }

@@ -34,7 +34,7 @@ export const JOB = { email: 'notify-email', digest: 'digest-period', digestMembe
 
 export interface MailDeliveryDeps {
   queue: JobQueue;
-  notifications: NotificationStore;
+  notifications: Pick<NotificationStore, 'list' | 'get' | 'preferences' | 'claimEmail' | 'digestMembers'>;
   users: Pick<UserStore, 'get'>;
   forum: Pick<ForumStore, 'getPost' | 'getThread' | 'getThreads' | 'listForums' | 'listThreads' | 'listPosts'>;
   mail: MailTransport;
