@@ -1,58 +1,13 @@
 // `npm start`: run the built server, rebuilding first only the part whose sources are newer than
 // its build. Plain JavaScript so that it runs with nothing but node, like the build it starts.
-import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, utimesSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { missingBuildTools } from './build-tools.mjs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { clientStaleness, root, SERVER_BUILD, serverStaleness } from './build-state.mjs';
+import { pathToFileURL } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const at = (...p) => path.join(root, ...p);
-
-const SERVER_BUILD = at('dist', 'server', 'main.js');
-const CLIENT_BUILD = at('dist', 'client', 'index.html');
-const CONFIG = ['package.json', 'tsconfig.json', 'tsconfig.build.json'];
-
-/** The newest file under the given paths whose name `counts` (the compiler's inputs). */
-function newest(paths, counts) {
-  let best = { mtime: 0, file: '' };
-  const visit = (p) => {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      return;
-    }
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p)) if (name !== 'node_modules' && !name.startsWith('.')) visit(path.join(p, name));
-    } else if (counts(p) && st.mtimeMs > best.mtime) {
-      best = { mtime: st.mtimeMs, file: p };
-    }
-  };
-  for (const p of paths) visit(at(p));
-  return best;
-}
-
-const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
-
-/** Why a part needs building, or null when its build is current. */
-function staleness(build, sources, counts) {
-  const built = mtime(build);
-  if (!built) return 'not built yet';
-  const src = newest(sources, counts);
-  return src.mtime > built ? `${path.relative(root, src.file)} changed` : null;
-}
-
-// A development build (`npm run dev`) carries source maps and no precompressed files: never serve it here.
-function isDevClientBuild() {
-  const assets = at('dist', 'client', 'assets');
-  return existsSync(assets) && readdirSync(assets).some((f) => f.endsWith('.map'));
-}
-
-const server = staleness(SERVER_BUILD, ['server', 'shared', 'scripts', ...CONFIG], (f) => /\.(ts|json)$/.test(f));
-const client = isDevClientBuild()
-  ? 'the web app in dist/client is a development build'
-  : staleness(CLIENT_BUILD, ['client', 'shared', ...CONFIG], (f) => !f.endsWith('.md'));
+const server = serverStaleness();
+const client = clientStaleness();
 
 const parts = [server && 'server', client && 'client'].filter(Boolean);
 if (parts.length) {
