@@ -28,9 +28,10 @@ export function verifyMessage(sender: MailSender, p: { to: string; username: str
 
 /**
  * The notice to the address an account had before a change: no link that acts on the account
- * (whoever changed it may read this mailbox too), only what happened and what to do.
+ * (whoever changed it may read this mailbox too), only what happened and what to do. Not a password
+ * reset: no account has this address any more, so a reset asked for it would send nothing.
  */
-export function addressChangedMessage(sender: MailSender, p: { to: string; username: string; resetUrl: string }): MailComposerOptions {
+export function addressChangedMessage(sender: MailSender, p: { to: string; username: string; siteUrl: string }): MailComposerOptions {
   return transactionalMail(sender, { to: p.to }, {
     subject: ADDRESS_CHANGED_SUBJECT,
     text: [
@@ -39,11 +40,11 @@ export function addressChangedMessage(sender: MailSender, p: { to: string; usern
       `The e-mail address of your Agora account "${p.username}" was just changed, and this address is no longer on it.`,
       '',
       'If you made this change, there is nothing to do.',
-      `If you did not, someone may know your password: ask for a password reset for this address at ${p.resetUrl} and contact the community's administrators.`,
+      `If you did not, someone else may know your password and now holds the account. A password reset for this address cannot help, since the account no longer has it: contact the administrators of the community at ${p.siteUrl} at once and name the account "${p.username}".`,
     ],
     html: html`<p>Hello ${p.username},</p>
 <p>The e-mail address of your Agora account &ldquo;${p.username}&rdquo; was just changed, and this address is no longer on it.</p>
 <p>If you made this change, there is nothing to do.</p>
-<p>If you did not, someone may know your password: ask for a password reset for this address at ${p.resetUrl} and contact the community&rsquo;s administrators.</p>`,
+<p>If you did not, someone else may know your password and now holds the account. A password reset for this address cannot help, since the account no longer has it: contact the administrators of the community at ${p.siteUrl} at once and name the account &ldquo;${p.username}&rdquo;.</p>`,
   });
 }

@@ -56,7 +56,7 @@ export async function addressChanged(deps: VerifyDeps, before: UserRecord, after
   await deps.tokens.deleteForUser(after.id);
   await sendVerification(deps, after);
   const sent = await deps.mail.deliver(addressChangedMessage(deps.sender, {
-    to: before.email, username: after.username, resetUrl: `${deps.publicUrl}/forgot-password`,
+    to: before.email, username: after.username, siteUrl: deps.publicUrl,
   }), before.email);
   logOutcome(deps, 'address-changed notice', sent);
 }
