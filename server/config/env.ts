@@ -43,7 +43,7 @@ export const envSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional().meta({
     description: 'e.g. `smtp://user:pass@host:587`; required in production. Unset elsewhere: nothing is e-mailed, every message is kept in memory and listed at `/dev/mail`',
   }),
-  MAIL_FROM: z.string().min(3).default('Agora <no-reply@agora.localhost>').meta({ description: 'sender of every e-mail (invites, password resets)' }),
+  MAIL_FROM: z.string().min(3).default('Agora <no-reply@agora.localhost>').meta({ description: 'sender of every e-mail (invites, verification and password-reset links, notices, notifications and digests)' }),
   COMPANY_POSTAL_ADDRESS: z.string().min(3).default('Agora Inc., 1 Example Street, Springfield')
     .meta({ defaultNote: 'a placeholder', description: 'printed in the footer of every e-mail' }),
   REFERRAL_DAILY_LIMIT: intFrom(10, 1, 1_000_000).meta({ description: 'referrals per member per day' }),
