@@ -3,6 +3,6 @@
 export const AUDIT_ACTIONS = [
   'post.remove', 'post.restore', 'post.purge', 'post.approve', 'flag.dismiss', 'user.ban', 'user.unban',
   'user.remove_posts', 'thread.lock', 'thread.unlock', 'thread.remove', 'thread.restore', 'thread.purge', 'user.role',
-  'forum.update',
+  'forum.create', 'forum.update',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -23,6 +23,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   'thread.restore': 'thread restored',
   'thread.purge': 'thread purged',
   'user.role': 'role changed',
+  'forum.create': 'forum created',
   'forum.update': 'forum changed',
 };
 

@@ -1,13 +1,12 @@
-import { authorize, type Subject } from '../auth/policy.js';
-import { Conflict, NotFound } from '../errors.js';
-import { newId } from '../store/ids.js';
+import { authorize } from '../auth/policy.js';
+import { NotFound } from '../errors.js';
 import type { ForumRecord, ForumStore, PostRecord, ThreadCursor, ThreadRecord } from '../store/forum.js';
 import type { UserStore } from '../store/users.js';
 import { canSee, canSeeThread, userIdsOf, userIdsOfThreads, type Authors, type Viewer } from './views.js';
 
 /** The ports the forum's reads use. */
 export interface ForumReadDeps {
-  forum: Pick<ForumStore, 'listForums' | 'createForum' | 'getForum' | 'listThreads' | 'getThread' | 'listPosts' | 'getPost'>;
+  forum: Pick<ForumStore, 'listForums' | 'getForum' | 'listThreads' | 'getThread' | 'listPosts' | 'getPost'>;
   users: Pick<UserStore, 'getMany'>;
   now: () => number;
 }
@@ -16,15 +15,6 @@ export interface ForumReadDeps {
 export interface ReadPage<T, C> { items: T[]; authors: Authors; next: C | null }
 
 export const listForums = (deps: ForumReadDeps) => deps.forum.listForums();
-
-export async function createForum(deps: ForumReadDeps, user: Subject | undefined, input: Pick<ForumRecord, 'slug' | 'title' | 'description'>): Promise<ForumRecord> {
-  authorize(user, 'administer');
-  // A new forum goes to the end of the list.
-  const last = Math.max(-1, ...(await deps.forum.listForums()).map((f) => f.position ?? 0));
-  const record = { id: newId(), ...input, createdAt: new Date(deps.now()).toISOString(), position: last + 1, archived: false };
-  if (!(await deps.forum.createForum(record))) throw new Conflict('A forum with that slug exists already.');
-  return record;
-}
 
 /** One forum by id; every forum is open to every reader. */
 export async function getForum(deps: ForumReadDeps, forumId: string): Promise<ForumRecord> {

@@ -1,11 +1,11 @@
 import { Router, type Request } from 'express';
-import { requireAdmin, requireUser, requireWriter } from '../auth/guards.js';
+import { requireUser, requireWriter } from '../auth/guards.js';
 import { encodeCursor, pageParams } from '../http/paging.js';
 import { idParam } from '../http/params.js';
 import { parse } from '../http/validate.js';
-import { newForumBody, newThreadBody, offsetCursor as postCursor, postBody, previewBody, timeCursor as threadCursor } from '../../shared/schemas/index.js';
+import { newThreadBody, offsetCursor as postCursor, postBody, previewBody, timeCursor as threadCursor } from '../../shared/schemas/index.js';
 import { editPost, preview, reply, startThread, type ForumDeps } from './service.js';
-import { createForum, getForum, getPost, getSource, getThread, listForums, listPosts, listThreads, type ForumReadDeps } from './reads.js';
+import { getForum, getPost, getSource, getThread, listForums, listPosts, listThreads, type ForumReadDeps } from './reads.js';
 import { toForumView, toPostView, toThreadView, viewerFor, type Viewer } from './views.js';
 import { readerOfThread, unreadCounts, type NotificationReadDeps } from '../notifications/reads.js';
 
@@ -21,10 +21,6 @@ export function forumRoutes(deps: ForumDeps & ForumReadDeps & { readers?: Notifi
 
   r.get('/forums', async (_req, res) => {
     res.json({ items: (await listForums(deps)).map(toForumView) });
-  });
-
-  r.post('/forums', requireAdmin, async (req, res) => {
-    res.status(201).json({ forum: toForumView(await createForum(deps, req.user, parse(newForumBody, req.body))) });
   });
 
   r.get('/forums/:forumId', async (req, res) => {

@@ -1,6 +1,7 @@
 // What admins do from the web app (API.md, Moderation: admin rows): list users, change forums.
 import { authorize, isBanned } from '../auth/policy.js';
-import { NotFound } from '../errors.js';
+import { Conflict, NotFound } from '../errors.js';
+import { newId } from '../store/ids.js';
 import type { ForumPatch, ForumRecord } from '../store/forum.js';
 import type { Role, UserRecord } from '../store/users.js';
 import type { ModerationDeps } from './deps.js';
@@ -22,6 +23,16 @@ export async function listUsers(deps: ModerationDeps, actor: UserRecord, filter:
 }
 
 const quoted = (s: string) => JSON.stringify(s);
+
+/** A new forum, last in the list; audited as `forum.create` with its short name and title in words. */
+export async function createForum(deps: ModerationDeps, actor: UserRecord, input: Pick<ForumRecord, 'slug' | 'title' | 'description'>): Promise<ForumRecord> {
+  authorize(actor, 'administer');
+  const last = Math.max(-1, ...(await deps.forum.listForums()).map((f) => f.position ?? 0));
+  const record: ForumRecord = { id: newId(), ...input, createdAt: new Date(deps.now()).toISOString(), position: last + 1, archived: false };
+  if (!(await deps.forum.createForum(record))) throw new Conflict('A forum with that slug exists already.');
+  await audit(deps, actor, 'forum.create', { kind: 'forum', id: record.id }, `short name ${quoted(record.slug)}, title ${quoted(record.title)}`);
+  return record;
+}
 
 /** The audit reason: each change in words. */
 function describe(before: ForumRecord, patch: ForumPatch, position: number | undefined): string {

@@ -15,7 +15,7 @@ export interface Connections {
 export interface ModerationDeps {
   forum: Pick<ForumStore,
     'getPost' | 'getThread' | 'getThreads' | 'getForum' | 'mutatePost' | 'patchThread' | 'postIdsByAuthor' | 'threadIdsByAuthor' | 'forgetAuthor'
-    | 'setThreadRemoval' | 'purgeThread' | 'listForums' | 'updateForum' | 'countPostsByAuthor'>;
+    | 'setThreadRemoval' | 'purgeThread' | 'listForums' | 'createForum' | 'updateForum' | 'countPostsByAuthor'>;
   users: Pick<UserStore, 'get' | 'getMany' | 'update' | 'findByUsername' | 'list'>;
   moderation: ModerationStore;
   publisher: Pick<ThreadPublisher, 'postEvents' | 'queueChanged' | 'auditAppended' | 'threadEvent' | 'threadWatchersEvent' | 'threadRemoved' | 'threadRestored' | 'threadChanged' | 'contentErased'>;

@@ -11,10 +11,10 @@ import { toAuditView, toFlagView } from './views.js';
 import { approvePost, flagPost, purgePost, removePost, resolveFlag, restorePost, type ModerationDeps } from './service.js';
 import { purgeThread, removeThread, restoreThread, setThreadLocked } from './threads.js';
 import { banUser, findUser, removeUserPosts, setRole, unbanUser } from './users.js';
-import { listUsers, updateForum } from './admin.js';
+import { createForum, listUsers, updateForum } from './admin.js';
 import { auditPage, postForModerators, queuePage, threadForModerators } from './reads.js';
 import {
-  adminUsersQuery, auditQuery, banBody, forumPatchBody, nameCursor, offsetCursor, optionalReasonBody, reasonBody, resolveBody, roleBody, timeCursor,
+  adminUsersQuery, auditQuery, banBody, forumPatchBody, nameCursor, newForumBody, offsetCursor, optionalReasonBody, reasonBody, resolveBody, roleBody, timeCursor,
 } from '../../shared/schemas/index.js';
 
 const idOf = (req: Request, name: string, what: string) => idParam(req, name, what);
@@ -119,6 +119,10 @@ export function moderationRoutes(deps: ModerationDeps): Router {
     const page = await listUsers(deps, req.user!, { query, role, banned }, cursor?.n ?? null, limit);
     const items = page.rows.map(({ user, banned: b, postCount }) => ({ ...toPublicUser(user), banned: b, postCount }));
     res.json({ items, nextCursor: cursorOf(page.next && { n: page.next }) });
+  });
+
+  r.post('/forums', requireAdmin, async (req, res) => {
+    res.status(201).json({ forum: toForumView(await createForum(deps, req.user!, parse(newForumBody, req.body))) });
   });
 
   r.patch('/forums/:forumId', requireAdmin, async (req, res) => {

@@ -108,7 +108,7 @@ test('an admin finds members, makes one a moderator, bans and unbans another, re
   await page.goto(`${agora.url}/mod`);
   await page.getByTestId('audit-entry').first().waitFor();
   const audit = (await page.getByTestId('audit-entry').allTextContents()).join('\n');
-  for (const words of ['role changed', 'member → moderator', 'user banned', 'user unbanned', 'forum changed', 'title "First forum" → "Announcements (old)"', 'moved to place 1', 'archived']) {
+  for (const words of ['role changed', 'member → moderator', 'user banned', 'user unbanned', 'forum created', 'short name "admin-second", title "Second forum"', 'forum changed', 'title "First forum" → "Announcements (old)"', 'moved to place 1', 'archived']) {
     expect(audit).toContain(words);
   }
 

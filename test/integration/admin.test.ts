@@ -104,6 +104,20 @@ describe.each(['memory', 'redis'] as const)('admin on the %s store', (store) => 
       expect((await member.get(`/api/forums/${f.id}`)).body.forum.title).toBe('Checked');
     });
 
+    test('creating a forum is for admins only and is audited with its short name and title in words', async () => {
+      const slug = `made-${newToken(6).replace(/[^A-Za-z0-9]/g, 'x').toLowerCase()}`;
+      for (const who of [member, moderator]) expect((await who.post('/api/forums', { slug, title: 'Made here' })).status).toBe(403);
+      const made = await admin.post('/api/forums', { slug, title: 'Made here', description: 'New' });
+      expect(made.status).toBe(201);
+      const id = made.body.forum.id as string;
+      expect((await admin.post('/api/forums', { slug, title: 'Again' })).status).toBe(409);
+      const audit = await moderator.get(`/api/mod/audit?action=forum.create&targetId=${id}`);
+      expect(audit.body.items).toEqual([expect.objectContaining({
+        action: 'forum.create', actor: { id: admin.user!.id, username: admin.user!.username },
+        target: { kind: 'forum', id, title: 'Made here' }, reason: `short name "${slug}", title "Made here"`,
+      })]);
+    });
+
     test('renames and describes a forum, and the audit says so in words', async () => {
       const f = await newForum('Old name');
       const res = await admin.patch(`/api/forums/${f.id}`, { title: 'New name', description: 'About things' });
