@@ -55,7 +55,7 @@ test('a card number typed in a draft is highlighted, masked on confirmation, and
 
   // The reader's page gets the reply without a reload, masked.
   const livePost = reader.page.getByTestId('post').filter({ hasText: 'for the test order' });
-  await livePost.waitFor({ timeout: 5000 });
+  await livePost.waitFor();
   const text = (await livePost.textContent())!;
   expect(text).toContain('1111');
   expect(text).not.toContain('4111');

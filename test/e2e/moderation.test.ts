@@ -61,7 +61,7 @@ test('a moderator removes a post in the thread page; a member watching sees it v
   await modPost.getByRole('button', { name: 'Remove', exact: true }).click();
   const reason = modPost.getByLabel('Reason', { exact: true });
   await reason.waitFor();
-  await moderator.page.locator(`#mod-${postId}-remove-reason:focus`).waitFor({ timeout: 2000 });
+  await moderator.page.locator(`#mod-${postId}-remove-reason:focus`).waitFor();
   // Submitting without a reason answers next to the select, and removes nothing.
   await modPost.getByRole('button', { name: 'Remove post' }).click();
   await modPost.locator(`#mod-${postId}-remove-reason-error`).waitFor();
@@ -75,14 +75,14 @@ test('a moderator removes a post in the thread page; a member watching sees it v
   expect(await modPost.getByTestId('removal-note').textContent()).toContain(`Removed by ${moderator.username}`);
   expect(await modPost.getByTestId('removal-note').textContent()).toContain('spam');
   // The member's page turns the post into a tombstone, without a reload.
-  await memberPost.getByText('This post was removed by a moderator.').waitFor({ timeout: 5000 });
+  await memberPost.getByText('This post was removed by a moderator.').waitFor();
   expect(await memberPost.textContent()).not.toContain('replica watches');
   expect((await agora.stores.forum.getPost(postId))!.removal?.reason).toBe('spam');
   await member.page.screenshot({ path: artifact('moderation-member-tombstone.png'), fullPage: true });
   await moderator.page.screenshot({ path: artifact('moderation-thread-removed.png'), fullPage: true });
 
   await modPost.getByRole('button', { name: 'Undo' }).click();
-  await memberPost.getByText('replica watches').waitFor({ timeout: 5000 });
+  await memberPost.getByText('replica watches').waitFor();
   expect(await memberPost.getByText('This post was removed by a moderator.').count()).toBe(0);
   await modPost.getByText('Post restored').waitFor();
   expect(await modPost.getByTestId('removal-note').count()).toBe(0);
@@ -92,10 +92,10 @@ test('a moderator removes a post in the thread page; a member watching sees it v
   // Locking reaches the member live: the reply box goes away; unlocking brings it back.
   await member.page.getByLabel('Your reply').waitFor();
   await moderator.page.getByRole('button', { name: 'Lock thread' }).click();
-  await member.page.getByText('This thread is locked.', { exact: false }).first().waitFor({ timeout: 5000 });
+  await member.page.getByText('This thread is locked.', { exact: false }).first().waitFor();
   await member.page.getByLabel('Your reply').waitFor({ state: 'detached' });
   await moderator.page.getByRole('button', { name: 'Unlock thread' }).click();
-  await member.page.getByLabel('Your reply').waitFor({ timeout: 5000 });
+  await member.page.getByLabel('Your reply').waitFor();
 
   expect([...moderator.problems, ...member.problems]).toEqual([]);
 }, 60_000);
@@ -118,7 +118,7 @@ test('the dashboard shows a new flag live and dismisses it; a member flags in th
   // A member flags the post through the API while the dashboard is open: it arrives live.
   const flagger = await signedIn(agora.url, agora.stores.users, 'member');
   expect((await flagger.post(`/api/posts/${postId}/flags`, { reason: 'Looks like an advert' })).status).toBe(201);
-  await item.waitFor({ timeout: 5000 });
+  await item.waitFor();
   const itemText = (await item.textContent())!;
   expect(itemText).toContain('Looks like an advert');
   expect(itemText).toContain(flagger.user!.username);
@@ -136,7 +136,7 @@ test('the dashboard shows a new flag live and dismisses it; a member flags in th
   await memberPost.getByRole('button', { name: 'Send flag' }).click();
   await memberPost.getByTestId('flag-outcome').waitFor();
   expect(await memberPost.getByTestId('flag-outcome').textContent()).toContain('moderators will review');
-  await item.getByText('off-topic: not about watches really').waitFor({ timeout: 5000 });
+  await item.getByText('off-topic: not about watches really').waitFor();
   expect(await item.getByTestId('flag').count()).toBe(2);
 
   // Dismissing both flags takes the post out of the queue.
@@ -144,7 +144,7 @@ test('the dashboard shows a new flag live and dismisses it; a member flags in th
   await moderator.page.getByTestId('queue-message').getByText('Dismissed the flag').waitFor();
   expect(await item.getByTestId('flag').count()).toBe(1);
   await item.getByRole('button', { name: `Dismiss the flag by ${member.username}` }).click();
-  await item.waitFor({ state: 'detached', timeout: 5000 });
+  await item.waitFor({ state: 'detached' });
   expect(await agora.stores.moderation.inQueue(postId)).toBe(false);
 
   // The audit view shows the dismissals, filtered by action and by moderator.
@@ -182,11 +182,11 @@ test('from the dashboard a moderator removes a flagged post with Undo, purges it
 
   // Remove with a canned reason plus free text, by keyboard: the form opens with the select focused.
   await spam.getByRole('button', { name: 'Remove', exact: true }).click();
-  await moderator.page.locator(`#q-${spamId}-remove-reason:focus`).waitFor({ timeout: 2000 });
+  await moderator.page.locator(`#q-${spamId}-remove-reason:focus`).waitFor();
   await moderator.page.keyboard.press('ArrowDown'); // "Spam" (first canned reason)
   await spam.getByLabel('Details').fill('follower selling');
   await spam.getByLabel('Details').press('Enter');
-  await spam.waitFor({ state: 'detached', timeout: 5000 });
+  await spam.waitFor({ state: 'detached' });
   expect((await agora.stores.forum.getPost(spamId))!.removal?.reason).toBe('spam: follower selling');
   const notice = moderator.page.getByTestId('undo-list');
   expect(await notice.textContent()).toContain('spam: follower selling');
@@ -203,7 +203,7 @@ test('from the dashboard a moderator removes a flagged post with Undo, purges it
   await leak.getByRole('button', { name: 'Purge', exact: true }).click();
   await moderator.page.screenshot({ path: artifact('moderation-purge-confirm.png'), fullPage: true });
   await leak.getByRole('button', { name: 'Purge permanently' }).click();
-  await leak.waitFor({ state: 'detached', timeout: 5000 });
+  await leak.waitFor({ state: 'detached' });
   const purged = (await agora.stores.forum.getPost(leakId))!;
   expect(purged.source).toBeNull();
   expect(purged.status).toBe('removed');
@@ -251,7 +251,7 @@ test('a moderator removes a whole thread: a member reading it and a member on th
 
   // Remove with a reason, as for a post: the reason select has the focus when the form opens.
   await moderator.page.getByRole('button', { name: 'Remove thread' }).click();
-  await moderator.page.locator(`#thread-${doomed}-remove-reason:focus`).waitFor({ timeout: 2000 });
+  await moderator.page.locator(`#thread-${doomed}-remove-reason:focus`).waitFor();
   await moderator.page.getByLabel('Reason', { exact: true }).selectOption({ label: 'Personal data' });
   await moderator.page.getByRole('button', { name: 'Remove thread', exact: true }).last().click();
 
@@ -264,10 +264,10 @@ test('a moderator removes a whole thread: a member reading it and a member on th
   expect(await moderator.page.getByText('12 Example Street').count()).toBe(1);
 
   // Open tabs drop it without a reload: the thread page says so, the forum page loses the row.
-  await reader.page.getByTestId('thread-gone').waitFor({ timeout: 5000 });
+  await reader.page.getByTestId('thread-gone').waitFor();
   expect(await reader.page.getByRole('heading', { level: 1 }).textContent()).toBe('This thread was removed');
   expect(await reader.page.content()).not.toContain('Example Street');
-  await row.waitFor({ state: 'detached', timeout: 5000 });
+  await row.waitFor({ state: 'detached' });
   expect(await browser2.page.content()).not.toContain('neighbour');
   expect((await agora.stores.forum.getThread(doomed))!.removal?.reason).toBe('personal data');
   await reader.page.screenshot({ path: artifact('moderation-thread-gone.png'), fullPage: true });
@@ -276,9 +276,9 @@ test('a moderator removes a whole thread: a member reading it and a member on th
   // Restore: back in the forum list live, and the moderator's page loses the mark.
   await moderator.page.getByRole('button', { name: 'Restore thread' }).click();
   await moderator.page.getByText('Thread restored').waitFor();
-  await row.waitFor({ timeout: 5000 });
+  await row.waitFor();
   expect(await moderator.page.getByTestId('thread-mod').getByTestId('removal-note').count()).toBe(0);
-  await reader.page.getByText('12 Example Street').waitFor({ timeout: 5000 });
+  await reader.page.getByText('12 Example Street').waitFor();
 
   expect([...moderator.problems, ...reader.problems, ...browser2.problems]).toEqual([]);
 }, 60_000);
