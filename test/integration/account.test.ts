@@ -3,6 +3,7 @@ import { startAgora, testPrefix, cleanRedis, type Running } from '../helpers/ago
 import { Client, signedIn } from '../helpers/http.js';
 import { connectSocket } from '../helpers/sockets.js';
 import { dumpRedis } from '../helpers/redis-dump.js';
+import { eventually } from '../helpers/eventually.js';
 
 const PASSWORD = 'a fine long password';
 
@@ -20,6 +21,20 @@ describe.each(['memory', 'redis'] as const)('your data on the %s store', (store)
     await agora.close();
     if (store === 'redis') await cleanRedis(prefix);
   });
+
+  /**
+   * How many reset and verification links of the account the store holds: on Redis its sets of
+   * token hashes, in memory the token maps themselves (they expose no lookup by account).
+   */
+  async function pendingLinks(userId: string): Promise<number[]> {
+    const { resetTokens, verifyTokens } = agora.stores;
+    if (store === 'redis') {
+      const dump = await dumpRedis(prefix);
+      return ['reset', 'verify'].map((tag) => dump.split('\n').filter((l) => l.startsWith(`${prefix}{${tag}}`) && l.includes(userId)).length);
+    }
+    const held = (s: object) => [...(s as { tokens: Map<string, { userId: string }> }).tokens.values()].filter((t) => t.userId === userId).length;
+    return [held(resetTokens), held(verifyTokens)];
+  }
 
   async function activeUser() {
     const c = await signedIn(agora.url, agora.stores.users, 'member');
@@ -101,6 +116,14 @@ describe.each(['memory', 'redis'] as const)('your data on the %s store', (store)
       const closed = new Promise((resolve) => s.once('disconnect', resolve));
       const { username, id } = a.c.user!;
       const email = `${username}@example.com`;
+      // What the accounts work added: a bio, a reset link and a verification link still pending.
+      const bio = `Leaving bio ${username} quokka`;
+      expect((await a.c.patch('/api/me', { bio })).status).toBe(200);
+      expect((await new Client(agora.url).post('/api/auth/password-reset', { email })).status).toBe(202);
+      expect((await a.c.post('/api/auth/verify-email/resend')).status).toBe(202);
+      const links = () => pendingLinks(id);
+      expect(await eventually(async () => ((await links()).every((n) => n > 0) ? links() : false), { what: 'both links are issued' })).toEqual([expect.any(Number), expect.any(Number)]);
+      if (store === 'redis') expect((await dumpRedis(prefix)).toLowerCase()).toContain(bio.toLowerCase());
 
       expect((await a.c.del('/api/me', { password: 'wrong password!', posts: mode })).status).toBe(403);
       const res = await a.c.del('/api/me', { password: PASSWORD, posts: mode });
@@ -122,17 +145,27 @@ describe.each(['memory', 'redis'] as const)('your data on the %s store', (store)
       expect(await agora.stores.testimonials.byAuthor(id)).toEqual([]);
       expect(await agora.stores.users.get(id)).toBeNull();
       expect(await agora.stores.sessions.listForUser(id)).toEqual([]);
+      expect(await pendingLinks(id)).toEqual([0, 0]); // reset and verification links forgotten
+      expect((await request(agora.url).get(`/api/users/${username}`)).status).toBe(404);
 
       if (store === 'redis') {
         const dump = (await dumpRedis(prefix)).toLowerCase();
         expect(dump).toContain(b.c.user!.username.toLowerCase()); // the scan sees users that still exist
         // The user titled their thread with their own name: kept as written when they chose to keep
         // their posts under the anonymous name, gone when they chose removal.
-        const kept = (l: string) => mode === 'anonymize' && l.startsWith(`${prefix}{t:${a.threadId.toLowerCase()}}:thread `);
+        // The search index's stored snapshot, once taken again after the deletion dropped it, holds
+        // that kept title's words too (it indexes what readers see), but never the member's id.
+        const snapshot = (l: string) => l.startsWith(`${prefix}{search}:snapshot `);
+        for (const l of dump.split('\n').filter(snapshot)) expect(l).not.toContain(id.toLowerCase());
+        const kept = (l: string) => mode === 'anonymize' && (l.startsWith(`${prefix}{t:${a.threadId.toLowerCase()}}:thread `) || snapshot(l));
         expect(dump.split('\n').filter((l) => l.includes(username.toLowerCase()) && !kept(l))).toEqual([]);
         if (mode === 'remove') expect((await request(agora.url).get(`/api/threads/${a.threadId}`)).body.thread.title).toBe('(title removed by its author)');
         expect(dump).not.toContain(email.toLowerCase());
-        expect(dump).not.toContain(`:${id}`);
+        expect(dump).not.toContain(bio.toLowerCase());
+        expect(dump).not.toContain(`:${id.toLowerCase()}`);
+        // No reset or verification key (the token hashes and the per-account sets) names the member.
+        const links = (l: string) => l.startsWith(`${prefix}{reset}`) || l.startsWith(`${prefix}{verify}`);
+        expect(dump.split('\n').filter((l) => links(l) && l.includes(id.toLowerCase()))).toEqual([]);
       }
     });
   }
