@@ -4,19 +4,19 @@
 import { Router } from 'express';
 import { requireUser } from '../auth/guards.js';
 import { parse } from '../http/validate.js';
-import type { NotificationStore } from '../store/notifications.js';
 import { preferencesPatch, type NotificationAnswers } from '../../shared/schemas/notifications.js';
+import { changePreferences, preferencesOf, type PreferencesDeps } from './preferences.js';
 
-export function preferencesRoutes(deps: { notifications: Pick<NotificationStore, 'preferences' | 'setPreferences'> }): Router {
+export function preferencesRoutes(deps: PreferencesDeps): Router {
   const r = Router();
   r.use(requireUser);
   r.get('/', async (req, res) => {
-    const answer: NotificationAnswers['preferences'] = { preferences: await deps.notifications.preferences(req.user!.id) };
+    const answer: NotificationAnswers['preferences'] = { preferences: await preferencesOf(deps, req.user!) };
     res.json(answer);
   });
   r.patch('/', async (req, res) => {
     const patch = parse(preferencesPatch, req.body);
-    const answer: NotificationAnswers['preferences'] = { preferences: await deps.notifications.setPreferences(req.user!.id, patch) };
+    const answer: NotificationAnswers['preferences'] = { preferences: await changePreferences(deps, req.user!, patch) };
     res.json(answer);
   });
   return r;

@@ -2,8 +2,9 @@ import { Router } from 'express';
 import { encodeCursor, pageParams } from '../http/paging.js';
 import { parse } from '../http/validate.js';
 import { searchCursor, searchQuery } from '../../shared/schemas/search.js';
-import { toPostView, viewerFor } from '../forum/views.js';
+import { viewerFor } from '../forum/views.js';
 import { search, type SearchDeps } from './service.js';
+import { toSearchHitView } from './views.js';
 
 /** `GET /api/search` (API.md, Search): parse, search, shape each hit as the caller may see it. */
 export function searchRoutes(deps: SearchDeps): Router {
@@ -14,7 +15,7 @@ export function searchRoutes(deps: SearchDeps): Router {
     const page = await search(deps, req.user ?? null, req.ip ?? 'unknown', q, cursor?.o ?? 0);
     const viewer = viewerFor(req.user);
     res.json({
-      items: page.hits.map((h) => ({ post: toPostView(h.post, viewer, page.authors), thread: { id: h.thread.id, title: h.thread.title }, snippet: h.snippet })),
+      items: page.hits.map((h) => toSearchHitView(h, viewer, page.authors)),
       nextCursor: page.next === null ? null : encodeCursor({ o: page.next }),
     });
   });

@@ -6,16 +6,12 @@
 // routes are mounted outside /api, where the CSRF middleware does not run.
 import { Router, type Request, type Response } from 'express';
 import { PRIVATE_PAGE_HEADERS } from '../../http/security.js';
-import type { NotificationStore } from '../../store/notifications.js';
-import type { UserStore } from '../../store/users.js';
-import { stopping, type UnsubscribeKind, type UnsubscribeTokens } from './unsubscribe-token.js';
+import { NotFound } from '../../errors.js';
+import type { UnsubscribeKind } from './unsubscribe-token.js';
 import { escapeHtml } from '../../content/escape-html.js';
+import { optOut, optOutKind, type OptOutDeps } from '../preferences.js';
 
-export interface UnsubscribeDeps {
-  tokens: UnsubscribeTokens;
-  notifications: Pick<NotificationStore, 'setPreferences'>;
-  users: Pick<UserStore, 'get'>;
-}
+export type UnsubscribeDeps = OptOutDeps;
 
 const WHAT: Record<UnsubscribeKind, string> = {
   mention: 'e-mail when someone mentions you',
@@ -38,30 +34,37 @@ ${body}
 
 const BROKEN = page('This link does not work', '<p>This unsubscribe link is not one Agora made. Your e-mail preferences on your account page say what Agora sends you.</p>');
 
+/** For a page: null for a link Agora did not make (the page says so); any other failure goes on to the error handler. */
+async function orBroken<T>(work: () => T | Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof NotFound) return null;
+    throw err;
+  }
+}
+
 export function unsubscribeRoutes(deps: UnsubscribeDeps): Router {
   const r = Router();
   const path = '/unsubscribe/e/:token';
 
-  r.get(path, (req, res) => {
+  r.get(path, async (req, res) => {
     res.set(PRIVATE_PAGE_HEADERS);
-    const found = deps.tokens.verify(String(req.params.token));
-    if (!found) return void res.status(404).type('html').send(BROKEN);
+    const kind = await orBroken(() => optOutKind(deps, String(req.params.token)));
+    if (!kind) return void res.status(404).type('html').send(BROKEN);
     const action = `/unsubscribe/e/${encodeURIComponent(String(req.params.token))}`;
-    res.type('html').send(page('Stop these e-mails', `<p>Stop ${WHAT[found.kind]} from Agora? It takes effect at once; you can switch it on again in your preferences.</p>
-<form method="post" action="${escapeHtml(action)}"><button type="submit">Stop ${escapeHtml(WHAT[found.kind])}</button></form>`));
+    res.type('html').send(page('Stop these e-mails', `<p>Stop ${WHAT[kind]} from Agora? It takes effect at once; you can switch it on again in your preferences.</p>
+<form method="post" action="${escapeHtml(action)}"><button type="submit">Stop ${escapeHtml(WHAT[kind])}</button></form>`));
   });
 
   r.post(path, async (req: Request, res: Response) => {
     res.set(PRIVATE_PAGE_HEADERS);
-    const found = deps.tokens.verify(String(req.params.token));
     const wantsPage = req.accepts(['json', 'html']) === 'html';
-    if (!found) {
-      if (wantsPage) return void res.status(404).type('html').send(BROKEN);
-      return void res.status(404).json({ error: { code: 'not_found', message: 'This unsubscribe link is not valid.' } });
-    }
-    // A deleted account has nothing to switch off, and must not get a preferences record back.
-    if (await deps.users.get(found.userId)) await deps.notifications.setPreferences(found.userId, stopping(found.kind));
-    if (wantsPage) return void res.type('html').send(page('Done', `<p>Agora sends you no more ${escapeHtml(WHAT[found.kind])}.</p>`));
+    // A JSON caller gets the contract's not_found from the error handler; a browser the page.
+    const switchOff = () => optOut(deps, String(req.params.token));
+    const kind = wantsPage ? await orBroken(switchOff) : await switchOff();
+    if (!kind) return void res.status(404).type('html').send(BROKEN);
+    if (wantsPage) return void res.type('html').send(page('Done', `<p>Agora sends you no more ${escapeHtml(WHAT[kind])}.</p>`));
     res.json({ status: 'unsubscribed' });
   });
 
