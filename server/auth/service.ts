@@ -17,6 +17,8 @@ export interface SignInDeps {
   limits: { loginAccount: Limiter; loginIp: Limiter; registerIp: Limiter };
   /** After sign-up: the verification e-mail to the new account's address (never fails the sign-up). */
   onSignUp?: (user: UserRecord) => Promise<void>;
+  /** The app's clock: an account's and a session's creation time (default: the wall clock). */
+  now?: () => number;
 }
 
 export interface NewAccount {
@@ -30,14 +32,14 @@ export interface NewAccount {
 }
 
 /** Creates an account; throws UsernameTakenError when the name is taken (case-insensitively). */
-export async function createAccount(users: Pick<UserStore, 'create' | 'findByUsername'>, input: NewAccount): Promise<UserRecord> {
+export async function createAccount(users: Pick<UserStore, 'create' | 'findByUsername'>, input: NewAccount, now: () => number = Date.now): Promise<UserRecord> {
   const user: UserRecord = {
     id: newId(),
     username: input.username,
     email: input.email,
     passwordHash: await hashPassword(input.password),
     role: input.role ?? 'member',
-    createdAt: new Date().toISOString(),
+    createdAt: new Date(now()).toISOString(),
     referralCode: newToken(8),
     referredBy: input.referredBy ?? null,
     ban: null,
@@ -60,7 +62,7 @@ export async function signUp(deps: SignInDeps, input: Omit<NewAccount, 'role' | 
   const gate = await deps.limits.registerIp.consume(address);
   if (!gate.allowed) throw new RateLimited(gate.retryAfterSeconds);
   const referrer = referralCode ? await deps.users.findByReferralCode(referralCode) : null;
-  const user = await createAccount(deps.users, { ...input, referredBy: referrer?.id ?? null });
+  const user = await createAccount(deps.users, { ...input, referredBy: referrer?.id ?? null }, deps.now);
   await deps.onSignUp?.(user);
   return user;
 }

@@ -50,9 +50,9 @@ export function createMail(config: Pick<Config, 'isProduction' | 'smtpUrl'>, log
   const transport = smtpTransport(config.smtpUrl);
   let readyUntil = 0;
   const readiness: ReadinessCheck = async () => {
-    if (Date.now() < readyUntil) return;
+    if (now() < readyUntil) return;
     await transport.verify!();
-    readyUntil = Date.now() + READY_CACHE_MS;
+    readyUntil = now() + READY_CACHE_MS;
   };
   return { transport, readiness, close: () => transport.close() };
 }

@@ -5,7 +5,7 @@
 // each new notification goes to every open tab of its member and, later, maybe by e-mail.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { can } from '../auth/policy.js';
+import { can, judgedBy } from '../auth/policy.js';
 import { mentionedNames } from '../content/mentions.js';
 import type { ContentFollower } from '../forum/publish.js';
 import type { EventSpec, ForumStore, PostRecord, ThreadRecord } from '../store/forum.js';
@@ -124,7 +124,7 @@ export class NotificationCenter implements ContentFollower {
     const due: NotificationRecord[] = [];
     for (const [userId, kind] of kinds) {
       const member = members.get(userId);
-      if (!member || !can(member, 'post:read', { post, thread })) continue;
+      if (!member || !can(judgedBy(member, this.deps.now), 'post:read', { post, thread })) continue;
       due.push({ id: notificationId(userId, post.id), userId, kind, at, read: false, actorId: author, postId: post.id, threadId: thread.id });
     }
     // In chunks, each sent at once (one round trip on the connection, not one per member): a

@@ -3,6 +3,7 @@ import type { Ack } from '../../shared/events.js';
 import { DomainError, Unavailable } from '../errors.js';
 import { toAck } from '../http/errors.js';
 import type { UserRecord, UserStore } from '../store/users.js';
+import { judgedBy } from '../auth/policy.js';
 import type { AgoraSocket } from './index.js';
 
 export const reply = <A>(ack: unknown, value: A) => {
@@ -53,6 +54,8 @@ export function socketEvents(socket: AgoraSocket, logger: Logger): SocketEvents 
 export async function currentUser(socket: AgoraSocket, users: Pick<UserStore, 'get'>): Promise<UserRecord | null> {
   const id = socket.data.user?.id;
   if (!id) return null;
-  socket.data.user = await users.get(id);
+  const fresh = await users.get(id);
+  // Read again, judged by the same clock as before (the app's, set at the handshake).
+  socket.data.user = fresh && judgedBy(fresh, socket.data.user?.now);
   return socket.data.user;
 }

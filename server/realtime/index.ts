@@ -11,11 +11,13 @@ import type { Metrics } from '../ops/metrics.js';
 import { sessionEndsAt } from '../auth/session.js';
 import { rooms } from './rooms.js';
 import { socketEvents, type SocketEvents } from './handlers.js';
+import { judgedBy, type Subject } from '../auth/policy.js';
 import { AddressCount, eventBudget, sameSiteOrigin, WatchBudget, type SocketLimits } from './limits.js';
 import { closeSocketsOfEndedSessions, SESSION_SWEEP_MS } from './session-end.js';
 
 export interface SocketData {
-  user: UserRecord | null;
+  /** The account, carrying the app's clock its ban is read by (policy.judgedBy). */
+  user: (UserRecord & Pick<Subject, 'now'>) | null;
   sessionId: string | null;
   /** When the socket's session ends, as it was when last read (null: anonymous or no deadline). */
   sessionEndsAt: number | null;
@@ -102,7 +104,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     if (typeof userId !== 'string') return next();
     deps.stores.users.get(userId).then(
       (user) => {
-        socket.data.user = user;
+        socket.data.user = user && judgedBy(user, deps.now);
         next();
       },
       () => next(new Error('unavailable')),

@@ -57,6 +57,9 @@ export class FlexibleLimiter implements Limiter {
       if (!(err instanceof RateLimiterRes)) throw new Unavailable('store', (err as { code?: string }).code);
       res = err; // over the limit: the library rejects with the counted result
     }
+    // The wall clock, deliberately, not the app's injected one: the window ages by the clock that
+    // keeps it (rate-limiter-flexible's Date.now in memory, Redis's own on Redis), and the refund
+    // checks what is left of it, so its measure must run with that clock.
     const endsAt = Date.now() + res.msBeforeNext;
     let given = false;
     return {

@@ -15,7 +15,7 @@
 // still re-reads everything. Digests claim with a one-point limiter per member and period, which a
 // definite failure gives back before the job is retried.
 import type { Logger } from 'pino';
-import { can } from '../../auth/policy.js';
+import { can, judgedBy } from '../../auth/policy.js';
 import type { MailTransport } from '../../mail/transport.js';
 import type { MailSender } from '../../mail/template.js';
 import type { JobData, JobQueue } from '../../jobs/queue.js';
@@ -106,8 +106,9 @@ export class MailDelivery implements NotificationDelivery {
     if (!n || n.read) return;
     const prefs = await notifications.preferences(n.userId);
     if (!(n.kind === 'mention' ? prefs.emailOnMention : prefs.emailOnWatched)) return;
-    const member = await users.get(n.userId);
-    if (!member) return;
+    const account = await users.get(n.userId);
+    if (!account) return;
+    const member = judgedBy(account, this.deps.now);
     const post = await forum.getPost(n.postId);
     const thread = post && (await forum.getThread(post.threadId));
     // What the member may find (never purged, removed only for staff, held only for its author and
@@ -168,8 +169,9 @@ export class MailDelivery implements NotificationDelivery {
     const userId = String(d.userId);
     const { notifications, users, forum } = this.deps;
     if ((await notifications.preferences(userId)).digest !== period) return;
-    const member = await users.get(userId);
-    if (!member) return;
+    const account = await users.get(userId);
+    if (!account) return;
+    const member = judgedBy(account, this.deps.now);
     const ranking = decodeRanking(String(d.ranking));
     const threads = await forum.getThreads(ranking.map((r) => r.threadId));
     const shown = ranking
