@@ -5,6 +5,7 @@ import { startAgora, type Running } from '../helpers/agora.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { signedIn } from '../helpers/http.js';
 import { settle, trackRequests } from '../helpers/page-settle.js';
+import { pageOf, type PageName } from '../../shared/pages.js';
 
 const SCRIPT_BUDGET = 60 * 1024;
 
@@ -12,11 +13,13 @@ let agora: Running;
 let browser: Browser;
 let forumId: string;
 let threadId: string;
+let adminName: string;
 
 beforeAll(async () => {
   agora = await startAgora();
   browser = await launchBrowser();
   const admin = await signedIn(agora.url, agora.stores.users, 'admin');
+  adminName = admin.user!.username;
   forumId = (await admin.post('/api/forums', { slug: 'first-load', title: 'First load' })).body.forum.id;
   threadId = (await admin.post(`/api/forums/${forumId}/threads`, { title: 'Welcome', body: 'Say hello.' })).body.thread.id;
 });
@@ -79,3 +82,21 @@ test('an anonymous visitor reading a forum and a thread gets no 401 and no conso
   expect(problems).toEqual([]);
   expect(responses.map((r) => r.url).join('\n')).not.toMatch(/\/assets\/pii-/);
 });
+
+/** A path of each page of shared/pages.ts (typed by the list, so a new page must be added here). */
+const everyPage = (): Record<PageName, string> => ({
+  forums: '/', forum: `/f/${forumId}`, thread: `/t/${threadId}`, signin: '/signin', signup: '/signup',
+  forgotPassword: '/forgot-password', resetPassword: '/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+  verifyEmail: '/verify/AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', moderation: '/mod', admin: '/admin',
+  account: '/account', testimonials: '/testimonials', invite: '/invite', landing: '/r/AAAAAAAAAAAA',
+  optOut: '/unsubscribe/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', profile: `/u/${adminName}`, search: '/search?q=hello',
+  notifications: '/notifications',
+});
+
+test('an anonymous visitor gets no 401 on any page of the web app', async () => {
+  const pages = everyPage();
+  for (const [name, p] of Object.entries(pages)) expect([name, pageOf(p.split('?')[0]!)?.name]).toEqual([name, name]);
+  const { responses } = await visitAnonymously(Object.values(pages));
+  expect(responses.filter((r) => new URL(r.url).pathname.startsWith('/api/')).length).toBeGreaterThan(0);
+  expect(responses.filter((r) => r.status === 401).map((r) => r.url)).toEqual([]);
+}, 120_000);
