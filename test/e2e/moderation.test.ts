@@ -213,6 +213,7 @@ test('from the dashboard a moderator removes a flagged post with Undo, purges it
   await moderator.page.getByRole('button', { name: 'Look up' }).click();
   const card = moderator.page.getByTestId('user-card');
   await card.getByText('not banned').waitFor();
+  expect(await card.getByRole('link', { name: author.user!.username, exact: true }).getAttribute('href')).toBe(`/u/${author.user!.username}`);
   await card.getByLabel('Reason for the ban').fill('selling followers');
   await card.getByLabel('Duration').selectOption({ label: '7 days' });
   await card.getByRole('button', { name: `Ban ${author.user!.username}` }).click();

@@ -80,7 +80,9 @@ test('a reply and a mention reach the bell in two tabs live; the page lists them
   const items = tab1.getByTestId('notification');
   await items.first().waitFor();
   expect(await items.count()).toBe(1);
-  expect(await items.first().getByRole('link').textContent()).toBe(`@${b.user!.username} replied to your thread “Blocking a scarf”`);
+  expect(await items.first().getByRole('link', { name: /replied to your thread/ }).textContent()).toBe(`@${b.user!.username} replied to your thread “Blocking a scarf”`);
+  // Who it came from links to their profile.
+  expect(await items.first().getByTestId('notification-actor').getAttribute('href')).toBe(`/u/${b.user!.username}`);
   expect(await items.first().textContent()).toContain('Unread');
 
   // New ones arrive at the top of the open page.
@@ -95,7 +97,7 @@ test('a reply and a mention reach the bell in two tabs live; the page lists them
   await bellSays(tab1, 1);
   await bellSays(tab2, 1);
 
-  await items.first().getByRole('link').click();
+  await items.first().getByRole('link', { name: /replied to your thread/ }).click();
   await tab1.getByRole('heading', { level: 1, name: 'Blocking a scarf' }).waitFor();
   expect(new URL(tab1.url()).hash).toBe(`#post-${replyId}`);
   await tab1.locator(`#post-${replyId}.linked`).waitFor();
@@ -125,7 +127,7 @@ test('"Load more" brings the next page and "Mark all read" clears the count in e
   const items = page.getByTestId('notification');
   await items.first().waitFor();
   expect(await items.count()).toBe(30);
-  expect(await items.first().getByRole('link').textContent()).toContain('“Sock heels”');
+  expect(await items.first().getByRole('link', { name: /Sock heels/ }).textContent()).toContain('“Sock heels”');
   await page.getByRole('button', { name: 'Load more' }).click();
   await items.nth(30).waitFor();
   // 31 about the heels and the earlier, read one: no more pages.

@@ -6,6 +6,7 @@ import { when } from '../format.js';
 import { banActive } from '../../../shared/roles.js';
 import { fieldError, modApi } from '../mod-api.js';
 import { useSearch } from '../router.js';
+import { profilePath } from '../user-link.js';
 
 const DURATIONS = [
   { value: '1', label: '1 day' },
@@ -92,7 +93,7 @@ function UserCard({ user, onChanged }: { user: ModUser; onChanged(u: ModUser): v
 
   return (
     <article class="user-card" aria-labelledby="found-user" data-testid="user-card">
-      <h3 id="found-user">{user.username}</h3>
+      <h3 id="found-user"><a href={profilePath(user.username)}>{user.username}</a></h3>
       <p class="meta">
         {user.role} · joined <time dateTime={user.createdAt}>{when(user.createdAt)}</time> ·{' '}
         {banned

@@ -6,6 +6,7 @@ import { errorText, when } from '../format.js';
 import { getSocket } from '../realtime.js';
 import { notificationApi } from './api.js';
 import { useUnreadCount } from './unread.js';
+import { UserLink } from '../user-link.js';
 
 const PAGE = 30;
 
@@ -123,6 +124,8 @@ export function NotificationsList({ userId }: { userId: string }) {
               <a href={postPath(n)} onClick={() => followed(n)}>{describe(n)}</a>
               <span class="meta">
                 {!n.read && <span class="unread-badge">Unread</span>}
+                {/* Who it came from, to their profile ("former member" unlinked). */}
+                <span>from <UserLink who={n.actor} testId="notification-actor" /></span>
                 <time dateTime={n.at}>{when(n.at)}</time>
               </span>
             </li>
