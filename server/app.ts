@@ -76,7 +76,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
 
   const metrics = createMetrics(stores.cacheStats);
-  const passport = createPassport(stores.users);
+  const passport = createPassport(stores.users, deps.now);
   const session = sessionMiddleware({ store: stores.sessions, secret: config.sessionSecret, secure: config.isProduction, lifetime: config.sessions, now: deps.now });
   const csrf = csrfProtection({ secret: config.sessionSecret, secure: config.isProduction });
   const { login, registerIp } = { login: config.login, registerIp: config.registerPerIpPerHour };
@@ -172,7 +172,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
   });
   api.use('/auth', authRoutes({
     users: stores.users, passport, generateCsrfToken: csrf.generateToken, clearCsrfCookie: csrf.clearCookie, limits,
-    closeSessionSockets: (sid) => realtime?.disconnectSession(sid), onSignUp: verification.onSignUp,
+    closeSessionSockets: (sid) => realtime?.disconnectSession(sid), onSignUp: verification.onSignUp, now: deps.now,
   }), recordRoute);
   api.use('/auth', passwordResetRoutes(resetDeps), recordRoute);
   api.use('/auth', verifyEmailRoutes(verifyDeps), recordRoute);

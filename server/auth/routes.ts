@@ -17,9 +17,9 @@ export interface AuthDeps extends SignInDeps {
   closeSessionSockets: (sessionId: string) => void;
 }
 
-const logIn = async (req: Request, user: UserRecord) => {
+const logIn = async (req: Request, user: UserRecord, now: () => number = Date.now) => {
   await new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
-  req.session.createdAt = new Date().toISOString();
+  req.session.createdAt = new Date(now()).toISOString();
 };
 
 export function authRoutes(deps: AuthDeps): Router {
@@ -35,13 +35,13 @@ export function authRoutes(deps: AuthDeps): Router {
     const body = parse(registerBody, req.body);
     const referralCode = typeof req.session.referralCode === 'string' ? req.session.referralCode : undefined;
     const user = await signUp(deps, body, ip(req), referralCode);
-    await logIn(req, user); // regenerates the session id
+    await logIn(req, user, deps.now); // regenerates the session id
     res.status(201).json({ user: toPublicUser(user, true), csrfToken: deps.generateCsrfToken(req, true) });
   });
 
   r.post('/login', async (req, res) => {
     const user = await signIn(deps, parse(loginBody, req.body), ip(req));
-    await logIn(req, user);
+    await logIn(req, user, deps.now);
     res.json({ user: toPublicUser(user, true), csrfToken: deps.generateCsrfToken(req, true) });
   });
 
