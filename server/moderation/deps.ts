@@ -17,7 +17,9 @@ export interface ModerationDeps {
     'getPost' | 'getThread' | 'getThreads' | 'getForum' | 'mutatePost' | 'patchThread' | 'postIdsByAuthor' | 'threadIdsByAuthor' | 'forgetAuthor'
     | 'setThreadRemoval' | 'purgeThread' | 'listForums' | 'createForum' | 'updateForum' | 'countPostsByAuthor'>;
   users: Pick<UserStore, 'get' | 'getMany' | 'update' | 'findByUsername' | 'list'>;
-  moderation: ModerationStore;
+  moderation: Pick<ModerationStore,
+    'addFlag' | 'getFlag' | 'flagsOfPost' | 'flagsByMember' | 'resolveFlags' | 'deleteFlagsBy'
+    | 'enqueue' | 'dequeue' | 'queue' | 'inQueue' | 'appendAudit' | 'eraseFlaggerReasons' | 'audit'>;
   publisher: Pick<ThreadPublisher, 'postEvents' | 'queueChanged' | 'auditAppended' | 'threadEvent' | 'threadWatchersEvent' | 'threadRemoved' | 'threadRestored' | 'threadChanged' | 'contentErased'>;
   connections: Connections;
   flagLimiter: Limiter;
