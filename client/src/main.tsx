@@ -66,8 +66,8 @@ function Header({ user, onSignOut, path }: { user: User | null; onSignOut(): voi
         {user ? (
           <>
             <NotificationBell userId={user.id} current={pageOf(path)?.name === 'notifications'} />
-            {(user.role === 'moderator' || user.role === 'admin') && <a href="/mod">Moderation</a>}
-            {user.role === 'admin' && <a href="/admin">Admin</a>}
+            {user.can?.moderate && <a href="/mod">Moderation</a>}
+            {user.can?.administer && <a href="/admin">Admin</a>}
             <a href="/invite">Invite a friend</a>
             <a href="/account">Your data</a>
             <span class="whoami" data-testid="whoami">Signed in as <strong>{user.username}</strong>{user.role !== 'member' ? ` (${user.role})` : ''}</span>

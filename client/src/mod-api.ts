@@ -5,8 +5,8 @@ import type { AuditFilter, ModerationAnswers, Page, QueueEvent, QueueItem, User 
 import { api, ApiFailure } from './api.js';
 import { getSocket } from './realtime.js';
 
-export const isModerator = (user: Pick<User, 'role'> | null | undefined): boolean =>
-  user?.role === 'moderator' || user?.role === 'admin';
+/** Whether the signed-in user may moderate now, as the server's policy says (`user.can`). */
+export const isModerator = (user: Pick<User, 'can'> | null | undefined): boolean => user?.can?.moderate === true;
 
 export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   'post.remove': 'post removed',

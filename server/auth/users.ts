@@ -1,6 +1,7 @@
 import type { User } from '../../shared/api.js';
 import type { UserRecord } from '../store/users.js';
 import { isBanned } from './policy.js';
+import { userPermissions } from './permissions.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -24,6 +25,7 @@ export function toPublicUser(user: UserRecord, self = false): PublicUser {
     out.emailVerified = user.emailVerified === true;
     // So a banned member is told why their writes are refused (who banned them stays with staff).
     if (isBanned(user)) out.banReason = user.ban!.reason;
+    out.can = userPermissions(user);
   }
   return out;
 }

@@ -43,9 +43,11 @@ async function visibleThread(deps: ForumReadDeps, viewer: Viewer | null, threadI
   return thread;
 }
 
+/** The thread, the authors its view names, and its forum (whether it is archived decides who may reply). */
 export async function getThread(deps: ForumReadDeps, viewer: Viewer | null, threadId: string) {
   const thread = await visibleThread(deps, viewer, threadId);
-  return { thread, authors: await deps.users.getMany(userIdsOfThreads([thread])) };
+  const [authors, forum] = await Promise.all([deps.users.getMany(userIdsOfThreads([thread])), deps.forum.getForum(thread.forumId)]);
+  return { thread, authors, forum };
 }
 
 /** A page of the thread's posts in order, held posts only for those who may see them. */

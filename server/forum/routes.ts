@@ -7,6 +7,7 @@ import { newThreadBody, offsetCursor as postCursor, postBody, previewBody, timeC
 import { editPost, preview, reply, startThread, type ForumDeps } from './service.js';
 import { getForum, getPost, getSource, getThread, listForums, listPosts, listThreads, type ForumReadDeps } from './reads.js';
 import { toForumView, toPostView, toThreadView, viewerFor, type Viewer } from './views.js';
+import { forumPermissions, threadPermissions } from '../auth/permissions.js';
 import { readerOfThread, unreadCounts, type NotificationReadDeps } from '../notifications/reads.js';
 
 const viewerOf = (req: Request): Viewer | null => viewerFor(req.user);
@@ -24,7 +25,8 @@ export function forumRoutes(deps: ForumDeps & ForumReadDeps & { readers?: Notifi
   });
 
   r.get('/forums/:forumId', async (req, res) => {
-    res.json({ forum: toForumView(await getForum(deps, idParam(req, 'forumId', 'forum'))) });
+    const forum = await getForum(deps, idParam(req, 'forumId', 'forum'));
+    res.json({ forum: { ...toForumView(forum), can: forumPermissions(req.user, forum) } });
   });
 
   r.get('/forums/:forumId/threads', async (req, res) => {
@@ -47,9 +49,9 @@ export function forumRoutes(deps: ForumDeps & ForumReadDeps & { readers?: Notifi
 
   r.get('/threads/:threadId', async (req, res) => {
     const viewer = viewerOf(req);
-    const { thread, authors } = await getThread(deps, viewer, idParam(req, 'threadId', 'thread'));
+    const { thread, authors, forum } = await getThread(deps, viewer, idParam(req, 'threadId', 'thread'));
     const reader = req.user && deps.readers ? await readerOfThread(deps.readers, req.user, thread.id) : {};
-    res.json({ thread: { ...toThreadView(thread, authors, viewer), ...reader } });
+    res.json({ thread: { ...toThreadView(thread, authors, viewer), ...reader, can: threadPermissions(req.user, thread, forum) } });
   });
 
   r.get('/threads/:threadId/posts', async (req, res) => {

@@ -12,7 +12,14 @@ export const registerBody = z.object({ username: usernameSchema, email: emailSch
 // never tells which usernames could exist.
 export const loginBody = z.object({ username: z.string().max(256), password: z.string().max(1024) });
 
-/** The API's `user`; `referralCode` and the ban state only for the user themself. */
+/**
+ * What the user themself may do (server/auth/policy.ts decides): see the moderation pages, the
+ * administration pages. A banned moderator may do neither until the ban ends.
+ */
+export const userPermissionsSchema = z.strictObject({ moderate: z.boolean(), administer: z.boolean() });
+export type UserPermissions = z.infer<typeof userPermissionsSchema>;
+
+/** The API's `user`; `referralCode`, the ban state and `can` only for the user themself. */
 export const userSchema = z.strictObject({
   id: z.string(),
   username: z.string(),
@@ -25,6 +32,7 @@ export const userSchema = z.strictObject({
   banReason: z.string().optional(),
   /** Whether the user themself has verified their address (only for the user themself). */
   emailVerified: z.boolean().optional(),
+  can: userPermissionsSchema.optional(),
 });
 export type User = z.infer<typeof userSchema>;
 

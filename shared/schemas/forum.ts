@@ -35,14 +35,27 @@ export const previewBody = z.object({ body, maskPii });
 export type NewThreadInput = z.input<typeof newThreadBody>;
 export type PostInput = z.input<typeof postBody>;
 
+/** Whether the reader may start a thread in the forum (server/auth/policy.ts decides). */
+export const forumPermissionsSchema = z.strictObject({ post: z.boolean() });
+export type ForumPermissions = z.infer<typeof forumPermissionsSchema>;
+
 export const forumSchema = z.strictObject({
   id: z.string(), slug: z.string(), title: z.string(), description: z.string(),
   /** The forum list is in this order, lowest first. */
   position: z.number().int(),
   /** Read-only: new threads and replies answer 403. */
   archived: z.boolean(),
+  /** On `GET /api/forums/:forumId`, for everyone (a visitor's are all false). */
+  can: forumPermissionsSchema.optional(),
 });
 export type Forum = z.infer<typeof forumSchema>;
+
+/**
+ * What the reader may do on a thread (server/auth/policy.ts decides): reply; edit their own posts;
+ * edit others' posts (staff); flag others' posts. The web app shows its controls by these.
+ */
+export const threadPermissionsSchema = z.strictObject({ reply: z.boolean(), editOwn: z.boolean(), editOthers: z.boolean(), flag: z.boolean() });
+export type ThreadPermissions = z.infer<typeof threadPermissionsSchema>;
 
 export const threadSchema = z.strictObject({
   id: z.string(),
@@ -62,6 +75,8 @@ export const threadSchema = z.strictObject({
   /** Signed-in members, on the thread: their subscription and the seq they have read up to (0: never). */
   subscription: z.enum(['watching', 'normal', 'muted']).optional(),
   lastReadSeq: z.number().int().min(0).optional(),
+  /** On `GET /api/threads/:threadId`, for everyone (a visitor's are all false). */
+  can: threadPermissionsSchema.optional(),
 });
 export type Thread = z.infer<typeof threadSchema>;
 

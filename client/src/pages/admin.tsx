@@ -6,7 +6,7 @@ import { NotAllowed } from '../not-allowed.js';
 /** Everything an admin used to need a shell for: people's roles and bans, and the forums. */
 export function AdminPage() {
   const { user } = useSession();
-  if (user?.role !== 'admin') {
+  if (!user?.can?.administer) {
     return (
       <NotAllowed titleId="admin-title" testId="admin-not-allowed" what="The administration pages are" who="administrators"
         role="an administrator's" path="/admin" signedIn={!!user} />

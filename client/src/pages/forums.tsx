@@ -47,8 +47,11 @@ export function ForumPage({ forumId }: { forumId: string }) {
   const [next, setNext] = useState<string | null>(null);
   const [missing, setMissing] = useState(false);
 
+  // Read again when the session changes: whether one may start a thread (`forum.can`) changes with it.
   useEffect(() => {
     api.get<ForumAnswers['forum']>(`/api/forums/${forumId}`).then((r) => setForum(r.forum), (e) => e instanceof ApiFailure && e.status === 404 && setMissing(true));
+  }, [forumId, user]);
+  useEffect(() => {
     api.get<ForumAnswers['threads']>(`/api/forums/${forumId}/threads`).then((p) => {
       setThreads(p.items);
       setNext(p.nextCursor);
@@ -109,7 +112,7 @@ export function ForumPage({ forumId }: { forumId: string }) {
       </section>
       <BanNotice user={user} />
       <ArchivedNotice forum={forum} />
-      {user && !user.banned && !forum?.archived && (
+      {forum?.can?.post && (
         <section aria-labelledby="start-thread-heading">
           <h2 id="start-thread-heading">Start a thread</h2>
           <Composer idPrefix="new-thread" label="Your post" submitLabel="Start thread" withTitle

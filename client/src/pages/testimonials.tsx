@@ -29,7 +29,7 @@ function TestimonialsPage() {
   const { user } = useSession();
   const [items, setItems] = useState<PublicTestimonial[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const isAdmin = user?.role === 'admin' && !user.banned;
+  const isAdmin = user?.can?.administer === true;
   const loadPublic = () => testimonialApi.list().then((list) => { setItems(list); setProblem(null); }, (e) => setProblem(errorText(e)));
   useEffect(() => void loadPublic(), []);
 

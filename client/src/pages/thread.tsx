@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Forum, ForumAnswers, Page, Post, Thread, User } from '../../../shared/schemas/index.js';
+import type { Forum, ForumAnswers, Page, Post, Thread, ThreadPermissions, User } from '../../../shared/schemas/index.js';
 import { NOT_FOUND_TITLE } from '../../../shared/pages.js';
 import { api, ApiFailure } from '../api.js';
 import { Composer } from '../composer.js';
@@ -33,13 +33,14 @@ async function readAll(threadId: string): Promise<Post[]> {
 interface PostItemProps {
   post: Post;
   user: User | null;
-  canEdit: boolean;
+  /** What this reader may do in the thread, as the server's policy says (null until read). */
+  can: ThreadPermissions | null;
   onEdited(p: Post): void;
   /** The post the page's address points at (`#post-<id>`). */
   linked?: boolean;
 }
 
-function PostItem({ post, user, canEdit, onEdited, linked }: PostItemProps) {
+function PostItem({ post, user, can, onEdited, linked }: PostItemProps) {
   const [editing, setEditing] = useState(false);
   const [source, setSource] = useState<string | null>(null);
   const mod = isModerator(user);
@@ -59,8 +60,10 @@ function PostItem({ post, user, canEdit, onEdited, linked }: PostItemProps) {
     setSource(r?.source ?? '');
     setEditing(true);
   };
+  const own = !!user && post.author?.id === user.id;
+  const canEdit = !!can && (own ? can.editOwn : can.editOthers);
   // Members flag someone else's visible post; moderators have their own controls instead.
-  const canFlag = !!user && !mod && !user.banned && post.status === 'visible' && !!post.author && post.author.id !== user.id;
+  const canFlag = !!can?.flag && !mod && post.status === 'visible' && !!post.author && !own;
   return (
     <article class={`post ${post.status}${linked ? ' linked' : ''}`} id={`post-${post.id}`} data-post-id={post.id} data-testid="post" aria-labelledby={metaId} tabIndex={linked ? -1 : undefined}>
       <header class="meta" id={metaId}>
@@ -137,12 +140,26 @@ export function ThreadPage({ threadId }: { threadId: string }) {
   const shown = useRef(posts);
   shown.current = posts;
   const [forum, setForum] = useState<Forum | null>(null);
+  // What this reader may do here (reply, edit, flag): the server's policy decides, and only
+  // `GET /api/threads/:id` says it, so it is read again whenever it may have changed.
+  const [can, setCan] = useState<ThreadPermissions | null>(null);
   /** The thread as it now is; a purge just seen turns every post into a tombstone: re-read them. */
   const changed = useCallback((t: Thread) => {
     if ((t.purged && !seen.current.thread?.purged) || seen.current.gone) readAll(t.id).then(setPosts, () => {});
     setThread(t);
+    if (t.can) setCan(t.can);
     setGone(false);
   }, []);
+  /** The thread over HTTP, the latest ask winning; `keepLive`: keep the thread as last heard live, take only `can`. */
+  const asked = useRef(0);
+  const readThread = useCallback((keepLive: boolean) => {
+    const n = ++asked.current;
+    api.get<ForumAnswers['thread']>(`/api/threads/${threadId}`).then((r) => {
+      if (n !== asked.current) return;
+      setThread((t) => (keepLive && t ? t : r.thread));
+      setCan(r.thread.can ?? null);
+    }, (e) => e instanceof ApiFailure && e.status === 404 && setMissing(true));
+  }, [threadId]);
 
   const upsert = useCallback((p: Post) => setPosts((list) => {
     const i = list.findIndex((x) => x.id === p.id);
@@ -153,11 +170,9 @@ export function ThreadPage({ threadId }: { threadId: string }) {
   }), []);
 
   // The thread at once over HTTP: its title, and whether it exists for this reader at all, do not
-  // wait for the live connection (an unknown thread is "not found", never "Reconnecting…").
-  useEffect(() => {
-    api.get<ForumAnswers['thread']>(`/api/threads/${threadId}`)
-      .then((r) => setThread((t) => t ?? r.thread), (e) => e instanceof ApiFailure && e.status === 404 && setMissing(true));
-  }, [threadId]);
+  // wait for the live connection (an unknown thread is "not found", never "Reconnecting…"). Read
+  // again when the session changes (a ban, a new role): what this reader may do changes with it.
+  useEffect(() => readThread(true), [readThread, user]);
 
   // The forum's name, for the breadcrumbs and the tab's title.
   const forumId = thread?.forumId;
@@ -167,7 +182,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
 
   useEffect(() => {
     const reload = () => {
-      api.get<ForumAnswers['thread']>(`/api/threads/${threadId}`).then((r) => setThread(r.thread), (e) => e instanceof ApiFailure && e.status === 404 && setMissing(true));
+      readThread(false);
       readAll(threadId).then(setPosts, () => {});
     };
     return watchThread(threadId, {
@@ -195,7 +210,9 @@ export function ThreadPage({ threadId }: { threadId: string }) {
   useEffect(() => {
     const s = getSocket();
     const onUpdated = (p: { thread: Thread }) => {
-      if (p.thread.id === threadId) changed(p.thread); // a restore brings a removed page back
+      if (p.thread.id !== threadId) return;
+      changed(p.thread); // a restore brings a removed page back
+      readThread(true); // a lock or a restore changes who may reply
     };
     const onRemoved = (p: { threadId: string }) => {
       if (p.threadId !== threadId) return;
@@ -243,7 +260,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
     );
   }
   const removed = !!thread?.removal;
-  const canWrite = !!user && !user.banned && !removed && !forum?.archived && (!thread?.locked || user.role !== 'member');
+  const canWrite = !!user && !!can?.reply;
   return (
     <main aria-labelledby="thread-title">
       <p class="crumbs" data-testid="crumbs"><a href="/">Forums</a> › {thread && <a href={`/f/${thread.forumId}`}>{forum?.title ?? 'Forum'}</a>}</p>
@@ -256,7 +273,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
         {posts.map((p) => (
           <Fragment key={p.id}>
             {p.id === firstUnread && <NewDivider />}
-            <PostItem post={p} user={user} linked={`post-${p.id}` === linked} canEdit={!!user && !user.banned && (p.author?.id === user.id || user.role !== 'member')} onEdited={upsert} />
+            <PostItem post={p} user={user} linked={`post-${p.id}` === linked} can={can} onEdited={upsert} />
           </Fragment>
         ))}
       </section>
