@@ -14,7 +14,8 @@ jest.setTimeout(60_000);
 
 const prefix = testPrefix();
 const PROD = { NODE_ENV: 'production', REDIS_URL, REDIS_KEY_PREFIX: prefix, SESSION_SECRET: 'x'.repeat(40), SMTP_URL: 'smtp://127.0.0.1:25' };
-const baseEnv = () => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' });
+// No update notice from npm: standard error is the commands' own.
+const baseEnv = () => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', npm_config_update_notifier: 'false' });
 // A stand-in for a build, so a test of "rebuilds when stale" costs no compile: it leaves a mark
 // and dates the named outputs after every source.
 const fakeBuild = (mark: string, outputs: string[], remove: string[] = []) =>
