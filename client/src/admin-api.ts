@@ -1,6 +1,6 @@
 // The admin API (API.md, Moderation: admin rows; Forum) as the admin page uses it.
-import type { AdminUsersFilter, ForumAnswers, ForumPatchInput, ModerationAnswers, Role } from '../../shared/schemas/index.js';
-import { api } from './api.js';
+import type { AdminUsersFilter, ForumAnswers, ForumPatchInput, ModerationAnswers, newForumBody, Role, roleBody } from '../../shared/schemas/index.js';
+import { api, type BodyOf } from './api.js';
 
 const enc = encodeURIComponent;
 
@@ -14,8 +14,8 @@ export const adminApi = {
     q.set('limit', '20');
     return api.get<ModerationAnswers['adminUsers']>(`/api/admin/users?${q.toString()}`);
   },
-  setRole: async (userId: string, role: Role) => (await api.post<ModerationAnswers['role']>(`/api/admin/users/${enc(userId)}/role`, { role })).user,
+  setRole: async (userId: string, role: Role) => (await api.post<ModerationAnswers['role'], BodyOf<typeof roleBody>>(`/api/admin/users/${enc(userId)}/role`, { role })).user,
   forums: async () => (await api.get<ForumAnswers['forums']>('/api/forums')).items,
-  createForum: async (body: { slug: string; title: string; description: string }) => (await api.post<ForumAnswers['forum']>('/api/forums', body)).forum,
-  updateForum: async (forumId: string, patch: ForumPatchInput) => (await api.patch<ForumAnswers['forum']>(`/api/forums/${enc(forumId)}`, patch)).forum,
+  createForum: async (body: BodyOf<typeof newForumBody>) => (await api.post<ForumAnswers['forum'], BodyOf<typeof newForumBody>>('/api/forums', body)).forum,
+  updateForum: async (forumId: string, patch: ForumPatchInput) => (await api.patch<ForumAnswers['forum'], ForumPatchInput>(`/api/forums/${enc(forumId)}`, patch)).forum,
 };

@@ -1,4 +1,11 @@
-import type { ApiErrorBody, AuthAnswers, User } from '../../shared/schemas/index.js';
+import type { z } from 'zod';
+import type { ApiErrorBody, AuthAnswers, loginBody, registerBody, User } from '../../shared/schemas/index.js';
+
+/**
+ * A request body's type: what its shared schema accepts (`BodyOf<typeof postBody>`). Imported as
+ * types only, so zod stays out of the web app's bundle.
+ */
+export type BodyOf<S extends z.ZodType> = z.input<S>;
 
 /** An API error as the page shows it: the field it concerns (if any) and one sentence. */
 export class ApiFailure extends Error {
@@ -52,12 +59,17 @@ async function request<T>(method: string, path: string, body?: unknown, retried 
   throw new ApiFailure(res.status, err?.code ?? 'unknown', err?.message ?? 'Something went wrong.', err?.details);
 }
 
+/**
+ * `T`: the answer; `B`: the body, named at the call with its shared schema (`BodyOf<typeof
+ * postBody>`), so a body the server's schema would refuse fails the typecheck. Without `B`, `post`
+ * and `del` take no body (they send `{}`) and `patch` and `put` take none at all.
+ */
 export const api = {
   get: <T>(path: string) => request<T>('GET', path),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
-  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
-  del: <T>(path: string, body?: unknown) => request<T>('DELETE', path, body ?? {}),
+  post: <T, B = undefined>(path: string, body?: NoInfer<B>) => request<T>('POST', path, body ?? {}),
+  patch: <T, B = never>(path: string, body: NoInfer<B>) => request<T>('PATCH', path, body),
+  put: <T, B = never>(path: string, body: NoInfer<B>) => request<T>('PUT', path, body),
+  del: <T, B = undefined>(path: string, body?: NoInfer<B>) => request<T>('DELETE', path, body ?? {}),
 };
 
 export const auth = {
@@ -66,12 +78,12 @@ export const auth = {
     return (await api.get<AuthAnswers['session']>('/api/auth/session')).user;
   },
   async login(username: string, password: string): Promise<User> {
-    const r = await api.post<AuthAnswers['signedIn']>('/api/auth/login', { username, password });
+    const r = await api.post<AuthAnswers['signedIn'], BodyOf<typeof loginBody>>('/api/auth/login', { username, password });
     setCsrfToken(r.csrfToken);
     return r.user;
   },
   async register(username: string, email: string, password: string): Promise<User> {
-    const r = await api.post<AuthAnswers['signedIn']>('/api/auth/register', { username, email, password });
+    const r = await api.post<AuthAnswers['signedIn'], BodyOf<typeof registerBody>>('/api/auth/register', { username, email, password });
     setCsrfToken(r.csrfToken);
     return r.user;
   },

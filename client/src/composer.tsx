@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { PiiFinding, PiiType } from '../../shared/pii/index.js';
-import type { ForumAnswers } from '../../shared/schemas/index.js';
-import { api, ApiFailure } from './api.js';
+import type { ForumAnswers, previewBody } from '../../shared/schemas/index.js';
+import { api, ApiFailure, type BodyOf } from './api.js';
 import { FindingsList, Highlighted, PUBLIC_NOTICE } from './pii-view.js';
 import { PiiDialogBody, willMask, type DraftFinding } from './pii-dialog.js';
 import { ResendVerification } from './pages/verify-email.js';
@@ -77,7 +77,7 @@ export function Composer(p: ComposerProps) {
       return;
     }
     const t = setTimeout(() => {
-      api.post<ForumAnswers['preview']>('/api/preview', { body, maskPii: masked }).then((r) => setPreview(r.html), () => {});
+      api.post<ForumAnswers['preview'], BodyOf<typeof previewBody>>('/api/preview', { body, maskPii: masked }).then((r) => setPreview(r.html), () => {});
     }, 250);
     return () => clearTimeout(t);
   }, [body, masked]);

@@ -1,8 +1,10 @@
 // The moderation API (API.md, Moderation) as the pages use it, and the live review queue.
 import type { AuditAction } from '../../shared/audit-actions.js';
 import type { Ack } from '../../shared/events.js';
-import type { AuditFilter, ModerationAnswers, Page, QueueEvent, QueueItem, User } from '../../shared/schemas/index.js';
-import { api, ApiFailure } from './api.js';
+import type {
+  AuditFilter, banBody, ModerationAnswers, optionalReasonBody, Page, QueueEvent, QueueItem, reasonBody, resolveBody, User,
+} from '../../shared/schemas/index.js';
+import { api, ApiFailure, type BodyOf } from './api.js';
 import { getSocket } from './realtime.js';
 
 /** Whether the signed-in user may moderate now, as the server's policy says (`user.can`). */
@@ -30,20 +32,22 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
 const enc = encodeURIComponent;
 
 type Answer = ModerationAnswers;
+type Reason = BodyOf<typeof reasonBody>;
+type MaybeReason = BodyOf<typeof optionalReasonBody>;
 
 export const modApi = {
-  removePost: async (postId: string, reason: string) => (await api.post<Answer['post']>(`/api/posts/${enc(postId)}/remove`, { reason })).post,
-  restorePost: async (postId: string) => (await api.post<Answer['post']>(`/api/posts/${enc(postId)}/restore`, {})).post,
-  purgePost: (postId: string, reason: string) => api.post<void>(`/api/posts/${enc(postId)}/purge`, { reason }),
+  removePost: async (postId: string, reason: string) => (await api.post<Answer['post'], Reason>(`/api/posts/${enc(postId)}/remove`, { reason })).post,
+  restorePost: async (postId: string) => (await api.post<Answer['post'], MaybeReason>(`/api/posts/${enc(postId)}/restore`, {})).post,
+  purgePost: (postId: string, reason: string) => api.post<void, Reason>(`/api/posts/${enc(postId)}/purge`, { reason }),
   approvePost: async (postId: string) => (await api.post<Answer['post']>(`/api/posts/${enc(postId)}/approve`)).post,
   getPost: async (postId: string) => (await api.get<Answer['post']>(`/api/posts/${enc(postId)}`)).post,
-  flagPost: (postId: string, reason: string) => api.post<Answer['flag']>(`/api/posts/${enc(postId)}/flags`, { reason }),
-  dismissFlag: (flagId: string) => api.post<Answer['resolved']>(`/api/mod/flags/${enc(flagId)}/resolve`, { action: 'dismiss' }),
+  flagPost: (postId: string, reason: string) => api.post<Answer['flag'], Reason>(`/api/posts/${enc(postId)}/flags`, { reason }),
+  dismissFlag: (flagId: string) => api.post<Answer['resolved'], BodyOf<typeof resolveBody>>(`/api/mod/flags/${enc(flagId)}/resolve`, { action: 'dismiss' }),
   setLocked: async (threadId: string, locked: boolean) =>
     (await api.post<Answer['thread']>(`/api/threads/${enc(threadId)}/${locked ? 'lock' : 'unlock'}`)).thread,
-  removeThread: async (threadId: string, reason: string) => (await api.post<Answer['thread']>(`/api/threads/${enc(threadId)}/remove`, { reason })).thread,
-  restoreThread: async (threadId: string) => (await api.post<Answer['thread']>(`/api/threads/${enc(threadId)}/restore`, {})).thread,
-  purgeThread: (threadId: string, reason: string) => api.post<void>(`/api/threads/${enc(threadId)}/purge`, { reason }),
+  removeThread: async (threadId: string, reason: string) => (await api.post<Answer['thread'], Reason>(`/api/threads/${enc(threadId)}/remove`, { reason })).thread,
+  restoreThread: async (threadId: string) => (await api.post<Answer['thread'], MaybeReason>(`/api/threads/${enc(threadId)}/restore`, {})).thread,
+  purgeThread: (threadId: string, reason: string) => api.post<void, Reason>(`/api/threads/${enc(threadId)}/purge`, { reason }),
   getThread: async (threadId: string) => (await api.get<Answer['thread']>(`/api/threads/${enc(threadId)}`)).thread,
   queue: (cursor?: string | null) => api.get<Answer['queue']>(`/api/mod/queue${cursor ? `?cursor=${enc(cursor)}` : ''}`),
   /** Finds a user by name; an unknown name is an error on the field that named it. */
@@ -56,10 +60,10 @@ export const modApi = {
     }
   },
   ban: async (userId: string, reason: string, until: string | null) =>
-    (await api.post<Answer['user']>(`/api/mod/users/${enc(userId)}/ban`, until ? { reason, until } : { reason })).user,
+    (await api.post<Answer['user'], BodyOf<typeof banBody>>(`/api/mod/users/${enc(userId)}/ban`, until ? { reason, until } : { reason })).user,
   unban: async (userId: string) => (await api.post<Answer['user']>(`/api/mod/users/${enc(userId)}/unban`)).user,
   removePosts: async (userId: string, reason: string) =>
-    (await api.post<Answer['removed']>(`/api/mod/users/${enc(userId)}/remove-posts`, { reason })).removed,
+    (await api.post<Answer['removed'], Reason>(`/api/mod/users/${enc(userId)}/remove-posts`, { reason })).removed,
   audit: (f: AuditFilter, cursor?: string | null, limit = 50) => {
     const q = new URLSearchParams();
     if (f.actor) q.set('actor', f.actor);

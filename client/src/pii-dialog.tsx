@@ -1,9 +1,10 @@
 import type { Ref } from 'preact';
 import type { PiiFinding, PiiType } from '../../shared/pii/index.js';
+import type { FieldFinding } from '../../shared/schemas/index.js';
 import { PII_LABEL, PUBLIC_NOTICE } from './pii-view.js';
 
 /** A finding with the text its offsets point into (a thread's title, or the post's Markdown). */
-export type DraftFinding = PiiFinding & { field?: 'title' | 'body' | 'text' };
+export type DraftFinding = PiiFinding & { field?: FieldFinding['field'] };
 
 /** shared/pii's maskPiiAsRead, loaded with the detector. */
 export type MaskFn = typeof import('../../shared/pii/index.js').maskPiiAsRead;

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ReferralAnswers } from '../../shared/schemas/index.js';
-import { api, ApiFailure } from './api.js';
+import type { ReferralAnswers, referralBody } from '../../shared/schemas/index.js';
+import { api, ApiFailure, type BodyOf } from './api.js';
 import { Field, FormError, useSubmit } from './forms.js';
 import { useSession } from './session.js';
 
@@ -41,7 +41,7 @@ function InviteForm({ userId }: { userId: string }) {
   const send = async (): Promise<ReferralAnswers['accepted']> => {
     const used = token ?? (await freshToken(userId));
     try {
-      return await api.post<ReferralAnswers['accepted']>('/api/referrals', { token: used, friendName: name, friendEmail: email });
+      return await api.post<ReferralAnswers['accepted'], BodyOf<typeof referralBody>>('/api/referrals', { token: used, friendName: name, friendEmail: email });
     } catch (err) {
       const failure = explain(err);
       if (err instanceof ApiFailure && (err.field === 'token' || err.code === 'conflict')) {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Forum, ForumAnswers, Thread } from '../../../shared/schemas/index.js';
+import type { Forum, ForumAnswers, NewThreadInput, Thread } from '../../../shared/schemas/index.js';
 import { api, ApiFailure } from '../api.js';
 import { Composer } from '../composer.js';
 import { when } from '../format.js';
@@ -117,7 +117,7 @@ export function ForumPage({ forumId }: { forumId: string }) {
           <h2 id="start-thread-heading">Start a thread</h2>
           <Composer idPrefix="new-thread" label="Your post" submitLabel="Start thread" withTitle
             send={async (d) => {
-              const r = await api.post<ForumAnswers['newThread']>(`/api/forums/${forumId}/threads`, d);
+              const r = await api.post<ForumAnswers['newThread'], NewThreadInput>(`/api/forums/${forumId}/threads`, { ...d, title: d.title ?? '' });
               navigate(`/t/${r.thread.id}`);
             }} />
         </section>

@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import type { AuthAnswers } from '../../../shared/schemas/index.js';
-import { api, auth, setCsrfToken } from '../api.js';
+import type { AuthAnswers, passwordResetBody, passwordResetConfirmBody } from '../../../shared/schemas/index.js';
+import { api, auth, setCsrfToken, type BodyOf } from '../api.js';
 import { Field, FormError, useSubmit } from '../forms.js';
 import { useSession } from '../session.js';
 
@@ -10,7 +10,7 @@ export function ForgotPasswordPage() {
   const [email, setEmail] = useState('');
   const [sent, setSent] = useState(false);
   const { busy, errors, formError, submit } = useSubmit(
-    () => api.post<AuthAnswers['passwordReset']>('/api/auth/password-reset', { email }),
+    () => api.post<AuthAnswers['passwordReset'], BodyOf<typeof passwordResetBody>>('/api/auth/password-reset', { email }),
     () => setSent(true),
   );
   return (
@@ -39,7 +39,7 @@ export function ResetPasswordPage({ token }: { token: string }) {
   const [password, setPassword] = useState('');
   const [done, setDone] = useState(false);
   const { busy, errors, formError, submit } = useSubmit(
-    () => api.post('/api/auth/password-reset/confirm', { token, password }),
+    () => api.post<void, BodyOf<typeof passwordResetConfirmBody>>('/api/auth/password-reset/confirm', { token, password }),
     () => {
       // Every session of the account ended, this browser's too if it was signed in as them.
       setCsrfToken(null);

@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Forum, ForumAnswers, Page, Post, Thread, ThreadPermissions, User } from '../../../shared/schemas/index.js';
+import type { Forum, ForumAnswers, Page, Post, PostInput, Thread, ThreadPermissions, User } from '../../../shared/schemas/index.js';
 import { NOT_FOUND_TITLE } from '../../../shared/pages.js';
 import { api, ApiFailure } from '../api.js';
 import { Composer } from '../composer.js';
@@ -78,7 +78,7 @@ function PostItem({ post, user, can, onEdited, linked }: PostItemProps) {
         <Composer idPrefix={`edit-${post.id}`} label="Edit your post" submitLabel="Save" initialBody={source ?? ''}
           onCancel={() => setEditing(false)}
           send={async (d) => {
-            const r = await api.patch<ForumAnswers['post']>(`/api/posts/${post.id}`, { body: d.body, acknowledgePii: d.acknowledgePii, maskPii: d.maskPii });
+            const r = await api.patch<ForumAnswers['post'], PostInput>(`/api/posts/${post.id}`, { body: d.body, acknowledgePii: d.acknowledgePii, maskPii: d.maskPii });
             onEdited(r.post);
             setEditing(false);
           }} />
@@ -283,7 +283,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
           <h2 id="reply-title">Reply</h2>
           <Composer idPrefix="reply" label="Your reply" submitLabel="Post reply"
             send={async (d) => {
-              const r = await api.post<ForumAnswers['post']>(`/api/threads/${threadId}/posts`, d);
+              const r = await api.post<ForumAnswers['post'], PostInput>(`/api/threads/${threadId}/posts`, d);
               upsert(r.post);
             }} />
         </section>

@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AuthAnswers } from '../../../shared/schemas/index.js';
-import { api, ApiFailure } from '../api.js';
+import type { AuthAnswers, verifyEmailBody } from '../../../shared/schemas/index.js';
+import { api, ApiFailure, type BodyOf } from '../api.js';
 import { useSession } from '../session.js';
 
 /**
@@ -44,7 +44,7 @@ export function VerifyEmailPage({ token }: { token: string }) {
   useEffect(() => {
     if (asked.current) return;
     asked.current = true;
-    api.post<AuthAnswers['me']>('/api/auth/verify-email', { token }).then((r) => {
+    api.post<AuthAnswers['me'], BodyOf<typeof verifyEmailBody>>('/api/auth/verify-email', { token }).then((r) => {
       setState('verified');
       // Only when this browser is signed in as that account (a link may be opened anywhere).
       if (user && user.id === r.user.id) setUser(r.user);
