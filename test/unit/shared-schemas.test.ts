@@ -159,8 +159,9 @@ test('a profile and its posts answer with the shared profile shapes', async () =
   await newThread(member);
   const name = member.user!.username;
   expect(expectShape(profileAnswers.profile, await new Client(agora.url).get(`/api/users/${name}`)).profile.username).toBe(name);
-  for (const viewer of [new Client(agora.url), member, moderator]) {
-    expect(expectShape(profileAnswers.posts, await viewer.get(`/api/users/${name}/posts?limit=100`)).items.some((p) => p.status === 'removed')).toBe(true);
+  // The removed post is listed for its author (its tombstone) and staff; a visitor sees only visible posts.
+  for (const [viewer, listsRemoved] of [[new Client(agora.url), false], [member, true], [moderator, true]] as const) {
+    expect(expectShape(profileAnswers.posts, await viewer.get(`/api/users/${name}/posts?limit=100`)).items.some((p) => p.status === 'removed')).toBe(listsRemoved);
   }
   expectShape(apiErrorBodySchema, await member.get('/api/users/nobody-at-all'), 404);
   expectShape(apiErrorBodySchema, await member.patch('/api/me', { bio: PHONE }), 422);
