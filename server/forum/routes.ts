@@ -5,10 +5,11 @@ import { idParam } from '../http/params.js';
 import { parse } from '../http/validate.js';
 import { newThreadBody, offsetCursor as postCursor, postBody, previewBody, timeCursor as threadCursor } from '../../shared/schemas/index.js';
 import { editPost, preview, reply, startThread, type ForumDeps } from './service.js';
-import { getForum, getPost, getSource, getThread, listForums, listPosts, listThreads, type ForumReadDeps } from './reads.js';
-import { toForumView, toPostView, toThreadView, viewerFor, type Viewer } from './views.js';
+import { getForum, getPost, getSource, listForums, listPosts, type ForumReadDeps } from './reads.js';
+import { threadForReader, threadsForReader } from './reader-reads.js';
+import { toForumView, toPostView, toThreadListView, toThreadPageView, toThreadView, viewerFor, type Viewer } from './views.js';
 import { forumPermissions, threadPermissions } from '../auth/permissions.js';
-import { readerOfThread, unreadCounts, type NotificationReadDeps } from '../notifications/reads.js';
+import type { NotificationReadDeps } from '../notifications/reads.js';
 
 const viewerOf = (req: Request): Viewer | null => viewerFor(req.user);
 const cursorOf = (next: unknown) => (next ? encodeCursor(next) : null);
@@ -32,13 +33,8 @@ export function forumRoutes(deps: ForumDeps & ForumReadDeps & { readers?: Notifi
   r.get('/forums/:forumId/threads', async (req, res) => {
     const forumId = idParam(req, 'forumId', 'forum');
     const { cursor, limit } = pageParams(req.query, threadCursor);
-    const viewer = viewerOf(req);
-    const page = await listThreads(deps, viewer, forumId, cursor, limit);
-    const unread = req.user && deps.readers ? await unreadCounts(deps.readers, req.user, page.items.map((t) => t.id)) : null;
-    res.json({
-      items: page.items.map((t) => ({ ...toThreadView(t, page.authors, viewer), ...(unread ? { unreadCount: unread.get(t.id) ?? 0 } : {}) })),
-      nextCursor: cursorOf(page.next),
-    });
+    const page = await threadsForReader(deps, req.user, forumId, cursor, limit);
+    res.json({ items: page.items.map((t) => toThreadListView(t, page.authors, viewerOf(req), page.unread)), nextCursor: cursorOf(page.next) });
   });
 
   r.post('/forums/:forumId/threads', requireWriter, async (req, res) => {
@@ -48,10 +44,8 @@ export function forumRoutes(deps: ForumDeps & ForumReadDeps & { readers?: Notifi
   });
 
   r.get('/threads/:threadId', async (req, res) => {
-    const viewer = viewerOf(req);
-    const { thread, authors, forum } = await getThread(deps, viewer, idParam(req, 'threadId', 'thread'));
-    const reader = req.user && deps.readers ? await readerOfThread(deps.readers, req.user, thread.id) : {};
-    res.json({ thread: { ...toThreadView(thread, authors, viewer), ...reader, can: threadPermissions(req.user, thread, forum) } });
+    const { thread, authors, forum, reader } = await threadForReader(deps, req.user, idParam(req, 'threadId', 'thread'));
+    res.json({ thread: { ...toThreadPageView(thread, authors, viewerOf(req), reader), can: threadPermissions(req.user, thread, forum) } });
   });
 
   r.get('/threads/:threadId/posts', async (req, res) => {

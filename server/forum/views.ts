@@ -80,6 +80,16 @@ export function toThreadView(t: ThreadRecord, authors: Authors, viewer: Viewer |
   return view;
 }
 
+/** A thread in a forum's list; for a member, with how many of its posts they have not read. */
+export const toThreadListView = (t: ThreadRecord, authors: Authors, viewer: Viewer | null, unread: Map<string, number> | null): Thread => ({
+  ...toThreadView(t, authors, viewer), ...(unread ? { unreadCount: unread.get(t.id) ?? 0 } : {}),
+});
+
+/** A thread's own page; for a member, with their subscription and the seq they have read up to. */
+export const toThreadPageView = (t: ThreadRecord, authors: Authors, viewer: Viewer | null, reader: Pick<Thread, 'subscription' | 'lastReadSeq'> | null): Thread => ({
+  ...toThreadView(t, authors, viewer), ...(reader ?? {}),
+});
+
 /** Every user id a thread view may name (starter and remover), for one batched lookup. */
 export const userIdsOfThreads = (threads: ThreadRecord[]) =>
   threads.flatMap((t) => [t.authorId, t.removal?.byId]).filter((id): id is string => !!id);
