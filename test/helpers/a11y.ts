@@ -23,16 +23,19 @@ interface InPage {
   innerWidth: number;
 }
 
-/** axe-core's violations of `serious` or `critical` impact on the page as it is now (every rule, best practices too). */
-export async function seriousViolations(page: Page): Promise<Violation[]> {
+/**
+ * axe-core's violations of `serious` or `critical` impact on the page as it is now: of every rule
+ * (best practices too), or of only `rules` when given.
+ */
+export async function seriousViolations(page: Page, rules?: readonly string[]): Promise<Violation[]> {
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
+  return page.evaluate(async (only) => {
     const w = globalThis as unknown as InPage;
-    const result = await w.axe!.run(w.document, { resultTypes: ['violations'] });
+    const result = await w.axe!.run(w.document, { resultTypes: ['violations'], ...(only ? { runOnly: { type: 'rule', values: only } } : {}) });
     return result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, targets: v.nodes.map((n) => n.target.map(String).join(' ')) }));
-  });
+  }, rules ? [...rules] : null);
 }
 
 /** How far the page is wider than its viewport, in CSS pixels (0: no sideways scroll). */
