@@ -14,7 +14,7 @@ import { banUser, findUser, removeUserPosts, setRole, unbanUser } from './users.
 import { createForum, listUsers, updateForum } from './admin.js';
 import { auditPage, postForModerators, queuePage, threadForModerators } from './reads.js';
 import {
-  adminUsersQuery, auditQuery, banBody, forumPatchBody, nameCursor, newForumBody, offsetCursor, optionalReasonBody, reasonBody, resolveBody, roleBody, timeCursor,
+  adminUsersQuery, auditQuery, banBodyAt, forumPatchBody, nameCursor, newForumBody, offsetCursor, optionalReasonBody, reasonBody, resolveBody, roleBody, timeCursor,
 } from '../../shared/schemas/index.js';
 
 const idOf = (req: Request, name: string, what: string) => idParam(req, name, what);
@@ -23,6 +23,8 @@ const withBan = (user: UserRecord) => ({ ...toPublicUser(user), ban: user.ban &&
 
 /** Moderation (API.md, Moderation): parse, call the service, shape the answer. */
 export function moderationRoutes(deps: ModerationDeps): Router {
+  // A ban's end is checked against the app's clock, the one its expiry is read by.
+  const banBody = banBodyAt(deps.now);
   const r = Router();
   const moderator = requireModerator;
   const post = (req: Request, p: PostRecord) => postForModerators(deps, req.user!, p);

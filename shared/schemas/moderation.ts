@@ -11,10 +11,12 @@ const reason = z.string().trim().min(1, 'expected a reason').max(500, 'expected 
 export const reasonBody = z.object({ reason });
 export const optionalReasonBody = z.object({ reason: z.string().trim().max(500).default('') });
 export const resolveBody = z.object({ action: z.enum(['dismiss', 'remove']) });
-export const banBody = z.object({
+/** A ban's end must be ahead of `now`: the server passes its (injected) clock, the browser has its own. */
+export const banBodyAt = (now: () => number) => z.object({
   reason,
-  until: z.iso.datetime({ offset: true }).refine((s) => Date.parse(s) > Date.now(), 'expected a time in the future').nullish(),
+  until: z.iso.datetime({ offset: true }).refine((s) => Date.parse(s) > now(), 'expected a time in the future').nullish(),
 });
+export const banBody = banBodyAt(() => Date.now());
 export const roleBody = z.object({ role: roleSchema });
 export const auditQuery = z.object({
   actor: z.string().max(64).optional(),
