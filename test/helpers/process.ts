@@ -20,6 +20,20 @@ export interface AgoraProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * How long a server process may take to start: tsx compiles on the way, several processes start
+ * at once, and a busy machine is slow, not wrong. Suites that start processes give their
+ * `beforeAll` more than this.
+ */
+export const PROCESS_START_MS = 60_000;
+
+// A process a failed start or a failed suite left running would hold its port and write to Redis
+// after the suite cleaned up: whatever is still running when this worker exits is stopped.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** A real Agora server process (server/main.ts through tsx), listening on a free loopback port. */
 export async function spawnAgora(env: Record<string, string>): Promise<AgoraProcess> {
   const port = await freePort();
@@ -31,9 +45,14 @@ export async function spawnAgora(env: Record<string, string>): Promise<AgoraProc
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
+  running.add(child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  void exited.then(() => running.delete(child));
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`agora did not start:\n${out}`)), 20_000);
+    const t = setTimeout(() => {
+      child.kill('SIGKILL'); // given up on: never left behind
+      reject(new Error(`agora did not start within ${PROCESS_START_MS} ms:\n${out}`));
+    }, PROCESS_START_MS);
     const check = () => {
       if (out.includes('Agora listening')) {
         clearTimeout(t);

@@ -2,7 +2,7 @@
 // made through process A reaches the member's requests and open sockets on process B. (A ban is
 // moderation-processes.test.ts's.)
 import { cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.js';
-import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
+import { PROCESS_START_MS, spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { Client, signedIn } from '../helpers/http.js';
 import { ACK_MS, connectSocket, type TestSocket } from '../helpers/sockets.js';
 import type { Stores } from '../../server/store/index.js';
@@ -51,7 +51,7 @@ describe('access follows the account across two processes on one Redis', () => {
     const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, POST_RATE_PER_MINUTE: '1000' };
     [a, b] = await Promise.all([spawnAgora(env), spawnAgora(env)]);
     stores = await makeStores('redis', prefix);
-  }, 40_000);
+  }, PROCESS_START_MS + 30_000);
   afterAll(async () => {
     sockets.forEach((s) => s.disconnect());
     await Promise.all([a?.stop(), b?.stop()]);

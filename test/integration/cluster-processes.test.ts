@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis';
 import { cleanBackend, makeStores, testPrefix } from '../helpers/agora.js';
 import { testClusterUrl } from '../helpers/redis-cluster.js';
-import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
+import { PROCESS_START_MS, spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { eventually } from '../helpers/eventually.js';
 import { signedIn } from '../helpers/http.js';
 import { type TestSocket } from '../helpers/sockets.js';
@@ -26,7 +26,7 @@ describe('moderation across two server processes on a three-primary Redis Cluste
     const env = { REDIS_URL: seed, REDIS_CLUSTER: '1', REDIS_KEY_PREFIX: prefix, POST_RATE_PER_MINUTE: '1000' };
     [a, b] = await Promise.all([spawnAgora(env), spawnAgora(env)]);
     stores = await makeStores('redis-cluster', prefix);
-  }, 60_000);
+  }, PROCESS_START_MS + 30_000);
   afterAll(async () => {
     sockets.forEach((s) => s.disconnect());
     await Promise.all([a?.stop(), b?.stop()]);

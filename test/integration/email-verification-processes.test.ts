@@ -2,7 +2,7 @@ import { createAccount } from '../../server/auth/service.js';
 import { cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.js';
 import { eventually } from '../helpers/eventually.js';
 import { Client, uniqueName } from '../helpers/http.js';
-import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
+import { PROCESS_START_MS, spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { TestSmtpServer } from '../helpers/smtp.js';
 
 // Two real server processes on one Redis with REQUIRE_VERIFIED_EMAIL=1: a member refused on B
@@ -24,7 +24,7 @@ describe('e-mail verification across two server processes on one Redis', () => {
     // LOG_LEVEL debug: every request line is written, so the token would show if any line held it.
     const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, SMTP_URL: smtp.url, PUBLIC_URL, LOG_LEVEL: 'debug', REQUIRE_VERIFIED_EMAIL: '1' };
     [a, b] = await Promise.all([spawnAgora(env), spawnAgora(env)]);
-  }, 40_000);
+  }, PROCESS_START_MS + 30_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await smtp.stop();

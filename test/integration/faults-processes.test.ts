@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.js';
-import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
+import { PROCESS_START_MS, spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { TcpBalancer } from '../helpers/tcp-balancer.js';
 import { eventually } from '../helpers/eventually.js';
 import { ACK_MS } from '../helpers/sockets.js';
@@ -60,7 +60,7 @@ describe('one of two Agora processes killed with SIGKILL while clients watch a t
     balancer = new TcpBalancer([a.port, b.port]);
     await balancer.start();
     stores = await makeStores('redis', prefix);
-  }, 40_000);
+  }, PROCESS_START_MS + 30_000);
   afterAll(async () => {
     await Promise.all([a?.stop('SIGKILL'), b?.stop()]);
     await balancer?.stop();

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.js';
-import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
+import { PROCESS_START_MS, spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { Client } from '../helpers/http.js';
 import { createAccount } from '../../server/auth/service.js';
 import type { Stores } from '../../server/store/index.js';
@@ -26,7 +26,7 @@ describe('SIGTERM during load', () => {
   beforeAll(async () => {
     proc = await spawnAgora({ REDIS_URL, REDIS_KEY_PREFIX: prefix, POST_RATE_PER_MINUTE: '1000000' });
     stores = await makeStores('redis', prefix);
-  }, 30_000);
+  }, PROCESS_START_MS + 30_000);
   afterAll(async () => {
     await proc?.stop('SIGKILL');
     await stores?.close();

@@ -1,6 +1,6 @@
 import { cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.js';
 import { limitsEnv, scenarios } from '../helpers/limit-bursts.js';
-import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
+import { PROCESS_START_MS, spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { TestSmtpServer } from '../helpers/smtp.js';
 import type { Stores } from '../../server/store/index.js';
 
@@ -18,7 +18,7 @@ describe('limits under concurrent bursts across two server processes on one Redi
     const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, ...limitsEnv(smtp.url) };
     [a, b] = await Promise.all([spawnAgora(env), spawnAgora(env)]);
     stores = await makeStores('redis', prefix);
-  }, 40_000);
+  }, PROCESS_START_MS + 30_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await stores?.close();

@@ -1,5 +1,5 @@
 import { cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.js';
-import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
+import { PROCESS_START_MS, spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { signedIn } from '../helpers/http.js';
 import { type TestSocket } from '../helpers/sockets.js';
 import {
@@ -18,7 +18,7 @@ describe('moderation across two server processes on one Redis', () => {
     const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, POST_RATE_PER_MINUTE: '1000' };
     [a, b] = await Promise.all([spawnAgora(env), spawnAgora(env)]);
     stores = await makeStores('redis', prefix);
-  }, 40_000);
+  }, PROCESS_START_MS + 30_000);
   afterAll(async () => {
     sockets.forEach((s) => s.disconnect());
     await Promise.all([a?.stop(), b?.stop()]);

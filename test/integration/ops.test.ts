@@ -7,6 +7,7 @@ import { startAgora, type Running } from '../helpers/agora.js';
 import { createMemoryStores } from '../../server/store/index.js';
 import { Client } from '../helpers/http.js';
 import { connectSocket } from '../helpers/sockets.js';
+import { PROCESS_START_MS } from '../helpers/process.js';
 
 describe('operations endpoints', () => {
   let agora: Running;
@@ -151,7 +152,7 @@ test('on SIGTERM the process finishes the request in flight, closes sockets and 
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`did not start: ${out}`)), 15_000);
+      const t = setTimeout(() => reject(new Error(`did not start: ${out}`)), PROCESS_START_MS);
       child.stdout.on('data', () => out.includes('listening') && (clearTimeout(t), resolve()));
     });
     expect(out).toContain(`Agora listening on http://127.0.0.1:${port} (development)`); // where HOST says, not always localhost
@@ -185,4 +186,4 @@ test('on SIGTERM the process finishes the request in flight, closes sockets and 
   } finally {
     child.kill('SIGKILL');
   }
-});
+}, PROCESS_START_MS + 30_000);

@@ -1,7 +1,7 @@
 import { cleanRedis, REDIS_URL, testPrefix } from '../helpers/agora.js';
 import { eventually } from '../helpers/eventually.js';
 import { Client } from '../helpers/http.js';
-import { spawnAgora, type AgoraProcess } from '../helpers/process.js';
+import { PROCESS_START_MS, spawnAgora, type AgoraProcess } from '../helpers/process.js';
 import { TestSmtpServer } from '../helpers/smtp.js';
 import { connectSocket, type TestSocket } from '../helpers/sockets.js';
 
@@ -22,7 +22,7 @@ describe('password reset across two server processes on one Redis', () => {
     // LOG_LEVEL debug: every request line is written, so the token would show if any line held it.
     const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, SMTP_URL: smtp.url, PUBLIC_URL, LOG_LEVEL: 'debug' };
     [a, b] = await Promise.all([spawnAgora(env), spawnAgora(env)]);
-  }, 40_000);
+  }, PROCESS_START_MS + 30_000);
   afterAll(async () => {
     sockets.forEach((s) => s.disconnect());
     await Promise.all([a?.stop(), b?.stop()]);
