@@ -7,7 +7,9 @@ module.exports = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   // Suites share one Redis and one machine with 2 cores: keep parallelism modest.
   maxWorkers: 2,
-  testTimeout: 20000,
+  // A bound on each test, never a measure of it: generous, since a busy machine (a CPU-heavy
+  // process beside the suite, several server processes starting) is slow, not wrong.
+  testTimeout: 60000,
   // The `redis-cluster` backend's local cluster: setup picks its ports, the first suite that needs
   // it starts it, teardown stops it (test/helpers/redis-cluster.ts).
   globalSetup: '<rootDir>/test/helpers/redis-cluster.ts',

@@ -87,7 +87,7 @@ test('going back to edit keeps the draft and posts nothing; a reader catches up 
   await reader.page.context().setOffline(false);
   await reader.page.getByTestId('post').filter({ hasText: 'Posted while you were away' }).waitFor({ timeout: 30_000 });
   expect(await reader.page.getByTestId('post').filter({ hasText: 'Posted while you were away' }).count()).toBe(1);
-}, 45_000);
+}, 90_000);
 
 test('a reader who does not write never downloads the personal-data detector; a composer fetches it', async () => {
   const scripts = (page: import('playwright-core').Page) => {

@@ -33,7 +33,7 @@ describe('XSS in a real browser (Chromium, no CSP)', () => {
       cssFetch: has('external-request', -6),
       domContract: findings.some((f) => f.kind === 'dom-contract' && /<img>|onerror|style/.test(f.detail)),
     }).toEqual({ onerror: true, remoteImage: true, jsHrefClicked: true, jsHrefExecuted: true, alertOnHover: true, cssFetch: true, domContract: true });
-  }, 30_000);
+  });
 
   it('the harness detects navigation, popups, frames and native dialogs (control)', async () => {
     const cases: Array<[FindingKind, string]> = [
@@ -59,5 +59,5 @@ describe('XSS in a real browser (Chromium, no CSP)', () => {
       await eventually(() => (kind === 'xss-call' ? seen().has('xss-call') || seen().has('dialog') : seen().has(kind)), { what: `the harness sees ${kind}` });
       await context.close();
     }
-  }, 30_000);
+  });
 });
