@@ -126,6 +126,8 @@ const RULES = {
     ?? (r.post.authorId === user!.id ? new Forbidden('You cannot flag your own post.') : null),
   /** Remove, restore, purge and approve posts; lock, remove and restore threads; the queue and the audit log. */
   moderate: (user: Subject | null, _r: void) => role(user, 'moderator'),
+  /** The live review queue (mod:watch): anyone but staff in good standing, signed in or not, is simply forbidden (API.md, Realtime). */
+  'queue:watch': (user: Subject | null, _r: void) => (isStaff(user) ? null : new Forbidden()),
   /** Ban, unban, remove all posts of: only a lower role, never oneself. */
   'user:manage': (user: Subject | null, { target }: ManagedUser) =>
     role(user, 'moderator')

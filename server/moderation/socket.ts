@@ -1,6 +1,5 @@
 import type { Ack } from '../../shared/events.js';
 import { authorize } from '../auth/policy.js';
-import { Forbidden } from '../errors.js';
 import type { UserStore } from '../store/users.js';
 import type { AgoraSocket } from '../realtime/index.js';
 import { currentUser, type SocketEvents } from '../realtime/handlers.js';
@@ -11,9 +10,7 @@ export function moderationSocketHandlers(users: Pick<UserStore, 'get'>) {
   return (socket: AgoraSocket, on: SocketEvents) => {
     on('mod:watch', async (): Promise<Ack> => {
       // The role as it is now, not as it was at the handshake (see currentUser).
-      const user = await currentUser(socket, users);
-      if (!user) throw new Forbidden(); // API.md: everyone but moderators gets `forbidden`
-      authorize(user, 'moderate');
+      authorize(await currentUser(socket, users), 'queue:watch');
       await socket.join(rooms.mods);
       return { ok: true };
     });

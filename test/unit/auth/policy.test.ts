@@ -184,6 +184,7 @@ const RULES_TABLE: Record<Action, Row[]> = {
     { what: 'flag a post kept by a former member', resource: post({ authorId: null }), expect: writers() },
   ],
   moderate: [{ what: 'moderate', expect: staffOnly(DENIED, UNAUTH) }],
+  'queue:watch': [{ what: 'watch the review queue live', expect: staffOnly(DENIED) }],
   'user:manage': [
     { what: 'manage a member', resource: target('u-target', 'member'), expect: staffOnly(DENIED, UNAUTH) },
     { what: 'manage a moderator', resource: target('u-target-mod', 'moderator'), expect: staffOnly(DENIED, UNAUTH, { moderator: HIGHER }) },
