@@ -5,21 +5,19 @@ import { encodeCursor, pageParams } from '../http/paging.js';
 import { idParam } from '../http/params.js';
 import { parse } from '../http/validate.js';
 import type { PostRecord, ThreadRecord } from '../store/forum.js';
-import type { UserRecord } from '../store/users.js';
 import { toForumView, toPostView, viewerFor } from '../forum/views.js';
-import { toAuditView, toFlagView } from './views.js';
+import { toAdminUserView, toAuditView, toBannedUserView, toFlagView, toModUserView } from './views.js';
 import { approvePost, flagPost, purgePost, removePost, resolveFlag, restorePost, type ModerationDeps } from './service.js';
 import { purgeThread, removeThread, restoreThread, setThreadLocked } from './threads.js';
 import { banUser, findUser, removeUserPosts, setRole, unbanUser } from './users.js';
 import { createForum, listUsers, updateForum } from './admin.js';
 import { auditPage, postForModerators, queuePage, threadForModerators } from './reads.js';
 import {
-  adminUsersQuery, auditQuery, banBodyAt, forumPatchBody, nameCursor, newForumBody, offsetCursor, optionalReasonBody, reasonBody, resolveBody, roleBody, timeCursor,
+  adminUsersQuery, auditQuery, banBodyAt, forumPatchBody, modUserQuery, nameCursor, newForumBody, offsetCursor, optionalReasonBody, reasonBody, resolveBody, roleBody, timeCursor,
 } from '../../shared/schemas/index.js';
 
 const idOf = (req: Request, name: string, what: string) => idParam(req, name, what);
 const cursorOf = (next: unknown) => (next ? encodeCursor(next) : null);
-const withBan = (user: UserRecord) => ({ ...toPublicUser(user), ban: user.ban && { reason: user.ban.reason, at: user.ban.at, until: user.ban.until } });
 
 /** Moderation (API.md, Moderation): parse, call the service, shape the answer. */
 export function moderationRoutes(deps: ModerationDeps): Router {
@@ -69,7 +67,7 @@ export function moderationRoutes(deps: ModerationDeps): Router {
 
   r.post('/mod/users/:userId/ban', moderator, async (req, res) => {
     const body = parse(banBody, req.body);
-    res.json({ user: withBan(await banUser(deps, req.user!, idOf(req, 'userId', 'user'), body.reason, body.until ? new Date(body.until).toISOString() : null)) });
+    res.json({ user: toBannedUserView(await banUser(deps, req.user!, idOf(req, 'userId', 'user'), body.reason, body.until)) });
   });
 
   r.post('/mod/users/:userId/unban', moderator, async (req, res) => {
@@ -119,8 +117,7 @@ export function moderationRoutes(deps: ModerationDeps): Router {
     const { query, role, banned } = parse(adminUsersQuery, { query: req.query.query, role: req.query.role || undefined, banned: req.query.banned || undefined });
     const { cursor, limit } = pageParams({ cursor: req.query.cursor, limit: req.query.limit }, nameCursor);
     const page = await listUsers(deps, req.user!, { query, role, banned }, cursor?.n ?? null, limit);
-    const items = page.rows.map(({ user, banned: b, postCount }) => ({ ...toPublicUser(user), banned: b, postCount }));
-    res.json({ items, nextCursor: cursorOf(page.next && { n: page.next }) });
+    res.json({ items: page.rows.map(toAdminUserView), nextCursor: cursorOf(page.next && { n: page.next }) });
   });
 
   r.post('/forums', requireAdmin, async (req, res) => {
@@ -133,9 +130,8 @@ export function moderationRoutes(deps: ModerationDeps): Router {
   });
 
   r.get('/mod/users', moderator, async (req, res) => {
-    const name = typeof req.query.username === 'string' ? req.query.username : '';
-    const user = await findUser(deps, req.user!, name);
-    res.json({ user: { ...toPublicUser(user), ban: user.ban } });
+    const { username } = parse(modUserQuery, req.query);
+    res.json({ user: toModUserView(await findUser(deps, req.user!, username)) });
   });
 
   return r;

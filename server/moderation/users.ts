@@ -14,8 +14,10 @@ async function loadTarget(deps: ModerationDeps, actor: UserRecord, userId: strin
   return target;
 }
 
-export async function banUser(deps: ModerationDeps, actor: UserRecord, userId: string, reason: string, until: string | null) {
+/** `until`: any ISO time with an offset (the schema's); stored in UTC, absent or null for a ban without end. */
+export async function banUser(deps: ModerationDeps, actor: UserRecord, userId: string, reason: string, endsAt: string | null | undefined) {
   const target = await loadTarget(deps, actor, userId);
+  const until = endsAt ? new Date(endsAt).toISOString() : null;
   const updated = await deps.users.update(target.id, { ban: { reason, by: actor.id, at: isoNow(deps), until } });
   // Closes every open connection of the user on every process (through the adapter).
   deps.connections.closeUser(target.id);

@@ -2,8 +2,11 @@ import type { AuditRecord, FlagRecord } from '../store/moderation.js';
 import type { ThreadRecord } from '../store/forum.js';
 import type { Authors } from '../forum/views.js';
 import { FORMER_MEMBER } from '../forum/views.js';
-import type { AuditEntry, AuditTarget, Flag } from '../../shared/schemas/index.js';
+import type { AdminUser, AuditEntry, AuditTarget, Flag, ModUser } from '../../shared/schemas/index.js';
+import type { UserRecord } from '../store/users.js';
+import { toPublicUser } from '../auth/users.js';
 import type { AuditNames } from './audit-names.js';
+import type { AdminUserRow } from './admin.js';
 
 const ref = (id: string, authors: Authors) => {
   const u = authors.get(id);
@@ -49,3 +52,13 @@ export function toAuditView(e: AuditRecord, names: AuditNames): AuditEntry {
     ...(e.flaggerId !== undefined ? { reasonBy: e.flaggerId ? ref(e.flaggerId, names.users) : FORMER_MEMBER } : {}),
   };
 }
+
+/** A user as the ban route answers: the ban without who set it. */
+export const toBannedUserView = (user: UserRecord): ModUser =>
+  ({ ...toPublicUser(user), ban: user.ban && { reason: user.ban.reason, at: user.ban.at, until: user.ban.until } });
+
+/** A user as the moderators' lookup (`GET /api/mod/users`) answers: the ban as it stands. */
+export const toModUserView = (user: UserRecord): ModUser => ({ ...toPublicUser(user), ban: user.ban });
+
+/** A row of the admins' user list. */
+export const toAdminUserView = ({ user, banned, postCount }: AdminUserRow): AdminUser => ({ ...toPublicUser(user), banned, postCount });

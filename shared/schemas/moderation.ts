@@ -23,6 +23,11 @@ export const auditQuery = z.object({
   action: z.enum(AUDIT_ACTIONS).optional(),
   targetId: z.string().max(64).optional(),
 });
+/**
+ * GET /api/mod/users?username=: the name looked up. A missing or repeated parameter looks up no
+ * name (404, like an unknown one), so nothing here refuses it.
+ */
+export const modUserQuery = z.object({ username: z.string().catch('') });
 /** GET /api/admin/users: part of a name, a role, banned or not (`true`/`false`). */
 export const adminUsersQuery = z.object({
   query: z.string().trim().max(32).default(''),
