@@ -37,7 +37,7 @@ process.once('exit', () => {
 /** A real Agora server process (server/main.ts through tsx), listening on a free loopback port. */
 export async function spawnAgora(env: Record<string, string>): Promise<AgoraProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/helpers/exit-with-parent.mjs', 'server/main.ts'], {
     cwd: path.resolve(__dirname, '../..'),
     env: { PATH: process.env.PATH, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', DEMO_ACCOUNTS: '0', SESSION_SECRET: 'test-secret-test-secret-test-secret-0123', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
