@@ -61,7 +61,7 @@ test('when a forum is unknown or its id malformed, then its page answers 404; a 
   await expectPage('/f/nosuchforum0000', 404);
   await expectPage('/f/not-an-id', 404);
   // The forum itself, for the page's title and breadcrumbs.
-  expect((await page(`/api/forums/${forumId}`)).body).toEqual({ forum: { id: forumId, slug: expect.any(String), title: 'Pages', description: '', position: 0, archived: false } });
+  expect((await page(`/api/forums/${forumId}`)).body).toEqual({ forum: { id: forumId, slug: expect.any(String), title: 'Pages', description: '', position: 0, archived: false, can: { post: false } } });
   expect((await page('/api/forums/nosuchforum0000')).status).toBe(404);
 });
 
