@@ -171,7 +171,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
     next();
   });
   api.use('/auth', authRoutes({
-    users: stores.users, passport, generateCsrfToken: csrf.generateToken, clearCsrfCookie: csrf.clearCookie, limits,
+    users: stores.users, passport, mail: mail.transport, generateCsrfToken: csrf.generateToken, clearCsrfCookie: csrf.clearCookie, limits,
     closeSessionSockets: (sid) => realtime?.disconnectSession(sid), onSignUp: verification.onSignUp, now: deps.now,
   }), recordRoute);
   api.use('/auth', passwordResetRoutes(resetDeps), recordRoute);
@@ -183,7 +183,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
   api.use('/me', accountRoutes({
     users, sessions, forum, flags: moderation, testimonials, moderation: moderationDeps, now,
     secret: config.sessionSecret, passwordLimiter: limits.loginAccount, resetTokens: stores.resetTokens, piiSeverity: config.piiSeverity,
-    verification,
+    verification, mail: mail.transport,
     notifications: {
       // Pending e-mail first: the delivery finds it through the member's unread notifications.
       forget: async (userId: string) => {

@@ -13,7 +13,8 @@ export const accountApi = {
   exportData: () => api.get<AccountAnswers['export']>('/api/me/export'),
   sessions: async () => (await api.get<AccountAnswers['sessions']>('/api/me/sessions')).items,
   signOutOthers: async () => (await api.del<AccountAnswers['signedOutOthers']>('/api/me/sessions')).ended,
-  changeEmail: async (currentPassword: string, email: string) => (await api.patch<AccountAnswers['me'], MePatch>('/api/me', { currentPassword, email })).user,
+  /** The answer whole: without a mail server it names the outbox where the verification link is. */
+  changeEmail: (currentPassword: string, email: string) => api.patch<AccountAnswers['me'], MePatch>('/api/me', { currentPassword, email }),
   changePassword: async (currentPassword: string, newPassword: string) => (await api.patch<AccountAnswers['me'], MePatch>('/api/me', { currentPassword, newPassword })).user,
   deleteAccount: (password: string, posts: PostsChoice) => api.del<void, BodyOf<typeof deleteAccountBody>>('/api/me', { password, posts }),
   /** The bio needs no password; `acknowledgePii`: the personal-data types the member accepted. */

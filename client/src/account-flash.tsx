@@ -1,4 +1,4 @@
-import { render } from 'preact';
+import { render, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { usePath } from './router.js';
 
@@ -6,7 +6,7 @@ import { usePath } from './router.js';
 // the start page, which knows nothing about it). It has a render root of its own just before #app,
 // so no other page needs to know about it; it goes away on the next navigation or when dismissed.
 
-interface FlashMessage { text: string; path: string; seq: number }
+interface FlashMessage { text: ComponentChildren; path: string; seq: number }
 
 let show: ((m: FlashMessage | null) => void) | null = null;
 let pending: FlashMessage | null = null;
@@ -57,7 +57,7 @@ export function ensureFlash(): void {
 }
 
 /** Shows `text` on the page at `path` (the one about to be navigated to). */
-export function flash(text: string, path: string): void {
+export function flash(text: ComponentChildren, path: string): void {
   ensureFlash();
   const m = { text, path, seq: ++seq };
   if (show) show(m);

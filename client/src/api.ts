@@ -82,10 +82,11 @@ export const auth = {
     setCsrfToken(r.csrfToken);
     return r.user;
   },
-  async register(username: string, email: string, password: string): Promise<User> {
+  /** The new account, and where its verification e-mail went when there is no mail server. */
+  async register(username: string, email: string, password: string): Promise<{ user: User; outbox?: string }> {
     const r = await api.post<AuthAnswers['signedIn'], BodyOf<typeof registerBody>>('/api/auth/register', { username, email, password });
     setCsrfToken(r.csrfToken);
-    return r.user;
+    return { user: r.user, ...(r.outbox ? { outbox: r.outbox } : {}) };
   },
   async logout(): Promise<void> {
     await api.post('/api/auth/logout');

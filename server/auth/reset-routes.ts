@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import { privatePage } from '../http/security.js';
+import { outboxField } from '../mail/transport.js';
 import { parse } from '../http/validate.js';
 import { passwordResetBody, passwordResetConfirmBody } from '../../shared/schemas/index.js';
 import { confirmPasswordReset, requestPasswordReset, type ResetDeps } from './reset.js';
@@ -12,7 +13,9 @@ export function passwordResetRoutes(deps: ResetDeps): Router {
   r.post('/password-reset', async (req, res) => {
     const { email } = parse(passwordResetBody, req.body);
     await requestPasswordReset(deps, email, ip(req));
-    res.status(202).json({ status: 'accepted' });
+    // The same whether or not an account has the address; without a mail server it says where the
+    // link would be, for every address alike.
+    res.status(202).json({ status: 'accepted', ...outboxField(deps.mail) });
   });
 
   r.post('/password-reset/confirm', async (req, res) => {

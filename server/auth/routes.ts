@@ -5,6 +5,7 @@ import type { UserRecord } from '../store/users.js';
 import { signIn, signUp, type SignInDeps } from './service.js';
 import { toPublicUser } from './users.js';
 import { SESSION_COOKIE } from './session.js';
+import { outboxField, type MailTransport } from '../mail/transport.js';
 import { Unauthenticated } from '../errors.js';
 import { loginBody, registerBody } from '../../shared/schemas/index.js';
 
@@ -15,6 +16,8 @@ export interface AuthDeps extends SignInDeps {
   clearCsrfCookie: (res: Response) => void;
   /** Closes the sockets of a session that ended, on every process. */
   closeSessionSockets: (sessionId: string) => void;
+  /** Where the verification e-mail went: its development outbox is named in the sign-up's answer. */
+  mail?: Pick<MailTransport, 'outboxPath'>;
 }
 
 const logIn = async (req: Request, user: UserRecord, now: () => number = Date.now) => {
@@ -36,7 +39,7 @@ export function authRoutes(deps: AuthDeps): Router {
     const referralCode = typeof req.session.referralCode === 'string' ? req.session.referralCode : undefined;
     const user = await signUp(deps, body, ip(req), referralCode);
     await logIn(req, user, deps.now); // regenerates the session id
-    res.status(201).json({ user: toPublicUser(user, true), csrfToken: deps.generateCsrfToken(req, true) });
+    res.status(201).json({ user: toPublicUser(user, true), csrfToken: deps.generateCsrfToken(req, true), ...outboxField(deps.mail) });
   });
 
   r.post('/login', async (req, res) => {

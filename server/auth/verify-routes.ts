@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { privatePage } from '../http/security.js';
+import { outboxField } from '../mail/transport.js';
 import { parse } from '../http/validate.js';
 import { verifyEmailBody } from '../../shared/schemas/index.js';
 import { requireUser } from './guards.js';
@@ -17,7 +18,7 @@ export function verifyEmailRoutes(deps: VerifyDeps): Router {
 
   r.post('/verify-email/resend', requireUser, async (req, res) => {
     await resendVerification(deps, req.user!);
-    res.status(202).json({ status: 'accepted' });
+    res.status(202).json({ status: 'accepted', ...outboxField(deps.mail) });
   });
 
   return r;

@@ -22,6 +22,14 @@ export interface MailTransport {
 }
 
 /**
+ * What an answer adds when its e-mail went to the development outbox instead of a mail server:
+ * `{outbox: "/dev/mail"}`, the same whoever the address was (so it tells nothing about it), and
+ * nothing at all with a mail server.
+ */
+export const outboxField = (mail: Pick<MailTransport, 'outboxPath'> | undefined): { outbox?: string } =>
+  mail?.outboxPath ? { outbox: mail.outboxPath } : {};
+
+/**
  * Builds the message as it goes out and checks its envelope: exactly the one recipient the caller
  * named. A mismatch would be a bug (the input rules make it impossible) and is refused before any
  * send, by every transport alike.

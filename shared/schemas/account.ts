@@ -1,6 +1,6 @@
 // Your data (API.md, Your data — /api/me): correct it, see it all, delete it.
 import { z } from 'zod';
-import { emailSchema, passwordSchema, userSchema } from './auth.js';
+import { devOutbox, emailSchema, passwordSchema, userSchema } from './auth.js';
 import { acknowledgePii, isoTime, maskPii, piiTypeSchema, roleSchema } from './common.js';
 import { notificationKindSchema, preferencesSchema } from './notifications.js';
 import { bioSchema } from './users.js';
@@ -95,7 +95,8 @@ export const exportDataSchema = z.strictObject({
 export type ExportData = z.infer<typeof exportDataSchema>;
 
 export const accountAnswers = {
-  me: z.strictObject({ user: meSchema }),
+  /** `outbox`: only from a PATCH that changed the address, without a mail server (see devOutbox). */
+  me: z.strictObject({ user: meSchema, outbox: devOutbox }),
   export: exportDataSchema,
   sessions: z.strictObject({ items: z.array(sessionInfoSchema) }),
   signedOutOthers: z.strictObject({ ended: z.number().int() }),

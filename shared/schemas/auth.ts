@@ -44,16 +44,25 @@ export const passwordResetBody = z.object({ email: emailSchema });
 /** `POST /api/auth/password-reset/confirm`: the token from the e-mail and the new password (sign-up's rules). */
 export const passwordResetConfirmBody = z.object({ token: z.string().max(256), password: passwordSchema });
 
+/**
+ * Outside production without SMTP_URL, answers that sent an e-mail say where it was kept instead
+ * of sent: the development outbox, the same for every address.
+ */
+export const devOutbox = z.literal('/dev/mail').optional();
+
 export const authAnswers = {
   csrf: z.strictObject({ token: z.string() }),
-  /** Register and login: the session changed, so the CSRF token bound to it did too. */
-  signedIn: z.strictObject({ user: userSchema, csrfToken: z.string() }),
+  /**
+   * Register and login: the session changed, so the CSRF token bound to it did too. `outbox`:
+   * register only, where the verification e-mail is without a mail server.
+   */
+  signedIn: z.strictObject({ user: userSchema, csrfToken: z.string(), outbox: devOutbox }),
   me: z.strictObject({ user: userSchema }),
   /** `GET /api/auth/session`: the signed-in user, or null for an anonymous visitor (never a 401). */
   session: z.strictObject({ user: userSchema.nullable() }),
   /** `POST /api/auth/password-reset`: the same answer whether or not an account has the address. */
-  passwordReset: z.strictObject({ status: z.literal('accepted') }),
+  passwordReset: z.strictObject({ status: z.literal('accepted'), outbox: devOutbox }),
   /** `POST /api/auth/verify-email/resend`. */
-  verifyResend: z.strictObject({ status: z.literal('accepted') }),
+  verifyResend: z.strictObject({ status: z.literal('accepted'), outbox: devOutbox }),
 };
 export type AuthAnswers = { [K in keyof typeof authAnswers]: z.infer<(typeof authAnswers)[K]> };

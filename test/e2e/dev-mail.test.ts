@@ -1,6 +1,9 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
 import { artifact, launchBrowser, signInThroughPage, type SignedInPage } from '../helpers/browser.js';
+import request from 'supertest';
+import { eventually } from '../helpers/eventually.js';
+import { uniqueName } from '../helpers/http.js';
 import { unusedPort } from '../helpers/smtp.js';
 
 // A newcomer without a mail server: the invite goes to the development outbox, the invite page
@@ -53,4 +56,59 @@ test('a member invites a friend without a mail server, is pointed to /dev/mail, 
   await join.click();
   await page.getByRole('heading', { name: "You're invited to Agora" }).waitFor();
   expect(problems).toEqual([]);
+});
+
+test('without a mail server, sign-up, a new verification link, a change of address and a reset each say no e-mail was sent and link to the outbox', async () => {
+  // Closed with the browser (afterAll) if the test fails half-way.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
+  const username = uniqueName('nomail');
+  const password = 'a long enough password';
+  const noMail = async (where: ReturnType<Page['getByTestId']>) => {
+    await where.getByRole('link', { name: '/dev/mail' }).waitFor();
+    expect(await where.textContent()).toMatch(/no e-mail was sent: .* is in the development outbox at \/dev\/mail\./);
+  };
+
+  // Sign-up: the next page says where the verification link is.
+  await page.goto(`${agora.url}/signup`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('E-mail address').fill(`${username}@example.org`);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByTestId('whoami').waitFor();
+  await noMail(page.getByTestId('flash'));
+  expect(await page.getByTestId('flash').textContent()).toContain(`Welcome to Agora, ${username}!`);
+
+  // The account page: a new link, then a new address.
+  await page.goto(`${agora.url}/account`);
+  await page.getByTestId('account-resend').click();
+  await noMail(page.getByTestId('account-resend-outcome'));
+  await page.getByLabel('New e-mail address').fill(`${username}@example.net`);
+  await page.locator('#email-current-password').fill(password);
+  await page.getByRole('button', { name: 'Change e-mail address' }).click();
+  await noMail(page.getByTestId('email-outcome'));
+
+  // A reset, asked for the address the account has now; the link opens the outbox as a whole page.
+  await page.goto(`${agora.url}/forgot-password`);
+  await page.getByLabel('E-mail address').fill(`${username}@example.net`);
+  await page.getByRole('button', { name: 'Send me a link' }).click();
+  const status = page.getByTestId('forgot-status');
+  await noMail(status);
+  // Mails are written just after their answers: the outbox page is read once they are kept.
+  await eventually(async () => {
+    const subjects = ((await request(agora.url).get('/dev/mail.json')).body.items as { to: string; subject: string }[])
+      .filter((m) => m.to.includes(username)).map((m) => m.subject);
+    expect(subjects.filter((s) => s === 'Reset your Agora password')).toHaveLength(1);
+    expect(subjects.filter((s) => s === 'Confirm your e-mail address for Agora')).toHaveLength(3);
+  }, { what: 'the reset mail and the three verification mails are in the outbox' });
+  await status.getByRole('link', { name: '/dev/mail' }).click();
+  await page.getByRole('heading', { name: 'Development outbox' }).waitFor();
+  expect(new URL(page.url()).pathname).toBe('/dev/mail');
+  await page.getByRole('article', { name: 'Reset your Agora password' }).first().waitFor();
+  expect(await page.getByRole('article', { name: 'Confirm your e-mail address for Agora' }).count()).toBe(3); // sign-up, resend, new address
+  expect(problems).toEqual([]);
+  await context.close();
 });

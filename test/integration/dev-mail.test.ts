@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { REDIS_URL, startAgora, testConfig, type Running } from '../helpers/agora.js';
-import { signedIn, type Client } from '../helpers/http.js';
+import { eventually } from '../helpers/eventually.js';
+import { Client, signedIn, uniqueName } from '../helpers/http.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { dumpRedis } from '../helpers/redis-dump.js';
 import { unusedPort } from '../helpers/smtp.js';
 import { INVITE_SUBJECT } from '../../server/referral/invite-email.js';
+import { RESET_SUBJECT } from '../../server/auth/reset-email.js';
+import { ADDRESS_CHANGED_SUBJECT, VERIFY_SUBJECT } from '../../server/auth/verify-email.js';
 import { createMail } from '../../server/mail/index.js';
 import type { OutboxMessage } from '../../server/mail/index.js';
 
@@ -81,18 +84,59 @@ describe('without SMTP_URL (memory store)', () => {
     expect((await request(agora.url).get('/dev/mail/AAAAAAAAAAAAAAAA/html')).status).toBe(404);
   });
 
+  test('sign-up, a reset, a resend and a change of address answer where their e-mail is: the outbox, the same for every address', async () => {
+    const OUTBOX = { outbox: '/dev/mail' };
+    const kept = (to: string, subject: string) => eventually(async () => {
+      expect((await outboxOf(agora)).filter((m) => m.to === to && m.subject === subject).length).toBeGreaterThan(0);
+    }, { what: `"${subject}" to ${to} is in the outbox` });
+
+    const c = new Client(agora.url);
+    const username = uniqueName('nomail');
+    const email = `${username}@example.org`;
+    const password = 'a fine long password';
+    const joined = await c.post('/api/auth/register', { username, email, password });
+    expect([joined.status, joined.body.outbox]).toEqual([201, '/dev/mail']);
+    c.csrf = joined.body.csrfToken;
+    await kept(email, VERIFY_SUBJECT);
+
+    const resent = await c.post('/api/auth/verify-email/resend');
+    expect([resent.status, resent.body]).toEqual([202, { status: 'accepted', ...OUTBOX }]);
+
+    // A reset answers alike for an address with an account and one without: the outbox tells nothing.
+    const visitor = new Client(agora.url);
+    const known = await visitor.post('/api/auth/password-reset', { email });
+    const unknown = await visitor.post('/api/auth/password-reset', { email: `${uniqueName('nobody')}@example.org` });
+    expect([known.status, known.body]).toEqual([202, { status: 'accepted', ...OUTBOX }]);
+    expect([unknown.status, unknown.body]).toEqual([known.status, known.body]);
+    await kept(email, RESET_SUBJECT);
+
+    const moved = `${uniqueName('moved')}@example.org`;
+    const changed = await c.patch('/api/me', { currentPassword: password, email: moved });
+    expect([changed.status, changed.body.user.email, changed.body.outbox]).toEqual([200, moved, '/dev/mail']);
+    await kept(moved, VERIFY_SUBJECT);
+    await kept(email, ADDRESS_CHANGED_SUBJECT);
+    // A change that sends no e-mail names no outbox.
+    const bio = await c.patch('/api/me', { bio: 'I knit.' });
+    expect([bio.status, bio.body.outbox]).toEqual([200, undefined]);
+  });
+
   test('readiness does not depend on a mail server', async () => {
     const res = await request(agora.url).get('/readyz');
     expect([res.status, res.body.checks]).toEqual([200, { store: 'ok', search: 'ok' }]);
   });
 });
 
-test('with SMTP_URL set there is no outbox: /dev/mail answers 404', async () => {
+test('with SMTP_URL set there is no outbox: /dev/mail answers 404, and no answer names one', async () => {
   const agora = await start({ env: { SMTP_URL: `smtp://127.0.0.1:${await unusedPort()}` } });
   for (const path of DEV_PATHS) {
     const res = await request(agora.url).get(path);
     expect([path, res.status, res.body.error?.code]).toEqual([path, 404, 'not_found']);
   }
+  // The mail server is not there: the answers stay as they are, the sends fail after them.
+  const c = new Client(agora.url);
+  const { email } = await c.register();
+  const reset = await new Client(agora.url).post('/api/auth/password-reset', { email });
+  expect([reset.status, reset.body]).toEqual([202, { status: 'accepted' }]);
 });
 
 test('in production a missing SMTP_URL stops the start, and /dev/mail answers 404', async () => {

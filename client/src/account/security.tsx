@@ -1,9 +1,11 @@
 // Where you are signed in, and the address and password that sign you in.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Me, SessionInfo } from '../../../shared/schemas/index.js';
 import { accountApi } from '../account-api.js';
 import { Field, FormError, useSubmit } from '../forms.js';
 import { when } from '../format.js';
+import { NoMailSent } from '../no-mail-notice.js';
 import { ResendVerification } from '../pages/verify-email.js';
 import { invalid, plural, Section } from './section.js';
 
@@ -42,7 +44,7 @@ export function SessionsSection({ sessions, reload }: { sessions: SessionInfo[] 
 export function EmailSection({ me, onChanged }: { me: Me; onChanged(me: Me): void }) {
   const [email, setEmail] = useState(me.email);
   const [password, setPassword] = useState('');
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState<ComponentChildren>('');
   const { busy, errors, formError, submit } = useSubmit(async () => {
     setMessage('');
     const next = email.trim();
@@ -50,11 +52,13 @@ export function EmailSection({ me, onChanged }: { me: Me; onChanged(me: Me): voi
     if (next === me.email) throw invalid('email', 'That is already your e-mail address.');
     if (!password) throw invalid('currentPassword', 'Enter your current password to confirm the change.');
     return accountApi.changeEmail(password, next);
-  }, (updated) => {
+  }, ({ user: updated, outbox }) => {
     setPassword('');
     setEmail(updated.email);
     onChanged(updated);
-    setMessage(`Your e-mail address is now ${updated.email}. We sent it a link to confirm it, and told your old address of the change.`);
+    setMessage(outbox
+      ? <>Your e-mail address is now {updated.email}. <NoMailSent outbox={outbox} what="the link to confirm it (and the notice to your old address)" /></>
+      : `Your e-mail address is now ${updated.email}. We sent it a link to confirm it, and told your old address of the change.`);
   });
   return (
     <Section id="change-email" title="Change your e-mail address">

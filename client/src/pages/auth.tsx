@@ -1,12 +1,19 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { auth } from '../api.js';
+import { ensureFlash, flash } from '../account-flash.js';
 import { Field, FormError, useSubmit } from '../forms.js';
+import { NoMailSent } from '../no-mail-notice.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
 
-function afterSignIn(): void {
+/** Where to go once signed in: the page that sent the visitor here, else the start page. */
+function nextPath(): string {
   const next = new URLSearchParams(location.search).get('next');
-  navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+function afterSignIn(): void {
+  navigate(nextPath());
 }
 
 export function SignInPage() {
@@ -37,9 +44,17 @@ export function SignUpPage() {
   const [username, setUsername] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const { busy, errors, formError, submit } = useSubmit(() => auth.register(username, email, password), (user) => {
+  // Mounted before it is needed, so it sees the navigation that follows the sign-up.
+  useEffect(() => ensureFlash(), []);
+  const { busy, errors, formError, submit } = useSubmit(() => auth.register(username, email, password), ({ user, outbox }) => {
+    // The verification e-mail went out with the answer: the next page says where to find it.
+    const to = nextPath();
+    flash(outbox
+      ? <>Welcome to Agora, {user.username}! <NoMailSent outbox={outbox} what="the link to confirm your e-mail address" /></>
+      : `Welcome to Agora, ${user.username}! We sent a link to ${email.trim()} to confirm your address: it works once, for 7 days.`,
+    new URL(to, location.origin).pathname);
     setUser(user);
-    afterSignIn();
+    navigate(to);
   });
   return (
     <main class="narrow" aria-labelledby="signup-title">

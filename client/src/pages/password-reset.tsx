@@ -3,15 +3,16 @@ import { useState } from 'preact/hooks';
 import type { AuthAnswers, passwordResetBody, passwordResetConfirmBody } from '../../../shared/schemas/index.js';
 import { api, auth, setCsrfToken, type BodyOf } from '../api.js';
 import { Field, FormError, useSubmit } from '../forms.js';
+import { NoMailSent } from '../no-mail-notice.js';
 import { useSession } from '../session.js';
 
 /** Asking for a reset link: the answer is the same whether or not an account has the address. */
 export function ForgotPasswordPage() {
   const [email, setEmail] = useState('');
-  const [sent, setSent] = useState(false);
+  const [sent, setSent] = useState<AuthAnswers['passwordReset'] | null>(null);
   const { busy, errors, formError, submit } = useSubmit(
     () => api.post<AuthAnswers['passwordReset'], BodyOf<typeof passwordResetBody>>('/api/auth/password-reset', { email }),
-    () => setSent(true),
+    setSent,
   );
   return (
     <main class="narrow" aria-labelledby="forgot-title">
@@ -23,7 +24,9 @@ export function ForgotPasswordPage() {
         <button type="submit" disabled={busy}>{busy ? 'Sending…' : 'Send me a link'}</button>
       </form>
       <p role="status" data-testid="forgot-status">
-        {sent ? 'If an account has this address, a link to choose a new password is on its way. It works once, for an hour.' : ''}
+        {sent?.outbox
+          ? <NoMailSent outbox={sent.outbox} what="if an account has this address, the link to choose a new password (it works once, for an hour)" />
+          : sent ? 'If an account has this address, a link to choose a new password is on its way. It works once, for an hour.' : ''}
       </p>
       <p><a href="/signin">Back to sign in</a></p>
     </main>

@@ -1,8 +1,9 @@
-import type { JSX } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AuthAnswers, verifyEmailBody } from '../../../shared/schemas/index.js';
 import { api, ApiFailure, type BodyOf } from '../api.js';
 import { useSession } from '../session.js';
+import { NoMailSent } from '../no-mail-notice.js';
 
 /**
  * "Send me a new link" for the signed-in member, with its outcome in a status line: used on the
@@ -10,13 +11,15 @@ import { useSession } from '../session.js';
  */
 export function ResendVerification({ idPrefix }: { idPrefix: string }) {
   const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState('');
+  const [outcome, setOutcome] = useState<ComponentChildren>('');
   const resend = async () => {
     setBusy(true);
     setOutcome('');
     try {
-      await api.post<AuthAnswers['verifyResend']>('/api/auth/verify-email/resend');
-      setOutcome('A new link is on its way to your e-mail address. It works once, for 7 days.');
+      const { outbox } = await api.post<AuthAnswers['verifyResend']>('/api/auth/verify-email/resend');
+      setOutcome(outbox
+        ? <NoMailSent outbox={outbox} what="the new link (it works once, for 7 days)" />
+        : 'A new link is on its way to your e-mail address. It works once, for 7 days.');
     } catch (err) {
       setOutcome(err instanceof ApiFailure ? err.message : 'Something went wrong; please try again.');
     } finally {
