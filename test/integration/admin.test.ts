@@ -163,6 +163,9 @@ describe.each(['memory', 'redis'] as const)('admin on the %s store', (store) => 
         const edit = await who.patch(`/api/posts/${postId}`, { body: 'edited after archiving' });
         expect([edit.status, edit.body.error.message]).toEqual([403, why]);
       }
+      // The thread page shows no Edit that would fail: its flags come from the same rule.
+      expect((await member.get(`/api/threads/${thread.id}`)).body.thread.can).toMatchObject({ reply: false, editOwn: false });
+      expect((await moderator.get(`/api/threads/${thread.id}`)).body.thread.can).toMatchObject({ editOwn: false, editOthers: false });
       expect((await member.get(`/api/forums/${f.id}`)).body.forum.archived).toBe(true);
       expect((await member.get(`/api/forums/${f.id}/threads`)).body.items.map((t: { id: string }) => t.id)).toEqual([thread.id]);
       expect((await member.get(`/api/threads/${thread.id}/posts`)).body.items.map((p: { html: string }) => p.html.trim())).toEqual(['<p>first</p>']); // not edited
