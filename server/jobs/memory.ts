@@ -55,6 +55,13 @@ export class MemoryJobQueue implements JobQueue {
     if (this.jobs.get(id)?.state === 'waiting') this.jobs.delete(id);
   }
 
+  async promote(id: string): Promise<void> {
+    const job = this.jobs.get(id);
+    if (job?.state !== 'waiting' || job.runAt <= this.now()) return;
+    job.runAt = this.now();
+    queueMicrotask(() => this.tick());
+  }
+
   handle(name: string, run: (data: JobData) => Promise<void>): void {
     if (this.started) throw new Error('JobQueue.handle after start');
     this.handlers.set(name, run);

@@ -22,6 +22,13 @@ export interface JobQueue {
   /** Cancels a job that has not started (a deleted member's pending e-mail); nothing if none. */
   cancel(id: string): Promise<void>;
   /**
+   * Makes a job that is waiting out its delay (or a retry's backoff) due now; nothing for one that
+   * is due, running, finished or unknown. The application never calls it: it is for operators
+   * (sending held e-mail at once) and for tests, which promote a job instead of waiting for its
+   * time, so what happens before the delay and what the job then does follow in a fixed order.
+   */
+  promote(id: string): Promise<void>;
+  /**
    * The handler for jobs of `name`, on this process. A handler that throws is retried with
    * backoff (a few attempts), so handlers must be safe to run again.
    */

@@ -7,10 +7,13 @@ import { MemoryJobQueue } from '../../server/jobs/memory.js';
 import type { JobData, JobQueue } from '../../server/jobs/queue.js';
 
 // The job queue (issue 19), the same promises on every backend: the in-process queue on memory
-// (time moved by its clock), BullMQ on Redis and on Redis Cluster (real, short delays, waited for
-// by polling). Each test has a queue of its own name, so no job of one test reaches another's.
+// (time moved by its clock), BullMQ on Redis and on Redis Cluster (short retry backoffs waited for
+// by polling; a delay that must not pass before some step is long, and the job is promoted after
+// it). Each test has a queue of its own name, so no job of one test reaches another's.
 
 const T0 = Date.parse('2031-05-06T07:00:00Z');
+/** A delay no test waits out (memory's `finished` moves its clock by far less while polling). */
+const DAY_MS = 86_400_000;
 type Queue = JobQueue & { state(id: string): Promise<string> };
 
 describe.each(['memory', 'redis', 'redis-cluster'] as const)('the job queue on %s', (kind) => {
@@ -112,6 +115,27 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the job queue on %
     }
   });
 
+  test('promote makes a delayed job due now; on a finished or unknown job it does nothing', async () => {
+    const q = queue(newId());
+    const ran: string[] = [];
+    q.handle('job', async (data) => {
+      ran.push(String(data.id));
+    });
+    await q.start();
+    await q.add('job', { id: 'held' }, { id: 'held', delayMs: DAY_MS });
+    await q.add('job', { id: 'other' }, { id: 'other', delayMs: DAY_MS });
+    await q.promote('held');
+    await finished(q, 'held');
+    expect(ran).toEqual(['held']);
+    expect(await q.state('other')).toBe(memory ? 'waiting' : 'delayed');
+    await q.promote('held');
+    await q.promote('never-added');
+    // The other one runs when promoted, after the repeated promote: it did not run the first again.
+    await q.promote('other');
+    await finished(q, 'other');
+    expect(ran).toEqual(['held', 'other']);
+  });
+
   test('a handler that throws is tried again with backoff until it succeeds, and no more', async () => {
     const q = queue(newId());
     let calls = 0;
@@ -155,11 +179,14 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the job queue on %
       ran.push(String(data.id));
     });
     await q.start();
-    // Delayed far beyond the test on every backend, so the cancel always comes before its time.
-    await q.add('mail', { id: 'cancelled' }, { id: 'cancelled', delayMs: 60_000 });
-    await q.add('mail', { id: 'kept' }, { id: 'kept', delayMs: memory ? 60_000 : 300 });
+    // Delayed beyond the test on every backend, so the cancel always comes before their time;
+    // then both are promoted, so the cancelled one would be due now if it were still there.
+    await q.add('mail', { id: 'cancelled' }, { id: 'cancelled', delayMs: DAY_MS });
+    await q.add('mail', { id: 'kept' }, { id: 'kept', delayMs: DAY_MS });
     await q.cancel('cancelled');
     await q.cancel('never-added');
+    await q.promote('cancelled');
+    await q.promote('kept');
     await finished(q, 'kept');
     expect(ran).toEqual(['kept']);
     expect(await q.state('cancelled')).toBe('unknown');

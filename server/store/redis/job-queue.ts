@@ -2,7 +2,7 @@
 // process that added them, and any process's worker runs each one exactly once (a job is taken
 // with a lock; a worker that dies mid-job has it taken again after the stall interval). Built by
 // the Redis stores (`Stores.jobQueue`); server/jobs/ picks it and knows only the JobQueue port.
-import { Queue, Worker, type Job } from 'bullmq';
+import { ErrorCode, Job, Queue, Worker } from 'bullmq';
 import { Cluster, type Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisClient } from './db.js';
@@ -102,6 +102,16 @@ export class BullJobQueue implements JobQueue {
   async cancel(id: string): Promise<void> {
     // A running job is locked and stays; its handler reads everything again anyway.
     await unavailableOnOutage(this.queue.remove(bullJobId(id)));
+  }
+
+  async promote(id: string): Promise<void> {
+    const job = await unavailableOnOutage(Job.fromId(this.queue, bullJobId(id)));
+    // BullMQ's promote moves the job out of the delayed set in one script, or answers that it is
+    // not there (due, running or finished already: nothing to do).
+    const promoted = job?.promote().catch((err: Error & { code?: unknown }) => {
+      if (err.code !== ErrorCode.JobNotInState) throw err;
+    });
+    await unavailableOnOutage(promoted ?? Promise.resolve());
   }
 
   handle(name: string, run: (data: JobData) => Promise<void>): void {
