@@ -18,6 +18,7 @@ describe.each(['memory', 'redis'] as const)('accounts on the %s store', (store) 
     expect(me.body.user).toEqual({
       id: expect.any(String), username, role: 'member', createdAt: expect.any(String),
       referralCode: expect.any(String), banned: false, bannedUntil: null, emailVerified: false,
+      can: { moderate: false, administer: false },
     });
     expect(JSON.stringify(me.body)).not.toMatch(/passwordHash|example\.com/);
   });
