@@ -18,6 +18,14 @@ export interface NotificationCursor { at: number; id: string }
 
 export interface NotificationPage { items: NotificationRecord[]; next: NotificationCursor | null }
 
+/** A member's own side of the threads they follow or read (the data export; right of access). */
+export interface MemberThreads {
+  /** Thread id → the member's explicit level (watching or muted); `normal` is never stored. */
+  subscriptions: Map<string, Exclude<SubscriptionLevel, 'normal'>>;
+  /** Thread id → the last seq the member read there. */
+  readPositions: Map<string, number>;
+}
+
 export interface NotificationStore {
   /** Stores it unless one with its id exists; answers whether it was new. */
   add(n: NotificationRecord): Promise<boolean>;
@@ -46,6 +54,8 @@ export interface NotificationStore {
   markThreadRead(userId: string, threadId: string, seq: number): Promise<void>;
   /** The member's read positions for these threads (absent: never read). */
   readPositions(userId: string, threadIds: readonly string[]): Promise<Map<string, number>>;
+  /** Every subscription and read position of the member, whatever the thread (the data export). */
+  memberThreads(userId: string): Promise<MemberThreads>;
 
   preferences(userId: string): Promise<Preferences>;
   setPreferences(userId: string, patch: Partial<Preferences>): Promise<Preferences>;

@@ -185,6 +185,38 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
       expect(await stores.notifications.readPositions(u, [t1, t2, t3])).toEqual(new Map([[t1, 5], [t2, 12]]));
       expect(await stores.notifications.readPositions(u, [])).toEqual(new Map());
     });
+
+    test("a member's subscriptions and read positions are listed whole, for their threads only", async () => {
+      const [u, other] = [newId(), newId()];
+      const [watched, muted, dropped, read] = [newId(), newId(), newId(), newId()];
+      expect(await stores.notifications.memberThreads(u)).toEqual({ subscriptions: new Map(), readPositions: new Map() });
+      await stores.notifications.setSubscription(u, watched, 'watching');
+      await stores.notifications.setSubscription(u, muted, 'watching');
+      await stores.notifications.setSubscription(u, muted, 'muted');
+      await stores.notifications.setSubscription(u, dropped, 'muted');
+      await stores.notifications.setSubscription(u, dropped, 'normal');
+      await stores.notifications.setSubscription(other, read, 'watching');
+      await stores.notifications.markThreadRead(u, watched, 3);
+      await stores.notifications.markThreadRead(u, read, 9);
+      await stores.notifications.markThreadRead(u, read, 2);
+      await stores.notifications.markThreadRead(other, muted, 4);
+      expect(await stores.notifications.memberThreads(u)).toEqual({
+        subscriptions: new Map([[watched, 'watching'], [muted, 'muted']]),
+        readPositions: new Map([[watched, 3], [read, 9]]),
+      });
+      expect(await stores.notifications.memberThreads(other)).toEqual({ subscriptions: new Map([[read, 'watching']]), readPositions: new Map([[muted, 4]]) });
+    });
+
+    if (kind !== 'memory') test("a thread left in the member's list whose level is gone (a change that stopped halfway) is not listed", async () => {
+      const u = newId();
+      const [kept, stale] = [newId(), newId()];
+      await stores.notifications.setSubscription(u, kept, 'watching');
+      await stores.notifications.setSubscription(u, stale, 'muted');
+      // Taking a level back removes the thread's entry first, then the member's: stop in between.
+      const db = redisOf(stores)!.db;
+      await db.client.hdel(db.tagged(`ns:${stale}`), u);
+      expect((await stores.notifications.memberThreads(u)).subscriptions).toEqual(new Map([[kept, 'watching']]));
+    });
   });
 
   describe('preferences', () => {
@@ -234,6 +266,8 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s store', (ki
       for (const n of mine) expect(await stores.notifications.get(n.id)).toBeNull();
       expect(await stores.notifications.subscribers(threadId)).toEqual(new Map([[other, 'muted']]));
       expect(await stores.notifications.readPositions(u, [threadId])).toEqual(new Map());
+      expect(await stores.notifications.memberThreads(u)).toEqual({ subscriptions: new Map(), readPositions: new Map() });
+      expect((await stores.notifications.memberThreads(other)).subscriptions).toEqual(new Map([[threadId, 'muted']]));
       expect(await stores.notifications.preferences(u)).toEqual({ emailOnMention: true, emailOnWatched: false, digest: 'off' });
       expect(await stores.notifications.digestMembers('daily')).not.toContain(u);
       expect(await stores.notifications.get(theirs.id)).toEqual(theirs);

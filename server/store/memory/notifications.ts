@@ -1,5 +1,5 @@
 import { DEFAULT_PREFERENCES, type Preferences, type SubscriptionLevel } from '../../../shared/schemas/notifications.js';
-import type { NotificationCursor, NotificationPage, NotificationRecord, NotificationStore } from '../notifications.js';
+import type { MemberThreads, NotificationCursor, NotificationPage, NotificationRecord, NotificationStore } from '../notifications.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const atOf = (n: NotificationRecord) => Date.parse(n.at);
@@ -88,6 +88,15 @@ export class MemoryNotificationStore implements NotificationStore {
       if (seq !== undefined) out.set(t, seq);
     }
     return out;
+  }
+
+  async memberThreads(userId: string): Promise<MemberThreads> {
+    const subscriptions: MemberThreads['subscriptions'] = new Map();
+    for (const [threadId, of] of this.subs) {
+      const level = of.get(userId);
+      if (level && level !== 'normal') subscriptions.set(threadId, level);
+    }
+    return { subscriptions, readPositions: new Map(this.reads.get(userId) ?? []) };
   }
 
   async preferences(userId: string): Promise<Preferences> {

@@ -1,12 +1,13 @@
 import { DEFAULT_PREFERENCES, type Preferences, type SubscriptionLevel } from '../../../shared/schemas/notifications.js';
-import type { NotificationCursor, NotificationPage, NotificationRecord, NotificationStore } from '../notifications.js';
+import type { MemberThreads, NotificationCursor, NotificationPage, NotificationRecord, NotificationStore } from '../notifications.js';
 import type { RedisDb } from './db.js';
 import { ADD, CLAIM_EMAIL, FETCH, MARK_READ, PAGE, SET_DIGEST, THREAD_READ, WITHDRAW } from './notification-scripts.js';
 
 // Layout (Cluster-safe: every atomic step touches the keys of one hash tag):
 // - {n:<userId>}: rec, time, unread, emailed (see notification-scripts.ts); reads (hash thread →
 //   seq); prefs (hash of the e-mail booleans); subs (set of the threads the member has a level on,
-//   so that forgetUser finds them).
+//   so that forgetUser and memberThreads find them; it may name a thread whose level is already
+//   gone, never miss one that has a level: the thread's {ns:…} entry holds the level itself).
 // - {nid}: hash notification id → userId. get and claimEmail are given only the id; the id is the
 //   caller's, so the owner is looked up here rather than read out of it.
 // - {np:<postId>}: set of `userId|notificationId`, for withdrawPost.
@@ -155,6 +156,20 @@ export class RedisNotificationStore implements NotificationStore {
       if (seq != null) out.set(t, Number(seq));
     });
     return out;
+  }
+
+  async memberThreads(userId: string): Promise<MemberThreads> {
+    const [threads, reads] = await this.db.run((r) => Promise.all([r.smembers(this.member(userId, 'subs')), r.hgetall(this.member(userId, 'reads'))]));
+    const subscriptions: MemberThreads['subscriptions'] = new Map();
+    // One single-key read per thread ({ns:<threadId>} is a slot of its own on a cluster).
+    for (const part of chunks(threads)) {
+      const levels = await this.db.run((r) => Promise.all(part.map((t) => r.hget(this.byThread(t), userId))));
+      part.forEach((t, i) => {
+        const level = levels[i];
+        if (level === 'watching' || level === 'muted') subscriptions.set(t, level);
+      });
+    }
+    return { subscriptions, readPositions: new Map(Object.entries(reads).map(([t, seq]) => [t, Number(seq)])) };
   }
 
   async preferences(userId: string): Promise<Preferences> {
