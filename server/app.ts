@@ -190,7 +190,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
         await notificationDelivery.forgetUser(userId);
         await stores.notifications.forgetUser(userId);
       },
-      exportFor: (userId: string) => exportNotifications(stores.notifications, userId),
+      exportFor: (member) => exportNotifications({ notifications: stores.notifications, forum }, member),
     },
   }), recordRoute);
   api.use(profileRoutes({ users, forum }), recordRoute);

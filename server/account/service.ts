@@ -1,4 +1,5 @@
 import { hashPassword, verifyPassword } from '../auth/password.js';
+import { judgedBy, type Subject } from '../auth/policy.js';
 import { Forbidden, RateLimited } from '../errors.js';
 import type { ForumStore } from '../store/forum.js';
 import type { ModerationStore } from '../store/moderation.js';
@@ -38,8 +39,8 @@ export interface AccountDeps {
   /** Deletion cancels the member's pending notification e-mail and forgets their notifications and preferences. */
   notifications?: {
     forget(userId: string): Promise<void>;
-    /** For the data export: the member's preferences and notifications. */
-    exportFor(userId: string): Promise<NonNullable<ExportData['notifications']>>;
+    /** For the data export: the member's preferences, notifications, subscriptions and read positions (`member` judged by the app's clock). */
+    exportFor(member: Subject): Promise<NonNullable<ExportData['notifications']>>;
   };
   /** A bio is scanned for personal data like a post. */
   piiSeverity: Severities;
@@ -76,7 +77,7 @@ export async function exportData(deps: AccountDeps, { user, sessionId }: Caller)
     referrals: { signups: await users.countReferredBy(user.id) },
     sessions: await listSessions(deps.sessions, user.id, sessionId, deps.secret),
     testimonials: await testimonials.byAuthor(user.id),
-    ...(deps.notifications ? { notifications: await deps.notifications.exportFor(user.id) } : {}),
+    ...(deps.notifications ? { notifications: await deps.notifications.exportFor(judgedBy(user, deps.now)) } : {}),
   };
 }
 

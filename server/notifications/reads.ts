@@ -1,6 +1,6 @@
 // A member's side of notifications (API.md, Notifications): their list and unread count, marking
 // read, thread subscriptions, how far they read each thread, and the unread counts of thread lists.
-import { authorize, can } from '../auth/policy.js';
+import { authorize, can, type Subject } from '../auth/policy.js';
 import { NotFound } from '../errors.js';
 import type { ForumStore, ThreadRecord } from '../store/forum.js';
 import type { NotificationCursor, NotificationStore } from '../store/notifications.js';
@@ -89,14 +89,31 @@ export async function unreadCounts(deps: NotificationReadDeps, member: UserRecor
   return deps.forum.visibleSince(new Map(threadIds.map((id) => [id, positions.get(id) ?? 0])));
 }
 
-/** For the data export: the member's preferences and every notification they have. */
-export async function exportNotifications(notifications: Pick<NotificationStore, 'list' | 'preferences'>, userId: string) {
+/**
+ * For the data export: the member's preferences, every notification they have, the threads they
+ * watch or muted and how far they read each thread. A thread is named by its id; its title only
+ * while the member may read the thread (the policy, as for any reader), never once purged.
+ */
+export async function exportNotifications(deps: { notifications: Pick<NotificationStore, 'list' | 'preferences' | 'memberThreads'>; forum: Pick<ForumStore, 'getThreads'> }, member: Subject) {
+  const { notifications } = deps;
   const items = [];
   let after: NotificationCursor | null = null;
   do {
-    const page = await notifications.list(userId, { unreadOnly: false, after, limit: 500 });
+    const page = await notifications.list(member.id, { unreadOnly: false, after, limit: 500 });
     items.push(...page.items.map(({ id, kind, at, read, actorId, postId, threadId }) => ({ id, kind, at, read, actorId, postId, threadId })));
     after = page.next;
   } while (after);
-  return { preferences: await notifications.preferences(userId), items };
+  const mine = await notifications.memberThreads(member.id);
+  const threads = await deps.forum.getThreads([...new Set([...mine.subscriptions.keys(), ...mine.readPositions.keys()])]);
+  const titleOf = (threadId: string) => {
+    const t = threads.get(threadId);
+    return t && !t.purged && can(member, 'thread:read', t) ? t.title : null;
+  };
+  const byId = <V>(m: Map<string, V>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    preferences: await notifications.preferences(member.id),
+    items,
+    subscriptions: byId(mine.subscriptions).map(([threadId, level]) => ({ threadId, title: titleOf(threadId), level })),
+    readPositions: byId(mine.readPositions).map(([threadId, lastReadSeq]) => ({ threadId, title: titleOf(threadId), lastReadSeq })),
+  };
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { devOutbox, emailSchema, passwordSchema, userSchema } from './auth.js';
 import { acknowledgePii, isoTime, maskPii, piiTypeSchema, roleSchema } from './common.js';
-import { notificationKindSchema, preferencesSchema } from './notifications.js';
+import { notificationKindSchema, preferencesSchema, subscriptionLevelSchema } from './notifications.js';
 import { bioSchema } from './users.js';
 import { flagStatusSchema } from './moderation.js';
 import { postStatusSchema } from './forum.js';
@@ -64,6 +64,11 @@ export const exportTestimonialSchema = z.strictObject({
   featured: z.boolean(),
 });
 
+export const exportThreadSubscriptionSchema = z.strictObject({ threadId: z.string(), title: z.string().nullable(), level: subscriptionLevelSchema.exclude(['normal']) });
+export type ExportThreadSubscription = z.infer<typeof exportThreadSubscriptionSchema>;
+export const exportReadPositionSchema = z.strictObject({ threadId: z.string(), title: z.string().nullable(), lastReadSeq: z.number().int().min(0) });
+export type ExportReadPosition = z.infer<typeof exportReadPositionSchema>;
+
 /** `GET /api/me/export`: everything Agora holds about the caller, and nobody else's. */
 export const exportDataSchema = z.strictObject({
   exportedAt: isoTime,
@@ -84,12 +89,18 @@ export const exportDataSchema = z.strictObject({
   referrals: z.strictObject({ signups: z.number().int() }),
   sessions: z.array(sessionInfoSchema),
   testimonials: z.array(exportTestimonialSchema),
-  /** The member's e-mail preferences and every notification they have, read or not. */
+  /**
+   * The member's e-mail preferences, every notification they have, read or not, the threads they
+   * watch or muted and how far they read each thread (in thread id order). `title` is null for a
+   * thread the member may no longer read (or that is gone).
+   */
   notifications: z.strictObject({
     preferences: preferencesSchema,
     items: z.array(z.strictObject({
       id: z.string(), kind: notificationKindSchema, at: isoTime, read: z.boolean(), actorId: z.string(), postId: z.string(), threadId: z.string(),
     })),
+    subscriptions: z.array(exportThreadSubscriptionSchema),
+    readPositions: z.array(exportReadPositionSchema),
   }).optional(),
 });
 export type ExportData = z.infer<typeof exportDataSchema>;

@@ -57,6 +57,10 @@ test('a member sees their data, downloads it, and deletes their account through 
   expect(await page.getByTestId('posts').textContent()).toContain('A reply of mine, saying hello');
   expect(await page.getByTestId('threads').textContent()).toContain('My first thread');
   expect(await page.getByTestId('flags').textContent()).toContain('off topic');
+  // Starting a thread watches it; writing in a thread reads it up to there.
+  const following = await page.getByTestId('following').textContent();
+  expect(following).toContain('My first thread · You watch it · read up to post 1');
+  expect(following).toContain(`Welcome · read up to post ${reply.seq}`);
   expect(await page.getByTestId('referral-count').textContent()).toBe('0');
 
   // Two sessions, this one marked; signing out the other ends the phone's session.

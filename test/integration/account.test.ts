@@ -124,6 +124,11 @@ describe.each(['memory', 'redis'] as const)('your data on the %s store', (store)
       const links = () => pendingLinks(id);
       expect(await eventually(async () => ((await links()).every((n) => n > 0) ? links() : false), { what: 'both links are issued' })).toEqual([expect.any(Number), expect.any(Number)]);
       if (store === 'redis') expect((await dumpRedis(prefix)).toLowerCase()).toContain(bio.toLowerCase());
+      // Starting a thread watched it and writing in it read it: the notification store holds both
+      // (on Redis in the member's own {n:<id>} hash tag) until the deletion.
+      const threadsOf = () => agora.stores.notifications.memberThreads(id);
+      expect(await threadsOf()).toEqual({ subscriptions: new Map([[a.threadId, 'watching']]), readPositions: new Map([[a.threadId, 2]]) });
+      if (store === 'redis') for (const part of ['reads', 'subs']) expect(await dumpRedis(prefix)).toContain(`${prefix}{n:${id}}:${part} `);
 
       expect((await a.c.del('/api/me', { password: 'wrong password!', posts: mode })).status).toBe(403);
       const res = await a.c.del('/api/me', { password: PASSWORD, posts: mode });
@@ -146,6 +151,7 @@ describe.each(['memory', 'redis'] as const)('your data on the %s store', (store)
       expect(await agora.stores.users.get(id)).toBeNull();
       expect(await agora.stores.sessions.listForUser(id)).toEqual([]);
       expect(await pendingLinks(id)).toEqual([0, 0]); // reset and verification links forgotten
+      expect(await threadsOf()).toEqual({ subscriptions: new Map(), readPositions: new Map() });
       expect((await request(agora.url).get(`/api/users/${username}`)).status).toBe(404);
 
       if (store === 'redis') {
@@ -163,6 +169,7 @@ describe.each(['memory', 'redis'] as const)('your data on the %s store', (store)
         expect(dump).not.toContain(email.toLowerCase());
         expect(dump).not.toContain(bio.toLowerCase());
         expect(dump).not.toContain(`:${id.toLowerCase()}`);
+        expect(dump).not.toContain(`{n:${id.toLowerCase()}}`); // notifications, subscriptions (subs), read positions (reads)
         // No reset or verification key (the token hashes and the per-account sets) names the member.
         const links = (l: string) => l.startsWith(`${prefix}{reset}`) || l.startsWith(`${prefix}{verify}`);
         expect(dump.split('\n').filter((l) => links(l) && l.includes(id.toLowerCase()))).toEqual([]);

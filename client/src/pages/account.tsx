@@ -10,6 +10,7 @@ import { DeleteSection } from '../account/delete-account.js';
 import { DownloadSection, ProfileSection } from '../account/profile.js';
 import { EmailSection, PasswordSection, SessionsSection } from '../account/security.js';
 import { NotificationEmailSection } from '../account/notification-email.js';
+import { FollowingSection } from '../account/following.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
 import '../account.css';
@@ -81,6 +82,7 @@ function AccountPage() {
           <ThreadsSection data={data} />
           <FlagsSection flags={data.flags} />
           <TestimonialsSummary data={data} />
+          <FollowingSection data={data} />
           <SessionsSection sessions={sessions} reload={loadSessions} />
           <EmailSection me={me} onChanged={setMe} />
           <NotificationEmailSection />

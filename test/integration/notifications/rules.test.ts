@@ -173,6 +173,9 @@ describe.each(['memory', 'redis'] as const)('notifications on the %s store', (st
     expect(exported.notifications).toEqual({
       preferences: { emailOnMention: true, emailOnWatched: false, digest: 'weekly' },
       items: [{ id: expect.any(String), kind: 'reply', at: expect.any(String), read: false, actorId: writer.user!.id, postId: post.id, threadId }],
+      // (notifications/export.test.ts covers these.)
+      subscriptions: [{ threadId, title: 'A thread', level: 'watching' }],
+      readPositions: [{ threadId, title: 'A thread', lastReadSeq: 1 }],
     });
     const id = starter.user!.id;
     expect((await starter.del('/api/me', { password: 'a fine long password', posts: 'anonymize' })).status).toBe(204);
