@@ -1,13 +1,16 @@
 import request from 'supertest';
 import { eventually } from '../helpers/eventually.js';
+import { VERIFY_SUBJECT } from '../../server/auth/verify-email.js';
 import type { ReceivedMail } from '../helpers/smtp.js';
 import { PUBLIC_URL, subjectOf, unsubscribeUrlOf, useNotifyApp } from './notify-setup.js';
 
 // Digests (issue 19): members who asked for a daily or weekly digest get, once per period, the
-// period's most active threads they may see; periods end at midnight UTC (weekly: Sunday to
-// Monday). On memory, with the clock moved across the boundaries instead of waiting for them.
+// period's most active threads they may see, if their address is confirmed; periods end at
+// midnight UTC (weekly: Sunday to Monday). On memory, with the clock moved across the boundaries
+// instead of waiting for them.
 
 const at = (iso: string) => Date.parse(iso);
+const DAY = 24 * 3600_000;
 
 describe('digests on the memory store', () => {
   const { world, member, thread, settled } = useNotifyApp('memory');
@@ -72,5 +75,33 @@ describe('digests on the memory store', () => {
     expect((await request(world.a.url).post(url.pathname).type('form').send('List-Unsubscribe=One-Click')).status).toBe(200);
     expect((await weekly.c.get('/api/me/preferences')).body.preferences.digest).toBe('off');
     expect((await daily.c.get('/api/me/preferences')).body.preferences.digest).toBe('daily');
+  });
+
+  test('an unverified address gets no digest, not even late; once confirmed, the next period\'s comes', async () => {
+    const author = await member();
+    const control = await member();
+    const reader = await member('member', { verified: false });
+    for (const m of [control, reader]) expect((await m.c.patch('/api/me/preferences', { digest: 'daily' })).status).toBe(200);
+    /** Posts a thread, then moves the clock past the end of its day and awaits that day's digests. */
+    const dayWith = async (title: string) => {
+      await thread(author.c, title);
+      const end = Math.floor(world.clock / DAY) * DAY + DAY;
+      world.clock = end + 1000;
+      await settled(`digest-daily-${end}`);
+      for (const m of [control, reader]) await settled(`digest-daily-${end}-${m.user.id}`);
+    };
+    await dayWith('Unconfirmed day');
+    // The day had news (the verified member got it), and none of it went to the unconfirmed address.
+    expect(listed(digestsTo(control.user.email, 'daily')[0]!)).toEqual(['- Unconfirmed day (1 new post)']);
+    expect(digestsTo(reader.user.email, 'daily')).toHaveLength(0);
+
+    expect((await reader.c.post('/api/auth/verify-email/resend')).status).toBe(202);
+    const link = await eventually(() => world.smtp.messages.find((m) => m.to.includes(reader.user.email) && subjectOf(m) === VERIFY_SUBJECT) ?? false,
+      { what: 'the verification link arrives' });
+    const verified = await reader.c.post('/api/auth/verify-email', { token: /\/verify\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43})/.exec(link.text)![1]! });
+    expect([verified.status, verified.body.user?.emailVerified]).toEqual([200, true]);
+
+    await dayWith('Confirmed day');
+    expect(digestsTo(reader.user.email, 'daily').map(listed)).toEqual([['- Confirmed day (1 new post)']]);
   });
 });

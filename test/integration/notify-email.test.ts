@@ -3,12 +3,16 @@ import { publishedText } from '../../server/search/text.js';
 import { MemoryJobQueue } from '../../server/jobs/memory.js';
 import { notificationId } from '../../server/notifications/service.js';
 import { eventually } from '../helpers/eventually.js';
+import { Client } from '../helpers/http.js';
+import { VERIFY_SUBJECT } from '../../server/auth/verify-email.js';
+import { emailJobId } from '../../server/notifications/mail/index.js';
 import { DEFAULT_PREFERENCES, notificationAnswers } from '../../shared/schemas/notifications.js';
 import { POSTAL, PUBLIC_URL, subjectOf, unsubscribeUrlOf, useNotifyApp } from './notify-setup.js';
 
 // Notifications made over HTTP (mentions, watched threads) by the notification service, and some
-// stored directly (to check what the delivery itself re-reads). A notification is e-mailed once, only if it is still unread after NOTIFY_EMAIL_DELAY_SECONDS and
-// its member wants that kind, with what readers see of the post read again at sending time; each
+// stored directly (to check what the delivery itself re-reads). A notification is e-mailed once,
+// only to a confirmed address, only if it is still unread after NOTIFY_EMAIL_DELAY_SECONDS and its
+// member wants that kind, with what readers see of the post read again at sending time; each
 // e-mail's one-click opt-out stops its kind. On memory (the clock moved past the delay) and on two
 // instances sharing Redis (an hour's delay, never waited for: once the test has done what must come
 // before it, the job is promoted and its completion awaited; the e-mail may go from either).
@@ -94,6 +98,43 @@ describe.each(['memory', 'redis'] as const)('notification e-mail on the %s store
     expect(mailsTo(reader.user.email).map(subjectOf)).toEqual([`${author.user.username} replied in "Garden plans"`]);
     // Unwanted kinds never had a job, or had one that sent nothing.
     for (const id of [mention, watched]) expect(await queueOf().state(id)).toMatch(/^(unknown|completed)$/);
+  });
+
+  test('an unverified address gets the notification here but no e-mail, never later either; once confirmed, the next one is e-mailed', async () => {
+    const author = await member();
+    const reader = await member('member', { verified: false });
+    expect((await reader.c.get('/api/me/preferences')).body.preferences.emailOnMention).toBe(true);
+    const { threadId } = await thread(author.c);
+    /** A mention of the reader by the author, once its e-mail job is scheduled. */
+    const mention = async (body: string) => {
+      const post = (await author.c.post(`/api/threads/${threadId}/posts`, { body: `@${reader.user.username} ${body}` })).body.post as { id: string };
+      const id = notificationId(reader.user.id, post.id);
+      await eventually(async () => expect(await queueOf().state(id)).not.toBe('unknown'), { what: 'the e-mail job is scheduled' });
+      return { id, postId: post.id };
+    };
+    const listMail = () => mailsTo(reader.user.email).filter((m) => subjectOf(m) !== VERIFY_SUBJECT);
+
+    const first = await mention('have a look');
+    const inApp = notificationAnswers.page.parse((await reader.c.get('/api/notifications')).body);
+    expect([inApp.unreadCount, inApp.items.map((n) => n.id)]).toEqual([1, [first.id]]);
+    await afterDelay(first.id);
+    await settled(first.id);
+    expect(listMail()).toHaveLength(0);
+    // Skipped like an unwanted kind: no retry was ever added.
+    expect(await queueOf().state(emailJobId(first.id, 2))).toBe('unknown');
+
+    expect((await reader.c.post('/api/auth/verify-email/resend')).status).toBe(202);
+    const link = await eventually(() => mailsTo(reader.user.email).find((m) => subjectOf(m) === VERIFY_SUBJECT) ?? false, { what: 'the verification link arrives' });
+    const token = /\/verify\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43})/.exec(link.text)![1]!;
+    const verified = await new Client(world.b.url).post('/api/auth/verify-email', { token });
+    expect([verified.status, verified.body.user?.emailVerified]).toEqual([200, true]);
+
+    const second = await mention('and this one');
+    await afterDelay(second.id);
+    await settled(second.id);
+    const mails = listMail();
+    expect(mails.map(subjectOf)).toEqual([`${author.user.username} mentioned you in "Garden plans"`]);
+    expect(mails[0]!.text).toContain(`#post-${second.postId}`);
   });
 
   test('a post removed or purged before the delay is not e-mailed, nor is a thread removed since', async () => {

@@ -5,9 +5,10 @@
 // the delivery, as the notification service does.
 import { cleanBackend, startAgora, testPrefix, type Running } from '../helpers/agora.js';
 import { eventually } from '../helpers/eventually.js';
-import { signedIn, type Client } from '../helpers/http.js';
+import { Client, signedIn, uniqueName } from '../helpers/http.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { TestSmtpServer, type ReceivedMail } from '../helpers/smtp.js';
+import { createAccount } from '../../server/auth/service.js';
 import { newId } from '../../server/store/ids.js';
 import type { NotificationRecord } from '../../server/store/notifications.js';
 import type { NotificationKind } from '../../shared/schemas/notifications.js';
@@ -15,6 +16,8 @@ import type { JobQueue } from '../../server/jobs/queue.js';
 
 export const PUBLIC_URL = 'https://community.example.test';
 export const POSTAL = 'Agora Inc., 42 Harbour Road, Portsmouth PO1 2AB';
+/** Every member's password (tests that delete an account confirm with it). */
+export const PASSWORD = 'a fine long password';
 /**
  * The e-mail delay: memory moves its clock past it; on Redis it never passes during a test (a busy
  * machine cannot let it run out before the step it must follow), and tests promote the job instead.
@@ -67,9 +70,15 @@ export function useNotifyApp(store: Store, more: Record<string, string> = {}) {
     await cleanBackend(store, prefix);
   });
 
-  const member = async (role: 'member' | 'moderator' = 'member') => {
-    const c = await signedIn(world.a.url, world.a.stores.users, role);
-    const user = (await world.a.stores.users.findByUsername(c.user!.username))!;
+  /**
+   * A member signed in over HTTP. Verified unless told otherwise, as `npm run user:create` makes
+   * them: notification e-mail goes only to confirmed addresses.
+   */
+  const member = async (role: 'member' | 'moderator' = 'member', { verified = true } = {}) => {
+    const username = uniqueName(role.slice(0, 3));
+    const user = await createAccount(world.a.stores.users, { username, email: `${username}@example.com`, password: PASSWORD, role, emailVerified: verified });
+    const c = new Client(world.a.url);
+    expect((await c.login(username, PASSWORD)).status).toBe(200);
     return { c, user };
   };
 

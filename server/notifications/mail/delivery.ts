@@ -1,6 +1,9 @@
 // E-mail for notifications and digests (issue 19), as jobs: a notification is e-mailed once, after
 // NOTIFY_EMAIL_DELAY_SECONDS, only if it is still unread and wanted then, with everything read again
-// at that time; a digest goes to each member who asked for one, once per period.
+// at that time; a digest goes to each member who asked for one, once per period. Both go only to an
+// address its owner has confirmed (`emailVerified`, read at sending time): anyone may type someone
+// else's address, and that stranger must not get forum mail. Mail skipped for that is not sent
+// later; the verification, reset and notice e-mails and invites are not list mail and are not held.
 //
 // Never duplicated, as far as SMTP allows (the reasoning of referral invites, server/mail/smtp.ts):
 // the right to send is claimed before the send (`claimEmail`, once per notification, whichever
@@ -107,7 +110,7 @@ export class MailDelivery implements NotificationDelivery {
     const prefs = await notifications.preferences(n.userId);
     if (!(n.kind === 'mention' ? prefs.emailOnMention : prefs.emailOnWatched)) return;
     const account = await users.get(n.userId);
-    if (!account) return;
+    if (!account?.emailVerified) return;
     const member = judgedBy(account, this.deps.now);
     const post = await forum.getPost(n.postId);
     const thread = post && (await forum.getThread(post.threadId));
@@ -170,7 +173,7 @@ export class MailDelivery implements NotificationDelivery {
     const { notifications, users, forum } = this.deps;
     if ((await notifications.preferences(userId)).digest !== period) return;
     const account = await users.get(userId);
-    if (!account) return;
+    if (!account?.emailVerified) return;
     const member = judgedBy(account, this.deps.now);
     const ranking = decodeRanking(String(d.ranking));
     const threads = await forum.getThreads(ranking.map((r) => r.threadId));
