@@ -1,6 +1,7 @@
 // Notifications in the browser (issue 19): the header's bell counting live in every tab, the
 // notifications page (live, filtered, paged, followed to the post), a thread's subscription
-// control, the "New" divider and thread lists' unread counts, and the e-mail preferences form.
+// control, the "New" divider and thread lists' unread counts, and the e-mail preferences form
+// (with its note that an unconfirmed address gets no e-mail).
 // Needs `npm run build:client` first.
 import type { Browser, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
@@ -208,6 +209,10 @@ test('the e-mail notification settings are saved and still there after a reload'
   const watched = section.getByLabel('E-mail me about new posts in threads I watch');
   const digest = section.getByLabel('Digest of the most active threads');
   await mention.waitFor();
+  // A's address is not confirmed: the section says no e-mail goes out until it is, with the way to do it.
+  const unconfirmed = section.getByTestId('notification-email-unverified');
+  await unconfirmed.getByText('Agora sends you no notification e-mail and no digest until you confirm your e-mail address').waitFor();
+  expect(await unconfirmed.getByRole('button', { name: 'Send me a new link' }).count()).toBe(1);
   // The defaults (API.md): mentions on, watched threads off, no digest.
   expect([await mention.isChecked(), await watched.isChecked(), await digest.inputValue()]).toEqual([true, false, 'off']);
   await mention.uncheck();
@@ -216,9 +221,12 @@ test('the e-mail notification settings are saved and still there after a reload'
   await section.getByRole('button', { name: 'Save e-mail settings' }).click();
   await page.getByTestId('notification-email-outcome').filter({ hasText: 'Your e-mail settings are saved.' }).waitFor();
 
+  // Confirmed meanwhile (as the link would): after the reload the note is gone.
+  await agora.stores.users.update(a.id, { emailVerified: true });
   await page.reload();
   await mention.waitFor();
   expect([await mention.isChecked(), await watched.isChecked(), await digest.inputValue()]).toEqual([false, true, 'weekly']);
+  expect(await unconfirmed.count()).toBe(0);
   expect((await aClient.get('/api/me/preferences')).body.preferences).toEqual({ emailOnMention: false, emailOnWatched: true, digest: 'weekly' });
   expect(a.problems).toEqual([]);
 });

@@ -1,15 +1,19 @@
 // E-mail notifications (issue 19, item 5): mentions, watched threads and a digest, each e-mail
-// with a one-click unsubscribe of its own; saved with PATCH /api/me/preferences.
+// with a one-click unsubscribe of its own; saved with PATCH /api/me/preferences. None is sent to an
+// address its owner has not confirmed, which this section says, with the way to confirm it.
 import { useEffect, useState } from 'preact/hooks';
 import type { Preferences } from '../../../shared/schemas/notifications.js';
 import { errorText } from '../format.js';
 import { FormError, useSubmit } from '../forms.js';
 import { notificationApi } from '../notifications/api.js';
+import { ResendVerification } from '../pages/verify-email.js';
+import { useSession } from '../session.js';
 import { Section } from './section.js';
 
 const DIGESTS: Record<Preferences['digest'], string> = { off: 'No digest', daily: 'Daily', weekly: 'Weekly' };
 
 export function NotificationEmailSection() {
+  const { user } = useSession();
   const [prefs, setPrefs] = useState<Preferences | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [message, setMessage] = useState('');
@@ -31,6 +35,13 @@ export function NotificationEmailSection() {
     <Section id="notification-email" title="E-mail notifications">
       <p>What Agora e-mails you about. An e-mail goes out only if you have not seen the notification here
         within a few minutes, and each one has a link that stops that kind of e-mail at once.</p>
+      {user && !user.emailVerified && (
+        <div data-testid="notification-email-unverified">
+          <p><strong>Agora sends you no notification e-mail and no digest until you confirm your e-mail
+            address</strong>: follow the link we e-mailed to it, or have a new one sent.</p>
+          <ResendVerification idPrefix="notification-email" />
+        </div>
+      )}
       {loadError && <p class="form-error" role="alert">{loadError}</p>}
       {!prefs ? (!loadError && <p aria-busy="true">Loading your e-mail settings…</p>) : (
         <form onSubmit={submit} noValidate>

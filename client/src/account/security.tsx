@@ -7,6 +7,7 @@ import { Field, FormError, useSubmit } from '../forms.js';
 import { when } from '../format.js';
 import { NoMailSent } from '../no-mail-notice.js';
 import { ResendVerification } from '../pages/verify-email.js';
+import { useSession } from '../session.js';
 import { invalid, plural, Section } from './section.js';
 
 export function SessionsSection({ sessions, reload }: { sessions: SessionInfo[] | null; reload(): Promise<unknown> }) {
@@ -42,6 +43,7 @@ export function SessionsSection({ sessions, reload }: { sessions: SessionInfo[] 
 }
 
 export function EmailSection({ me, onChanged }: { me: Me; onChanged(me: Me): void }) {
+  const { user, setUser } = useSession();
   const [email, setEmail] = useState(me.email);
   const [password, setPassword] = useState('');
   const [message, setMessage] = useState<ComponentChildren>('');
@@ -56,6 +58,8 @@ export function EmailSection({ me, onChanged }: { me: Me; onChanged(me: Me): voi
     setPassword('');
     setEmail(updated.email);
     onChanged(updated);
+    // The session's copy too: what says whether notification e-mail can go out reads it.
+    if (user && user.emailVerified !== updated.emailVerified) setUser({ ...user, emailVerified: updated.emailVerified });
     setMessage(outbox
       ? <>Your e-mail address is now {updated.email}. <NoMailSent outbox={outbox} what="the link to confirm it (and the notice to your old address)" /></>
       : `Your e-mail address is now ${updated.email}. We sent it a link to confirm it, and told your old address of the change.`);
