@@ -63,3 +63,16 @@ export function serveRequests<Req extends { op: string }>(handle: (req: Req) => 
     process.exit(0);
   });
 }
+
+/** What a socket generator keeps per named set of client sockets: enough to close it. */
+export interface ClosableSet { sockets: ({ disconnect(): unknown } | undefined)[]; waiters: Set<unknown> }
+
+/** Disconnects the sockets of set `name` (every set when absent) and forgets it (the generators' close op). */
+export function closeSets(sets: Map<string, ClosableSet>, name?: string): void {
+  for (const [n, set] of sets) {
+    if (name !== undefined && n !== name) continue;
+    set.waiters.clear();
+    for (const s of set.sockets) s?.disconnect();
+    sets.delete(n);
+  }
+}

@@ -4,7 +4,7 @@
 // Spoken to over IPC (ipc.ts); times are wall-clock ms (performance.timeOrigin + performance.now()),
 // comparable with the orchestrator's on the same machine.
 import { io, type Socket } from 'socket.io-client';
-import { serveRequests } from './ipc.js';
+import { closeSets, serveRequests } from './ipc.js';
 
 export type NotifyRequest =
   | { op: 'connect'; set: string; urls: string[]; cookies: (string | null)[]; join?: string; timeoutMs: number }
@@ -92,14 +92,7 @@ function wait(req: Extract<NotifyRequest, { op: 'await' }>): Promise<NotifyReply
   });
 }
 
-function close(name?: string): void {
-  for (const [n, set] of sets) {
-    if (name !== undefined && n !== name) continue;
-    set.waiters.clear();
-    for (const s of set.sockets) s?.disconnect();
-    sets.delete(n);
-  }
-}
+const close = (name?: string): void => closeSets(sets, name);
 
 serveRequests<NotifyRequest>(async (req) => {
   switch (req.op) {

@@ -4,7 +4,7 @@
 // wall-clock milliseconds (performance.timeOrigin + performance.now()) so the orchestrator on the
 // same machine can subtract its own send time.
 import { io, type Socket } from 'socket.io-client';
-import { serveRequests } from './ipc.js';
+import { closeSets, serveRequests } from './ipc.js';
 
 export type WatchedEvent = 'post:created' | 'post:removed';
 
@@ -179,14 +179,7 @@ async function burst(req: Extract<ClientRequest, { op: 'burst' }>): Promise<Clie
   return { burst: { latencies, spanMs: end - start, requestMs: answered.map((a) => a.ms), cpuMs: (used.user + used.system) / 1000, failures } };
 }
 
-function close(name?: string): void {
-  for (const [n, set] of sets) {
-    if (name !== undefined && n !== name) continue;
-    set.waiters.clear();
-    for (const s of set.sockets) s?.disconnect();
-    sets.delete(n);
-  }
-}
+const close = (name?: string): void => closeSets(sets, name);
 
 serveRequests<ClientRequest>(async (req) => {
   switch (req.op) {
