@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../server/config.js';
 import { createLogger } from '../server/log.js';
 import { createStores } from '../server/store/index.js';
 import { createAccount, UsernameTakenError } from '../server/auth/service.js';
+import { usePasswordCost } from '../server/auth/password.js';
 import { emailSchema, passwordSchema, roleSchema, usernameSchema } from '../shared/schemas/index.js';
 
 async function readPassword(): Promise<string> {
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  usePasswordCost(config.passwordScryptN);
   if (!config.redisUrl) process.stderr.write('user:create: warning: REDIS_URL is not set, so the account lives only in this process and is lost at exit.\n');
   const password = await readPassword();
   const pw = passwordSchema.safeParse(password);

@@ -9,6 +9,7 @@ import type { PostRecord } from './store/forum.js';
 import { createPassport } from './auth/passport.js';
 import { sessionMiddleware } from './auth/session.js';
 import { authRoutes } from './auth/routes.js';
+import { usePasswordCost } from './auth/password.js';
 import { apiNotFound, errorHandler, recordRoute } from './http/errors.js';
 import { csrfProtection, securityHeaders } from './http/security.js';
 import { requestLog } from './http/request-log.js';
@@ -71,6 +72,7 @@ export interface Agora {
 /** Builds Agora from its dependencies; it does not listen (main.ts and the tests do). */
 export function buildAgora(deps: AgoraDeps): Agora {
   const { config, stores, logger } = deps;
+  usePasswordCost(config.passwordScryptN);
   const app = express();
   app.disable('x-powered-by');
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_SEVERITY, PII_TYPES, type PiiSeverity, type PiiType } from '../shared/pii/index.js';
 import { envSchema, type Env } from './config/env.js';
+import { PASSWORD_SCRYPT_N } from './auth/password.js';
 
 /** A start-up configuration problem: main prints `message` (one line) and exits non-zero. */
 export class ConfigError extends Error {
@@ -63,6 +64,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.SESSION_SECRET) throw new ConfigError('SESSION_SECRET: required when NODE_ENV=production, at least 32 characters');
     if (!e.SMTP_URL) throw new ConfigError('SMTP_URL: required when NODE_ENV=production, e.g. smtp://user:pass@host:587');
   }
+  if (e.PASSWORD_SCRYPT_N < PASSWORD_SCRYPT_N && e.NODE_ENV !== 'test') {
+    throw new ConfigError(`PASSWORD_SCRYPT_N: less than ${PASSWORD_SCRYPT_N} is for test suites only (NODE_ENV=test)`);
+  }
   return configFrom(e);
 }
 
@@ -113,6 +117,8 @@ function configFrom(e: Env) {
     flagsToHide: e.FLAGS_TO_HIDE,
     flagDailyLimit: e.FLAG_DAILY_LIMIT,
     threadLogSize: e.THREAD_LOG_SIZE,
+    /** scrypt's cost for new password hashes (auth/password.ts). */
+    passwordScryptN: e.PASSWORD_SCRYPT_N,
     /** A session ends after `idleMs` without a request, and `absoluteMs` after sign-in whatever happens. */
     sessions: { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_MINUTES * 60_000 },
     /** Per-socket and per-address bounds (API.md, Realtime). */

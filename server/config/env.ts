@@ -81,6 +81,8 @@ export const envSchema = z.object({
     .meta({ defaultNote: '7 days', description: 'a session ends after this long without a request' }),
   SESSION_ABSOLUTE_MINUTES: intFrom(30 * 24 * 60, 5, 366 * 24 * 60)
     .meta({ defaultNote: '30 days', description: 'a session ends this long after sign-in, whatever happens' }),
+  PASSWORD_SCRYPT_N: z.coerce.number().int().min(1024).max(1_048_576).refine((n) => (n & (n - 1)) === 0, 'a power of two')
+    .default(16384).meta({ description: 'scrypt cost (a power of two) of new password hashes; a hash keeps its own cost, so raising it later is safe. Less than 16384 only with `NODE_ENV=test` (the test suite)' }),
   SOCKET_MAX_WATCHES: intFrom(100, 1, 100_000).meta({ description: 'threads and forums one socket may watch at once' }),
   SOCKET_MAX_PER_ADDRESS: intFrom(50, 1, 1_000_000).meta({ description: 'open sockets per client address, per process' }),
   SOCKET_EVENTS_PER_SECOND: intFrom(10, 1, 100_000).meta({ description: 'sustained client → server socket events per socket' }),

@@ -10,8 +10,11 @@ import { testClusterUrl } from './redis-cluster.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** Test suites hash with a cheaper scrypt (PASSWORD_SCRYPT_N; NODE_ENV=test only): the same code, a fraction of the CPU. */
+export const TEST_SCRYPT_N = '1024';
+
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SESSION_SECRET: 'test-secret-test-secret-test-secret-0123', ...env });
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SESSION_SECRET: 'test-secret-test-secret-test-secret-0123', PASSWORD_SCRYPT_N: TEST_SCRYPT_N, ...env });
 }
 
 /** A key prefix of this test run's own; `cleanRedis` deletes exactly those keys. */

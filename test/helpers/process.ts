@@ -39,7 +39,7 @@ export async function spawnAgora(env: Record<string, string>): Promise<AgoraProc
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/helpers/exit-with-parent.mjs', 'server/main.ts'], {
     cwd: path.resolve(__dirname, '../..'),
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', DEMO_ACCOUNTS: '0', SESSION_SECRET: 'test-secret-test-secret-test-secret-0123', ...env },
+    env: { PATH: process.env.PATH, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', DEMO_ACCOUNTS: '0', PASSWORD_SCRYPT_N: '1024', SESSION_SECRET: 'test-secret-test-secret-test-secret-0123', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
