@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { entryArgs } from './entry.js';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -21,7 +22,7 @@ export interface AgoraProcess {
 }
 
 /**
- * How long a server process may take to start: tsx compiles on the way, several processes start
+ * How long a server process may take to start: tsx may compile on the way, several processes start
  * at once, and a busy machine is slow, not wrong. Suites that start processes give their
  * `beforeAll` more than this.
  */
@@ -34,10 +35,10 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** A real Agora server process (server/main.ts through tsx), listening on a free loopback port. */
+/** A real Agora server process (the current build, or server/main.ts through tsx), listening on a free loopback port. */
 export async function spawnAgora(env: Record<string, string>): Promise<AgoraProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/helpers/exit-with-parent.mjs', 'server/main.ts'], {
+  const child = spawn(process.execPath, entryArgs('server/main', ['./test/helpers/exit-with-parent.mjs']), {
     cwd: path.resolve(__dirname, '../..'),
     env: { PATH: process.env.PATH, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', DEMO_ACCOUNTS: '0', PASSWORD_SCRYPT_N: '1024', SESSION_SECRET: 'test-secret-test-secret-test-secret-0123', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ import { createMemoryStores } from '../../server/store/index.js';
 import { Client } from '../helpers/http.js';
 import { connectSocket } from '../helpers/sockets.js';
 import { PROCESS_START_MS } from '../helpers/process.js';
+import { entryArgs } from '../helpers/entry.js';
 
 describe('operations endpoints', () => {
   let agora: Running;
@@ -141,7 +142,7 @@ function freePort(): Promise<number> {
 
 test('on SIGTERM the process finishes the request in flight, closes sockets and exits 0', async () => {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/helpers/exit-with-parent.mjs', 'server/main.ts'], {
+  const child = spawn(process.execPath, entryArgs('server/main', ['./test/helpers/exit-with-parent.mjs']), {
     cwd: path.resolve(__dirname, '../..'),
     env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', DEMO_ACCOUNTS: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],

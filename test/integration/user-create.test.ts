@@ -3,16 +3,17 @@ import path from 'node:path';
 import { cleanRedis, makeStores, REDIS_URL, testPrefix } from '../helpers/agora.js';
 import { verifyPassword } from '../../server/auth/password.js';
 import { PROCESS_START_MS } from '../helpers/process.js';
+import { entryArgs } from '../helpers/entry.js';
 
 const root = path.resolve(__dirname, '../..');
 const prefix = testPrefix();
 afterAll(() => cleanRedis(prefix));
 
-// Each test runs the command twice, each run bounded by PROCESS_START_MS (tsx compiles on the way).
+// Each test runs the command twice, each run bounded by PROCESS_START_MS (tsx may compile on the way).
 const TWO_RUNS = 2 * PROCESS_START_MS + 10_000;
 
 const run = (args: string[], input: string) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/user-create.ts', ...args], {
+  spawnSync(process.execPath, [...entryArgs('scripts/user-create'), ...args], {
     cwd: root, input, encoding: 'utf8', timeout: PROCESS_START_MS,
     env: { PATH: process.env.PATH, REDIS_URL, REDIS_KEY_PREFIX: prefix, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), SMTP_URL: 'smtp://127.0.0.1:25' },
   });

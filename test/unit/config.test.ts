@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../server/config.js';
+import { entryArgs } from '../helpers/entry.js';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -56,7 +57,7 @@ describe('configuration', () => {
   });
 
   test('the process exits non-zero with one clear line when a production secret is missing', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const r = spawnSync(process.execPath, entryArgs('server/main'), {
       cwd: root,
       env: { PATH: process.env.PATH, NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:6379', SMTP_URL: 'smtp://127.0.0.1:25' },
       encoding: 'utf8',

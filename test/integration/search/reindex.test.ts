@@ -8,6 +8,7 @@ import { newId } from '../../../server/store/ids.js';
 import type { Stores } from '../../../server/store/index.js';
 import type { PostRecord, ThreadRecord } from '../../../server/store/forum.js';
 import { reindex, ReindexBusy, type ReindexDeps } from '../../../server/search/reindex.js';
+import { entryArgs } from '../../helpers/entry.js';
 
 // `npm run search:reindex` rebuilds the stored snapshot from every post while Agora serves, and an
 // interrupted run continues from its checkpoint.
@@ -116,12 +117,12 @@ describe.each(['redis', 'redis-cluster'] as const)('search:reindex on %s', (kind
     const target = await redisTarget(kind);
     const root = path.resolve(__dirname, '../../..');
     const base = { PATH: process.env.PATH, NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret-test-secret-0123', LOG_LEVEL: 'warn' };
-    const ok = await run(process.execPath, ['--import', 'tsx', 'scripts/search-reindex.ts'], {
+    const ok = await run(process.execPath, entryArgs('scripts/search-reindex'), {
       cwd: root, env: { ...base, REDIS_URL: target.url, REDIS_CLUSTER: target.cluster ? '1' : '0', REDIS_KEY_PREFIX: prefix },
     });
     expect(ok.stdout).toMatch(/search:reindex \[.*\] 100% \| (\d+)\/\1 posts/);
     expect(ok.stdout).toMatch(/snapshot stored/);
-    const noRedis = await run(process.execPath, ['--import', 'tsx', 'scripts/search-reindex.ts'], { cwd: root, env: base }).catch((e: { code: number; stderr: string }) => e);
+    const noRedis = await run(process.execPath, entryArgs('scripts/search-reindex'), { cwd: root, env: base }).catch((e: { code: number; stderr: string }) => e);
     expect([(noRedis as { code: number }).code, (noRedis as { stderr: string }).stderr]).toEqual([2, expect.stringContaining('REDIS_URL is not set')]);
   });
 });
