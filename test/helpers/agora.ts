@@ -7,14 +7,14 @@ import { loadConfig, type Config } from '../../server/config.js';
 import { buildAgora, type Agora } from '../../server/app.js';
 import { createMemoryStores, createStores, type Stores } from '../../server/store/index.js';
 import { testClusterUrl } from './redis-cluster.js';
+import { TEST_SCRYPT_N } from './process.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Test suites hash with a cheaper scrypt (PASSWORD_SCRYPT_N; NODE_ENV=test only): the same code, a fraction of the CPU. */
-export const TEST_SCRYPT_N = '1024';
-
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SESSION_SECRET: 'test-secret-test-secret-test-secret-0123', PASSWORD_SCRYPT_N: TEST_SCRYPT_N, ...env });
+  // A suite that runs as production keeps production's cost (config refuses less there).
+  const cost = env.NODE_ENV && env.NODE_ENV !== 'test' ? {} : { PASSWORD_SCRYPT_N: TEST_SCRYPT_N };
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SESSION_SECRET: 'test-secret-test-secret-test-secret-0123', ...cost, ...env });
 }
 
 /** A key prefix of this test run's own; `cleanRedis` deletes exactly those keys. */
