@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, signInThroughPage, type SignedInPage } from '../helpers/browser.js';
+import { artifact, launchBrowser, signedInPage, type SignedInPage } from '../helpers/browser.js';
 import request from 'supertest';
 import { eventually } from '../helpers/eventually.js';
 import { uniqueName } from '../helpers/http.js';
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 test('a member invites a friend without a mail server, is pointed to /dev/mail, and follows the invite link from there to the landing page', async () => {
-  const member = await signInThroughPage(browser, agora);
+  const member = await signedInPage(browser, agora);
   signedIn.push(member);
   const { page, problems } = member;
   await page.goto(`${agora.url}/invite`);

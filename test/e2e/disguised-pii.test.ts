@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { PII_TYPES, type PiiType } from '../../shared/pii/index.js';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, signInThroughPage } from '../helpers/browser.js';
+import { artifact, launchBrowser, signedInPage } from '../helpers/browser.js';
 import { signedIn, type Client } from '../helpers/http.js';
 
 // A member tries to slip a card number, an SSN or an IBAN past the warning in every way the
@@ -88,7 +88,7 @@ async function postedAndRead(running: Running, on: { member: Client; threadId: s
     expect([d.how, res.status]).toEqual([d.how, 201]);
     posted.push({ d, id: res.body.post.id });
   }
-  const reader = await signInThroughPage(browser, running);
+  const reader = await signedInPage(browser, running);
   contexts.push(reader.context);
   await reader.page.goto(`${running.url}/t/${on.threadId}`);
   const read: { d: Disguise; text: string; digits: string }[] = [];
@@ -148,7 +148,7 @@ test('published as written (severity warn), every disguise shows its whole value
 }, 60_000);
 
 test('the reply box highlights a card number typed with entity spaces while the member writes', async () => {
-  const writer = await signInThroughPage(browser, agora);
+  const writer = await signedInPage(browser, agora);
   contexts.push(writer.context);
   await writer.page.goto(`${agora.url}/t/${threadId}`);
   const disguised = '4111&#32;1111&#32;1111&#32;1111';

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, signInThroughPage } from '../helpers/browser.js';
+import { artifact, launchBrowser, signedInPage } from '../helpers/browser.js';
 import { signedIn } from '../helpers/http.js';
 
 let agora: Running;
@@ -21,8 +21,9 @@ afterAll(async () => {
   await agora?.close();
 });
 
+/** Signed in over the API, on a blank page: every test opens its thread first. */
 async function signInPage() {
-  const signed = await signInThroughPage(browser, agora);
+  const signed = await signedInPage(browser, agora);
   contexts.push(signed.context);
   return signed;
 }

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, signInThroughPage } from '../helpers/browser.js';
+import { artifact, launchBrowser, signedInPage, signInThroughPage } from '../helpers/browser.js';
 import { signedIn, type Client } from '../helpers/http.js';
 
 let agora: Running;
@@ -31,6 +31,13 @@ async function signInPage(role: 'member' | 'moderator') {
   return signed;
 }
 
+/** Signed in over the API, on a blank page: for a reader whose first step is opening a page. */
+async function readerPage(role: 'member' | 'moderator') {
+  const signed = await signedInPage(browser, agora, role);
+  contexts.push(signed.context);
+  return signed;
+}
+
 async function reply(body: string): Promise<string> {
   const res = await author.post(`/api/threads/${threadId}/posts`, { body });
   expect(res.status).toBe(201);
@@ -40,7 +47,7 @@ async function reply(body: string): Promise<string> {
 test('a moderator removes a post in the thread page; a member watching sees it vanish without reload, and Undo brings it back', async () => {
   const postId = await reply('Cheap **replica watches** at spam.example, best prices!');
   const moderator = await signInPage('moderator');
-  const member = await signInPage('member');
+  const member = await readerPage('member');
 
   await member.page.goto(`${agora.url}/t/${threadId}`);
   await member.page.getByText('Live', { exact: true }).waitFor();
@@ -103,7 +110,7 @@ test('a moderator removes a post in the thread page; a member watching sees it v
 test('the dashboard shows a new flag live and dismisses it; a member flags in the thread page; members are not allowed in', async () => {
   const postId = await reply('Is this **watch** a good deal?');
   const moderator = await signInPage('moderator');
-  const member = await signInPage('member');
+  const member = await readerPage('member');
 
   // Members get a clear refusal at /mod.
   await member.page.goto(`${agora.url}/mod`);
@@ -173,7 +180,7 @@ test('from the dashboard a moderator removes a flagged post with Undo, purges it
   const flagger = await signedIn(agora.url, agora.stores.users, 'member');
   for (const id of [spamId, leakId]) expect((await flagger.post(`/api/posts/${id}/flags`, { reason: 'bad' })).status).toBe(201);
 
-  const moderator = await signInPage('moderator');
+  const moderator = await readerPage('moderator');
   await moderator.page.goto(`${agora.url}/mod`);
   await moderator.page.getByTestId('queue-live').getByText('Live', { exact: true }).waitFor();
   const spam = moderator.page.locator(`[data-testid="queue-item"][data-post-id="${spamId}"]`);
@@ -236,8 +243,8 @@ test('a moderator removes a whole thread: a member reading it and a member on th
   expect(created.status).toBe(201);
   const doomed = created.body.thread.id as string;
   const moderator = await signInPage('moderator');
-  const reader = await signInPage('member');
-  const browser2 = await signInPage('member');
+  const reader = await readerPage('member');
+  const browser2 = await readerPage('member');
 
   await reader.page.goto(`${agora.url}/t/${doomed}`);
   await reader.page.getByText('Live', { exact: true }).waitFor();

@@ -3,7 +3,7 @@
 // breadcrumbs name the forum.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { launchBrowser, signInThroughPage } from '../helpers/browser.js';
+import { launchBrowser, signedInPage } from '../helpers/browser.js';
 import { signedIn, type Client } from '../helpers/http.js';
 
 let agora: Running;
@@ -76,12 +76,12 @@ test('a removed thread is "Page not found" (404) to a member, and shown to a mod
   const admin = await signedIn(agora.url, agora.stores.users, 'admin');
   const removed = (await admin.post(`/api/forums/${forumId}/threads`, { title: 'Soon removed', body: 'spam spam' })).body.thread.id as string;
   expect((await moderator.post(`/api/threads/${removed}/remove`, { reason: 'spam' })).status).toBe(200);
-  const member = await signInThroughPage(browser, agora);
+  const member = await signedInPage(browser, agora);
   contexts.push(member.context);
   await expectNotFound(member.page, `/t/${removed}`);
   expect(await member.page.getByText('Soon removed').count()).toBe(0);
 
-  const mod = await signInThroughPage(browser, agora, 'moderator');
+  const mod = await signedInPage(browser, agora, 'moderator');
   contexts.push(mod.context);
   const res = await mod.page.goto(`${agora.url}/t/${removed}`);
   expect(res?.status()).toBe(200);

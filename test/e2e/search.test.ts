@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, signInThroughPage } from '../helpers/browser.js';
+import { artifact, launchBrowser, signedInPage } from '../helpers/browser.js';
 import { eventually } from '../helpers/eventually.js';
 import { signedIn, type Client } from '../helpers/http.js';
 
@@ -60,7 +60,7 @@ afterAll(async () => {
 });
 
 async function member(role: 'member' | 'moderator' = 'member') {
-  const signed = await signInThroughPage(browser, agora, role);
+  const signed = await signedInPage(browser, agora, role);
   contexts.push(signed.context);
   return signed;
 }

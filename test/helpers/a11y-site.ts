@@ -3,7 +3,7 @@
 // page per role. Needs `npm run build:client` first.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAgora, type Running } from './agora.js';
-import { BROWSER_PASSWORD, launchBrowser, signInThroughPage } from './browser.js';
+import { BROWSER_PASSWORD, launchBrowser, signedInPage } from './browser.js';
 import { eventually } from './eventually.js';
 import { Client, signedIn } from './http.js';
 
@@ -46,7 +46,7 @@ beforeAll(async () => {
   contexts.push(anonymous);
   pages.anonymous = await anonymous.newPage();
   for (const role of ['member', 'banned', 'moderator', 'admin'] as const) {
-    const signed = await signInThroughPage(browser, agora, role === 'banned' ? 'member' : role);
+    const signed = await signedInPage(browser, agora, role === 'banned' ? 'member' : role);
     contexts.push(signed.context);
     pages[role] = signed.page;
     if (role === 'member') at.memberName = signed.username;

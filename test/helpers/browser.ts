@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createAccount } from '../../server/auth/service.js';
 import type { Role, UserStore } from '../../server/store/users.js';
-import { uniqueName } from './http.js';
+import { Client, uniqueName } from './http.js';
 
 export const ARTIFACTS = path.resolve(__dirname, '../artifacts');
 
@@ -22,6 +22,15 @@ export interface SignedInPage { page: Page; context: BrowserContext; username: s
 
 export const BROWSER_PASSWORD = 'a long enough password';
 
+/** A new page whose errors, and console errors other than the expected 4xx resource loads, land in `problems`. */
+async function watchedPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
+  return { page, problems };
+}
+
 /**
  * A fresh account of the given role (made in the store, as user:create does), signed in through
  * the sign-in page in a browser context of its own. `problems` collects page errors and console
@@ -35,14 +44,36 @@ export async function signInThroughPage(
   const username = uniqueName(role.slice(0, 3));
   const user = await createAccount(agora.stores.users, { username, email: `${username}@example.com`, password: BROWSER_PASSWORD, role });
   const context = await browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
+  const { page, problems } = await watchedPage(context);
   await page.goto(`${agora.url}/signin`);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(BROWSER_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('whoami').waitFor();
+  return { page, context, username, id: user.id, problems };
+}
+
+/**
+ * A fresh account of the given role, signed in over the API (as the sign-in page does) with the
+ * session cookie handed to a browser context of its own, and a blank page: for tests about what
+ * comes after signing in, which open their first page themselves. The sign-in page itself is
+ * exercised by signInThroughPage and test/e2e/auth.test.ts.
+ */
+export async function signedInPage(
+  browser: Browser,
+  agora: { url: string; stores: { users: UserStore } },
+  role: Role = 'member',
+): Promise<SignedInPage> {
+  const username = uniqueName(role.slice(0, 3));
+  const user = await createAccount(agora.stores.users, { username, email: `${username}@example.com`, password: BROWSER_PASSWORD, role });
+  const client = new Client(agora.url);
+  const res = await client.login(username, BROWSER_PASSWORD);
+  if (res.status !== 200) throw new Error(`signing in ${username} answered ${res.status}`);
+  const context = await browser.newContext({ acceptDownloads: true });
+  await context.addCookies(client.cookieHeader().split('; ').map((pair) => {
+    const i = pair.indexOf('=');
+    return { name: pair.slice(0, i), value: pair.slice(i + 1), url: agora.url };
+  }));
+  const { page, problems } = await watchedPage(context);
   return { page, context, username, id: user.id, problems };
 }
