@@ -1,7 +1,7 @@
 // Every page each role can reach on the accessibility site (a11y-site.ts), with what shows it has
 // finished loading, and the run that checks them all in a view (colour scheme and width).
 import type { Page } from 'playwright-core';
-import { backgroundLuminance, describeViolations, horizontalOverflow, labellingProblems, overflowingElements, seriousViolations } from './a11y.js';
+import { backgroundLuminance, describeViolations, horizontalOverflow, labellingProblems, overflowingElements, seriousViolations, shownElements } from './a11y.js';
 import { agora, at, other, pages, setUp } from './a11y-site.js';
 
 /** A page to check: how to reach it, and what shows that it has finished loading. */
@@ -181,15 +181,15 @@ interface View {
 
 const DESKTOP = { width: 1280, height: 900 };
 /**
- * Every page is opened once and looked at in three views. Light: every axe rule, on a desktop and
- * on a 360 px wide phone. Dark: the pages' markup and layout do not change with the scheme (only
- * colour variables do), so axe's rules that read colours (text contrast, links told apart from the
- * text around them), at desktop width: a narrow screen changes only spacing and grid columns (no
- * element is shown, hidden or recoloured by width).
+ * Every page is opened once and looked at in three views. Light on a desktop: every axe rule. The
+ * pages' markup does not change with width or scheme (only colour variables, spacing and grid
+ * columns do; each page checks below that the same elements are shown at both widths), so the
+ * other views run the rules that read what does change. Light at 360 px: layout (contrast over
+ * what now overlaps, scrolling boxes, target sizes). Dark: the colour rules, at desktop width.
  */
 const VIEWS: readonly View[] = [
   { name: 'light', colorScheme: 'light', viewport: DESKTOP },
-  { name: 'light at 360 px', colorScheme: 'light', viewport: { width: 360, height: 740 } },
+  { name: 'light at 360 px', colorScheme: 'light', viewport: { width: 360, height: 740 }, rules: ['color-contrast', 'link-in-text-block', 'scrollable-region-focusable', 'target-size'] },
   { name: 'dark', colorScheme: 'dark', viewport: DESKTOP, rules: ['color-contrast', 'link-in-text-block'] },
 ];
 
@@ -220,8 +220,10 @@ export function checkEveryPage(roles: readonly Role[]): void {
       await show(page, VIEWS[0]!);
       await check.open(page);
       for (const line of await labellingProblems(page)) problems.push(`${check.name}: ${line}`);
+      const shown: string[][] = [];
       for (const view of VIEWS) {
         await show(page, view);
+        shown.push(await shownElements(page));
         // The palette follows the system's colour scheme (so the dark view checks the dark palette).
         if (first) {
           if (view.colorScheme === 'dark') expect(await backgroundLuminance(page)).toBeLessThan(0.05);
@@ -230,6 +232,13 @@ export function checkEveryPage(roles: readonly Role[]): void {
         for (const line of describeViolations(await seriousViolations(page, view.rules))) problems.push(`${view.name}, ${check.name}: ${line}`);
         const overflow = await horizontalOverflow(page);
         if (overflow > 0) problems.push(`${view.name}, ${check.name}: ${overflow}px wider than the screen, by ${(await overflowingElements(page)).join(', ')}`);
+      }
+      // What the views' narrower rule sets rely on: no element is shown or hidden by width. Desktop,
+      // then 360 px, then desktop again: a page still changing (a preview arriving) differs from
+      // one of the two desktop looks only, an element hidden by width from both.
+      const [wide, narrow, wideAgain] = shown;
+      if (wide!.join() !== narrow!.join() && wideAgain!.join() !== narrow!.join()) {
+        problems.push(`${check.name}: shows other elements at 360 px than on a desktop (${narrow!.filter((e) => !wide!.includes(e)).concat(wide!.filter((e) => !narrow!.includes(e))).slice(0, 5).join(', ')}): run every axe rule at 360 px too`);
       }
       first = false;
     }

@@ -94,3 +94,16 @@ export function backgroundLuminance(page: Page): Promise<number> {
     return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
   });
 }
+
+/** Every element the browser shows (`checkVisibility`), each as its path of tag names and index: to compare a page at two widths. */
+export function shownElements(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    type El = { tagName: string; parentElement: El | null; children: ArrayLike<El>; checkVisibility(o?: unknown): boolean };
+    const w = globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<El> } };
+    const path = (e: El): string => {
+      const parent = e.parentElement;
+      return parent ? `${path(parent)}>${e.tagName.toLowerCase()}${Array.prototype.indexOf.call(parent.children, e)}` : e.tagName.toLowerCase();
+    };
+    return Array.from(w.document.querySelectorAll('body *')).filter((e) => e.checkVisibility({ visibilityProperty: true })).map(path);
+  });
+}
