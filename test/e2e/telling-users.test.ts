@@ -3,7 +3,7 @@
 // once, a banned member sees the ban and its end, and an author sees why their post was removed.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, signInThroughPage, type SignedInPage } from '../helpers/browser.js';
+import { artifact, launchBrowser, signedInPage, type SignedInPage } from '../helpers/browser.js';
 import { signedIn, uniqueName, type Client } from '../helpers/http.js';
 
 const ADDRESS = 'jane.doe@example.org';
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 async function member(): Promise<SignedInPage> {
-  const signed = await signInThroughPage(browser, agora);
+  const signed = await signedInPage(browser, agora);
   contexts.push(signed.context);
   await signed.page.goto(`${agora.url}/t/${threadId}`);
   await signed.page.getByText('Live', { exact: true }).waitFor();
