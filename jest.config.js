@@ -12,6 +12,8 @@ module.exports = {
   testTimeout: 60000,
   // The `redis-cluster` backend's local cluster: setup picks its ports, the first suite that needs
   // it starts it, teardown stops it (test/helpers/redis-cluster.ts).
+  // New password hashes at the test cost (PASSWORD_SCRYPT_N) in every suite.
+  setupFiles: ['<rootDir>/test/helpers/test-password-cost.ts'],
   globalSetup: '<rootDir>/test/helpers/redis-cluster.ts',
   globalTeardown: '<rootDir>/test/helpers/redis-cluster.ts',
 };
