@@ -1,9 +1,10 @@
 // `npm test`'s first half: type-check the server (with its tests) and the web app side by side,
-// bring the server build up to date when a source is newer than it (the suites start server
-// processes from it: `node dist/server/main.js` starts in half the CPU of tsx), and build the web
-// app the browser tests load. Any failure stops `npm test` before jest starts.
+// then bring each build up to date when a source is newer than it (as `npm start` judges it): the
+// suites start server processes from the server build (`node dist/server/main.js` starts in half
+// the CPU of tsx), and the browser tests load the web app's production build. Any failure stops
+// `npm test` before jest starts.
 import { spawn, spawnSync } from 'node:child_process';
-import { root, serverStaleness } from './build-state.mjs';
+import { clientStaleness, root, serverStaleness } from './build-state.mjs';
 
 const run = (args) =>
   new Promise((resolve) => {
@@ -30,4 +31,8 @@ if (stale) {
   process.stdout.write(`npm test: building the server (${stale})\n`);
   step('building the server', spawnSync('npm', ['run', 'build:server', '--silent'], { cwd: root, stdio: 'inherit' }).status ?? 1);
 }
-step('building the web app', spawnSync('npm', ['run', 'build:client', '--silent'], { cwd: root, stdio: 'inherit' }).status ?? 1);
+const staleClient = clientStaleness();
+if (staleClient) {
+  process.stdout.write(`npm test: building the web app (${staleClient})\n`);
+  step('building the web app', spawnSync('npm', ['run', 'build:client', '--silent'], { cwd: root, stdio: 'inherit' }).status ?? 1);
+}
