@@ -31,19 +31,22 @@ async function watchedPage(context: BrowserContext): Promise<{ page: Page; probl
   return { page, problems };
 }
 
+type Site = { url: string; stores: { users: UserStore } };
+
+/** A fresh account of the given role, made in the store as user:create does, and a browser context for it. */
+async function newAccount(browser: Browser, agora: Site, role: Role) {
+  const username = uniqueName(role.slice(0, 3));
+  const user = await createAccount(agora.stores.users, { username, email: `${username}@example.com`, password: BROWSER_PASSWORD, role });
+  return { username, user, context: await browser.newContext({ acceptDownloads: true }) };
+}
+
 /**
  * A fresh account of the given role (made in the store, as user:create does), signed in through
  * the sign-in page in a browser context of its own. `problems` collects page errors and console
  * errors other than the expected 4xx resource loads.
  */
-export async function signInThroughPage(
-  browser: Browser,
-  agora: { url: string; stores: { users: UserStore } },
-  role: Role = 'member',
-): Promise<SignedInPage> {
-  const username = uniqueName(role.slice(0, 3));
-  const user = await createAccount(agora.stores.users, { username, email: `${username}@example.com`, password: BROWSER_PASSWORD, role });
-  const context = await browser.newContext({ acceptDownloads: true });
+export async function signInThroughPage(browser: Browser, agora: Site, role: Role = 'member'): Promise<SignedInPage> {
+  const { username, user, context } = await newAccount(browser, agora, role);
   const { page, problems } = await watchedPage(context);
   await page.goto(`${agora.url}/signin`);
   await page.getByLabel('Username').fill(username);
@@ -59,17 +62,11 @@ export async function signInThroughPage(
  * comes after signing in, which open their first page themselves. The sign-in page itself is
  * exercised by signInThroughPage and test/e2e/auth.test.ts.
  */
-export async function signedInPage(
-  browser: Browser,
-  agora: { url: string; stores: { users: UserStore } },
-  role: Role = 'member',
-): Promise<SignedInPage> {
-  const username = uniqueName(role.slice(0, 3));
-  const user = await createAccount(agora.stores.users, { username, email: `${username}@example.com`, password: BROWSER_PASSWORD, role });
+export async function signedInPage(browser: Browser, agora: Site, role: Role = 'member'): Promise<SignedInPage> {
+  const { username, user, context } = await newAccount(browser, agora, role);
   const client = new Client(agora.url);
   const res = await client.login(username, BROWSER_PASSWORD);
   if (res.status !== 200) throw new Error(`signing in ${username} answered ${res.status}`);
-  const context = await browser.newContext({ acceptDownloads: true });
   await context.addCookies(client.cookieHeader().split('; ').map((pair) => {
     const i = pair.indexOf('=');
     return { name: pair.slice(0, i), value: pair.slice(i + 1), url: agora.url };
