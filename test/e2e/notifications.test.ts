@@ -241,3 +241,26 @@ test('a signed-out visitor opening /notifications is asked to sign in by a link 
   expect(await page.getByTestId('notifications-signin').getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/signin?next=/notifications');
   await context.close();
 });
+
+test('a notification that arrives while the page is still loading its list is there once the list is shown', async () => {
+  const page = a.page;
+  const threadId = await startThread(b, 'Mordant or not');
+  const before = (await aClient.get('/api/notifications?limit=1')).body.unreadCount as number;
+  // The page's first list is read from the server and held back until the notification has
+  // reached this tab live: its answer then predates the notification, as on a slow network.
+  let held!: () => Promise<void>;
+  const listRead = new Promise<void>((resolve) => {
+    void page.route((url) => url.pathname === '/api/notifications' && url.searchParams.get('limit') === '30', async (route) => {
+      const response = await route.fetch();
+      held = () => route.fulfill({ response });
+      resolve();
+    }, { times: 1 });
+  });
+  await page.goto(`${agora.url}/notifications`);
+  await listRead;
+  await reply(b, threadId, `@${a.username} alum first, then the dye bath.`);
+  await bellSays(page, before + 1);
+  await held();
+  await page.getByTestId('notification').filter({ hasText: 'Mordant or not' }).waitFor();
+  expect(a.problems).toEqual([]);
+});

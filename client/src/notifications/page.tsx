@@ -31,15 +31,30 @@ export function NotificationsList({ userId }: { userId: string }) {
   const filter = useRef(unreadOnly);
   filter.current = unreadOnly;
 
+  // An event that arrives while the first page is loading may be missing from its answer (the
+  // server may have read the list just before it), and the answer replaces the list: ask again.
+  const loading = useRef(false);
+  const missed = useRef(false);
+  const heard = () => {
+    if (loading.current) missed.current = true;
+  };
+
   // The first page, again on every (re)connect: what happened while away is in it.
   const loadFirst = () => {
     const wanted = filter.current;
+    loading.current = true;
+    missed.current = false;
     notificationApi.list({ unreadOnly: wanted, limit: PAGE }).then((p) => {
       if (filter.current !== wanted) return; // the filter changed meanwhile: its own answer follows
+      loading.current = false;
       setItems(p.items);
       setNext(p.nextCursor);
       setError(null);
-    }, (e) => setError(errorText(e)));
+      if (missed.current) loadFirst();
+    }, (e) => {
+      loading.current = false;
+      setError(errorText(e));
+    });
   };
 
   useEffect(() => {
@@ -49,12 +64,19 @@ export function NotificationsList({ userId }: { userId: string }) {
 
   useEffect(() => {
     const s = getSocket();
-    const onNew = (p: { notification: Notification }) =>
+    const onNew = (p: { notification: Notification }) => {
+      heard();
       setItems((list) => list && [p.notification, ...list.filter((x) => x.id !== p.notification.id)]);
-    const onWithdrawn = (p: { id: string }) => setItems((list) => list && list.filter((x) => x.id !== p.id));
+    };
+    const onWithdrawn = (p: { id: string }) => {
+      heard();
+      setItems((list) => list && list.filter((x) => x.id !== p.id));
+    };
     // Read ones stay where they are, marked read, even under "Unread only": nothing moves under the reader's eyes.
-    const onRead = (p: { ids: string[] | 'all' }) =>
+    const onRead = (p: { ids: string[] | 'all' }) => {
+      heard();
       setItems((list) => list && list.map((x) => (p.ids === 'all' || p.ids.includes(x.id) ? { ...x, read: true } : x)));
+    };
     s.on('notification:new', onNew);
     s.on('notification:withdrawn', onWithdrawn);
     s.on('notification:read', onRead);
