@@ -31,28 +31,31 @@ export function NotificationsList({ userId }: { userId: string }) {
   const filter = useRef(unreadOnly);
   filter.current = unreadOnly;
 
-  // An event that arrives while the first page is loading may be missing from its answer (the
-  // server may have read the list just before it), and the answer replaces the list: ask again.
-  const loading = useRef(false);
+  // Only the answer to the latest load counts (an older one may arrive last). An event that arrives
+  // while a load is on its way may be missing from its answer (the server may have read the list
+  // just before it), and the answer replaces the list: then ask again.
+  const asked = useRef(0);
+  const answered = useRef(0);
   const missed = useRef(false);
   const heard = () => {
-    if (loading.current) missed.current = true;
+    if (answered.current !== asked.current) missed.current = true;
   };
 
   // The first page, again on every (re)connect: what happened while away is in it.
   const loadFirst = () => {
     const wanted = filter.current;
-    loading.current = true;
-    missed.current = false;
+    const mine = ++asked.current;
+    missed.current = false; // this load's answer is read after every event heard so far
     notificationApi.list({ unreadOnly: wanted, limit: PAGE }).then((p) => {
-      if (filter.current !== wanted) return; // the filter changed meanwhile: its own answer follows
-      loading.current = false;
+      if (mine !== asked.current || filter.current !== wanted) return; // a newer load's answer follows
+      answered.current = mine;
       setItems(p.items);
       setNext(p.nextCursor);
       setError(null);
       if (missed.current) loadFirst();
     }, (e) => {
-      loading.current = false;
+      if (mine !== asked.current) return;
+      answered.current = mine;
       setError(errorText(e));
     });
   };
