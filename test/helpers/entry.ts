@@ -2,8 +2,7 @@
 // current (`npm test` brings it up to date first, and plain node starts in half the CPU of tsx),
 // else the TypeScript source through tsx, as after an edit run with `npx jest` alone. Whether the
 // build is current is judged as `npm start` judges it (scripts/build-state.mjs), once per entry.
-import { serverStaleness } from './built-checkout.js';
-import { repo } from './built-checkout.js';
+import { repo, serverStaleness } from './built-checkout.js';
 
 export type Entry = 'server/main' | 'scripts/user-create' | 'scripts/search-reindex';
 
