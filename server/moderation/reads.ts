@@ -2,9 +2,6 @@
 import { authorize } from '../auth/policy.js';
 import type { AuditAction, AuditRecord } from '../store/moderation.js';
 import type { UserRecord } from '../store/users.js';
-import type { Post, Thread } from '../../shared/api.js';
-import type { PostRecord, ThreadRecord } from '../store/forum.js';
-import { toPostView, toThreadView, userIdsOf, userIdsOfThreads, viewerFor } from '../forum/views.js';
 import { queueItem } from './service.js';
 import { auditNames } from './audit-names.js';
 import type { ModerationDeps } from './deps.js';
@@ -32,13 +29,4 @@ export async function auditPage(deps: ModerationDeps, actor: UserRecord, filter:
     names: await auditNames(deps, entries),
     next: entries.length === limit && last ? { at: Date.parse(last.at), id: last.id } : null,
   };
-}
-
-/** A post as moderators see it (removal and remover included), with the authors its view names. */
-export async function postForModerators(deps: ModerationDeps, actor: UserRecord, post: PostRecord): Promise<Post> {
-  return toPostView(post, viewerFor(actor), await deps.users.getMany(userIdsOf([post])));
-}
-
-export async function threadForModerators(deps: ModerationDeps, actor: UserRecord, thread: ThreadRecord): Promise<Thread> {
-  return toThreadView(thread, await deps.users.getMany(userIdsOfThreads([thread])), viewerFor(actor));
 }

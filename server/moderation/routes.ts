@@ -5,13 +5,14 @@ import { encodeCursor, pageParams } from '../http/paging.js';
 import { idParam } from '../http/params.js';
 import { parse } from '../http/validate.js';
 import type { PostRecord, ThreadRecord } from '../store/forum.js';
-import { toForumView, toPostView, viewerFor } from '../forum/views.js';
+import { toForumView, toPostView, toThreadView, viewerFor } from '../forum/views.js';
 import { toAdminUserView, toAuditView, toBannedUserView, toFlagView, toModUserView } from './views.js';
-import { approvePost, flagPost, purgePost, removePost, resolveFlag, restorePost, type ModerationDeps } from './service.js';
-import { purgeThread, removeThread, restoreThread, setThreadLocked } from './threads.js';
+import { flagPost, purgePost, resolveFlag, type ModerationDeps } from './service.js';
+import { purgeThread } from './threads.js';
+import { moderatePost, moderateThread, type Authored } from './actions.js';
 import { banUser, findUser, removeUserPosts, setRole, unbanUser } from './users.js';
 import { createForum, listUsers, updateForum } from './admin.js';
-import { auditPage, postForModerators, queuePage, threadForModerators } from './reads.js';
+import { auditPage, queuePage } from './reads.js';
 import {
   adminUsersQuery, auditQuery, banBodyAt, forumPatchBody, modUserQuery, nameCursor, newForumBody, offsetCursor, optionalReasonBody, reasonBody, resolveBody, roleBody, timeCursor,
 } from '../../shared/schemas/index.js';
@@ -25,17 +26,18 @@ export function moderationRoutes(deps: ModerationDeps): Router {
   const banBody = banBodyAt(deps.now);
   const r = Router();
   const moderator = requireModerator;
-  const post = (req: Request, p: PostRecord) => postForModerators(deps, req.user!, p);
-  const thread = (req: Request, t: ThreadRecord) => threadForModerators(deps, req.user!, t);
+  // Moderators see removals and who made them: the view is shaped for the caller.
+  const post = (req: Request, p: Authored<PostRecord>) => toPostView(p.record, viewerFor(req.user), p.authors);
+  const thread = (req: Request, t: Authored<ThreadRecord>) => toThreadView(t.record, t.authors, viewerFor(req.user));
 
   r.post('/posts/:postId/remove', moderator, async (req, res) => {
     const { reason } = parse(reasonBody, req.body);
-    res.json({ post: await post(req, await removePost(deps, req.user!, idOf(req, 'postId', 'post'), reason)) });
+    res.json({ post: post(req, await moderatePost(deps, req.user!, 'remove', idOf(req, 'postId', 'post'), reason)) });
   });
 
   r.post('/posts/:postId/restore', moderator, async (req, res) => {
     const { reason } = parse(optionalReasonBody, req.body);
-    res.json({ post: await post(req, await restorePost(deps, req.user!, idOf(req, 'postId', 'post'), reason)) });
+    res.json({ post: post(req, await moderatePost(deps, req.user!, 'restore', idOf(req, 'postId', 'post'), reason)) });
   });
 
   r.post('/posts/:postId/purge', moderator, async (req, res) => {
@@ -45,7 +47,7 @@ export function moderationRoutes(deps: ModerationDeps): Router {
   });
 
   r.post('/posts/:postId/approve', moderator, async (req, res) => {
-    res.json({ post: await post(req, await approvePost(deps, req.user!, idOf(req, 'postId', 'post'))) });
+    res.json({ post: post(req, await moderatePost(deps, req.user!, 'approve', idOf(req, 'postId', 'post'))) });
   });
 
   r.post('/posts/:postId/flags', requireWriter, async (req, res) => {
@@ -79,20 +81,20 @@ export function moderationRoutes(deps: ModerationDeps): Router {
     res.json({ removed: await removeUserPosts(deps, req.user!, idOf(req, 'userId', 'user'), reason) });
   });
 
-  for (const [path, locked] of [['lock', true], ['unlock', false]] as const) {
-    r.post(`/threads/:threadId/${path}`, moderator, async (req, res) => {
-      res.json({ thread: await thread(req, await setThreadLocked(deps, req.user!, idOf(req, 'threadId', 'thread'), locked)) });
+  for (const action of ['lock', 'unlock'] as const) {
+    r.post(`/threads/:threadId/${action}`, moderator, async (req, res) => {
+      res.json({ thread: thread(req, await moderateThread(deps, req.user!, action, idOf(req, 'threadId', 'thread'))) });
     });
   }
 
   r.post('/threads/:threadId/remove', moderator, async (req, res) => {
     const { reason } = parse(reasonBody, req.body);
-    res.json({ thread: await thread(req, await removeThread(deps, req.user!, idOf(req, 'threadId', 'thread'), reason)) });
+    res.json({ thread: thread(req, await moderateThread(deps, req.user!, 'remove', idOf(req, 'threadId', 'thread'), reason)) });
   });
 
   r.post('/threads/:threadId/restore', moderator, async (req, res) => {
     const { reason } = parse(optionalReasonBody, req.body);
-    res.json({ thread: await thread(req, await restoreThread(deps, req.user!, idOf(req, 'threadId', 'thread'), reason)) });
+    res.json({ thread: thread(req, await moderateThread(deps, req.user!, 'restore', idOf(req, 'threadId', 'thread'), reason)) });
   });
 
   r.post('/threads/:threadId/purge', moderator, async (req, res) => {
