@@ -5,18 +5,30 @@
 // the same change coming back through the feed (read again from the store and applied again): a
 // round with the follower ends only once the follower has caught up with the feed, so that
 // background work is counted too.
+//
+// Run by the search bench as `node dist/scripts/bench/search-write.js` (BENCH_REDIS_URL,
+// BENCH_PREFIX, BENCH_SECRET; the writers, threads and bodies as JSON on stdin): a process that
+// holds what an Agora process holds, its index loaded from the stored snapshot and following the
+// feed, not the bench's corpus, memory store and MiniSearch index, whose collections a post's
+// garbage made dearer there. Prints one JSON line: the WriteCost.
+import { pino } from 'pino';
 import { loadConfig } from '../../server/config.js';
 import { reply, type ForumDeps } from '../../server/forum/service.js';
 import { ThreadPublisher } from '../../server/forum/publish.js';
-import type { SearchIndex } from '../../server/search/follower.js';
-import type { Stores } from '../../server/store/index.js';
-import { pool, rng, type Corpus } from './search-corpus.js';
+import { SearchIndex } from '../../server/search/follower.js';
+import { createStores, type Stores } from '../../server/store/index.js';
+import type { ThreadRecord } from '../../server/store/forum.js';
+import type { UserRecord } from '../../server/store/users.js';
+import { pool, rng } from './search-corpus.js';
 import { sleep, summary } from './harness.js';
 
 const ROUNDS = 4; // per side, alternating which goes first
 const ROUND_MS = 2_000;
 const WIDTH = 16; // replies in flight: a busy process, Redis round trips overlapping
 const CATCH_UP_MS = 10_000;
+
+/** Who writes, where, and what: from the search bench's corpus. */
+export interface WriteJob { users: UserRecord[]; threads: Pick<ThreadRecord, 'id'>[]; bodies: string[] }
 
 export interface WriteCost {
   /** Replies per second with the search index following, and with no follower. */
@@ -43,7 +55,7 @@ async function caughtUp(stores: Stores, index: SearchIndex): Promise<void> {
   }
 }
 
-export async function writeCost(stores: Stores, index: SearchIndex, corpus: Corpus): Promise<WriteCost> {
+export async function writeCost(stores: Stores, index: SearchIndex, corpus: WriteJob): Promise<WriteCost> {
   const config = { ...loadConfig({ NODE_ENV: 'test' }), holdFirstPosts: 0, requireVerifiedEmail: false };
   const base = {
     forum: stores.forum, users: stores.users, config, now: Date.now,
@@ -55,7 +67,7 @@ export async function writeCost(stores: Stores, index: SearchIndex, corpus: Corp
     none: { ...base, publisher: new ThreadPublisher(() => undefined, stores.forum, stores.users) },
   };
   const random = rng(186);
-  const bodies = Array.from({ length: 2_000 }, () => corpus.sentence());
+  const { bodies } = corpus;
   let n = 0;
   const one = async (d: ForumDeps, times: number[]) => {
     const user = corpus.users[Math.floor(random() * corpus.users.length)]!;
@@ -116,4 +128,31 @@ export async function writeCost(stores: Stores, index: SearchIndex, corpus: Corp
     postChanged: summary(alone),
     posts: totals.follower.done + totals.none.done,
   };
+}
+
+async function main(): Promise<void> {
+  let input = '';
+  for await (const chunk of process.stdin) input += chunk;
+  const job = JSON.parse(input) as WriteJob;
+  const logger = pino({ level: 'silent' });
+  const stores = await createStores({ redisUrl: process.env.BENCH_REDIS_URL!, keyPrefix: process.env.BENCH_PREFIX!, secret: process.env.BENCH_SECRET!, logger });
+  const index = new SearchIndex({ store: stores.search, forum: stores.forum, logger, snapshotEveryMs: 0 });
+  try {
+    index.start();
+    await index.whenReady();
+    process.stdout.write(`${JSON.stringify(await writeCost(stores, index, job))}\n`);
+  } finally {
+    await index.stop();
+    await stores.close();
+  }
+}
+
+if (process.argv[1]?.endsWith('search-write.js')) {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`${(err as Error).stack}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -18,7 +18,7 @@ import { publishedText } from '../../server/search/text.js';
 import type { PostRecord } from '../../server/store/forum.js';
 import { crafted, makeCorpus, mix, seed, type Corpus, type Query } from './search-corpus.js';
 import { plainEmpty, plainSearch, type PlainDoc } from './search-plain.js';
-import { writeCost } from './search-write.js';
+import type { WriteCost, WriteJob } from './search-write.js';
 import { serviceDeps, timeService, type QueryJob, type QueryTimes } from './search-queries.js';
 import { REDIS_URL, runSection, summary, withTimeout, type Resources } from './harness.js';
 import { ROOT } from './processes.js';
@@ -238,7 +238,11 @@ async function measure(res: Resources): Promise<Row[]> {
 
   // 4. What following the feed adds to reply() on Redis.
   t = performance.now();
-  const w = await writeCost(redis, index, corpus);
+  // In a process of its own, as search-queries.ts: the index from the snapshot, following the
+  // feed. This process's index stops first, so that it does not apply the writes beside it.
+  await index.stop();
+  const writeJob: WriteJob = { users: corpus.users, threads: corpus.threads.map((th) => ({ id: th.id })), bodies: Array.from({ length: 2_000 }, () => corpus.sentence()) };
+  const w = await benchChild<WriteCost>(res, 'search-write', [], JSON.stringify(writeJob));
   log(`write cost: ${fmt(w.posts)} replies in ${fmt((performance.now() - t) / 1000, 1)} s; reply() p50 ${ms(w.latency.follower.p50, 2)} with the follower, ${ms(w.latency.none.p50, 2)} without`);
   const added = w.rate.none / w.rate.follower - 1;
   rows.push(
@@ -248,7 +252,6 @@ async function measure(res: Resources): Promise<Row[]> {
     row('  postChanged alone (feed append + apply), p50 / p99, one at a time', `${ms(w.postChanged.p50, 2)} / ${ms(w.postChanged.p99, 2)}`, '', ''),
   );
 
-  await index.stop();
   await memory.close();
   log(`load average ${os.loadavg().map((x) => fmt(x, 1)).join(' ')}`);
   return rows;

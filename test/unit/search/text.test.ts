@@ -19,6 +19,16 @@ describe('folding', () => {
     expect(fold('ＡＢＣ１２')).toBe('abc12');
     expect(fold('naïve')).toBe(fold('NAIVE'));
   });
+
+  test('a plain ASCII word folds exactly as the full folding would fold it (its short path changes nothing)', () => {
+    const full = (w: string) => w.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+    const ascii = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
+    for (const ch of ascii) expect(fold(ch)).toBe(full(ch));
+    for (const w of ['HELLO', 'MiXeD42', ascii.join(''), 'Cafe']) expect(fold(w)).toBe(full(w));
+    // One character past ASCII takes the full path.
+    expect(fold('CafÉ')).toBe('cafe');
+    expect(fold('Ǆemal')).toBe('dzemal');
+  });
 });
 
 describe('words', () => {
