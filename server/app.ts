@@ -54,6 +54,12 @@ export interface AgoraDeps {
   readiness?: Record<string, ReadinessCheck>;
   /** The clock session lifetimes and socket rates are read with (tests move it instead of waiting). */
   now?: () => number;
+  /**
+   * Which content followers this process's writes are handed to: the search index and the
+   * notification service, both unless told otherwise. Only the post-cost benchmark leaves one out,
+   * to measure what it adds to writing a post; a process without one does not keep it current.
+   */
+  followers?: { search?: boolean; notifications?: boolean };
 }
 
 export interface Agora {
@@ -96,7 +102,8 @@ export function buildAgora(deps: AgoraDeps): Agora {
   searchIndex.start();
   metrics.watchSearch(() => ({ ready: searchIndex.ready, documents: searchIndex.ready ? searchIndex.engine.size : 0 }));
   // Everything that follows content besides the sockets: search now, notifications once built below.
-  const followers: ContentFollower[] = [searchIndex];
+  const follow = { search: deps.followers?.search ?? true, notifications: deps.followers?.notifications ?? true };
+  const followers: ContentFollower[] = follow.search ? [searchIndex] : [];
   const publisher = new ThreadPublisher(() => realtime?.io, forum, users, followers);
   const connections: Connections = {
     closeUser: (userId) => realtime?.disconnectUser(userId),
@@ -144,7 +151,7 @@ export function buildAgora(deps: AgoraDeps): Agora {
     toMember: (userId: string, event: string, payload: unknown) => void realtime?.io.to(rooms.user(userId)).emit(event as 'notification:withdrawn', payload as { id: string }),
   };
   const fanOutQueue = createJobQueue(stores, { name: 'notify-fanout', logger, now });
-  followers.push(new NotificationCenter({ notifications: stores.notifications, forum, users, jobs: fanOutQueue, delivery: notificationDelivery, live, logger, now }));
+  if (follow.notifications) followers.push(new NotificationCenter({ notifications: stores.notifications, forum, users, jobs: fanOutQueue, delivery: notificationDelivery, live, logger, now }));
   const fanOutStarted = fanOutQueue.start().catch((err: Error & { code?: string }) => {
     logger.error({ code: err.code ?? err.name }, 'notification fan-out workers did not start');
   });

@@ -12,6 +12,7 @@ import { benchMemory } from './memory.js';
 import { benchSecrets } from './secrets.js';
 import { benchSearch } from './search.js';
 import { benchNotify } from './notify.js';
+import { benchPostCost } from './post-cost.js';
 import { ROOT, runningCompiled } from './processes.js';
 import { fmt, printTable, type Row } from './table.js';
 
@@ -24,6 +25,7 @@ const SECTIONS: [string, () => Row[] | Promise<Row[]>][] = [
   ['secrets', benchSecrets],
   ['search', benchSearch],
   ['notify', benchNotify],
+  ['post-cost', benchPostCost],
 ];
 
 async function main(): Promise<void> {

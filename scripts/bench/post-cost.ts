@@ -1,0 +1,124 @@
+// What the search index and notifications add to creating a post, as members create them:
+// `POST /api/threads/:id/posts` over HTTP (session, CSRF, validation, pipeline, store, publish),
+// driven by autocannon in its own process with 10 connections, each signed in as its own member.
+// Three Agora processes on Redis, each on its own key prefix (so none follows another's writes or
+// runs another's jobs): the whole of Agora, Agora without the search follower, and Agora without
+// the notification service (scripts/bench/agora-followers.ts). Each process's CPU (user + system,
+// read from /proc) is counted over its rounds, so the work a post causes later on that process
+// (the search feed read back, the notification fan-out job, e-mail scheduled) is in its figure.
+// Two posts: a reply in a thread its starter watches (one notification each, as most threads are
+// watched by whoever started them), and a reply mentioning 10 members. Rounds alternate.
+import { createAccount } from '../../server/auth/service.js';
+import { BENCH_POST, setUpThread } from './fixture.js';
+import { REDIS_URL, runSection, startGeneratorFor, startServers, type Resources } from './harness.js';
+import type { LoadReply, LoadRequest } from './http-load.js';
+import { cpuMs, freePort, pinning, startServer, type Child } from './processes.js';
+import { fmt, type Row } from './table.js';
+
+const SECTION = 'post-cost';
+const MEMBERS = 10;
+const CONNECTIONS = 10;
+const MENTIONED = 10;
+const WARMUP_S = 2;
+const ROUND_S = 2;
+const ROUNDS = 8; // per side and post, alternating the order; each side's figure is its median round
+const SECTION_TIMEOUT_MS = 240_000;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+type Without = '' | 'search' | 'notifications';
+const SIDES: { without: Without; name: string }[] = [
+  { without: '', name: 'Agora' },
+  { without: 'search', name: 'without the search follower' },
+  { without: 'notifications', name: 'without notifications' },
+];
+
+function startAgoraWithout(res: Resources, without: Without, prefix: string, port: number): Promise<Child> {
+  return startServer(`agora ${without || 'whole'}`, 'scripts/bench/agora-followers', {
+    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), REDIS_URL, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'warn',
+    DEMO_ACCOUNTS: '0', SESSION_SECRET: res.secret, POST_RATE_PER_MINUTE: '1000000', BENCH_WITHOUT: without,
+  }, 'Agora listening');
+}
+
+/** Per side and post: each measured round's CPU per post (ms) and posts/s, and every failed answer. */
+interface Totals { cpu: number[]; rps: number[]; failed: number }
+
+async function measure(res: Resources): Promise<Row[]> {
+  const ports = await Promise.all(SIDES.map(() => freePort()));
+  const prefixes = SIDES.map((_, i) => `${res.prefix}s${i}:`);
+  const servers = await startServers(res, SIDES.map((s, i) => startAgoraWithout(res, s.without, prefixes[i]!, ports[i]!)));
+  res.log(`3 servers up; ${pinning}`);
+  // Each side's members, thread and mentioned members on its own prefix (cleaned with the section's).
+  const subs: Resources[] = [];
+  const setups: { url: string; headers: Record<string, string>[]; mentioned: string[] }[] = [];
+  try {
+    for (let i = 0; i < SIDES.length; i++) {
+      const sub: Resources = { ...res, prefix: prefixes[i]!, stores: undefined, servers: [], generators: [] };
+      subs.push(sub);
+      const url = `http://127.0.0.1:${ports[i]}`;
+      const t = await setUpThread(sub, url, MEMBERS, 'member');
+      const mentioned = await Promise.all(Array.from({ length: MENTIONED }, (_, k) =>
+        createAccount(sub.stores!.users, { username: `pc${t.tag}m${k}`, email: `pc${t.tag}m${k}@example.com`, password: `bench password ${t.tag}` })));
+      setups.push({ url: `${url}/api/threads/${t.threadId}/posts`, headers: t.sessions.map((s) => s.headers('POST')), mentioned: mentioned.map((m) => m.username) });
+    }
+  } finally {
+    for (const sub of subs) await sub.stores?.close();
+  }
+  const posts = {
+    watched: () => BENCH_POST,
+    mentions: (names: string[]) => `${names.map((n) => `@${n}`).join(' ')} ${BENCH_POST}`,
+  };
+  const load = startGeneratorFor<LoadRequest, LoadReply>(res, 'autocannon', 'scripts/bench/http-load');
+  const totals = new Map<string, Totals>();
+  const run = async (side: number, post: keyof typeof posts, durationS: number, measured: boolean) => {
+    const pid = servers[side]!.child.pid!;
+    const setup = setups[side]!;
+    const cpu = cpuMs(pid);
+    const r = await load.call({
+      op: 'run', url: setup.url, method: 'POST', body: JSON.stringify({ body: posts[post](setup.mentioned) }),
+      headers: setup.headers, connections: CONNECTIONS, durationS,
+    }, (durationS + 30) * 1000);
+    const key = `${side}:${post}`;
+    const t = totals.get(key) ?? { cpu: [], rps: [], failed: 0 };
+    t.failed += r.non2xx + r.errors + r.timeouts;
+    if (measured) {
+      t.cpu.push((cpuMs(pid) - cpu) / r.requests);
+      t.rps.push(r.requests / r.durationS);
+    }
+    totals.set(key, t);
+    return r;
+  };
+  const order = SIDES.map((_, i) => i);
+  for (const post of ['watched', 'mentions'] as const) {
+    for (const side of order) await run(side, post, WARMUP_S, false);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const side of round % 2 === 0 ? order : [...order].reverse()) {
+        const r = await run(side, post, ROUND_S, true);
+        res.log(`${post}, ${SIDES[side]!.name}, round ${round + 1}: ${fmt(r.requestsPerS)} req/s, p99 ${r.latencyMs.p99} ms`);
+      }
+    }
+  }
+
+  const rows: Row[] = [];
+  const row = (metric: string, agora: string, baseline: string, ratio: string, target = '', ok: boolean | null = null): Row => ({ section: SECTION, metric, agora, baseline, ratio, target, ok });
+  const per = (side: number, post: string) => {
+    const t = totals.get(`${side}:${post}`)!;
+    return { cpu: median(t.cpu), rps: median(t.rps), failed: t.failed };
+  };
+  for (const [post, label] of [['watched', 'a reply in a thread its starter watches'], ['mentions', 'a reply mentioning 10 members']] as const) {
+    const [whole, noSearch, noNotify] = SIDES.map((_, i) => per(i, post)) as [ReturnType<typeof per>, ReturnType<typeof per>, ReturnType<typeof per>];
+    const search = whole.cpu / noSearch.cpu - 1;
+    const notify = whole.cpu / noNotify.cpu - 1;
+    const ms = (x: ReturnType<typeof per>) => `${fmt(x.cpu, 3)} ms (${fmt(x.rps)}/s)`;
+    rows.push(
+      row(`POST, ${label}: server CPU per post (posts/s), median of 8 rounds: search follower's share`, ms(whole), `${ms(noSearch)} without it`, `+${fmt(search * 100, 1)}%`, '< 10% added', search < 0.1),
+      row(`  notifications' share (fan-out, notices, e-mail scheduling included)`, ms(whole), `${ms(noNotify)} without them`, `+${fmt(notify * 100, 1)}%`, '< 15% added', notify < 0.15),
+      row('  answers other than 201, all runs', [whole, noSearch, noNotify].map((x) => fmt(x.failed)).join(' / '), '', '', '0', whole.failed + noSearch.failed + noNotify.failed === 0),
+    );
+  }
+  return rows;
+}
+
+export function benchPostCost(): Promise<Row[]> {
+  return runSection(SECTION, SECTION_TIMEOUT_MS, measure);
+}
