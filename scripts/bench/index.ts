@@ -13,6 +13,7 @@ import { benchSecrets } from './secrets.js';
 import { benchSearch } from './search.js';
 import { benchNotify } from './notify.js';
 import { benchPostCost } from './post-cost.js';
+import { benchStartup } from './startup.js';
 import { ROOT, runningCompiled } from './processes.js';
 import { fmt, printTable, type Row } from './table.js';
 
@@ -26,6 +27,7 @@ const SECTIONS: [string, () => Row[] | Promise<Row[]>][] = [
   ['search', benchSearch],
   ['notify', benchNotify],
   ['post-cost', benchPostCost],
+  ['startup', benchStartup],
 ];
 
 async function main(): Promise<void> {

@@ -29,7 +29,7 @@ const SETTLE_MAX_MS = 12_000;
  * The RSS once it holds still: the last STABLE_SAMPLES samples within 0.5% (at least 256 KiB) of
  * each other, or after SETTLE_MAX_MS their median, and whether it settled.
  */
-async function settledRss(pid: number): Promise<{ kb: number; settled: boolean }> {
+export async function settledRss(pid: number): Promise<{ kb: number; settled: boolean }> {
   const samples: number[] = [];
   const deadline = Date.now() + SETTLE_MAX_MS;
   for (;;) {
