@@ -21,6 +21,17 @@ export { ROLES };
  */
 export type Subject = Pick<UserRecord, 'id' | 'role'> & { ban?: UserRecord['ban']; emailVerified?: boolean; now?: () => number };
 
+/**
+ * Only what the policy reads of an account (id, role, ban, verified address, clock): what a
+ * long-lived holder such as an open socket keeps, instead of the whole record (its e-mail address,
+ * password hash and the rest).
+ */
+export const subjectOf = (u: Subject): Subject => ({
+  id: u.id, role: u.role, ban: u.ban ?? null,
+  ...(u.emailVerified !== undefined ? { emailVerified: u.emailVerified } : {}),
+  ...(u.now ? { now: u.now } : {}),
+});
+
 /** The account, its ban read by the app's clock `now` (the account itself when there is none). */
 export const judgedBy = <U extends Subject>(user: U, now: (() => number) | undefined): U => (now ? { ...user, now } : user);
 

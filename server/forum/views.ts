@@ -1,7 +1,7 @@
 import type { AuthorRef, Forum, Post, Thread } from '../../shared/api.js';
 import type { ForumRecord, PostRecord, ThreadRecord } from '../store/forum.js';
 import type { UserRecord } from '../store/users.js';
-import { can, isStaff, ownsOrStaff, standing } from '../auth/policy.js';
+import { can, isStaff, ownsOrStaff, standing, type Subject } from '../auth/policy.js';
 
 export interface Viewer { id: string; role: UserRecord['role'] }
 
@@ -9,7 +9,7 @@ export interface Viewer { id: string; role: UserRecord['role'] }
  * Who reads, from their current account record, with the role they stand in (policy.standing: a
  * banned moderator reads as a member does). HTTP routes and socket handlers both ask this.
  */
-export const viewerFor = (user: Pick<UserRecord, 'id' | 'role' | 'ban'> | null | undefined): Viewer | null =>
+export const viewerFor = (user: Subject | null | undefined): Viewer | null =>
   user ? { id: user.id, role: standing(user) } : null;
 
 export type Authors = Map<string, UserRecord>;

@@ -3,7 +3,7 @@ import type { Ack } from '../../shared/events.js';
 import { DomainError, Unavailable } from '../errors.js';
 import { toAck } from '../http/errors.js';
 import type { UserRecord, UserStore } from '../store/users.js';
-import { judgedBy } from '../auth/policy.js';
+import { judgedBy, subjectOf } from '../auth/policy.js';
 import type { AgoraSocket } from './index.js';
 
 export const reply = <A>(ack: unknown, value: A) => {
@@ -55,7 +55,9 @@ export async function currentUser(socket: AgoraSocket, users: Pick<UserStore, 'g
   const id = socket.data.user?.id;
   if (!id) return null;
   const fresh = await users.get(id);
-  // Read again, judged by the same clock as before (the app's, set at the handshake).
-  socket.data.user = fresh && judgedBy(fresh, socket.data.user?.now);
-  return socket.data.user;
+  // Read again, judged by the same clock as before (the app's, set at the handshake); the socket
+  // keeps only what the policy reads of it.
+  const judged = fresh && judgedBy(fresh, socket.data.user?.now);
+  socket.data.user = judged && subjectOf(judged);
+  return judged;
 }

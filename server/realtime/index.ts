@@ -5,19 +5,22 @@ import type { Logger } from 'pino';
 import type { SessionData } from 'express-session';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
 import type { Stores } from '../store/index.js';
-import type { UserRecord, UserStore } from '../store/users.js';
+import type { UserStore } from '../store/users.js';
 import type { SessionStore } from '../store/sessions.js';
 import type { Metrics } from '../ops/metrics.js';
 import { sessionEndsAt } from '../auth/session.js';
 import { rooms } from './rooms.js';
 import { socketEvents, type SocketEvents } from './handlers.js';
-import { judgedBy, type Subject } from '../auth/policy.js';
+import { judgedBy, subjectOf, type Subject } from '../auth/policy.js';
 import { AddressCount, eventBudget, sameSiteOrigin, WatchBudget, type SocketLimits } from './limits.js';
 import { closeSocketsOfEndedSessions, SESSION_SWEEP_MS } from './session-end.js';
 
 export interface SocketData {
-  /** The account, carrying the app's clock its ban is read by (policy.judgedBy). */
-  user: (UserRecord & Pick<Subject, 'now'>) | null;
+  /**
+   * What the policy reads of the account (policy.subjectOf), with the app's clock its ban is read
+   * by (policy.judgedBy): never the whole record, which thousands of open sockets would each keep.
+   */
+  user: Subject | null;
   sessionId: string | null;
   /** When the socket's session ends, as it was when last read (null: anonymous or no deadline). */
   sessionEndsAt: number | null;
@@ -104,7 +107,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     if (typeof userId !== 'string') return next();
     deps.stores.users.get(userId).then(
       (user) => {
-        socket.data.user = user && judgedBy(user, deps.now);
+        socket.data.user = user && subjectOf(judgedBy(user, deps.now));
         next();
       },
       () => next(new Error('unavailable')),
@@ -123,6 +126,10 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     if (socket.data.sessionId) void socket.join(rooms.session(socket.data.sessionId));
     const on = socketEvents(socket, deps.logger);
     for (const h of handlers) h(socket, on);
+    // The handshake's HTTP request (headers, its session, its TCP socket's objects) was needed only
+    // by the middleware above; engine.io would keep it for the connection's whole life (socket.io's
+    // "Memory usage" guide). What the handlers need of it is in socket.data.
+    (socket.conn as unknown as { request: unknown }).request = null;
   });
 
   const closeEnded = () => closeSocketsOfEndedSessions(io, deps.stores.sessions, now);
