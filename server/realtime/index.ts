@@ -100,11 +100,15 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   io.use((socket, next) => {
     const req = socket.request as SessionRequest;
     const userId = req.session?.passport?.user;
-    socket.data.sessionId = req.sessionID ?? null;
     socket.data.user = null;
-    socket.data.sessionEndsAt = req.session ? sessionEndsAt(req.session) : null;
     socket.data.watches = new WatchBudget(deps.limits.maxWatches);
+    // Only a signed-in socket belongs to its session (a sign-out or the session's end closes it):
+    // an anonymous one keeps no session id and joins no session room, one object fewer per reader.
+    socket.data.sessionId = null;
+    socket.data.sessionEndsAt = null;
     if (typeof userId !== 'string') return next();
+    socket.data.sessionId = req.sessionID ?? null;
+    socket.data.sessionEndsAt = req.session ? sessionEndsAt(req.session) : null;
     deps.stores.users.get(userId).then(
       (user) => {
         socket.data.user = user && subjectOf(judgedBy(user, deps.now));

@@ -2,6 +2,7 @@ import { startAgora, type Running } from '../helpers/agora.js';
 import { signedIn } from '../helpers/http.js';
 import { ACK_MS, connectSocket, type TestSocket } from '../helpers/sockets.js';
 import type { WatchAck } from '../../shared/events.js';
+import { rooms } from '../../server/realtime/rooms.js';
 
 // What an open socket keeps on the server (issue 20: lighter sockets). Thousands stay open at once,
 // so each keeps only what its handlers need: not the handshake's HTTP request (headers, session,
@@ -56,10 +57,23 @@ describe('what an open socket keeps on the server', () => {
     expect(await closed).toBe('io server disconnect');
   });
 
-  test('an anonymous socket lets go of the handshake request too', async () => {
+  test('an anonymous socket lets go of the handshake request too, and joins no session room (nothing ends it by session)', async () => {
     const s = await open();
     const server = serverSide(s.id!);
     expect(server.data.user).toBeNull();
+    expect(server.data.sessionId).toBeNull();
+    expect([...server.rooms]).toEqual([server.id]);
     expect((server.conn as unknown as { request: unknown }).request).toBeNull();
+  });
+
+  test('a signed-in socket is in its user and session rooms, so a sign-out closes it', async () => {
+    const member = await signedIn(agora.url, agora.stores.users, 'member');
+    const me = (await member.get('/api/auth/me')).body.user as { id: string };
+    const s = await open(member.cookieHeader());
+    const server = serverSide(s.id!);
+    expect([...server.rooms].sort()).toEqual([server.id, rooms.session(server.data.sessionId!), rooms.user(me.id)].sort());
+    const closed = new Promise<string>((resolve) => s.once('disconnect', (reason) => resolve(reason)));
+    expect((await member.post('/api/auth/logout', {})).status).toBe(204);
+    expect(await closed).toBe('io server disconnect');
   });
 });
