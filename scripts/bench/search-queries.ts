@@ -7,9 +7,9 @@
 // through the whole search() service: index recall, then each candidate re-read from Redis and
 // re-checked through the policy. Prints one JSON line: each query's wall times (ms) and, for the
 // crafted ones, the CPU each took (user + system, ms).
-import { pino } from 'pino';
-import { createStores, type Stores } from '../../server/store/index.js';
-import { SearchIndex } from '../../server/search/follower.js';
+import type { Stores } from '../../server/store/index.js';
+import type { SearchIndex } from '../../server/search/follower.js';
+import { runSearchChild } from './search-child.js';
 import { search, type SearchDeps } from '../../server/search/service.js';
 import type { SearchEngine } from '../../server/search/engine.js';
 import type { UserRecord } from '../../server/store/users.js';
@@ -41,53 +41,28 @@ export async function timeService(deps: SearchDeps, caller: UserRecord, q: Query
   return { wall, cpu: (used.user + used.system) / 1000 };
 }
 
-async function readJob(): Promise<QueryJob> {
-  let input = '';
-  for await (const chunk of process.stdin) input += chunk;
-  return JSON.parse(input) as QueryJob;
-}
-
-async function main(): Promise<void> {
-  const job = await readJob();
-  const logger = pino({ level: 'silent' });
-  const stores = await createStores({ redisUrl: process.env.BENCH_REDIS_URL!, keyPrefix: process.env.BENCH_PREFIX!, secret: process.env.BENCH_SECRET!, logger });
-  const index = new SearchIndex({ store: stores.search, forum: stores.forum, logger, snapshotEveryMs: 0 });
-  try {
-    index.start();
-    await index.whenReady();
-    const deps = serviceDeps(stores, () => index.engine);
-    const out: QueryTimes = { mix: {}, crafted: {} };
-    // Warm-up in the order of the timed rounds, long enough for V8 to settle on optimized code: with
-    // 3 rounds, and with a forced collection before timing (which drops type feedback), the first
-    // timed rounds ran unoptimized code and took 10–30 ms of CPU. A serving process is long past that.
-    for (let r = 0; r < WARM_UP_ROUNDS; r++) for (const q of job.mix) await timeService(deps, job.caller, q);
-    for (let r = 0; r < job.rounds; r++) {
-      for (const q of job.mix) (out.mix[q.name] ??= []).push((await timeService(deps, job.caller, q)).wall);
-    }
-    for (const q of job.crafted) {
-      await timeService(deps, job.caller, q);
-      const times = { wall: [] as number[], cpu: [] as number[] };
-      for (let i = 0; i < job.craftedRuns; i++) {
-        const t = await timeService(deps, job.caller, q);
-        times.wall.push(t.wall);
-        times.cpu.push(t.cpu);
-      }
-      out.crafted[q.name] = times;
-    }
-    process.stdout.write(`${JSON.stringify(out)}\n`);
-  } finally {
-    await index.stop();
-    await stores.close();
+async function queries(job: QueryJob, stores: Stores, index: SearchIndex): Promise<QueryTimes> {
+  const deps = serviceDeps(stores, () => index.engine);
+  const out: QueryTimes = { mix: {}, crafted: {} };
+  // Warm-up in the order of the timed rounds, long enough for V8 to settle on optimized code: with
+  // 3 rounds, and with a forced collection before timing (which drops type feedback), the first
+  // timed rounds ran unoptimized code and took 10–30 ms of CPU. A serving process is long past that.
+  for (let r = 0; r < WARM_UP_ROUNDS; r++) for (const q of job.mix) await timeService(deps, job.caller, q);
+  for (let r = 0; r < job.rounds; r++) {
+    for (const q of job.mix) (out.mix[q.name] ??= []).push((await timeService(deps, job.caller, q)).wall);
   }
+  for (const q of job.crafted) {
+    await timeService(deps, job.caller, q);
+    const times = { wall: [] as number[], cpu: [] as number[] };
+    for (let i = 0; i < job.craftedRuns; i++) {
+      const t = await timeService(deps, job.caller, q);
+      times.wall.push(t.wall);
+      times.cpu.push(t.cpu);
+    }
+    out.crafted[q.name] = times;
+  }
+  return out;
 }
 
 // Run as a script, not when search.ts imports serviceDeps/timeService from here.
-if (process.argv[1]?.endsWith('search-queries.js')) {
-  main().then(
-    () => process.exit(0),
-    (err) => {
-      process.stderr.write(`${(err as Error).stack}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (process.argv[1]?.endsWith('search-queries.js')) runSearchChild(queries);

@@ -11,12 +11,12 @@
 // holds what an Agora process holds, its index loaded from the stored snapshot and following the
 // feed, not the bench's corpus, memory store and MiniSearch index, whose collections a post's
 // garbage made dearer there. Prints one JSON line: the WriteCost.
-import { pino } from 'pino';
 import { loadConfig } from '../../server/config.js';
 import { reply, type ForumDeps } from '../../server/forum/service.js';
 import { ThreadPublisher } from '../../server/forum/publish.js';
-import { SearchIndex } from '../../server/search/follower.js';
-import { createStores, type Stores } from '../../server/store/index.js';
+import type { SearchIndex } from '../../server/search/follower.js';
+import type { Stores } from '../../server/store/index.js';
+import { runSearchChild } from './search-child.js';
 import type { ThreadRecord } from '../../server/store/forum.js';
 import type { UserRecord } from '../../server/store/users.js';
 import { pool, rng } from './search-corpus.js';
@@ -130,29 +130,5 @@ export async function writeCost(stores: Stores, index: SearchIndex, corpus: Writ
   };
 }
 
-async function main(): Promise<void> {
-  let input = '';
-  for await (const chunk of process.stdin) input += chunk;
-  const job = JSON.parse(input) as WriteJob;
-  const logger = pino({ level: 'silent' });
-  const stores = await createStores({ redisUrl: process.env.BENCH_REDIS_URL!, keyPrefix: process.env.BENCH_PREFIX!, secret: process.env.BENCH_SECRET!, logger });
-  const index = new SearchIndex({ store: stores.search, forum: stores.forum, logger, snapshotEveryMs: 0 });
-  try {
-    index.start();
-    await index.whenReady();
-    process.stdout.write(`${JSON.stringify(await writeCost(stores, index, job))}\n`);
-  } finally {
-    await index.stop();
-    await stores.close();
-  }
-}
-
-if (process.argv[1]?.endsWith('search-write.js')) {
-  main().then(
-    () => process.exit(0),
-    (err) => {
-      process.stderr.write(`${(err as Error).stack}\n`);
-      process.exit(1);
-    },
-  );
-}
+// Run as a script (the search bench's child), not when search.ts imports the types from here.
+if (process.argv[1]?.endsWith('search-write.js')) runSearchChild((job: WriteJob, stores, index) => writeCost(stores, index, job));
