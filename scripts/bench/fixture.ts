@@ -1,10 +1,11 @@
 // The Agora side of a section: Agora and bare socket.io processes on this section's Redis prefix,
 // and a forum thread with signed-in accounts (accounts and forum straight in the store, the rest
 // over HTTP, as a member would).
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { createStores } from '../../server/store/index.js';
 import { createAccount } from '../../server/auth/service.js';
+import { SESSION_COOKIE } from '../../server/auth/session.js';
 import { newId } from '../../server/store/ids.js';
 import type { Role } from '../../shared/api.js';
 import { REDIS_URL, type Resources } from './harness.js';
@@ -108,4 +109,19 @@ export async function setUpThread(res: Resources, agoraUrl: string, accounts: nu
   }));
   const created = await sessions[0]!.expect(201, `/api/forums/${forumId}/threads`, { title: 'Bench thread', body: 'The first post of the bench thread.' });
   return { tag, forumId, threadId: (created.body as { thread: { id: string } }).thread.id, sessions };
+}
+
+const DAY = 86_400_000;
+
+/** A signed-in session written straight to the store, and the cookie that names it (as express-session signs it). */
+export async function sessionCookie(res: Resources, userId: string): Promise<string> {
+  const sid = randomBytes(18).toString('base64url');
+  const t = Date.now();
+  const sess = {
+    cookie: { originalMaxAge: 30 * DAY, expires: new Date(t + 30 * DAY).toISOString(), secure: false, httpOnly: true, path: '/', sameSite: 'lax' },
+    passport: { user: userId }, createdAt: new Date(t).toISOString(), idleUntil: t + 7 * DAY, absoluteUntil: t + 30 * DAY,
+  };
+  await res.stores!.sessions.set(sid, JSON.stringify(sess), 7 * DAY, userId);
+  const mac = createHmac('sha256', res.secret).update(sid).digest('base64').replace(/=+$/, '');
+  return `${SESSION_COOKIE}=${encodeURIComponent(`s:${sid}.${mac}`)}`;
 }

@@ -8,15 +8,14 @@
 //    socket has `notification:new`, and until the last of the 1,000 notifications is stored.
 //    Baseline: two bare socket.io processes with the same Redis adapter, 1,000 sockets in one room
 //    (half on each), and one POST /emit broadcasting a `notification:new` of the same shape.
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { SESSION_COOKIE } from '../../server/auth/session.js';
 import { createStores } from '../../server/store/index.js';
 import type { NotifyReply, NotifyRequest } from './notify-clients.js';
 import { makeMembers, writeCost, type CaseCost } from './notify-write.js';
-import { setUpThread, startAgora, startBareSocketIo } from './fixture.js';
+import { sessionCookie, setUpThread, startAgora, startBareSocketIo } from './fixture.js';
 import { REDIS_URL, runSection, sleep, startGeneratorFor, startServers, summary, type Resources } from './harness.js';
 import { wallNow } from './http-session.js';
 import { checkFileLimit, freePort, pinning } from './processes.js';
@@ -30,20 +29,6 @@ const SETTLE_MS = 100; // quiet time before each trial, after the previous one h
 const EVENT_TIMEOUT_MS = 20_000;
 const CONNECT_TIMEOUT_MS = 60_000;
 const SECTION_TIMEOUT_MS = 240_000;
-const DAY = 86_400_000;
-
-/** A signed-in session written straight to the store, and the cookie that names it (as express-session signs it). */
-async function sessionCookie(res: Resources, userId: string): Promise<string> {
-  const sid = randomBytes(18).toString('base64url');
-  const t = Date.now();
-  const sess = {
-    cookie: { originalMaxAge: 30 * DAY, expires: new Date(t + 30 * DAY).toISOString(), secure: false, httpOnly: true, path: '/', sameSite: 'lax' },
-    passport: { user: userId }, createdAt: new Date(t).toISOString(), idleUntil: t + 7 * DAY, absoluteUntil: t + 30 * DAY,
-  };
-  await res.stores!.sessions.set(sid, JSON.stringify(sess), 7 * DAY, userId);
-  const mac = createHmac('sha256', res.secret).update(sid).digest('base64').replace(/=+$/, '');
-  return `${SESSION_COOKIE}=${encodeURIComponent(`s:${sid}.${mac}`)}`;
-}
 
 function costRows(name: string, c: CaseCost): Row[] {
   const rate = c.rate.none / c.rate.notify - 1;

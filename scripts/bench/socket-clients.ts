@@ -12,7 +12,7 @@ export type WatchedEvent = 'post:created' | 'post:removed';
 export interface BurstRequest { url: string; headers: Record<string, string>; body: string; expect: number; key?: string }
 
 export type ClientRequest =
-  | { op: 'connect'; set: string; urls: string[]; n: number; watch: { event: string; payload?: unknown }; timeoutMs: number }
+  | { op: 'connect'; set: string; urls: string[]; n: number; watch: { event: string; payload?: unknown }; timeoutMs: number; cookies?: string[] }
   | { op: 'await'; set: string; event: WatchedEvent; key: string; timeoutMs: number; payload?: boolean }
   | { op: 'burst'; set: string; event: WatchedEvent; requests: BurstRequest[]; timeoutMs: number }
   | { op: 'clock' }
@@ -58,8 +58,8 @@ function record(set: ClientSet, index: number, event: string, key: unknown, payl
   for (const w of set.waiters) w();
 }
 
-function connectOne(set: ClientSet, index: number, url: string, watch: { event: string; payload?: unknown }, timeoutMs: number): Promise<void> {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: timeoutMs });
+function connectOne(set: ClientSet, index: number, url: string, watch: { event: string; payload?: unknown }, timeoutMs: number, cookie?: string): Promise<void> {
+  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: timeoutMs, ...(cookie ? { extraHeaders: { cookie } } : {}) });
   set.sockets[index] = socket;
   socket.on('post:created', (p: { post?: { id?: unknown } }) => record(set, index, 'post:created', p?.post?.id, p));
   socket.on('post:removed', (p: { postId?: unknown }) => record(set, index, 'post:removed', p?.postId, p));
@@ -89,7 +89,7 @@ async function connect(req: Extract<ClientRequest, { op: 'connect' }>): Promise<
   const BATCH = 50;
   for (let i = 0; i < req.n; i += BATCH) {
     const batch: Promise<void>[] = [];
-    for (let j = i; j < Math.min(req.n, i + BATCH); j++) batch.push(connectOne(set, j, req.urls[j % req.urls.length]!, req.watch, req.timeoutMs));
+    for (let j = i; j < Math.min(req.n, i + BATCH); j++) batch.push(connectOne(set, j, req.urls[j % req.urls.length]!, req.watch, req.timeoutMs, req.cookies?.[j]));
     await Promise.all(batch);
   }
   return { connected: req.n, ms: performance.now() - started };

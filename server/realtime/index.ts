@@ -134,6 +134,9 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     // by the middleware above; engine.io would keep it for the connection's whole life (socket.io's
     // "Memory usage" guide). What the handlers need of it is in socket.data.
     (socket.conn as unknown as { request: unknown }).request = null;
+    // The handshake record keeps that request's headers object (the cookie among them) too; nothing
+    // reads it after the middleware.
+    socket.handshake.headers = {};
   });
 
   const closeEnded = () => closeSocketsOfEndedSessions(io, deps.stores.sessions, now);

@@ -41,6 +41,8 @@ describe('what an open socket keeps on the server', () => {
     for (const key of Object.keys(server.data.user!)) expect(['id', 'role', 'ban', 'emailVerified', 'now']).toContain(key);
     expect(JSON.stringify(server.data.user)).not.toMatch(/@example|scrypt|\$/);
     expect((server.conn as unknown as { request: unknown }).request).toBeNull();
+    // Nor the handshake's headers, where the session cookie travelled.
+    expect(server.handshake.headers).toEqual({});
   });
 
   test('with that, the socket still works: it watches a thread, and a ban still closes it', async () => {
