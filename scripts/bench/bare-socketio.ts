@@ -1,7 +1,7 @@
 // The socket baseline of the removal, fan-out and memory sections: a bare socket.io server with
 // the same Redis adapter and engine options as Agora and nothing else (no express, no sessions, no
-// store). Sockets `join` one room (with ack); `POST /emit` with `{ event, payload }` broadcasts
-// that event to the room through the adapter and answers 204.
+// store). Sockets `join` one room (with ack) or the room they name; `POST /emit` with
+// `{ event, payload, to? }` broadcasts that event to the room (or `to`) through the adapter and answers 204.
 // Env: PORT, REDIS_URL, ADAPTER_KEY, ROOM. Prints "bare listening on <port>" when ready.
 import { createServer } from 'node:http';
 import { attachRoom } from './room.js';
@@ -23,9 +23,9 @@ const http = createServer((req, res) => {
   req.on('data', (d: string) => (body += d));
   req.on('end', () => {
     try {
-      const { event, payload } = JSON.parse(body) as { event: string; payload: unknown };
+      const { event, payload, to } = JSON.parse(body) as { event: string; payload: unknown; to?: string };
       if (typeof event !== 'string') throw new Error('no event');
-      io.to(room).emit(event, payload);
+      io.to(typeof to === 'string' ? to : room).emit(event, payload);
       res.writeHead(204).end();
     } catch {
       res.writeHead(400).end();

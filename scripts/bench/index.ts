@@ -14,6 +14,7 @@ import { benchSearch } from './search.js';
 import { benchNotify } from './notify.js';
 import { benchPostCost } from './post-cost.js';
 import { benchStartup } from './startup.js';
+import { benchWatchers } from './watchers.js';
 import { ROOT, runningCompiled } from './processes.js';
 import { fmt, printTable, type Row } from './table.js';
 
@@ -28,6 +29,7 @@ const SECTIONS: [string, () => Row[] | Promise<Row[]>][] = [
   ['notify', benchNotify],
   ['post-cost', benchPostCost],
   ['startup', benchStartup],
+  ['watchers', benchWatchers],
 ];
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 // The socket side shared by the bare socket.io baseline and the design floor: socket.io with the
 // Redis adapter and Agora's engine options (server/realtime/index.ts), where sockets `join` one
-// room (with ack). Nothing else: no sessions on the socket, no store.
+// room (with ack), or a room they name. Nothing else: no sessions on the socket, no store.
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -19,8 +19,10 @@ export function attachRoom(http: HttpServer, opts: { redisUrl: string; key: stri
   for (const c of [pub, sub]) c.on('error', (err: Error) => process.stderr.write(`${opts.name}: redis: ${err.message}\n`));
   const io = new Server(http, { serveClient: false, maxHttpBufferSize: 100_000, pingInterval: 20_000, pingTimeout: 5_000 });
   io.on('connection', (socket) => {
-    socket.on('join', async (ack: unknown) => {
-      await socket.join(opts.room);
+    // `join` with an ack joins the room; `join` with a room name first joins that one instead.
+    socket.on('join', async (...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      await socket.join(typeof args[0] === 'string' ? args[0] : opts.room);
       if (typeof ack === 'function') ack({ ok: true });
     });
   });

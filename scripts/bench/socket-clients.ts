@@ -12,8 +12,13 @@ export type WatchedEvent = 'post:created' | 'post:removed';
 export interface BurstRequest { url: string; headers: Record<string, string>; body: string; expect: number; key?: string }
 
 export type ClientRequest =
-  | { op: 'connect'; set: string; urls: string[]; n: number; watch: { event: string; payload?: unknown }; timeoutMs: number; cookies?: string[] }
-  | { op: 'await'; set: string; event: WatchedEvent; key: string; timeoutMs: number; payload?: boolean }
+  | {
+    op: 'connect'; set: string; urls: string[]; n: number; watch: { event: string; payload?: unknown }; timeoutMs: number; cookies?: string[];
+    /** Socket j sends watches[j % watches.length] instead of `watch` (sockets spread over threads or rooms). */
+    watches?: { event: string; payload?: unknown }[];
+  }
+  /** Waits until `count` sockets of the set (all, by default) have `event` for `key`. */
+  | { op: 'await'; set: string; event: WatchedEvent; key: string; timeoutMs: number; payload?: boolean; count?: number }
   | { op: 'burst'; set: string; event: WatchedEvent; requests: BurstRequest[]; timeoutMs: number }
   | { op: 'clock' }
   | { op: 'close'; set?: string };
@@ -89,7 +94,7 @@ async function connect(req: Extract<ClientRequest, { op: 'connect' }>): Promise<
   const BATCH = 50;
   for (let i = 0; i < req.n; i += BATCH) {
     const batch: Promise<void>[] = [];
-    for (let j = i; j < Math.min(req.n, i + BATCH); j++) batch.push(connectOne(set, j, req.urls[j % req.urls.length]!, req.watch, req.timeoutMs, req.cookies?.[j]));
+    for (let j = i; j < Math.min(req.n, i + BATCH); j++) batch.push(connectOne(set, j, req.urls[j % req.urls.length]!, req.watches ? req.watches[j % req.watches.length]! : req.watch, req.timeoutMs, req.cookies?.[j]));
     await Promise.all(batch);
   }
   return { connected: req.n, ms: performance.now() - started };
@@ -102,7 +107,7 @@ function setOf(name: string): ClientSet {
 }
 
 /** Resolves once every socket of the set has `event` for `key` (and forgets it), or rejects at the deadline. */
-function whenAll(set: ClientSet, name: string, event: WatchedEvent, key: string, deadline: number): Promise<Received> {
+function whenAll(set: ClientSet, name: string, event: WatchedEvent, key: string, deadline: number, count = set.sockets.length): Promise<Received> {
   const k = `${event}\n${key}`;
   return new Promise((resolve, reject) => {
     const done = (err: Error | null) => {
@@ -115,12 +120,12 @@ function whenAll(set: ClientSet, name: string, event: WatchedEvent, key: string,
     };
     const check = () => {
       const r = set.received.get(k);
-      if (r && r.count === set.sockets.length) done(null);
+      if (r && r.count >= count) done(null);
       else if (set.disconnected > 0) done(new Error(`${set.disconnected} socket(s) of ${name} disconnected; ${r?.count ?? 0}/${set.sockets.length} got ${event}`));
     };
     const timer = setTimeout(() => {
       const r = set.received.get(k);
-      done(new Error(`timeout: ${r?.count ?? 0}/${set.sockets.length} sockets of ${name} got ${event} ${key}`));
+      done(new Error(`timeout: ${r?.count ?? 0}/${count} sockets of ${name} got ${event} ${key}`));
     }, Math.max(0, deadline - now()));
     set.waiters.add(check);
     check();
@@ -138,7 +143,7 @@ function firstLast(times: Float64Array): { first: number; last: number } {
 }
 
 async function wait(req: Extract<ClientRequest, { op: 'await' }>): Promise<ClientReply> {
-  const r = await whenAll(setOf(req.set), req.set, req.event, req.key, now() + req.timeoutMs);
+  const r = await whenAll(setOf(req.set), req.set, req.event, req.key, now() + req.timeoutMs, req.count);
   return { count: r.count, ...firstLast(r.times), ...(req.payload ? { payload: r.payload } : {}) };
 }
 
