@@ -23,6 +23,9 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 }
 
 /** p50, p99 and max of `values`; NaN each when there are none. */
+/** The middle value (the upper one of an even count), without changing `values`. */
+export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
 export function summary(values: number[]) {
   if (!values.length) return { p50: NaN, p99: NaN, max: NaN };
   const s = Float64Array.from(values).sort();

@@ -14,7 +14,7 @@ import type { ClientReply, ClientRequest } from './socket-clients.js';
 import type { GeneratorChannel } from './ipc.js';
 import { sessionCookie, setUpThread, startAgora, startBareSocketIo } from './fixture.js';
 import { makeMembers } from './notify-write.js';
-import { runSection, sleep, startGeneratorFor, startServers, stopServers, type Resources } from './harness.js';
+import { median, runSection, sleep, startGeneratorFor, startServers, stopServers, type Resources } from './harness.js';
 import { checkFileLimit, freePort, pinning, rssKb } from './processes.js';
 import { fmt, type Row } from './table.js';
 
@@ -48,8 +48,6 @@ export async function settledRss(pid: number): Promise<{ kb: number; settled: bo
     await sleep(SAMPLE_MS);
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 interface Side { name: string; pid: number; url: string; watch: { event: string; payload?: unknown }; cookies?: string[] }
 interface Measured { idleKb: number; warmKb: number; perSocketKb: number[] }

@@ -10,7 +10,7 @@
 // watched by whoever started them), and a reply mentioning 10 members. Rounds alternate.
 import { createAccount } from '../../server/auth/service.js';
 import { BENCH_POST, setUpThread } from './fixture.js';
-import { REDIS_URL, runSection, startGeneratorFor, startServers, type Resources } from './harness.js';
+import { median, REDIS_URL, runSection, startGeneratorFor, startServers, type Resources } from './harness.js';
 import type { LoadReply, LoadRequest } from './http-load.js';
 import { cpuMs, freePort, pinning, startServer, type Child } from './processes.js';
 import { fmt, type Row } from './table.js';
@@ -23,8 +23,6 @@ const WARMUP_S = 6; // per side and post: at 2 s, throughput still doubled over 
 const ROUND_S = 2;
 const ROUNDS = 8; // per side and post, alternating the order; each side's figure is its median round
 const SECTION_TIMEOUT_MS = 240_000;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 type Without = '' | 'search' | 'notifications';
 const SIDES: { without: Without; name: string }[] = [

@@ -23,7 +23,12 @@ export function runSearchChild<J, R>(work: (job: J, stores: Stores, index: Searc
       await stores.close();
     }
   };
-  main().then(
+  exitWhenDone(main());
+}
+
+/** Exits 0 once `work` is done, or 1 with its stack on stderr (the parent reads both). */
+export function exitWhenDone(work: Promise<unknown>): void {
+  work.then(
     () => process.exit(0),
     (err) => {
       process.stderr.write(`${(err as Error).stack}\n`);

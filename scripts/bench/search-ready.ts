@@ -6,6 +6,7 @@
 import { pino } from 'pino';
 import { createStores } from '../../server/store/index.js';
 import { SearchIndex } from '../../server/search/follower.js';
+import { exitWhenDone } from './search-child.js';
 
 async function main(): Promise<void> {
   const mode = process.argv[2];
@@ -45,10 +46,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`${(err as Error).stack}\n`);
-    process.exit(1);
-  },
-);
+exitWhenDone(main());

@@ -20,7 +20,7 @@ import { crafted, makeCorpus, mix, seed, type Corpus, type Query } from './searc
 import { plainEmpty, plainSearch, type PlainDoc } from './search-plain.js';
 import type { WriteCost, WriteJob } from './search-write.js';
 import { serviceDeps, timeService, type QueryJob, type QueryTimes } from './search-queries.js';
-import { REDIS_URL, runSection, summary, withTimeout, type Resources } from './harness.js';
+import { median, REDIS_URL, runSection, summary, withTimeout, type Resources } from './harness.js';
 import { ROOT } from './processes.js';
 import { fmt, type Row } from './table.js';
 
@@ -55,8 +55,6 @@ function timePlain(ms: ReturnType<typeof plainEmpty>, q: Query): number {
   plainSearch(ms, q.q, q.forumId);
   return performance.now() - t;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /** Runs `node --expose-gc dist/scripts/bench/<script>.js <args>` with `input` on stdin; resolves with the JSON it printed last. */
 function benchChild<T>(res: Resources, script: string, args: string[], input = ''): Promise<T> {

@@ -1,6 +1,7 @@
 // The detector on a 20 KB paste of mixed credentials (the credential corpus: headers, command lines,
 // configuration files, JWTs, connection strings, private keys, provider tokens) beside the same
 // call on 20 KB of ordinary prose, both read as a post body is (Markdown), in alternating rounds.
+import { median } from './harness.js';
 import { detectPii } from '../../shared/pii/index.js';
 import { credentialCorpus } from '../../test/fixtures/pii/credential-corpus.js';
 import { fmt, type Row } from './table.js';
@@ -37,7 +38,6 @@ function medians(a: () => void, b: () => void): [number, number] {
       }
     }
   }
-  const median = (xs: number[]) => xs.sort((x, y) => x - y)[xs.length >> 1]!;
   return [median(times[0]), median(times[1])];
 }
 

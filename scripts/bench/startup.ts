@@ -4,7 +4,7 @@
 // express app of the HTTP section, from spawning until it prints that it listens. Alternating,
 // REPEATS times each; the figures are medians.
 import { startServer, freePort, type Child } from './processes.js';
-import { runSection, startServers, stopServers, type Resources } from './harness.js';
+import { median, runSection, startServers, stopServers, type Resources } from './harness.js';
 import { settledRss } from './memory.js';
 import { fmt, type Row } from './table.js';
 
@@ -12,8 +12,6 @@ const SECTION = 'startup';
 const REPEATS = 5;
 const READY_TIMEOUT_MS = 10_000;
 const SECTION_TIMEOUT_MS = 120_000;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 async function readyz(port: number, since: number): Promise<number> {
   for (;;) {
