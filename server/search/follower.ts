@@ -3,7 +3,7 @@
 // stored snapshot at once) and from the store's feed, which every process follows (findable
 // everywhere within a second). A change is applied by reading the post as the store has it now:
 // applying one twice, late or out of order ends in the same index.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ForumStore, PostRecord, ThreadRecord } from '../store/forum.js';
 import type { FeedEntry, SearchChange, SearchStore } from '../store/search.js';
@@ -40,7 +40,11 @@ export class SearchIndex implements ContentFollower {
   private snapshotSoon = false;
   private timers = new Set<NodeJS.Timeout>();
   private readonly owner = randomUUID();
+  /** Feed positions and marks of the entries this process applied as it wrote them. */
   private own = new Set<string>();
+  private marks = 0;
+  /** This process's part of a mark: short, as every feed entry carries it. */
+  private readonly instance = randomBytes(6).toString('base64url');
   private snapshotting: Promise<boolean> | null = null;
   /** How the last load went: from the stored snapshot and the feed after it, or from every post. */
   loadedFrom: 'snapshot' | 'store' | null = null;
@@ -81,10 +85,18 @@ export class SearchIndex implements ContentFollower {
       this.ownEntry(await this.deps.store.erase([change]));
       this.snapshotAfterErase();
     } else {
+      // Applied here below once loaded: the entry carries this process's mark, known before the
+      // append answers, so the feed's copy is skipped even when it arrives first. (Before it is
+      // loaded, the load's replay of the feed applies it.)
+      const applyHere = this.loaded;
+      const origin = applyHere ? this.mark() : undefined;
       // The post is written already: a feed that cannot take the entry must not turn that into a
       // failed request (repeated, it would post twice). Other processes find it at their next load.
-      await this.deps.store.append([change]).then((pos) => this.ownEntry(pos), (err) =>
-        this.deps.logger.warn({ search: 'feed append failed', code: codeOf(err) }, 'search feed did not take a change; other processes see it at their next load'));
+      await this.deps.store.append([origin ? { ...change, origin } : change]).catch((err) => {
+        if (origin) this.own.delete(origin);
+        this.deps.logger.warn({ search: 'feed append failed', code: codeOf(err) }, 'search feed did not take a change; other processes see it at their next load');
+      });
+      if (!applyHere) return;
     }
     if (!this.loaded) return;
     await this.serial(() => (change.kind === 'post' ? this.applyPosts([change.id], known) : this.applyThread(change.id)));
@@ -203,12 +215,24 @@ export class SearchIndex implements ContentFollower {
    */
   private ownEntry(pos: string): void {
     if (!pos) return;
+    this.remember(pos);
+  }
+
+  /** A new mark for an entry this process appends and applies itself (see `changed`). */
+  private mark(): string {
+    const origin = `${this.instance}.${(++this.marks).toString(36)}`;
+    this.remember(origin);
+    return origin;
+  }
+
+  // Bounded: marks whose entries never came back (a trimmed feed, a failed read) are forgotten.
+  private remember(key: string): void {
     if (this.own.size >= 10_000) this.own.clear();
-    this.own.add(pos);
+    this.own.add(key);
   }
 
   private async applyEntries(all: FeedEntry[]): Promise<void> {
-    const entries = all.filter((e) => !this.own.delete(e.pos));
+    const entries = all.filter((e) => !this.own.delete(e.origin ?? e.pos));
     const posts = [...new Set(entries.filter((e) => e.kind === 'post').map((e) => e.id))];
     if (posts.length) await this.applyPosts(posts);
     for (const id of new Set(entries.filter((e) => e.kind === 'thread').map((e) => e.id))) await this.applyThread(id);

@@ -7,6 +7,12 @@
 export interface SearchChange {
   kind: 'post' | 'thread';
   id: string;
+  /**
+   * Opaque, set by the process that appended the change and applied it already: when the feed
+   * brings the entry back, that process knows it as its own and skips it (however the append's
+   * answer and the feed's read race).
+   */
+  origin?: string;
 }
 
 export interface FeedEntry extends SearchChange {

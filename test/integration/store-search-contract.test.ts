@@ -78,6 +78,26 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s search stor
       expect(rest.entries.map((e) => e.id)).toEqual([changes[2]!.id, changes[3]!.id]);
     });
 
+    test("an entry carries its writer's mark back to every reader; one without a mark has none", async () => {
+      const from = await search.head();
+      const marked = { ...post(), origin: `w${randomBytes(3).toString('hex')}.1` };
+      const plain = post('thread');
+      await search.append([marked, plain]);
+      const { entries } = await search.read(from, 10, 0);
+      expect(entries.map(({ pos: _pos, ...rest }) => rest)).toEqual([marked, plain]);
+      expect('origin' in entries[1]!).toBe(false);
+    });
+
+    test('a read from the middle of a long feed starts right after its position', async () => {
+      const from = await search.head();
+      const changes = Array.from({ length: 250 }, () => post());
+      await search.append(changes);
+      const all = (await search.read(from, 1000, 0)).entries;
+      expect(all.map((e) => e.id)).toEqual(changes.map((c) => c.id));
+      const after = await search.read(all[199]!.pos, 20, 0);
+      expect(after.entries.map((e) => e.id)).toEqual(changes.slice(200, 220).map((c) => c.id));
+    });
+
     test('a reader from the start sees every entry, and a reader at the head sees none', async () => {
       await search.append([post()]);
       const head = await search.head();
@@ -111,17 +131,23 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s search stor
       expect(got).toEqual({ entries: [expect.objectContaining({ kind: 'post', id: change.id })], gap: false });
     });
 
-    test('entries carry only a kind and an id, never content', async () => {
+    test("entries carry only a kind, an id and maybe their writer's mark, never content", async () => {
       await search.append([post(), post('thread')]);
       const { entries } = await search.read('', 100_000, 0);
-      for (const e of entries) expect(Object.keys(e).sort()).toEqual(['id', 'kind', 'pos']);
+      // A mark is the writer's own opaque name for the entry (as the follower makes them), no text.
+      const MARK = /^[\w-]+\.[0-9a-z]+$/;
+      for (const { origin, ...e } of entries) {
+        expect(Object.keys(e).sort()).toEqual(['id', 'kind', 'pos']);
+        if (origin !== undefined) expect(origin).toMatch(MARK);
+      }
       if (kind === 'memory') return;
       const db = redisOf(stores)!.db;
       const raw = await db.client.xrange(db.tagged('search', 'feed'), '-', '+');
       expect(raw.length).toBe(entries.length);
       for (const [, fields] of raw) {
-        expect(fields.filter((_, i) => i % 2 === 0)).toEqual(['k', 'i']);
+        expect([['k', 'i'], ['k', 'i', 'o']]).toContainEqual(fields.filter((_, i) => i % 2 === 0));
         expect(['p', 't']).toContain(fields[1]);
+        if (fields.length > 4) expect(fields[5]).toMatch(MARK);
       }
     });
 

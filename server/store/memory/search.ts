@@ -18,7 +18,7 @@ export class MemorySearchStore implements SearchStore {
   constructor(private maxEntries = 100_000, private now: () => number = Date.now) {}
 
   async append(changes: readonly SearchChange[]): Promise<string> {
-    for (const c of changes) this.entries.push({ kind: c.kind, id: c.id, pos: String(this.next++) });
+    for (const c of changes) this.entries.push({ kind: c.kind, id: c.id, pos: String(this.next++), ...(c.origin ? { origin: c.origin } : {}) });
     if (this.entries.length > this.maxEntries) {
       const cut = this.entries.length - this.maxEntries;
       this.trimmedTo = Number(this.entries[cut - 1]!.pos);
@@ -30,10 +30,12 @@ export class MemorySearchStore implements SearchStore {
 
   async read(after: string, count: number, waitMs: number): Promise<FeedRead> {
     const since = after ? Number(after) : 0;
-    const take = (): FeedRead => ({
-      gap: since < this.trimmedTo,
-      entries: this.entries.filter((e) => Number(e.pos) > since).slice(0, count),
-    });
+    const take = (): FeedRead => {
+      // Positions are consecutive: the first entry after `since` is found by arithmetic, not by a
+      // scan of every kept entry on every read.
+      const from = this.entries.length ? Math.max(0, since - Number(this.entries[0]!.pos) + 1) : 0;
+      return { gap: since < this.trimmedTo, entries: this.entries.slice(from, from + count) };
+    };
     const now = take();
     if (now.entries.length || now.gap || waitMs <= 0) return now;
     await new Promise<void>((resolve) => {

@@ -54,7 +54,8 @@ const toEntry = ([pos, fields]: [string, string[]]): FeedEntry | null => {
   const f: Record<string, string> = {};
   for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
   const kind = f.k === 'p' ? 'post' : f.k === 't' ? 'thread' : null;
-  return kind && f.i ? { pos, kind, id: f.i } : null;
+  if (!kind || !f.i) return null;
+  return f.o ? { pos, kind, id: f.i, origin: f.o } : { pos, kind, id: f.i };
 };
 
 export class RedisSearchStore implements SearchStore {
@@ -82,7 +83,7 @@ export class RedisSearchStore implements SearchStore {
   async append(changes: readonly SearchChange[]): Promise<string> {
     if (!changes.length) return this.head();
     const ids = await this.db.run((r) => Promise.all(changes.map((c) =>
-      r.xadd(this.feed(), 'MAXLEN', '~', this.maxEntries, '*', 'k', KIND[c.kind], 'i', c.id))));
+      r.xadd(this.feed(), 'MAXLEN', '~', this.maxEntries, '*', 'k', KIND[c.kind], 'i', c.id, ...(c.origin ? ['o', c.origin] : [])))));
     return ids[ids.length - 1] ?? '';
   }
 
