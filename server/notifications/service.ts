@@ -24,7 +24,7 @@ export interface MemberChannel {
 }
 
 export interface NotificationDeps {
-  notifications: Pick<NotificationStore, 'add' | 'preferences' | 'subscribers' | 'markThreadRead' | 'setSubscription' | 'withdrawPost'>;
+  notifications: Pick<NotificationStore, 'addMany' | 'emailChoices' | 'subscribers' | 'markThreadRead' | 'setSubscription' | 'withdrawPost'>;
   forum: Pick<ForumStore, 'getPost' | 'getThread' | 'listPosts'>;
   users: Pick<UserStore, 'getMany' | 'findByUsernames'>;
   jobs: JobQueue;
@@ -131,12 +131,12 @@ export class NotificationCenter implements ContentFollower {
     // thousand watchers are stored and told in a fraction of a second.
     for (let i = 0; i < due.length; i += CHUNK) {
       const chunk = due.slice(i, i + CHUNK);
-      const added = await Promise.all(chunk.map((n) => notifications.add(n)));
+      const added = await notifications.addMany(chunk);
       const fresh = chunk.filter((_, k) => added[k]);
       for (const n of fresh) this.deps.live.toMember(n.userId, 'notification:new', { notification: toNotificationView(n, thread, actor) });
       // E-mail is scheduled only for members who want that kind now (sending checks again).
-      const prefs = await Promise.all(fresh.map((n) => notifications.preferences(n.userId)));
-      const wanted = fresh.filter((n, k) => (n.kind === 'mention' ? prefs[k]!.emailOnMention : prefs[k]!.emailOnWatched));
+      const choices = await notifications.emailChoices(fresh.map((n) => n.userId));
+      const wanted = fresh.filter((n) => (n.kind === 'mention' ? choices.get(n.userId)?.emailOnMention : choices.get(n.userId)?.emailOnWatched));
       await Promise.all(wanted.map((n) => this.deps.delivery?.scheduled(n)));
     }
   }

@@ -26,9 +26,14 @@ export interface MemberThreads {
   readPositions: Map<string, number>;
 }
 
+/** The two e-mail choices a fan-out needs to decide whether to schedule a message. */
+export type EmailChoices = Pick<Preferences, 'emailOnMention' | 'emailOnWatched'>;
+
 export interface NotificationStore {
   /** Stores it unless one with its id exists; answers whether it was new. */
   add(n: NotificationRecord): Promise<boolean>;
+  /** `add` for many at once (a post's fan-out), answering in the same order. */
+  addMany(ns: readonly NotificationRecord[]): Promise<boolean[]>;
   get(id: string): Promise<NotificationRecord | null>;
   /** A member's notifications, newest first (keyset-paged), all or unread only. */
   list(userId: string, opts: { unreadOnly: boolean; after: NotificationCursor | null; limit: number }): Promise<NotificationPage>;
@@ -58,6 +63,8 @@ export interface NotificationStore {
   memberThreads(userId: string): Promise<MemberThreads>;
 
   preferences(userId: string): Promise<Preferences>;
+  /** For each member, their e-mail choices only (what a fan-out asks, without the digest). */
+  emailChoices(userIds: readonly string[]): Promise<Map<string, EmailChoices>>;
   setPreferences(userId: string, patch: Partial<Preferences>): Promise<Preferences>;
   /** Members whose digest is `daily` or `weekly`. */
   digestMembers(digest: 'daily' | 'weekly'): Promise<string[]>;

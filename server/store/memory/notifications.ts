@@ -1,5 +1,5 @@
 import { DEFAULT_PREFERENCES, type Preferences, type SubscriptionLevel } from '../../../shared/schemas/notifications.js';
-import type { MemberThreads, NotificationCursor, NotificationPage, NotificationRecord, NotificationStore } from '../notifications.js';
+import type { EmailChoices, MemberThreads, NotificationCursor, NotificationPage, NotificationRecord, NotificationStore } from '../notifications.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const atOf = (n: NotificationRecord) => Date.parse(n.at);
@@ -18,6 +18,12 @@ export class MemoryNotificationStore implements NotificationStore {
     if (this.items.has(n.id)) return false;
     this.items.set(n.id, clone(n));
     return true;
+  }
+
+  async addMany(ns: readonly NotificationRecord[]): Promise<boolean[]> {
+    const added: boolean[] = [];
+    for (const n of ns) added.push(await this.add(n));
+    return added;
   }
 
   async get(id: string): Promise<NotificationRecord | null> {
@@ -101,6 +107,15 @@ export class MemoryNotificationStore implements NotificationStore {
 
   async preferences(userId: string): Promise<Preferences> {
     return { ...DEFAULT_PREFERENCES, ...this.prefs.get(userId) };
+  }
+
+  async emailChoices(userIds: readonly string[]): Promise<Map<string, EmailChoices>> {
+    const out = new Map<string, EmailChoices>();
+    for (const id of userIds) {
+      const { emailOnMention, emailOnWatched } = await this.preferences(id);
+      out.set(id, { emailOnMention, emailOnWatched });
+    }
+    return out;
   }
 
   async setPreferences(userId: string, patch: Partial<Preferences>): Promise<Preferences> {

@@ -1,5 +1,5 @@
 import { DEFAULT_PREFERENCES, type Preferences, type SubscriptionLevel } from '../../../shared/schemas/notifications.js';
-import type { MemberThreads, NotificationCursor, NotificationPage, NotificationRecord, NotificationStore } from '../notifications.js';
+import type { EmailChoices, MemberThreads, NotificationCursor, NotificationPage, NotificationRecord, NotificationStore } from '../notifications.js';
 import type { RedisDb } from './db.js';
 import { ADD, CLAIM_EMAIL, FETCH, MARK_READ, PAGE, SET_DIGEST, THREAD_READ, WITHDRAW } from './notification-scripts.js';
 
@@ -53,12 +53,28 @@ export class RedisNotificationStore implements NotificationStore {
   private digest = (d: 'daily' | 'weekly') => this.db.tagged('ndigest', d);
 
   async add(n: NotificationRecord): Promise<boolean> {
-    const { read, ...stored } = n;
-    const added = await this.db.run(this.db.script('agoraNotifyAdd',
-      this.member(n.userId, 'rec'), this.member(n.userId, 'time'), this.member(n.userId, 'unread'),
-      n.id, JSON.stringify(stored), Date.parse(n.at), read ? '0' : '1'));
-    await this.db.run((r) => Promise.all([r.hset(this.owners(), n.id, n.userId), r.sadd(this.byPost(n.postId), `${n.userId}|${n.id}`)]));
-    return added === 1;
+    return (await this.addMany([n]))[0]!;
+  }
+
+  /**
+   * Each member's own step (one script on their slot), then the indexes for all of them: one HSET
+   * of every owner and one SADD per post, instead of two commands per notification.
+   */
+  async addMany(ns: readonly NotificationRecord[]): Promise<boolean[]> {
+    if (!ns.length) return [];
+    const added = await this.db.run((r) => Promise.all(ns.map((n) => {
+      const { read, ...stored } = n;
+      return this.db.script('agoraNotifyAdd',
+        this.member(n.userId, 'rec'), this.member(n.userId, 'time'), this.member(n.userId, 'unread'),
+        n.id, JSON.stringify(stored), Date.parse(n.at), read ? '0' : '1')(r);
+    })));
+    const byPost = new Map<string, string[]>();
+    for (const n of ns) byPost.set(n.postId, [...(byPost.get(n.postId) ?? []), `${n.userId}|${n.id}`]);
+    await this.db.run((r) => Promise.all([
+      r.hset(this.owners(), ...ns.flatMap((n) => [n.id, n.userId])),
+      ...[...byPost].map(([postId, entries]) => r.sadd(this.byPost(postId), ...entries)),
+    ]));
+    return added.map((a) => a === 1);
   }
 
   private async fetch(userId: string, ids: readonly string[]): Promise<NotificationRecord[]> {
@@ -183,6 +199,17 @@ export class RedisNotificationStore implements NotificationStore {
       if (flags[i] != null) prefs[k] = flags[i] === '1';
     });
     return prefs;
+  }
+
+  async emailChoices(userIds: readonly string[]): Promise<Map<string, EmailChoices>> {
+    const flags = await this.db.run((r) => Promise.all(userIds.map((id) => r.hmget(this.member(id, 'prefs'), ...BOOLEANS))));
+    return new Map(userIds.map((id, i) => {
+      const [mention, watched] = flags[i]!;
+      return [id, {
+        emailOnMention: mention == null ? DEFAULT_PREFERENCES.emailOnMention : mention === '1',
+        emailOnWatched: watched == null ? DEFAULT_PREFERENCES.emailOnWatched : watched === '1',
+      }];
+    }));
   }
 
   async setPreferences(userId: string, patch: Partial<Preferences>): Promise<Preferences> {
