@@ -53,7 +53,9 @@ export const isStaff = (user: Subject | null | undefined): boolean => hasRole(us
 export const ownsOrStaff = (post: Pick<PostRecord, 'authorId'>, user: Subject | null) =>
   !!user && (isStaff(user) || (post.authorId !== null && post.authorId === user.id));
 
-type Verdict = DomainError | null;
+// A rule answers null (allowed) or how to make its refusal: most "no"s are only asked about
+// (`can`, a page's permission flags) and never thrown, so no error (with its stack) is built for them.
+type Verdict = (() => DomainError) | null;
 const NO_THREAD = () => new NotFound('There is no such thread.');
 const NO_POST = () => new NotFound('There is no such post.');
 const LOCKED = () => new Forbidden('This thread is locked.');
@@ -61,14 +63,14 @@ const LOCKED = () => new Forbidden('This thread is locked.');
 const ARCHIVED = () => new Forbidden('This forum is archived: it is read-only.');
 
 function writer(user: Subject | null): Verdict {
-  if (!user) return new Unauthenticated();
-  if (isBanned(user)) return new Forbidden('Your account is banned from writing.');
+  if (!user) return () => new Unauthenticated();
+  if (isBanned(user)) return () => new Forbidden('Your account is banned from writing.');
   return null;
 }
 
 function role(user: Subject | null, needed: Role): Verdict {
-  if (!user) return new Unauthenticated();
-  return hasRole(user, needed) ? null : new Forbidden();
+  if (!user) return () => new Unauthenticated();
+  return hasRole(user, needed) ? null : () => new Forbidden();
 }
 
 /**
@@ -76,12 +78,12 @@ function role(user: Subject | null, needed: Role): Verdict {
  * whose first post is held exists only for its author and staff.
  */
 const readThread = (user: Subject | null, t: ThreadRecord): Verdict =>
-  isStaff(user) || (!t.removal && (!t.held || (!!user && user.id === t.authorId))) ? null : NO_THREAD();
+  isStaff(user) || (!t.removal && (!t.held || (!!user && user.id === t.authorId))) ? null : NO_THREAD;
 
 /** A held post exists only for staff and its author; a post of a thread one may not see does not exist. */
 function readPost(user: Subject | null, { post, thread }: PostInThread): Verdict {
-  if (post.status === 'held' && !ownsOrStaff(post, user)) return NO_POST();
-  return thread && readThread(user, thread) ? NO_POST() : null;
+  if (post.status === 'held' && !ownsOrStaff(post, user)) return NO_POST;
+  return thread && readThread(user, thread) ? NO_POST : null;
 }
 
 export interface PostInThread { post: PostRecord; thread: ThreadRecord | null }
@@ -100,52 +102,52 @@ const RULES = {
    * The services of exactly those ask it, with the setting as the resource.
    */
   'write:verified': (user: Subject | null, r: { requireVerifiedEmail: boolean }) =>
-    writer(user) ?? (r.requireVerifiedEmail && user!.emailVerified !== true ? new EmailUnverified() : null),
+    writer(user) ?? (r.requireVerifiedEmail && user!.emailVerified !== true ? () => new EmailUnverified() : null),
   'thread:read': (user: Subject | null, t: ThreadRecord) => readThread(user, t),
   /** Start a thread in a forum. */
-  'forum:post': (user: Subject | null, f: Pick<ForumRecord, 'archived'>) => writer(user) ?? (f.archived ? ARCHIVED() : null),
+  'forum:post': (user: Subject | null, f: Pick<ForumRecord, 'archived'>) => writer(user) ?? (f.archived ? ARCHIVED : null),
   'thread:reply': (user: Subject | null, t: ReplyTarget) =>
     writer(user) ?? readThread(user, t)
-    ?? (t.removal ? new Conflict('This thread is removed; restore it before replying.') : null)
-    ?? (t.forumArchived ? ARCHIVED() : null)
-    ?? (t.locked && !isStaff(user) ? LOCKED() : null),
+    ?? (t.removal ? () => new Conflict('This thread is removed; restore it before replying.') : null)
+    ?? (t.forumArchived ? ARCHIVED : null)
+    ?? (t.locked && !isStaff(user) ? LOCKED : null),
   'post:read': (user: Subject | null, r: PostInThread) => readPost(user, r),
   /**
    * Found by search, words and all: what `post:read` allows, but never purged content, and removed
    * content (a tombstone to members) only for staff.
    */
   'post:find': (user: Subject | null, r: PostInThread) =>
-    readPost(user, r) ?? (r.post.purged || r.thread?.purged || (r.post.status === 'removed' && !isStaff(user)) ? NO_POST() : null),
+    readPost(user, r) ?? (r.post.purged || r.thread?.purged || (r.post.status === 'removed' && !isStaff(user)) ? NO_POST : null),
   /**
    * Listed under its author on their profile: what `post:read` allows, but a removed post only for
    * its author and staff (to others its tombstone hides the author, so listing it would name them).
    */
   'post:list-on-profile': (user: Subject | null, r: PostInThread) =>
-    readPost(user, r) ?? (r.post.status === 'removed' && !ownsOrStaff(r.post, user) ? NO_POST() : null),
+    readPost(user, r) ?? (r.post.status === 'removed' && !ownsOrStaff(r.post, user) ? NO_POST : null),
   /** The Markdown as stored, for the edit form. */
   'post:source': (user: Subject | null, r: PostInThread) =>
-    (user ? null : new Unauthenticated()) ?? readPost(user, r)
-    ?? (ownsOrStaff(r.post, user) ? null : new Forbidden('Only the author or a moderator can edit this post.')),
+    (user ? null : () => new Unauthenticated()) ?? readPost(user, r)
+    ?? (ownsOrStaff(r.post, user) ? null : () => new Forbidden('Only the author or a moderator can edit this post.')),
   'post:edit': (user: Subject | null, r: EditTarget) =>
     writer(user) ?? readPost(user, r)
-    ?? (ownsOrStaff(r.post, user) ? null : new Forbidden('Only the author or a moderator can edit this post.'))
-    ?? (r.post.status === 'removed' && !isStaff(user) ? new Forbidden('A removed post cannot be edited.') : null)
-    ?? (r.forumArchived ? ARCHIVED() : null)
-    ?? (r.thread?.locked && !isStaff(user) ? LOCKED() : null),
+    ?? (ownsOrStaff(r.post, user) ? null : () => new Forbidden('Only the author or a moderator can edit this post.'))
+    ?? (r.post.status === 'removed' && !isStaff(user) ? () => new Forbidden('A removed post cannot be edited.') : null)
+    ?? (r.forumArchived ? ARCHIVED : null)
+    ?? (r.thread?.locked && !isStaff(user) ? LOCKED : null),
   'post:flag': (user: Subject | null, r: PostInThread) =>
     writer(user) ?? readPost(user, r)
-    ?? (r.post.authorId === user!.id ? new Forbidden('You cannot flag your own post.') : null),
+    ?? (r.post.authorId === user!.id ? () => new Forbidden('You cannot flag your own post.') : null),
   /** Remove, restore, purge and approve posts; lock, remove and restore threads; the queue and the audit log. */
   moderate: (user: Subject | null, _r: void) => role(user, 'moderator'),
   /** The live review queue (mod:watch): anyone but staff in good standing, signed in or not, is simply forbidden (API.md, Realtime). */
-  'queue:watch': (user: Subject | null, _r: void) => (isStaff(user) ? null : new Forbidden()),
+  'queue:watch': (user: Subject | null, _r: void) => (isStaff(user) ? null : () => new Forbidden()),
   /** Ban, unban, remove all posts of: only a lower role, never oneself. */
   'user:manage': (user: Subject | null, { target }: ManagedUser) =>
     role(user, 'moderator')
-    ?? (target.id === user!.id ? new Forbidden('You cannot do that to your own account.') : null)
-    ?? (rank(target.role) >= rank(standing(user!)) ? new Forbidden('Only someone of a higher role can do that to this account.') : null),
+    ?? (target.id === user!.id ? () => new Forbidden('You cannot do that to your own account.') : null)
+    ?? (rank(target.role) >= rank(standing(user!)) ? () => new Forbidden('Only someone of a higher role can do that to this account.') : null),
   'user:set-role': (user: Subject | null, { target }: ManagedUser) =>
-    role(user, 'admin') ?? (target.id === user!.id ? new Forbidden('You cannot change your own role.') : null),
+    role(user, 'admin') ?? (target.id === user!.id ? () => new Forbidden('You cannot change your own role.') : null),
   /** Forums, and which testimonials are featured. */
   administer: (user: Subject | null, _r: void) => role(user, 'admin'),
 } satisfies Record<string, (user: Subject | null, resource: never) => Verdict>;
@@ -154,13 +156,16 @@ export type Action = keyof typeof RULES;
 type ResourceOf<A extends Action> = Parameters<(typeof RULES)[A]>[1];
 type Args<A extends Action> = ResourceOf<A> extends void ? [] : [resource: ResourceOf<A>];
 
+const verdict = (user: Subject | null | undefined, action: Action, resource: unknown): Verdict =>
+  (RULES[action] as (u: Subject | null, r: unknown) => Verdict)(user ?? null, resource);
+
 /** Why `user` may not do `action` (to `resource`), or null when they may. */
 export function refusal<A extends Action>(user: Subject | null | undefined, action: A, ...[resource]: Args<A>): DomainError | null {
-  return (RULES[action] as (u: Subject | null, r: unknown) => Verdict)(user ?? null, resource);
+  return verdict(user, action, resource)?.() ?? null;
 }
 
-export function can<A extends Action>(user: Subject | null | undefined, action: A, ...resource: Args<A>): boolean {
-  return refusal(user, action, ...resource) === null;
+export function can<A extends Action>(user: Subject | null | undefined, action: A, ...[resource]: Args<A>): boolean {
+  return verdict(user, action, resource) === null;
 }
 
 /** Throws the refusal (NotFound where the thing must stay hidden, else Forbidden or Conflict). */
