@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { connectRedis } from '../../server/store/redis/db.js';
-import { REDIS_URL, silentLogger, testPrefix } from '../helpers/agora.js';
+import { REDIS_URL, redisTarget, silentLogger, testPrefix } from '../helpers/agora.js';
 
 // Agora's connection to a single Redis writes the commands of one tick together (its socket is
 // corked until the tick ends): fewer system calls, the same commands, replies and order.
@@ -15,9 +15,12 @@ describe('a connection to a single Redis', () => {
     await client.ping(); // past 'connect': the socket is set up for corking
   });
   afterAll(async () => {
-    const keys = await client.keys(`${prefix}*`);
-    if (keys.length) await client.del(...keys);
-    client.disconnect();
+    try {
+      const keys = await client.keys(`${prefix}*`);
+      if (keys.length) await client.del(...keys);
+    } finally {
+      client.disconnect();
+    }
   });
 
   const socket = () => (client as unknown as { stream: Socket }).stream;
@@ -50,5 +53,31 @@ describe('a connection to a single Redis', () => {
     }));
     expect(chained.map(([e]) => e)).toEqual(Array.from({ length: 20 }, (_, i) => `x${i}`));
     expect(corkedWhenSent).toEqual(Array(20).fill(1));
+  });
+});
+
+describe('a connection to a Redis Cluster', () => {
+  let cluster: Cluster;
+  const prefix = testPrefix();
+  beforeAll(async () => {
+    cluster = connectRedis({ url: (await redisTarget('redis-cluster')).url, cluster: true, logger: silentLogger() }) as Cluster;
+    await cluster.connect();
+  });
+  afterAll(async () => {
+    try {
+      for (const node of cluster.nodes('master')) for (const k of await node.keys(`${prefix}*`)) await node.del(k);
+    } finally {
+      cluster.disconnect();
+    }
+  });
+
+  test("holds each node's commands of one tick and writes them together; replies come back whole and in order", async () => {
+    const keys = Array.from({ length: 60 }, (_, i) => `${prefix}k${i}`); // spread over every primary
+    await Promise.all(keys.map((k) => cluster.set(k, k))); // every node connected and past 'connect'
+    const streams = cluster.nodes('master').map((n) => (n as unknown as { stream: Socket }).stream);
+    const replies = Promise.all(keys.map((k) => cluster.get(k)));
+    expect(streams.map((s) => s.writableCorked)).toEqual(streams.map(() => 1));
+    expect(await replies).toEqual(keys);
+    expect(streams.map((s) => s.writableCorked)).toEqual(streams.map(() => 0));
   });
 });

@@ -47,6 +47,8 @@ export function connectRedis({ url, cluster, logger, failFast = true, shardedSub
         tls: u.protocol === 'rediss:' ? {} : undefined,
       },
     });
+    // Each node's connection, as it joins the pool: corked per tick like a single Redis's.
+    client.on('+node', (node: Redis) => node.on('connect', () => corkPerTick(node)));
   } else {
     client = new Redis(url, options);
     client.on('connect', () => corkPerTick(client as Redis));
@@ -70,8 +72,9 @@ export function connectRedis({ url, cluster, logger, failFast = true, shardedSub
  * tick turns the commands issued in one tick (a Promise.all, the next step of every request whose
  * reply came in the same read) into one writev. Nothing waits longer than the current tick, and
  * the commands and their replies stay in order. ioredis's own enableAutoPipelining does this
- * through Pipeline objects, which measured slower than writing each command; and it has open bugs
- * on Cluster (redis/ioredis#2109, #2075), where this is not used either.
+ * through Pipeline objects, which measured slower than writing each command, and has open bugs on
+ * Cluster (redis/ioredis#2109, #2075: how it groups a batch by slot); corking groups nothing, so a
+ * Cluster's node connections are corked the same way.
  */
 export function corkPerTick(client: Redis): void {
   const stream = (client as unknown as { stream?: import('node:net').Socket }).stream;
