@@ -5,7 +5,7 @@ import type { CacheStats as ReadCacheStats } from '../store/index.js';
 
 /**
  * One registry per app instance; labels are route patterns and status codes, never paths or users.
- * `cacheStats`: the session and account caches (Redis store), read at each scrape.
+ * `cacheStats`: the session, account and forum caches (Redis store), read at each scrape.
  */
 export function createMetrics(cacheStats?: () => ReadCacheStats[]) {
   const registry = new Registry();

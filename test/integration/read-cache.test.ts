@@ -51,6 +51,22 @@ describe.each(['redis', 'redis-cluster'] as const)('read cache on %s', (kind) =>
     expect((await b.users.getMany([u.id])).get(u.id)?.role).toBe('moderator');
   });
 
+  test("a forum read once is served from the cache; archiving it on the other process reaches it, and the writer's own reads at once", async () => {
+    const forum = { id: `${prefix}f${++n}`, slug: `cache-forum-${n}-${Date.now()}`, title: 'Cached', description: '', createdAt: new Date().toISOString() };
+    expect(await b.forum.getForum(forum.id)).toBeNull();
+    expect(await a.forum.createForum(forum)).toBe(true);
+    expect(await b.forum.getForum(forum.id)).toEqual(forum); // a forum not found is not remembered as missing
+    // Changed behind the stores' back (no invalidation published): B answers from its cache.
+    await raw.hset(redisOf(a)!.db.tagged('forums', 'all'), forum.id, JSON.stringify({ ...forum, title: 'Sneaked' }));
+    expect((await b.forum.getForum(forum.id))?.title).toBe('Cached');
+    const mine = (await b.forum.getForum(forum.id))!;
+    mine.archived = true; // a caller's copy: the cache keeps its own
+    expect((await b.forum.getForum(forum.id))?.archived).toBeUndefined();
+    await a.forum.updateForum(forum.id, { archived: true });
+    expect((await a.forum.getForum(forum.id))?.archived).toBe(true);
+    await eventually(async () => (await b.forum.getForum(forum.id))?.archived === true, { what: 'B sees the forum archived' });
+  });
+
   test('a ban and a deletion on one process reach the other', async () => {
     const u = user();
     await a.users.create(u);

@@ -3,6 +3,7 @@ import type {
   PostRecord, RemovalRecord, ThreadCursor, ThreadPurgeResult, ThreadRecord, ThreadRemovalResult,
 } from '../forum.js';
 import { byPosition } from '../forum.js';
+import type { ReadCache } from './read-cache.js';
 import type { RedisDb } from './db.js';
 import { ADD_POST, CREATE_THREAD, UPDATE_FORUM, MUTATE_POST, PATCH_THREAD, PURGE_THREAD, SET_THREAD_REMOVAL } from './forum-scripts.js';
 
@@ -29,7 +30,8 @@ const pairsToObject = (flat: string[]): Record<string, string> => {
 };
 
 export class RedisForumStore implements ForumStore {
-  constructor(private db: RedisDb, private logSize: number) {
+  /** `forums`: the per-process read cache of forum records (read-cache.ts); writes here invalidate it. */
+  constructor(private db: RedisDb, private logSize: number, private forums?: ReadCache<ForumRecord>) {
     db.defineScripts({
       agoraAddPost: { keys: 6, lua: ADD_POST },
       agoraCreateThread: { keys: 6, lua: CREATE_THREAD },
@@ -60,6 +62,7 @@ export class RedisForumStore implements ForumStore {
     const ok = await this.db.run((r) => r.hsetnx(this.slugsKey(), forum.slug, forum.id));
     if (!ok) return false;
     await this.db.run((r) => r.hset(this.forumsKey(), forum.id, JSON.stringify(forum)));
+    await this.forums?.invalidate(forum.id);
     return true;
   }
 
@@ -70,10 +73,18 @@ export class RedisForumStore implements ForumStore {
 
   async updateForum(id: string, patch: ForumPatch): Promise<ForumRecord | null> {
     const raw = await this.db.run(this.db.script('agoraUpdateForum', this.forumsKey(), id, JSON.stringify(patch)));
+    await this.forums?.invalidate(id);
     return raw ? (JSON.parse(raw as string) as ForumRecord) : null;
   }
 
   async getForum(id: string): Promise<ForumRecord | null> {
+    if (!this.forums) return this.loadForum(id);
+    const f = await this.forums.get(id, async () => ({ value: await this.loadForum(id) }));
+    // Callers get their own copy: nothing they change reaches the cache.
+    return f && { ...f };
+  }
+
+  private async loadForum(id: string): Promise<ForumRecord | null> {
     const v = await this.db.run((r) => r.hget(this.forumsKey(), id));
     return v ? (JSON.parse(v) as ForumRecord) : null;
   }

@@ -1,6 +1,7 @@
 import type { Stores, StoreOptions } from '../index.js';
 import { redisLimiters } from './rate-limit.js';
 import type { UserRecord } from '../users.js';
+import type { ForumRecord } from '../forum.js';
 import { connectRedis, RedisDb, type RedisClient } from './db.js';
 import { RedisUserStore } from './users.js';
 import { RedisSessionStore } from './sessions.js';
@@ -29,14 +30,16 @@ export const redisOf = (stores: Stores): RedisInternals | undefined => internals
 function createRedisStoresOn(client: RedisClient, opts: Omit<StoreOptions, 'logger'> & { redisUrl: string }, db: RedisDb, bus?: RedisCacheBus): Stores {
   const userCache = bus && new ReadCache<UserRecord>(bus, 'user', CACHE);
   const sessionCache = bus && new ReadCache<string>(bus, 'session', CACHE);
+  // Forums are read by every reply (is it archived?) and thread page, and change only by an admin.
+  const forumCache = bus && new ReadCache<ForumRecord>(bus, 'forum', CACHE);
   const search = new RedisSearchStore(db);
   const stores: Stores = {
     kind: 'redis',
     durable: true,
     users: new RedisUserStore(db, userCache),
     sessions: new RedisSessionStore(db, sessionCache),
-    ...(userCache && sessionCache ? { cacheStats: () => [sessionCache.stats(), userCache.stats()] } : {}),
-    forum: new RedisForumStore(db, opts.threadLogSize ?? 500),
+    ...(userCache && sessionCache && forumCache ? { cacheStats: () => [sessionCache.stats(), userCache.stats(), forumCache.stats()] } : {}),
+    forum: new RedisForumStore(db, opts.threadLogSize ?? 500, forumCache),
     referrals: new RedisReferralStore(db),
     moderation: new RedisModerationStore(db),
     testimonials: new RedisTestimonialStore(db),

@@ -1,5 +1,6 @@
 // A per-process read cache for the records every signed-in request reads (its session and its
-// account), kept correct across processes by invalidation over Redis pub/sub.
+// account) and every reply and thread page reads (its forum), kept correct across processes by
+// invalidation over Redis pub/sub.
 //
 // Why: the session and account reads were two of the Redis round trips every signed-in request
 // paid (measured back to back, the bench's GET /api/me floor went from 34% to 39% of bare
@@ -62,7 +63,7 @@ export class RedisCacheBus implements CacheBus {
       this.subscriber.subscribe(this.channel).then(() => {
         if (this.closed || this.up || this.subscriber.status !== 'ready') return;
         this.up = true;
-        if (this.wasDown) this.logger.info('cache invalidation channel restored: session and account caches in use again');
+        if (this.wasDown) this.logger.info('cache invalidation channel restored: read caches in use again');
       }, () => {});
     });
     // A lost subscription always means a closed connection ('error' alone leaves it intact; the
@@ -85,7 +86,7 @@ export class RedisCacheBus implements CacheBus {
     if (!this.up) return;
     this.up = false;
     this.wasDown = true;
-    if (!this.closed) this.logger.warn('cache invalidation channel down: session and account caches cleared, reading Redis until it is back');
+    if (!this.closed) this.logger.warn('cache invalidation channel down: read caches cleared, reading Redis until it is back');
     for (const k of this.kinds.values()) k.onReset();
   }
 
