@@ -3,13 +3,14 @@
 // stored snapshot at once) and from the store's feed, which every process follows (findable
 // everywhere within a second). A change is applied by reading the post as the store has it now:
 // applying one twice, late or out of order ends in the same index.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ForumStore, PostRecord, ThreadRecord } from '../store/forum.js';
 import type { FeedEntry, SearchChange, SearchStore } from '../store/search.js';
 import type { ContentFollower } from '../forum/publish.js';
 import { SearchEngine, type IndexedPost } from './engine.js';
 import { documentFor, toIndexedPost } from './documents.js';
+import { OwnEntries } from './own-entries.js';
 
 export type SearchForumPort = Pick<ForumStore, 'getPost' | 'getPosts' | 'getThread' | 'getThreads' | 'listPosts' | 'scanPosts'>;
 
@@ -40,11 +41,7 @@ export class SearchIndex implements ContentFollower {
   private snapshotSoon = false;
   private timers = new Set<NodeJS.Timeout>();
   private readonly owner = randomUUID();
-  /** Feed positions and marks of the entries this process applied as it wrote them. */
-  private own = new Set<string>();
-  private marks = 0;
-  /** This process's part of a mark: short, as every feed entry carries it. */
-  private readonly instance = randomBytes(6).toString('base64url');
+  private own = new OwnEntries();
   private snapshotting: Promise<boolean> | null = null;
   /** How the last load went: from the stored snapshot and the feed after it, or from every post. */
   loadedFrom: 'snapshot' | 'store' | null = null;
@@ -82,18 +79,18 @@ export class SearchIndex implements ContentFollower {
     if (erased) {
       // An erase must reach the store (its snapshot goes with it): a failure fails the request,
       // which can be repeated.
-      this.ownEntry(await this.deps.store.erase([change]));
+      this.own.appended(await this.deps.store.erase([change]));
       this.snapshotAfterErase();
     } else {
       // Applied here below once loaded: the entry carries this process's mark, known before the
       // append answers, so the feed's copy is skipped even when it arrives first. (Before it is
       // loaded, the load's replay of the feed applies it.)
       const applyHere = this.loaded;
-      const origin = applyHere ? this.mark() : undefined;
+      const origin = applyHere ? this.own.mark() : undefined;
       // The post is written already: a feed that cannot take the entry must not turn that into a
       // failed request (repeated, it would post twice). Other processes find it at their next load.
       await this.deps.store.append([origin ? { ...change, origin } : change]).catch((err) => {
-        if (origin) this.own.delete(origin);
+        if (origin) this.own.forget(origin);
         this.deps.logger.warn({ search: 'feed append failed', code: codeOf(err) }, 'search feed did not take a change; other processes see it at their next load');
       });
       if (!applyHere) return;
@@ -208,31 +205,8 @@ export class SearchIndex implements ContentFollower {
     }
   }
 
-  /**
-   * This process appended the entry at `pos` and applied its change already: when the feed brings
-   * it back, it is skipped (each post is indexed once per process, not twice on its writer's).
-   * Should the feed bring it first, it is applied twice, which is harmless.
-   */
-  private ownEntry(pos: string): void {
-    if (!pos) return;
-    this.remember(pos);
-  }
-
-  /** A new mark for an entry this process appends and applies itself (see `changed`). */
-  private mark(): string {
-    const origin = `${this.instance}.${(++this.marks).toString(36)}`;
-    this.remember(origin);
-    return origin;
-  }
-
-  // Bounded: marks whose entries never came back (a trimmed feed, a failed read) are forgotten.
-  private remember(key: string): void {
-    if (this.own.size >= 10_000) this.own.clear();
-    this.own.add(key);
-  }
-
   private async applyEntries(all: FeedEntry[]): Promise<void> {
-    const entries = all.filter((e) => !this.own.delete(e.origin ?? e.pos));
+    const entries = all.filter((e) => !this.own.skip(e));
     const posts = [...new Set(entries.filter((e) => e.kind === 'post').map((e) => e.id))];
     if (posts.length) await this.applyPosts(posts);
     for (const id of new Set(entries.filter((e) => e.kind === 'thread').map((e) => e.id))) await this.applyThread(id);

@@ -78,26 +78,6 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s search stor
       expect(rest.entries.map((e) => e.id)).toEqual([changes[2]!.id, changes[3]!.id]);
     });
 
-    test("an entry carries its writer's mark back to every reader; one without a mark has none", async () => {
-      const from = await search.head();
-      const marked = { ...post(), origin: `w${randomBytes(3).toString('hex')}.1` };
-      const plain = post('thread');
-      await search.append([marked, plain]);
-      const { entries } = await search.read(from, 10, 0);
-      expect(entries.map(({ pos: _pos, ...rest }) => rest)).toEqual([marked, plain]);
-      expect('origin' in entries[1]!).toBe(false);
-    });
-
-    test('a read from the middle of a long feed starts right after its position', async () => {
-      const from = await search.head();
-      const changes = Array.from({ length: 250 }, () => post());
-      await search.append(changes);
-      const all = (await search.read(from, 1000, 0)).entries;
-      expect(all.map((e) => e.id)).toEqual(changes.map((c) => c.id));
-      const after = await search.read(all[199]!.pos, 20, 0);
-      expect(after.entries.map((e) => e.id)).toEqual(changes.slice(200, 220).map((c) => c.id));
-    });
-
     test('a reader from the start sees every entry, and a reader at the head sees none', async () => {
       await search.append([post()]);
       const head = await search.head();
@@ -134,8 +114,7 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s search stor
     test("entries carry only a kind, an id and maybe their writer's mark, never content", async () => {
       await search.append([post(), post('thread')]);
       const { entries } = await search.read('', 100_000, 0);
-      // A mark is the writer's own opaque name for the entry (as the follower makes them), no text.
-      const MARK = /^[\w-]+\.[0-9a-z]+$/;
+      const MARK = /^[\w-]+\.[0-9a-z]+$/; // the writer's opaque name for its entry (own-entries.ts), no text
       for (const { origin, ...e } of entries) {
         expect(Object.keys(e).sort()).toEqual(['id', 'kind', 'pos']);
         if (origin !== undefined) expect(origin).toMatch(MARK);
