@@ -61,8 +61,8 @@ export class RedisForumStore implements ForumStore {
   async createForum(forum: ForumRecord): Promise<boolean> {
     const ok = await this.db.run((r) => r.hsetnx(this.slugsKey(), forum.slug, forum.id));
     if (!ok) return false;
+    // Nothing to invalidate: a forum not found is never cached, and a new forum has a new id.
     await this.db.run((r) => r.hset(this.forumsKey(), forum.id, JSON.stringify(forum)));
-    await this.forums?.invalidate(forum.id);
     return true;
   }
 
