@@ -30,7 +30,7 @@ const pairsToObject = (flat: string[]): Record<string, string> => {
 };
 
 export class RedisForumStore implements ForumStore {
-  /** `forums`: the per-process read cache of forum records (read-cache.ts); writes here invalidate it. */
+  /** `forums`: the per-process read cache of forum records (read-cache.ts); an update invalidates it. */
   constructor(private db: RedisDb, private logSize: number, private forums?: ReadCache<ForumRecord>) {
     db.defineScripts({
       agoraAddPost: { keys: 6, lua: ADD_POST },

@@ -69,7 +69,11 @@ export class RedisNotificationStore implements NotificationStore {
         n.id, JSON.stringify(stored), Date.parse(n.at), read ? '0' : '1')(r);
     })));
     const byPost = new Map<string, string[]>();
-    for (const n of ns) byPost.set(n.postId, [...(byPost.get(n.postId) ?? []), `${n.userId}|${n.id}`]);
+    for (const n of ns) {
+      const entries = byPost.get(n.postId) ?? [];
+      entries.push(`${n.userId}|${n.id}`);
+      byPost.set(n.postId, entries);
+    }
     await this.db.run((r) => Promise.all([
       r.hset(this.owners(), ...ns.flatMap((n) => [n.id, n.userId])),
       ...[...byPost].map(([postId, entries]) => r.sadd(this.byPost(postId), ...entries)),
