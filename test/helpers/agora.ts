@@ -96,6 +96,23 @@ export async function makeStores(kind: Backend, prefix: string, redisUrl?: strin
   return createStores({ redisUrl: url, cluster, keyPrefix: prefix, secret: 'test', threadLogSize, logger: silentLogger() });
 }
 
+/**
+ * For the enclosing describe: a store set of `kind` on a prefix of its own, made before its tests
+ * and closed and cleaned after them. Answers a getter (the stores exist only once beforeAll ran).
+ */
+export function storesForSuite(kind: Backend): () => Stores {
+  const prefix = testPrefix();
+  let stores: Stores | undefined;
+  beforeAll(async () => {
+    stores = await makeStores(kind, prefix);
+  });
+  afterAll(async () => {
+    await stores?.close();
+    await cleanBackend(kind, prefix);
+  });
+  return () => stores!;
+}
+
 export interface Running {
   url: string;
   port: number;

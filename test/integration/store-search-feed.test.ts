@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cleanBackend, makeStores, testPrefix } from '../helpers/agora.js';
-import type { Stores } from '../../server/store/index.js';
+import { storesForSuite } from '../helpers/agora.js';
 import type { SearchStore } from '../../server/store/search.js';
 import { newId } from '../../server/store/ids.js';
 
@@ -11,16 +10,10 @@ import { newId } from '../../server/store/ids.js';
 const post = (kind: 'post' | 'thread' = 'post') => ({ kind, id: newId() });
 
 describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s search feed', (kind) => {
-  let stores: Stores;
+  const stores = storesForSuite(kind);
   let search: SearchStore;
-  const prefix = testPrefix();
-  beforeAll(async () => {
-    stores = await makeStores(kind, prefix);
-    search = stores.search;
-  });
-  afterAll(async () => {
-    await stores?.close();
-    await cleanBackend(kind, prefix);
+  beforeAll(() => {
+    search = stores().search;
   });
 
   test("an entry carries its writer's mark back to every reader; one without a mark has none", async () => {
