@@ -231,8 +231,8 @@ export function buildAgora(deps: AgoraDeps): Agora {
         limits: config.sockets, siteOrigin: config.siteOrigin,
         clientAddress: (req) => proxyAddr(req, app.get('trust proxy fn')),
       });
-      realtime.onConnection(forumSocketHandlers({ forum, publisher, users }));
-      realtime.onConnection(moderationSocketHandlers(users));
+      realtime.handle(forumSocketHandlers({ forum, publisher, users }));
+      realtime.handle(moderationSocketHandlers(users));
       return realtime;
     },
     realtime: () => realtime,

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Ack, WatchAck } from '../../shared/events.js';
 import { InvalidInput, RateLimited } from '../errors.js';
 import type { AgoraSocket } from '../realtime/index.js';
-import { currentUser, type SocketEvents } from '../realtime/handlers.js';
+import { currentUser, type SocketHandlers } from '../realtime/handlers.js';
 import { rooms } from '../realtime/rooms.js';
 import type { UserStore } from '../store/users.js';
 import { viewerFor } from './views.js';
@@ -21,33 +21,30 @@ export interface ForumSocketDeps extends WatchDeps {
   users: Pick<UserStore, 'get'>;
 }
 
+/** Takes one of the socket's watch slots before any store read; gives it back if the watch fails. */
+async function watching<A>(socket: AgoraSocket, key: string, watch: () => Promise<A>): Promise<A> {
+  const slot = socket.data.watches.reserve(key);
+  if (slot === 'full') throw tooMany();
+  try {
+    return await watch();
+  } catch (err) {
+    if (slot === 'new') socket.data.watches.release(key);
+    throw err;
+  }
+}
+
 /**
  * thread:watch / unwatch and forum:watch / unwatch. Bad payloads get a refused ack, never a crash.
  * Each socket watches at most SOCKET_MAX_WATCHES threads and forums (socket.data.watches).
  */
-export function forumSocketHandlers(deps: ForumSocketDeps) {
-  return (socket: AgoraSocket, on: SocketEvents) => {
-    // A banned moderator reads as a member does (viewerFor): no removed threads, no moderators' room.
-    const viewer = () => viewerFor(socket.data.user);
-    const watches = socket.data.watches;
-
-    /** Takes a watch slot before any store read; gives it back if the watch fails. */
-    async function watching<A>(key: string, watch: () => Promise<A>): Promise<A> {
-      const slot = watches.reserve(key);
-      if (slot === 'full') throw tooMany();
-      try {
-        return await watch();
-      } catch (err) {
-        if (slot === 'new') watches.release(key);
-        throw err;
-      }
-    }
-
-    on('thread:watch', async (payload) => {
+export function forumSocketHandlers(deps: ForumSocketDeps): SocketHandlers {
+  return {
+    'thread:watch': (socket, payload) => {
       const { threadId, since } = parsed(watchThreadPayload, payload);
-      return watching(`t:${threadId}`, async (): Promise<WatchAck> => {
-        // The account as it is now decides the moderators' room (see currentUser).
-        const watcher = { viewer: viewer(), current: () => currentUser(socket, deps.users) };
+      return watching(socket, `t:${threadId}`, async (): Promise<WatchAck> => {
+        // The account as it is now decides the moderators' room (see currentUser). A banned
+        // moderator reads as a member does (viewerFor): no removed threads, no moderators' room.
+        const watcher = { viewer: viewerFor(socket.data.user), current: () => currentUser(socket, deps.users) };
         const caughtUp = await watchThread(deps, watcher, threadId, since, async ({ moderators }) => {
           const joins = [rooms.thread(threadId)];
           if (moderators) joins.push(rooms.threadMods(threadId));
@@ -56,30 +53,30 @@ export function forumSocketHandlers(deps: ForumSocketDeps) {
         });
         return { ok: true, ...caughtUp };
       });
-    });
+    },
 
-    on('thread:unwatch', async (payload): Promise<Ack> => {
+    'thread:unwatch': async (socket, payload): Promise<Ack> => {
       const { threadId } = parsed(threadRef, payload);
       const uid = socket.data.user?.id;
       await Promise.all([rooms.thread(threadId), rooms.threadMods(threadId), ...(uid ? [rooms.threadUser(threadId, uid)] : [])].map((r) => socket.leave(r)));
-      watches.release(`t:${threadId}`);
+      socket.data.watches.release(`t:${threadId}`);
       return { ok: true };
-    });
+    },
 
-    on('forum:watch', async (payload) => {
+    'forum:watch': (socket, payload) => {
       const { forumId } = parsed(forumRef, payload);
-      return watching(`f:${forumId}`, async (): Promise<Ack> => {
+      return watching(socket, `f:${forumId}`, async (): Promise<Ack> => {
         await watchableForum(deps, forumId);
         await socket.join(rooms.forum(forumId));
         return { ok: true };
       });
-    });
+    },
 
-    on('forum:unwatch', async (payload): Promise<Ack> => {
+    'forum:unwatch': async (socket, payload): Promise<Ack> => {
       const { forumId } = parsed(forumRef, payload);
       await socket.leave(rooms.forum(forumId));
-      watches.release(`f:${forumId}`);
+      socket.data.watches.release(`f:${forumId}`);
       return { ok: true };
-    });
+    },
   };
 }

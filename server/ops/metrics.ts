@@ -19,7 +19,14 @@ export function createMetrics(cacheStats?: () => ReadCacheStats[]) {
     labelNames: ['method', 'route'] as const, registers: [registry],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   });
-  const sockets = new Gauge({ name: 'agora_open_sockets', help: 'Open socket.io connections on this process', registers: [registry] });
+  /** This process's open sockets (set once realtime exists; counted at each scrape, no per-socket listener). */
+  let openSockets: (() => number) | undefined;
+  new Gauge({
+    name: 'agora_open_sockets', help: 'Open socket.io connections on this process', registers: [registry],
+    collect() {
+      this.set(openSockets?.() ?? 0);
+    },
+  });
   const socketRefusals = new Counter({
     name: 'agora_socket_refusals_total', help: 'Socket handshakes refused (origin, address) and events refused (rate) or sockets cut off for flooding (flood)',
     labelNames: ['reason'] as const, registers: [registry],
@@ -52,7 +59,10 @@ export function createMetrics(cacheStats?: () => ReadCacheStats[]) {
   const watchSearch = (stats: () => { ready: boolean; documents: number }) => {
     search = stats;
   };
-  return { registry, middleware, sockets, socketRefusals, watchSearch };
+  const countSockets = (count: () => number) => {
+    openSockets = count;
+  };
+  return { registry, middleware, countSockets, socketRefusals, watchSearch };
 }
 
 function registerCacheMetrics(registry: Registry, stats: () => ReadCacheStats[]): void {

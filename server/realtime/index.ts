@@ -10,10 +10,11 @@ import type { SessionStore } from '../store/sessions.js';
 import type { Metrics } from '../ops/metrics.js';
 import { sessionEndsAt } from '../auth/session.js';
 import { rooms } from './rooms.js';
-import { socketEvents, type SocketEvents } from './handlers.js';
+import { eventDispatcher, type SocketHandler, type SocketHandlers } from './handlers.js';
 import { judgedBy, subjectOf, type Subject } from '../auth/policy.js';
-import { AddressCount, eventBudget, sameSiteOrigin, WatchBudget, type SocketLimits } from './limits.js';
+import { AddressCount, EventBudget, sameSiteOrigin, WatchBudget, type SocketLimits } from './limits.js';
 import { closeSocketsOfEndedSessions, SESSION_SWEEP_MS } from './session-end.js';
+import { HandshakeLeftovers } from './handshake.js';
 
 export interface SocketData {
   /**
@@ -26,15 +27,24 @@ export interface SocketData {
   sessionEndsAt: number | null;
   /** The threads and forums this socket watches, up to SOCKET_MAX_WATCHES. */
   watches: WatchBudget;
+  /** What it may still send (SOCKET_EVENTS_PER_SECOND, SOCKET_EVENT_BURST). */
+  budget: EventBudget;
 }
+
+type Handshake = Socket['handshake'];
+
+/** What every socket's `handshake` is once connected (see the connection handler). */
+const LEAN_HANDSHAKE: Handshake = Object.freeze({
+  headers: Object.freeze({}), time: '', address: '', xdomain: false, secure: false, issued: 0, url: '', query: Object.freeze({}), auth: Object.freeze({}),
+});
 
 export type AgoraServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type AgoraSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface Realtime {
   io: AgoraServer;
-  /** Features register their socket handlers here; each runs for every new connection. */
-  onConnection(handler: (socket: AgoraSocket, on: SocketEvents) => void): void;
+  /** Features register their socket event handlers here, once; every socket is answered by them. */
+  handle(handlers: SocketHandlers): void;
   /** Closes every socket of a user, on every server process (through the adapter). */
   disconnectUser(userId: string): void;
   disconnectSession(sessionId: string): void;
@@ -96,12 +106,14 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   if (shared) io.adapter(shared.adapter as Parameters<AgoraServer['adapter']>[0]);
 
   // The same session cookie as HTTP: the socket is signed in as whoever the session says.
-  io.engine.use(deps.sessionMiddleware);
+  const handshakes = new HandshakeLeftovers();
+  io.engine.use(handshakes.wrap(deps.sessionMiddleware));
   io.use((socket, next) => {
     const req = socket.request as SessionRequest;
     const userId = req.session?.passport?.user;
     socket.data.user = null;
     socket.data.watches = new WatchBudget(deps.limits.maxWatches);
+    socket.data.budget = new EventBudget(deps.limits, now());
     // Only a signed-in socket belongs to its session (a sign-out or the session's end closes it):
     // an anonymous one keeps no session id and joins no session room, one object fewer per reader.
     socket.data.sessionId = null;
@@ -118,25 +130,27 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     );
   });
 
-  const handlers: ((socket: AgoraSocket, on: SocketEvents) => void)[] = [];
+  const handlers = new Map<string, SocketHandler>();
+  // One listener for all sockets (see eventDispatcher), and the open-socket gauge counted when
+  // scraped: a connection adds no closure and no listener of Agora's own.
+  const dispatch = eventDispatcher({ handlers, logger: deps.logger, limits: deps.limits, now, refused: (reason) => deps.metrics.socketRefusals.inc({ reason }) });
+  deps.metrics.countSockets(() => io.of('/').sockets.size);
   io.on('connection', (socket) => {
-    deps.metrics.sockets.inc();
-    socket.on('disconnect', () => deps.metrics.sockets.dec());
-    socket.use(eventBudget(socket, deps.limits, now, (reason) => deps.metrics.socketRefusals.inc({ reason })));
+    socket.onAny(dispatch);
     const user = socket.data.user;
     // A banned user may still read (API.md), so they may reconnect; a ban closes their open
     // sockets so that nothing they held open (a moderator's room) survives it.
     if (user) void socket.join(rooms.user(user.id));
     if (socket.data.sessionId) void socket.join(rooms.session(socket.data.sessionId));
-    const on = socketEvents(socket, deps.logger);
-    for (const h of handlers) h(socket, on);
     // The handshake's HTTP request (headers, its session, its TCP socket's objects) was needed only
     // by the middleware above; engine.io would keep it for the connection's whole life (socket.io's
     // "Memory usage" guide). What the handlers need of it is in socket.data.
+    handshakes.release(socket.request);
     (socket.conn as unknown as { request: unknown }).request = null;
-    // The handshake record keeps that request's headers object (the cookie among them) too; nothing
-    // reads it after the middleware.
-    socket.handshake.headers = {};
+    // The handshake record keeps that request's headers (the cookie among them), its query, its
+    // time as a string and its URL: about 400 bytes that nothing reads after the middleware. Every
+    // socket shares one empty record instead.
+    (socket as { handshake: Handshake }).handshake = LEAN_HANDSHAKE;
   });
 
   const closeEnded = () => closeSocketsOfEndedSessions(io, deps.stores.sessions, now);
@@ -145,7 +159,12 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
 
   return {
     io,
-    onConnection: (h) => handlers.push(h),
+    handle: (more) => {
+      for (const [event, handler] of Object.entries(more)) {
+        if (handlers.has(event)) throw new Error(`two handlers for the socket event ${event}`);
+        handlers.set(event, handler);
+      }
+    },
     disconnectUser: (userId) => io.in(rooms.user(userId)).disconnectSockets(true),
     disconnectSession: (sid) => io.in(rooms.session(sid)).disconnectSockets(true),
     closeSocketsOfEndedSessions: closeEnded,

@@ -3,10 +3,6 @@
 // owns; a keyed limiter library would add a map lookup and timers per socket for the same result,
 // and these bounds are per process by design (a socket lives on one process).
 import type { IncomingMessage } from 'node:http';
-import { RateLimited } from '../errors.js';
-import { toAck } from '../http/errors.js';
-import { reply } from './handlers.js';
-import type { AgoraSocket } from './index.js';
 
 export interface SocketLimits {
   /** Threads and forums one socket may watch at once. */
@@ -19,76 +15,64 @@ export interface SocketLimits {
   eventBurst: number;
 }
 
-/** A token bucket: `burst` events at once, then `perSecond` on average. */
-export class TokenBucket {
+/**
+ * One socket's event budget: a token bucket (`eventBurst` events at once, then `eventsPerSecond`
+ * on average) and how many events it refused in a row. Every event a client sends spends a token,
+ * whatever its name; beyond the rate an event is dropped unheard and its ack answers
+ * `rate_limited`; a socket that sends more than a whole burst in a row without waiting for the
+ * rate is disconnected. Three numbers per socket: the limits and the clock are passed in, so
+ * thousands of idle sockets keep no closures or copies of them.
+ */
+export class EventBudget {
   private tokens: number;
   private at: number;
+  private refusedInARow = 0;
 
-  constructor(
-    private perSecond: number,
-    private burst: number,
-    private now: () => number,
-  ) {
-    this.tokens = burst;
-    this.at = now();
+  constructor(limits: Pick<SocketLimits, 'eventBurst'>, now: number) {
+    this.tokens = limits.eventBurst;
+    this.at = now;
   }
 
-  take(): boolean {
-    const t = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, t - this.at) / 1000) * this.perSecond);
-    this.at = t;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+  /** 'ok': the event may be heard; 'rate': refused; 'flood': refused, and the socket is to be cut off. */
+  spend(limits: Pick<SocketLimits, 'eventsPerSecond' | 'eventBurst'>, now: number): 'ok' | 'rate' | 'flood' {
+    this.tokens = Math.min(limits.eventBurst, this.tokens + (Math.max(0, now - this.at) / 1000) * limits.eventsPerSecond);
+    this.at = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      this.refusedInARow = 0;
+      return 'ok';
+    }
+    return ++this.refusedInARow > limits.eventBurst ? 'flood' : 'rate';
   }
-}
-
-/**
- * socket.use middleware: every event a client sends spends a token, whatever its name. Beyond the
- * rate an event is dropped unheard and its ack answers `rate_limited`; a socket that sends more
- * than a whole burst in a row without waiting for the rate is disconnected.
- */
-export function eventBudget(socket: AgoraSocket, limits: SocketLimits, now: () => number, refused: (reason: 'rate' | 'flood') => void) {
-  const bucket = new TokenBucket(limits.eventsPerSecond, limits.eventBurst, now);
-  let refusedInARow = 0;
-  return (packet: unknown[], next: (err?: Error) => void): void => {
-    if (bucket.take()) {
-      refusedInARow = 0;
-      return next();
-    }
-    refused('rate');
-    reply(packet[packet.length - 1], toAck(new RateLimited(1, 'Too many events; slow down.')));
-    if (++refusedInARow > limits.eventBurst && socket.connected) {
-      refused('flood');
-      socket.disconnect(true);
-    }
-  };
 }
 
 /**
  * The threads and forums one socket watches, as keys (`t:<id>`, `f:<id>`). `reserve` takes the
  * slot before any store read, so concurrent watches cannot all pass a cap none of them has counted
  * yet: it answers `held` when the key was already watched, `new` when it took a slot (give it back
- * with `release` if the watch fails), `full` when the cap is reached.
+ * with `release` if the watch fails), `full` when the cap is reached. An array, not a Set: a tab
+ * watches one or two keys, and a Set's table is over 100 bytes on every idle socket (the cap,
+ * SOCKET_MAX_WATCHES, bounds the scan and the copy).
  */
 export class WatchBudget {
-  private keys = new Set<string>();
+  // Replaced, never grown in place: a pushed-to array reserves room for 16 more keys.
+  private keys: readonly string[] = [];
 
   constructor(private max: number) {}
 
   reserve(key: string): 'held' | 'new' | 'full' {
-    if (this.keys.has(key)) return 'held';
-    if (this.keys.size >= this.max) return 'full';
-    this.keys.add(key);
+    if (this.keys.includes(key)) return 'held';
+    if (this.keys.length >= this.max) return 'full';
+    this.keys = [...this.keys, key];
     return 'new';
   }
 
   release(key: string): void {
-    this.keys.delete(key);
+    if (this.keys.includes(key)) this.keys = this.keys.filter((k) => k !== key);
   }
 
   get size(): number {
-    return this.keys.size;
+    return this.keys.length;
   }
 }
 

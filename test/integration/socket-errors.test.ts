@@ -22,18 +22,18 @@ describe('socket handlers that fail', () => {
 
   beforeAll(async () => {
     agora = await startAgora({ logger: logs.logger });
-    agora.agora.realtime()!.onConnection((_socket, on) => {
-      on('test:boom', async (p) => {
+    agora.agora.realtime()!.handle({
+      'test:boom': async (_socket, p) => {
         received.push(p);
         throw new Error('secret detail user@example.com');
-      });
-      on('test:missing', async () => {
+      },
+      'test:missing': async () => {
         throw new NotFound();
-      });
-      on('test:store-down', async () => {
+      },
+      'test:store-down': async () => {
         throw new Unavailable('store', 'ECONNREFUSED');
-      });
-      on('test:fine', async () => ({ ok: true }));
+      },
+      'test:fine': async () => ({ ok: true }),
     });
   });
   afterAll(async () => {

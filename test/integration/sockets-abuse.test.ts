@@ -2,7 +2,7 @@
 // pages, a bounded number of connections per address and of watches per socket, and a socket
 // that floods events is throttled and then cut off while everyone else is still served.
 import request from 'supertest';
-import { io } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import { startAgora, type Running } from '../helpers/agora.js';
 import { eventually } from '../helpers/eventually.js';
 import { signedIn, type Client } from '../helpers/http.js';
@@ -170,6 +170,20 @@ describe.each(['memory', 'redis'] as const)('a socket flooding events on the %s 
     await eventually(async () => (await metric('agora_open_sockets')) === 1, { what: 'the server counts one open socket' });
     // Generous: the flood itself is 5 MB on the wire; nothing of it may stay behind.
     expect(await metric('nodejs_heap_size_used_bytes')).toBeLessThan(heapBefore + 50 * 1024 * 1024);
+  });
+
+  test('events nobody handles spend from the same budget: a flood of them is refused and cut off too', async () => {
+    const flooder = await open(agora.url);
+    const cutOff = new Promise<string>((resolve) => flooder.once('disconnect', resolve));
+    let rateLimited = 0;
+    for (let i = 0; i < 500; i++) {
+      (flooder as unknown as Socket).emit('no:such-event', { i }, (ack: Ack) => {
+        if (ack.error?.code === 'rate_limited') rateLimited++;
+      });
+    }
+    expect(await cutOff).toBe('io server disconnect');
+    // The first burst is heard (and, having no handler, not answered); then the rate answers.
+    expect(rateLimited).toBeGreaterThan(0);
   });
 
   test('a client that sends no more than an ordinary burst is never refused', async () => {

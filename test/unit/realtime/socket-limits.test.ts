@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { AddressCount, sameSiteOrigin, TokenBucket, WatchBudget } from '../../../server/realtime/limits.js';
+import { AddressCount, EventBudget, sameSiteOrigin, WatchBudget } from '../../../server/realtime/limits.js';
 
 const handshake = (origin: string | undefined, host = 'community.example.com') =>
   ({ headers: { ...(origin === undefined ? {} : { origin }), host } }) as IncomingMessage;
@@ -27,14 +27,26 @@ describe('the site origin of a socket handshake', () => {
 });
 
 describe('per-socket and per-address bounds', () => {
-  test('a token bucket gives a burst at once, then the rate, and never more than a burst after a pause', () => {
+  const limits = { eventsPerSecond: 10, eventBurst: 3 };
+
+  test('an event budget gives a burst at once, then the rate, and never more than a burst after a pause', () => {
     let t = 0;
-    const bucket = new TokenBucket(10, 3, () => t);
-    expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false]);
+    const budget = new EventBudget(limits, t);
+    const take = () => budget.spend(limits, t) === 'ok';
+    expect([take(), take(), take(), take()]).toEqual([true, true, true, false]);
     t += 100; // a tenth of a second: one event at 10 per second
-    expect([bucket.take(), bucket.take()]).toEqual([true, false]);
+    expect([take(), take()]).toEqual([true, false]);
     t += 60_000;
-    expect(Array.from({ length: 5 }, () => bucket.take())).toEqual([true, true, true, false, false]);
+    expect(Array.from({ length: 5 }, () => take())).toEqual([true, true, true, false, false]);
+  });
+
+  test('more than a whole burst refused in a row is a flood; an event heard in between starts the count again', () => {
+    let t = 0;
+    const budget = new EventBudget(limits, t);
+    expect(Array.from({ length: 7 }, () => budget.spend(limits, t))).toEqual(['ok', 'ok', 'ok', 'rate', 'rate', 'rate', 'flood']);
+    t += 100;
+    expect(budget.spend(limits, t)).toBe('ok');
+    expect(Array.from({ length: 4 }, () => budget.spend(limits, t))).toEqual(['rate', 'rate', 'rate', 'flood']);
   });
 
   test('watches count each thread or forum once, and a released place can be taken again', () => {
