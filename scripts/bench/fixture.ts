@@ -21,14 +21,17 @@ export const BENCH_POST = `Thanks, that fixed it for me too! Two notes for anyon
 See [the changelog](https://example.com/changelog) for the rest. Marking this as *solved*.
 `;
 
-/** Agora on CPU 0 in test mode (plain-HTTP cookies), Redis store, flood control high enough never to answer 429. */
-export function startAgora(res: Resources, name: string, port: number): Promise<Child> {
+/**
+ * Agora on CPU 0 in test mode (plain-HTTP cookies), Redis store, flood control high enough never to
+ * answer 429; `nodeArgs` go to its node.
+ */
+export function startAgora(res: Resources, name: string, port: number, nodeArgs: string[] = []): Promise<Child> {
   return startServer(name, 'server/main', {
     NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), REDIS_URL, REDIS_KEY_PREFIX: res.prefix, LOG_LEVEL: 'warn',
     DEMO_ACCOUNTS: '0', SESSION_SECRET: res.secret, POST_RATE_PER_MINUTE: '1000000',
     // Every bench socket comes from loopback: one address.
     SOCKET_MAX_PER_ADDRESS: '1000000',
-  }, 'Agora listening');
+  }, 'Agora listening', undefined, nodeArgs);
 }
 
 /**
@@ -53,8 +56,8 @@ export function startDesignFloor(res: Resources, name: string, port: number, soc
 }
 
 /** The bare socket.io baseline on CPU 0, with the Redis adapter under this section's prefix. */
-export function startBareSocketIo(res: Resources, name: string, port: number): Promise<Child> {
-  return startServer(name, 'scripts/bench/bare-socketio', { PORT: String(port), REDIS_URL, ADAPTER_KEY: `${res.prefix}bare-socket.io`, ROOM: 'thread' }, 'bare listening');
+export function startBareSocketIo(res: Resources, name: string, port: number, nodeArgs: string[] = []): Promise<Child> {
+  return startServer(name, 'scripts/bench/bare-socketio', { PORT: String(port), REDIS_URL, ADAPTER_KEY: `${res.prefix}bare-socket.io`, ROOM: 'thread' }, 'bare listening', undefined, nodeArgs);
 }
 
 export interface BenchThread {

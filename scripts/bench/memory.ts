@@ -4,8 +4,11 @@
 // its own member, on a second Agora process); the bare socket.io server (same Redis adapter and
 // engine options) has the same number of sockets `join`ed to one room.
 // Per socket = (RSS with N sockets − RSS with the first WARM sockets) / (N − WARM), each RSS read
-// once it has settled: the warm-up sockets put the one-time costs of a first connection (compiled
-// code, buffer pools) into the reference. What a fresh process has already committed to its heap
+// after a full garbage collection (asked over the inspector protocol, inspector.ts, on every side
+// alike) once it has settled: the warm-up sockets put the one-time costs of a first connection
+// (compiled code, buffer pools) into the reference. The JS heap in use after that collection is
+// reported per socket beside it (no target: what the sockets' objects take, without the allocator's
+// and the kernel's share). What a fresh process has already committed to its heap
 // still varies by several MiB from one start to the next, so each figure is the median over
 // REPEATS pairs of freshly started servers. One server at a time holds sockets, so the generator
 // never holds more than 10,000.
@@ -17,6 +20,7 @@ import { makeMembers } from './notify-write.js';
 import { median, runSection, sleep, startGeneratorFor, startServers, stopServers, type Resources } from './harness.js';
 import { checkFileLimit, freePort, pinning, rssKb } from './processes.js';
 import { fmt, type Row } from './table.js';
+import { collectGarbage } from './inspector.js';
 
 const SECTION = 'memory';
 const WARM = 100;
@@ -49,8 +53,15 @@ export async function settledRss(pid: number): Promise<{ kb: number; settled: bo
   }
 }
 
-interface Side { name: string; pid: number; url: string; watch: { event: string; payload?: unknown }; cookies?: string[] }
-interface Measured { idleKb: number; warmKb: number; perSocketKb: number[] }
+interface Side { name: string; pid: number; inspector: number; url: string; watch: { event: string; payload?: unknown }; cookies?: string[] }
+interface Measured { idleKb: number; warmKb: number; perSocketKb: number[]; heapPerSocketKb: number[] }
+
+/** A side's RSS, settled after a full garbage collection, and its JS heap in use after that collection. */
+async function collectedRss(side: Side): Promise<{ kb: number; heapKb: number; settled: boolean }> {
+  const heapKb = (await collectGarbage(side.inspector)) / 1024;
+  const rss = await settledRss(side.pid);
+  return { kb: rss.kb, heapKb, settled: rss.settled };
+}
 
 /** One server's figures: idle, with WARM sockets, then per socket at each of STEPS; its sockets closed after. */
 async function measureSide(res: Resources, clients: GeneratorChannel<ClientRequest, ClientReply>, side: Side): Promise<Measured> {
@@ -59,19 +70,21 @@ async function measureSide(res: Resources, clients: GeneratorChannel<ClientReque
     const cookies = side.cookies?.slice(connected, connected + n);
     const c = await clients.call({ op: 'connect', set: `${side.name}-${n}`, urls: [side.url], n, watch: side.watch, timeoutMs: CONNECT_TIMEOUT_MS, ...(cookies ? { cookies } : {}) }, CONNECT_TIMEOUT_MS + 10_000 + 20 * n);
     connected += n;
-    const rss = await settledRss(side.pid);
-    res.log(`${side.name}: +${fmt(n)} sockets in ${fmt(c.ms! / 1000, 1)} s, RSS ${fmt(rss.kb / 1024, 1)} MiB${rss.settled ? '' : ' (did not settle: median of the last 2 s)'}`);
-    return rss.kb;
+    const { kb, heapKb, settled } = await collectedRss(side);
+    res.log(`${side.name}: +${fmt(n)} sockets in ${fmt(c.ms! / 1000, 1)} s, RSS ${fmt(kb / 1024, 1)} MiB${settled ? '' : ' (did not settle: median of the last 2 s)'}, JS heap ${fmt(heapKb / 1024, 1)} MiB`);
+    return { kb, heapKb };
   };
-  const idle = await settledRss(side.pid);
-  const warmKb = await connect(WARM);
+  const idle = await collectedRss(side);
+  const warm = await connect(WARM);
   const perSocketKb: number[] = [];
+  const heapPerSocketKb: number[] = [];
   for (const n of STEPS) {
-    const rss = await connect(n - connected);
-    perSocketKb.push((rss - warmKb) / (n - WARM));
+    const at = await connect(n - connected);
+    perSocketKb.push((at.kb - warm.kb) / (n - WARM));
+    heapPerSocketKb.push((at.heapKb - warm.heapKb) / (n - WARM));
   }
   await clients.call({ op: 'close' }, 30_000);
-  return { idleKb: idle.kb, warmKb, perSocketKb };
+  return { idleKb: idle.kb, warmKb: warm.kb, perSocketKb, heapPerSocketKb };
 }
 
 async function measure(res: Resources): Promise<Row[]> {
@@ -82,8 +95,11 @@ async function measure(res: Resources): Promise<Row[]> {
   let threadId: string | undefined;
   let cookies: string[] = [];
   for (let r = 0; r < REPEATS; r++) {
-    const [agoraPort, signedPort, barePort] = await Promise.all([freePort(), freePort(), freePort()]);
-    const servers = await startServers(res, [startAgora(res, 'agora', agoraPort), startAgora(res, 'agora signed in', signedPort), startBareSocketIo(res, 'bare', barePort)]);
+    const [agoraPort, signedPort, barePort, ...inspectors] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
+    const inspect = (i: number) => [`--inspect=127.0.0.1:${inspectors[i]}`];
+    const servers = await startServers(res, [
+      startAgora(res, 'agora', agoraPort!, inspect(0)), startAgora(res, 'agora signed in', signedPort!, inspect(1)), startBareSocketIo(res, 'bare', barePort!, inspect(2)),
+    ]);
     const [agora, signed, bare] = servers;
     res.log(`repeat ${r + 1} of ${REPEATS}: fresh servers up; ${pinning}`);
     const agoraUrl = `http://127.0.0.1:${agoraPort}`;
@@ -96,9 +112,9 @@ async function measure(res: Resources): Promise<Row[]> {
       res.log(`${fmt(members.length)} members with sessions in ${fmt((performance.now() - t) / 1000, 1)} s`);
     }
     const watch = { event: 'thread:watch', payload: { threadId } };
-    results.agora.push(await measureSide(res, clients, { name: 'agora', pid: agora!.child.pid!, url: agoraUrl, watch }));
-    results.signedIn.push(await measureSide(res, clients, { name: 'agora signed in', pid: signed!.child.pid!, url: `http://127.0.0.1:${signedPort}`, watch, cookies }));
-    results.bare.push(await measureSide(res, clients, { name: 'bare', pid: bare!.child.pid!, url: `http://127.0.0.1:${barePort}`, watch: { event: 'join' } }));
+    results.agora.push(await measureSide(res, clients, { name: 'agora', pid: agora!.child.pid!, inspector: inspectors[0]!, url: agoraUrl, watch }));
+    results.signedIn.push(await measureSide(res, clients, { name: 'agora signed in', pid: signed!.child.pid!, inspector: inspectors[1]!, url: `http://127.0.0.1:${signedPort}`, watch, cookies }));
+    results.bare.push(await measureSide(res, clients, { name: 'bare', pid: bare!.child.pid!, inspector: inspectors[2]!, url: `http://127.0.0.1:${barePort}`, watch: { event: 'join' } }));
     await stopServers(res, servers);
   }
   cookies = [];
@@ -108,6 +124,7 @@ async function measure(res: Resources): Promise<Row[]> {
   const spread = (xs: number[]) => `${kb(median(xs))} (${fmt(Math.min(...xs), 1)}–${fmt(Math.max(...xs), 1)})`;
   const bareLabel = 'bare socket.io + Redis adapter';
   const at = (m: Measured[], i: number) => m.map((x) => x.perSocketKb[i]!);
+  const heapAt = (m: Measured[], i: number) => m.map((x) => x.heapPerSocketKb[i]!);
   return [
     ...STEPS.flatMap((n, i): Row[] => (['agora', 'signedIn'] as const).map((kind) => {
       const [a, b] = [median(at(results[kind], i)), median(at(results.bare, i))];
@@ -116,6 +133,10 @@ async function measure(res: Resources): Promise<Row[]> {
         baseline: `${spread(at(results.bare, i))} (${bareLabel}, room join)`, ratio: `${fmt(a / b, 2)}×`, target: `≤ ${TARGET_KB} KiB`, ok: a <= TARGET_KB,
       };
     })),
+    ...STEPS.flatMap((n, i): Row[] => (['agora', 'signedIn'] as const).map((kind) => ({
+      section: SECTION, metric: `JS heap in use per idle socket after a full collection, ${fmt(n)} sockets (${kind === 'agora' ? 'anonymous' : 'signed in'})`, agora: spread(heapAt(results[kind], i)),
+      baseline: `${spread(heapAt(results.bare, i))} (${bareLabel})`, ratio: `${fmt(median(heapAt(results[kind], i)) / median(heapAt(results.bare, i)), 2)}×`, target: '', ok: null,
+    }))),
     {
       section: SECTION, metric: `server RSS idle, then with ${WARM} warm-up sockets (median)`, agora: `${mib(median(results.agora.map((m) => m.idleKb)))} / ${mib(median(results.agora.map((m) => m.warmKb)))} MiB`,
       baseline: `${mib(median(results.bare.map((m) => m.idleKb)))} / ${mib(median(results.bare.map((m) => m.warmKb)))} MiB (${bareLabel})`, ratio: '', target: '', ok: null,

@@ -36,8 +36,8 @@ function compiled(module: string): string {
 // `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile what a section measures (NODE_OPTIONS refuses --cpu-prof).
 const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
-function command(module: string, cpu: number): [string, string[]] {
-  const node = [process.execPath, ...(cpu === 0 ? serverNodeArgs : []), compiled(module)];
+function command(module: string, cpu: number, nodeArgs: string[] = []): [string, string[]] {
+  const node = [process.execPath, ...(cpu === 0 ? serverNodeArgs : []), ...nodeArgs, compiled(module)];
   return canPin ? ['taskset', ['-c', String(cpu), ...node]] : [node[0]!, node.slice(1)];
 }
 
@@ -84,8 +84,8 @@ process.on('exit', () => {
   for (const c of running) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-function start(name: string, module: string, cpu: number, env: Record<string, string>, stdio: StdioOptions): Child {
-  const [cmd, args] = command(module, cpu);
+function start(name: string, module: string, cpu: number, env: Record<string, string>, stdio: StdioOptions, nodeArgs: string[] = []): Child {
+  const [cmd, args] = command(module, cpu, nodeArgs);
   const child = spawn(cmd, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio });
   running.add(child);
   let out = '';
@@ -109,9 +109,12 @@ function start(name: string, module: string, cpu: number, env: Record<string, st
   };
 }
 
-/** A server process (`dist/<module>.js`) on CPU 0, resolved once its stdout shows `ready` (bounded by `timeoutMs`). */
-export async function startServer(name: string, module: string, env: Record<string, string>, ready: string, timeoutMs = 30_000): Promise<Child> {
-  const c = start(name, module, 0, env, ['ignore', 'pipe', 'pipe']);
+/**
+ * A server process (`dist/<module>.js`) on CPU 0, resolved once its stdout shows `ready` (bounded by
+ * `timeoutMs`); `nodeArgs` go to its node (the memory section's `--inspect`).
+ */
+export async function startServer(name: string, module: string, env: Record<string, string>, ready: string, timeoutMs = 30_000, nodeArgs: string[] = []): Promise<Child> {
+  const c = start(name, module, 0, env, ['ignore', 'pipe', 'pipe'], nodeArgs);
   await new Promise<void>((resolve, reject) => {
     const fail = (why: string) => {
       clearTimeout(timer);

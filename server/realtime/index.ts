@@ -76,6 +76,9 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   const io: AgoraServer = new Server(deps.httpServer, {
     serveClient: false,
     maxHttpBufferSize: 100_000,
+    // No permessage-deflate (engine.io's default, said here on purpose): each compressing
+    // connection would keep zlib contexts of tens of KiB, more than the rest of an idle socket.
+    perMessageDeflate: false,
     // Browsers reconnect on their own; a crashed peer is noticed within ~25 s.
     pingInterval: 20_000,
     pingTimeout: 5_000,

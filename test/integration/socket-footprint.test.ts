@@ -70,6 +70,9 @@ describe('what an open socket keeps on the server', () => {
     expect(a.listenersAny()[0]).toBe(b.listenersAny()[0]);
     expect(a.eventNames()).toEqual(['error']); // socket.io's own (a no-op), and none of Agora's
     expect(a.handshake).toBe(b.handshake);
+    // No compression context per connection either.
+    expect((agora.agora.realtime()!.io.engine as unknown as { opts: { perMessageDeflate: unknown } }).opts.perMessageDeflate).toBe(false);
+    expect((a.conn as unknown as { transport: { socket: { extensions: unknown } } }).transport.socket.extensions).toBe('');
     // engine.io's stand-in response of each WebSocket upgrade lives as long as the connection; it
     // no longer holds the request, nor through it the session read at the handshake. Without the
     // release, each of the 20 sockets keeps one of each.
