@@ -14,7 +14,7 @@ import { eventDispatcher, type SocketHandler, type SocketHandlers } from './hand
 import { judgedBy, subjectOf, type Subject } from '../auth/policy.js';
 import { AddressCount, EventBudget, sameSiteOrigin, WatchBudget, type SocketLimits } from './limits.js';
 import { closeSocketsOfEndedSessions, SESSION_SWEEP_MS } from './session-end.js';
-import { HandshakeLeftovers } from './handshake.js';
+import { releasingUpgrades } from './handshake.js';
 
 export interface SocketData {
   /**
@@ -109,8 +109,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   if (shared) io.adapter(shared.adapter as Parameters<AgoraServer['adapter']>[0]);
 
   // The same session cookie as HTTP: the socket is signed in as whoever the session says.
-  const handshakes = new HandshakeLeftovers();
-  io.engine.use(handshakes.wrap(deps.sessionMiddleware));
+  io.engine.use(releasingUpgrades(deps.sessionMiddleware));
   io.use((socket, next) => {
     const req = socket.request as SessionRequest;
     const userId = req.session?.passport?.user;
@@ -148,7 +147,6 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     // The handshake's HTTP request (headers, its session, its TCP socket's objects) was needed only
     // by the middleware above; engine.io would keep it for the connection's whole life (socket.io's
     // "Memory usage" guide). What the handlers need of it is in socket.data.
-    handshakes.release(socket.request);
     (socket.conn as unknown as { request: unknown }).request = null;
     // The handshake record keeps that request's headers (the cookie among them), its query, its
     // time as a string and its URL: about 400 bytes that nothing reads after the middleware. Every

@@ -1,6 +1,7 @@
 import { IncomingMessage } from 'node:http';
 import { queryObjects } from 'node:v8';
 import { Session } from 'express-session';
+import { io } from 'socket.io-client';
 import { startAgora, type Running } from '../helpers/agora.js';
 import { signedIn } from '../helpers/http.js';
 import { ACK_MS, connectSocket, type TestSocket } from '../helpers/sockets.js';
@@ -13,14 +14,8 @@ import { rooms } from '../../server/realtime/rooms.js';
 
 /** Live HTTP requests and express-session sessions in this process's heap, after a full collection. */
 function liveObjects(): { requests: number; sessions: number } {
-  // v8.queryObjects is marked experimental (Node 20.13+, 22); its one warning is not this test's output.
-  const warn = process.emitWarning;
-  process.emitWarning = () => {};
-  try {
-    return { requests: queryObjects(IncomingMessage) as number, sessions: queryObjects(Session) as number };
-  } finally {
-    process.emitWarning = warn;
-  }
+  // v8.queryObjects (Node 20.13+, 22) is marked experimental: Node prints one ExperimentalWarning.
+  return { requests: queryObjects(IncomingMessage) as number, sessions: queryObjects(Session) as number };
 }
 
 describe('what an open socket keeps on the server', () => {
@@ -80,6 +75,28 @@ describe('what an open socket keeps on the server', () => {
     expect(after.requests - before.requests).toBeLessThan(5);
     expect(after.sessions - before.sessions).toBeLessThan(5);
     expect(opened.every((s) => s.connected)).toBe(true);
+  });
+
+  test('a socket that starts on long-polling and upgrades to WebSocket (as browsers do) keeps no upgrade request or session either', async () => {
+    const cookies = await Promise.all(Array.from({ length: 10 }, async () => (await signedIn(agora.url, agora.stores.users, 'member')).cookieHeader()));
+    const before = liveObjects();
+    const upgraded = await Promise.all(cookies.map(async (cookie) => {
+      const s: TestSocket = io(agora.url, { transports: ['polling', 'websocket'], forceNew: true, reconnection: false, extraHeaders: { Cookie: cookie } });
+      sockets.push(s);
+      await new Promise<void>((resolve, reject) => {
+        s.io.engine?.once('upgrade', () => resolve());
+        s.io.once('open', () => s.io.engine.once('upgrade', () => resolve()));
+        s.once('connect_error', reject);
+      });
+      return s;
+    }));
+    expect(upgraded.every((s) => s.io.engine.transport.name === 'websocket' && s.connected)).toBe(true);
+    const after = liveObjects();
+    // Without the release, each upgrade keeps its request and its session: 10 of each.
+    expect(after.requests - before.requests).toBeLessThan(5);
+    expect(after.sessions - before.sessions).toBeLessThan(5);
+    // Still signed in as the session says.
+    expect(upgraded.every((s) => serverSide(s.id!).data.user !== null)).toBe(true);
   });
 
   test('with that, the socket still works: it watches a thread, and a ban still closes it', async () => {
