@@ -9,7 +9,14 @@
 // scheduled) is in its figure and never in another side's round.
 // Two posts: a reply in a thread its starter watches (one notification each, as most threads are
 // watched by whoever started them), and a reply mentioning 10 members. Rounds alternate.
+// With BENCH_POST_COST_INDEXED=<n> (e.g. 100000), each side's store first holds n generated posts
+// (the search bench's corpus), so every process starts with an index of that size: what indexing
+// adds to a post when the index is large (a bigger heap for the collector to mark, longer posting
+// lists), not only on a new forum.
+import pino from 'pino';
 import { createAccount } from '../../server/auth/service.js';
+import { createStores } from '../../server/store/index.js';
+import { makeCorpus, seed } from './search-corpus.js';
 import { BENCH_POST, setUpThread } from './fixture.js';
 import { median, REDIS_URL, runSection, sleep, startGeneratorFor, startServers, type Resources } from './harness.js';
 import type { LoadReply, LoadRequest } from './http-load.js';
@@ -23,7 +30,10 @@ const MENTIONED = 10;
 const WARMUP_S = 6; // per side and post: at 2 s, throughput still doubled over the first rounds (JIT)
 const ROUND_S = 2;
 const ROUNDS = 8; // per side and post, alternating the order; each side's figure is its median round
-const SECTION_TIMEOUT_MS = 240_000;
+/** Posts each side's store holds before its process starts (BENCH_POST_COST_INDEXED; 0 by default). */
+const INDEXED = Math.max(0, Math.floor(Number(process.env.BENCH_POST_COST_INDEXED ?? 0)) || 0);
+/** Seeding and loading 100,000 posts per side take about a minute each on this machine. */
+const SECTION_TIMEOUT_MS = 240_000 + INDEXED * 3;
 
 type Without = '' | 'search' | 'notifications';
 const SIDES: { without: Without; name: string }[] = [
@@ -33,10 +43,26 @@ const SIDES: { without: Without; name: string }[] = [
 ];
 
 function startAgoraWithout(res: Resources, without: Without, prefix: string, port: number): Promise<Child> {
+  // It says it listens once its search index is ready (agora-followers.ts): with INDEXED posts, a while.
   return startServer(`agora ${without || 'whole'}`, 'scripts/bench/agora-followers', {
     NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), REDIS_URL, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'warn',
     DEMO_ACCOUNTS: '0', SESSION_SECRET: res.secret, POST_RATE_PER_MINUTE: '1000000', BENCH_WITHOUT: without,
-  }, 'Agora listening');
+  }, 'Agora listening', 30_000 + INDEXED);
+}
+
+/** The same INDEXED generated posts in each prefix's store, written through the store API. */
+async function seedPrefixes(res: Resources, prefixes: string[]): Promise<void> {
+  const corpus = makeCorpus({ posts: INDEXED, threads: Math.max(1, Math.floor(INDEXED / 20)), forums: 10, authors: 1_000, seed: 20_261_207 });
+  for (const prefix of prefixes) {
+    const t = performance.now();
+    const stores = await createStores({ redisUrl: REDIS_URL, keyPrefix: prefix, secret: res.secret, logger: pino({ level: 'silent' }) });
+    try {
+      await seed(stores, corpus, 256);
+    } finally {
+      await stores.close();
+    }
+    res.log(`${prefix}: ${fmt(INDEXED)} posts written in ${fmt((performance.now() - t) / 1000, 1)} s`);
+  }
 }
 
 /** Per side and post: each measured round's CPU per post (ms) and posts/s, and every failed answer. */
@@ -66,8 +92,9 @@ async function settledCpuMs(pid: number): Promise<number> {
 async function measure(res: Resources): Promise<Row[]> {
   const ports = await Promise.all(SIDES.map(() => freePort()));
   const prefixes = SIDES.map((_, i) => `${res.prefix}s${i}:`);
+  if (INDEXED) await seedPrefixes(res, prefixes);
   const servers = await startServers(res, SIDES.map((s, i) => startAgoraWithout(res, s.without, prefixes[i]!, ports[i]!)));
-  res.log(`3 servers up; ${pinning}`);
+  res.log(`3 servers up${INDEXED ? `, each with ${fmt(INDEXED)} posts indexed` : ''}; ${pinning}`);
   // Each side's members, thread and mentioned members on its own prefix (cleaned with the section's).
   const subs: Resources[] = [];
   const setups: { url: string; headers: Record<string, string>[]; mentioned: string[] }[] = [];
@@ -129,7 +156,8 @@ async function measure(res: Resources): Promise<Row[]> {
     const t = totals.get(`${side}:${post}`)!;
     return { cpu: median(t.cpu), rps: median(t.rps), failed: t.failed };
   };
-  for (const [post, label] of [['watched', 'a reply in a thread its starter watches'], ['mentions', 'a reply mentioning 10 members']] as const) {
+  const over = INDEXED ? `, ${fmt(INDEXED)} posts indexed` : '';
+  for (const [post, label] of [['watched', `a reply in a thread its starter watches${over}`], ['mentions', `a reply mentioning 10 members${over}`]] as const) {
     const [whole, noSearch, noNotify] = SIDES.map((_, i) => per(i, post)) as [ReturnType<typeof per>, ReturnType<typeof per>, ReturnType<typeof per>];
     const search = whole.cpu / noSearch.cpu - 1;
     const notify = whole.cpu / noNotify.cpu - 1;
