@@ -8,8 +8,8 @@
 import { Parser } from 'htmlparser2';
 import { escapeHtml } from '../content/escape-html.js';
 
-/** Letters and digits (with their combining marks): a word. Everything else separates words. */
-const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+// A word is a run of letters and digits (with their combining marks), /[\p{L}\p{N}\p{M}]+/u;
+// everything else separates words. eachWord finds them.
 const MARKS = /\p{M}/gu;
 
 const ASCII = /^[\x00-\x7f]*$/;
@@ -22,10 +22,59 @@ const ASCII = /^[\x00-\x7f]*$/;
 export const fold = (word: string): string => (ASCII.test(word) ? word.toLowerCase() : word.normalize('NFKD').replace(MARKS, '').toLowerCase());
 
 /** The words of a text, as written. */
-export const words = (text: string): string[] => text.match(WORD) ?? [];
+export const words = (text: string): string[] => {
+  const out: string[] = [];
+  eachWord(text, (start, end) => void out.push(text.slice(start, end)));
+  return out;
+};
+
+/** A letter, digit or combining mark at `lastIndex` (sticky: `test` makes no match object). */
+const WORD_CHAR_AT = /[\p{L}\p{N}\p{M}]/uy;
+
+/**
+ * Calls `visit(start, end)` (code-unit offsets) for each word of `text` in order, the same runs as
+ * `text.match(/[\p{L}\p{N}\p{M}]+/gu)`, until `visit` answers true. No match object per word: the check of a query's
+ * candidates and their snippets scan every candidate's text on every query, and `matchAll`'s
+ * objects were the largest part of a query's garbage (V8's sampling heap profiler), so of the
+ * collections that land in its latency. By hand: a sticky regex tests one code point at a time.
+ */
+export function eachWord(text: string, visit: (start: number, end: number) => boolean | void): void {
+  let start = -1;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    let word: boolean;
+    let width = 1;
+    if (c < 0x80) {
+      word = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+    } else {
+      WORD_CHAR_AT.lastIndex = i;
+      word = WORD_CHAR_AT.test(text);
+      // A surrogate pair is one code point: step over both halves.
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+        const d = text.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) width = 2;
+      }
+    }
+    if (word) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      if (visit(start, i)) return;
+      start = -1;
+    }
+    i += width;
+  }
+  if (start >= 0) visit(start, text.length);
+}
 
 /** The words of a text, folded (what the index and the check compare). */
-export const foldedWords = (text: string): string[] => words(text).map(fold).filter((w) => w.length > 0);
+export const foldedWords = (text: string): string[] => {
+  const out: string[] = [];
+  eachWord(text, (start, end) => {
+    const f = fold(text.slice(start, end));
+    if (f.length > 0) out.push(f);
+  });
+  return out;
+};
 
 const BLOCK = new Set(['p', 'br', 'li', 'tr', 'td', 'th', 'div', 'pre', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'ul', 'ol', 'table']);
 
@@ -162,10 +211,15 @@ export function snippet(text: string, query: ParsedQuery, size = 200): string {
     const f = fold(w);
     return wanted.has(f) || (query.prefix !== null && f.startsWith(query.prefix));
   };
-  const hits: { start: number; end: number }[] = [];
-  for (const m of text.matchAll(WORD)) if (isHit(m[0])) hits.push({ start: m.index, end: m.index + m[0].length });
-  const first = hits[0]?.start ?? 0;
-  const firstEnd = hits[0]?.end ?? 0;
+  // Matched words as start, end pairs. No word starting more than `size` after the first match can
+  // be in the window (it starts at or before that match), so the scan stops there.
+  const hits: number[] = [];
+  eachWord(text, (start, end) => {
+    if (hits.length > 0 && start > hits[0]! + size) return true;
+    if (isHit(text.slice(start, end))) hits.push(start, end);
+  });
+  const first = hits[0] ?? 0;
+  const firstEnd = hits[1] ?? 0;
   // Cut only where a word ends (a space, a slash, a comma…), never inside a word or a character.
   const boundary = (i: number) =>
     i <= 0 || i >= text.length || (!isLowSurrogate(text, i) && !(isWordChar(text, i - 1) && isWordChar(text, i)));
@@ -176,10 +230,11 @@ export function snippet(text: string, query: ParsedQuery, size = 200): string {
   if (!boundary(end)) while (end < text.length && !boundary(end)) end++;
   let out = start > 0 ? '…' : '';
   let at = start;
-  for (const h of hits) {
-    if (h.start < start || h.end > end) continue;
-    out += escapeHtml(text.slice(at, h.start)) + '<mark>' + escapeHtml(text.slice(h.start, h.end)) + '</mark>';
-    at = h.end;
+  for (let k = 0; k < hits.length; k += 2) {
+    const [hStart, hEnd] = [hits[k]!, hits[k + 1]!];
+    if (hStart < start || hEnd > end) continue;
+    out += escapeHtml(text.slice(at, hStart)) + '<mark>' + escapeHtml(text.slice(hStart, hEnd)) + '</mark>';
+    at = hEnd;
   }
   out += escapeHtml(text.slice(at, end));
   return end < text.length ? out + '…' : out;

@@ -36,6 +36,16 @@ describe('words', () => {
     expect(words('Hello, world! It costs 3.50 (café-crème)')).toEqual(['Hello', 'world', 'It', 'costs', '3', '50', 'café', 'crème']);
   });
 
+  test('words are the runs of letters, digits and marks, whatever the text: astral letters, marks, lone surrogates', () => {
+    const reference = (t: string) => t.match(/[\p{L}\p{N}\p{M}]+/gu) ?? [];
+    const texts = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 200 }),
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.string({ unit: fc.constantFrom('a', 'Z', '9', ' ', '-', 'é', '\u0301', '\ud835', '\udc9c', '𝒜', '٣', '漢', '\u00a0', '_'), maxLength: 60 }),
+    );
+    fc.assert(fc.property(texts, (t) => expect(words(t)).toEqual(reference(t))), { numRuns: 2_000, seed: 21 });
+  });
+
   test('an e-mail-like string is several words, so any part of it can be searched', () => {
     expect(words('write to alice.smith@example.org')).toEqual(['write', 'to', 'alice', 'smith', 'example', 'org']);
   });
@@ -214,6 +224,23 @@ describe('snippet', () => {
       expect({ size, shown, cutAtStart: isWordChar(text[at - 1]) && isWordChar(text[at]) }).toEqual({ size, shown, cutAtStart: false });
       expect({ size, shown, cutAtEnd: isWordChar(text[end - 1]) && isWordChar(text[end]) }).toEqual({ size, shown, cutAtEnd: false });
     }
+  });
+
+  test('for any text and query, the snippet marks exactly the words of its window that match', () => {
+    const word = fc.constantFrom('needle', 'Needles', 'Café', 'cafe', 'tomato', 'x', '12', 'ﬁne', 'ＡＢＣ', 'nëedle', '𝒙y', 'e\u0301t');
+    const sep = fc.constantFrom(' ', '-', ', ', '/', '…', '\n', '\u00a0');
+    const text = fc.array(fc.tuple(word, sep), { maxLength: 120 }).map((a) => a.map(([w, s]) => w + s).join(''));
+    const query = fc.array(word, { minLength: 1, maxLength: 3 }).map((ws) => ws.join(' '));
+    fc.assert(
+      fc.property(text, query, fc.integer({ min: 20, max: 250 }), (t, q, size) => {
+        const parsed = parseQuery(q);
+        const hit = (w: string) => parsed.wanted.includes(fold(w)) || (parsed.prefix !== null && fold(w).startsWith(parsed.prefix));
+        const s = snippet(t, parsed, size);
+        const body = unescapeHtml(stripMarks(s)).replace(/^…/, '').replace(/…$/, '');
+        expect(marked(s)).toEqual((body.match(/[\p{L}\p{N}\p{M}]+/gu) ?? []).filter(hit));
+      }),
+      { numRuns: 500, seed: 20 },
+    );
   });
 
   test('for any text and query, the snippet is escaped text with marks and nothing else', () => {
