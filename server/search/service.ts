@@ -86,7 +86,7 @@ function prefilter(caller: Subject | null, q: SearchQuery, authorId: string | nu
 async function check(deps: SearchDeps, caller: UserRecord | null, q: SearchQuery, parsed: ParsedQuery, authorId: string | null, batch: Candidate[]) {
   // The index knows each candidate's thread (a post never moves), so both reads go out together.
   const [posts, threads] = await Promise.all([
-    deps.forum.getPosts(batch.map((c) => c.id)),
+    deps.forum.getPosts(batch.map((c) => c.id), new Map(batch.map((c) => [c.id, c.fields.threadId]))),
     deps.forum.getThreads([...new Set(batch.map((c) => c.fields.threadId))]),
   ]);
   return batch.map((c): SearchHitRecord | null => {

@@ -141,8 +141,13 @@ export interface ForumStore {
 
   addPost(post: PostRecord, event: Omit<EventSpec, 'postId'>, opts?: { ignoreLock?: boolean }): Promise<AddPostResult>;
   getPost(id: string): Promise<PostRecord | null>;
-  /** Several posts in one go (search checks a page of candidates); ids with no post are left out. */
-  getPosts(ids: readonly string[]): Promise<Map<string, PostRecord>>;
+  /**
+   * Several posts in one go (search checks a page of candidates); ids with no post are left out.
+   * `threadOf`: each post's thread, when the caller knows it (search's index; a post never moves),
+   * which saves the Redis store its read of the post index. A post not in the thread given is
+   * left out like a missing one, never another post.
+   */
+  getPosts(ids: readonly string[], threadOf?: ReadonlyMap<string, string>): Promise<Map<string, PostRecord>>;
   /**
    * Every post, `count` or so at a time, in no set order (rebuilding the search index): start with
    * `cursor` '' and pass back what each call answers until it answers ''. A post that exists

@@ -129,11 +129,11 @@ export class MemoryForumStore implements ForumStore {
     return this.posts.size;
   }
 
-  async getPosts(ids: readonly string[]): Promise<Map<string, PostRecord>> {
+  async getPosts(ids: readonly string[], threadOf?: ReadonlyMap<string, string>): Promise<Map<string, PostRecord>> {
     const out = new Map<string, PostRecord>();
     for (const id of ids) {
       const p = this.posts.get(id);
-      if (p) out.set(id, clone(p));
+      if (p && (threadOf?.get(id) ?? p.threadId) === p.threadId) out.set(id, clone(p));
     }
     return out;
   }

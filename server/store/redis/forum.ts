@@ -190,12 +190,14 @@ export class RedisForumStore implements ForumStore {
     return this.db.run((r) => r.hlen(this.postIndex()));
   }
 
-  async getPosts(ids: readonly string[]): Promise<Map<string, PostRecord>> {
+  async getPosts(ids: readonly string[], threadOf?: ReadonlyMap<string, string>): Promise<Map<string, PostRecord>> {
     const out = new Map<string, PostRecord>();
     const unique = [...new Set(ids)];
     if (!unique.length) return out;
-    const threads = await this.db.run((r) => r.hmget(this.postIndex(), ...unique));
-    await this.loadInto(out, unique.map((id, i) => [id, threads[i] ?? null]));
+    const unknown = unique.filter((id) => !threadOf?.has(id));
+    const looked = unknown.length ? await this.db.run((r) => r.hmget(this.postIndex(), ...unknown)) : [];
+    const indexed = new Map(unknown.map((id, i) => [id, looked[i] ?? null]));
+    await this.loadInto(out, unique.map((id) => [id, threadOf?.get(id) ?? indexed.get(id) ?? null]));
     return out;
   }
 
@@ -203,10 +205,7 @@ export class RedisForumStore implements ForumStore {
   // on one connection; a cluster pipeline would refuse keys of different slots).
   private async loadInto(out: Map<string, PostRecord>, pairs: [string, string | null][]): Promise<void> {
     const found = await this.db.run((r) => Promise.all(pairs.map(([id, t]) => (t ? r.hgetall(this.t(t).post(id)) : null))));
-    found.forEach((h) => {
-      const p = h ? dec<PostRecord>(h) : null;
-      if (p) out.set(p.id, p);
-    });
+    for (const p of found.map((h) => (h ? dec<PostRecord>(h) : null))) if (p) out.set(p.id, p);
   }
 
   async scanPosts(cursor: string, count: number): Promise<{ posts: PostRecord[]; cursor: string }> {
