@@ -263,19 +263,6 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the %s search stor
       expect((await stores.forum.getPosts([])).size).toBe(0);
     });
 
-    test('getPosts with each post\'s thread given answers the same posts; a post given the wrong thread is left out, never another', async () => {
-      const [a, b] = await Promise.all([threadWith(3), threadWith(2)]);
-      const wanted = [a![0]!, a![2]!, b![1]!];
-      const threadOf = new Map(wanted.map((p) => [p.id, p.threadId]));
-      const got = await stores.forum.getPosts(wanted.map((p) => p.id), threadOf);
-      expect([...got.keys()].sort()).toEqual(wanted.map((p) => p.id).sort());
-      for (const p of wanted) expect(got.get(p.id)).toEqual({ ...p, seq: expect.any(Number) });
-      // b's post said to be in a's thread: not found there. Ids without a thread given are looked up.
-      const mixed = await stores.forum.getPosts([a![0]!.id, b![1]!.id, b![0]!.id], new Map([[a![0]!.id, a![0]!.threadId], [b![1]!.id, a![0]!.threadId]]));
-      expect([...mixed.keys()].sort()).toEqual([a![0]!.id, b![0]!.id].sort());
-      expect(mixed.get(b![0]!.id)).toEqual({ ...b![0]!, seq: expect.any(Number) });
-    });
-
     test('scanPosts visits every post at least once, a few at a time, and ends with an empty cursor', async () => {
       // Redis answers a hash kept as a listpack in one HSCAN page whatever the count: make it big
       // enough to be paged.
