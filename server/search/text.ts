@@ -33,10 +33,11 @@ const WORD_CHAR_AT = /[\p{L}\p{N}\p{M}]/uy;
 
 /**
  * Calls `visit(start, end)` (code-unit offsets) for each word of `text` in order, the same runs as
- * `text.match(/[\p{L}\p{N}\p{M}]+/gu)`, until `visit` answers true. No match object per word: the check of a query's
- * candidates and their snippets scan every candidate's text on every query, and `matchAll`'s
- * objects were the largest part of a query's garbage (V8's sampling heap profiler), so of the
- * collections that land in its latency. By hand: a sticky regex tests one code point at a time.
+ * `text.match(/[\p{L}\p{N}\p{M}]+/gu)`, until `visit` answers true. No match object per word:
+ * the check of a query's candidates and their snippets scan every candidate's text on every
+ * query, and `matchAll`'s objects were the largest part of a query's garbage (V8's sampling heap
+ * profiler), so of the collections that land in its latency. By hand: a sticky regex tests one
+ * code point at a time.
  */
 export function eachWord(text: string, visit: (start: number, end: number) => boolean | void): void {
   let start = -1;
@@ -191,9 +192,11 @@ export function answers(query: ParsedQuery, fields: readonly string[]): boolean 
   return query.parts.some((p) => !p.exclude);
 }
 
-const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
 /** Whether the character at code unit `i` (either half of a surrogate pair) is part of a word. */
-const isWordChar = (text: string, i: number) => WORD_CHAR.test(String.fromCodePoint(text.codePointAt(isLowSurrogate(text, i) ? i - 1 : i) ?? 0));
+const isWordChar = (text: string, i: number) => {
+  WORD_CHAR_AT.lastIndex = isLowSurrogate(text, i) ? i - 1 : i;
+  return WORD_CHAR_AT.test(text);
+};
 const isLowSurrogate = (text: string, i: number) => {
   const c = text.charCodeAt(i);
   return c >= 0xdc00 && c <= 0xdfff;
@@ -231,7 +234,8 @@ export function snippet(text: string, query: ParsedQuery, size = 200): string {
   let out = start > 0 ? '…' : '';
   let at = start;
   for (let k = 0; k < hits.length; k += 2) {
-    const [hStart, hEnd] = [hits[k]!, hits[k + 1]!];
+    const hStart = hits[k]!;
+    const hEnd = hits[k + 1]!;
     if (hStart < start || hEnd > end) continue;
     out += escapeHtml(text.slice(at, hStart)) + '<mark>' + escapeHtml(text.slice(hStart, hEnd)) + '</mark>';
     at = hEnd;
