@@ -57,6 +57,7 @@ export function Composer(p: ComposerProps) {
   const maskedSet = useMemo(() => new Set(masked), [masked]);
   const dialog = useRef<HTMLDialogElement>(null);
   const editButton = useRef<HTMLButtonElement>(null);
+  const submitButton = useRef<HTMLButtonElement>(null);
   const pii = usePii();
   const detect = pii?.detectPii;
   // The server's reading: titles as written, the body as its rendered post will show it.
@@ -91,6 +92,7 @@ export function Composer(p: ComposerProps) {
   }, [confirm]);
 
   const send = async (acknowledgePii: PiiType[]) => {
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -121,6 +123,12 @@ export function Composer(p: ComposerProps) {
   const types = [...new Set((confirm ?? []).map((f) => f.type))];
   const id = (s: string) => `${p.idPrefix}-${s}`;
   const choose = (type: PiiType, mask: boolean) => setMasked((m) => (mask ? [...new Set([...m, type])] : m.filter((t) => t !== type)));
+  // The browser hands focus back to what had it when the dialog opened. Should that be nothing
+  // (the page itself), Post reply gets it: Escape returns the keyboard to where it was.
+  const closed = () => {
+    const active = document.activeElement;
+    if (!active || active === document.body) submitButton.current?.focus();
+  };
   const goBack = () => {
     setConfirm(null);
     document.getElementById(id('body'))?.focus();
@@ -160,11 +168,13 @@ export function Composer(p: ComposerProps) {
       {/* REQUIRE_VERIFIED_EMAIL: the refusal says why; the way out is right here. */}
       {error?.code === 'email_unverified' && <ResendVerification idPrefix={id('verify')} />}
       <div class="actions">
-        <button type="submit" disabled={busy}>{busy ? 'Posting…' : p.submitLabel}</button>
+        {/* aria-disabled, not disabled, while sending: a disabled button drops the keyboard's focus
+            to the page, and the dialog a refusal opens would then give it back to nothing. */}
+        <button type="submit" ref={submitButton} aria-disabled={busy || undefined}>{busy ? 'Posting…' : p.submitLabel}</button>
         {p.onCancel && <button type="button" class="secondary" onClick={p.onCancel}>Cancel</button>}
       </div>
 
-      <dialog ref={dialog} class="pii-dialog" aria-labelledby={id('dialog-title')} onCancel={() => setConfirm(null)} onKeyDown={keepFocusInDialog}>
+      <dialog ref={dialog} class="pii-dialog" aria-labelledby={id('dialog-title')} onCancel={() => setConfirm(null)} onClose={closed} onKeyDown={keepFocusInDialog}>
         {confirm && (
           <PiiDialogBody idPrefix={p.idPrefix} findings={confirm} draft={{ title, body }} masked={maskedSet} onMaskChange={choose}
             mask={pii?.maskPiiAsRead ?? null} busy={busy} onPublish={() => void send(types)} onEdit={goBack} editRef={editButton} />

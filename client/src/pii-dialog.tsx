@@ -93,7 +93,7 @@ export function PiiDialogBody(p: PiiDialogProps) {
       </ul>
       <div class="actions">
         <button type="button" class="secondary" ref={p.editRef} onClick={p.onEdit}>Go back and edit</button>
-        {!blocked && <button type="button" onClick={p.onPublish} disabled={p.busy}>{anyMasked ? 'Mask and post' : 'Post anyway'}</button>}
+        {!blocked && <button type="button" onClick={p.onPublish} aria-disabled={p.busy || undefined}>{anyMasked ? 'Mask and post' : 'Post anyway'}</button>}
       </div>
     </>
   );

@@ -153,8 +153,11 @@ test('following a link moves focus to the new page, as a full page load would, s
   })).toBe(true);
 });
 
-test('the personal-data dialog keeps focus inside while open, and Escape returns it to the button that opened it', async () => {
-  const page = await newPage();
+/**
+ * Signs a new member in on the thread, writes a reply with an e-mail address and presses Enter on
+ * Post reply; answers the page with the personal-data dialog open.
+ */
+async function openPiiDialog(page: Page, detector: 'loaded' | 'held'): Promise<void> {
   const username = uniqueName('dlg');
   await createAccount(agora.stores.users, { username, email: `${username}@example.com`, password: BROWSER_PASSWORD });
   await page.goto(`${agora.url}/signin?next=/t/${threadId}`);
@@ -163,28 +166,57 @@ test('the personal-data dialog keeps focus inside while open, and Escape returns
   await page.keyboard.press('Enter');
   await page.getByText('Live', { exact: true }).waitFor();
   await page.getByLabel('Your reply').fill('Mail me at someone@example.org please');
+  // The page's own detector marks the address as it is typed, and opens the dialog itself.
+  if (detector === 'loaded') await page.getByTestId('reply-pii-warning').waitFor();
   await page.getByLabel('Your reply').focus();
   await tabTo(page, button('Post reply'), 'the Post reply button');
   await page.keyboard.press('Enter');
+  await page.locator('dialog[open]').waitFor();
+}
+
+/** Escape closes the dialog and hands focus back to Post reply, the draft untouched. */
+async function escapeReturnsFocus(page: Page): Promise<void> {
   const dialog = page.locator('dialog[open]');
-  await dialog.waitFor();
-
-  const inDialog = () => page.evaluate(() => {
-    const d = (globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document;
-    return !!d.activeElement?.closest('dialog[open]');
-  });
-  expect(await inDialog()).toBe(true);
-  // Round the dialog's controls twice, forwards and back: focus never lands in the page behind.
-  for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
-    await page.keyboard.press(key);
-    const f = await focused(page);
-    expect([key, await inDialog()]).toEqual([key, true]);
-    expect(f && visiblyFocused(f)).toBe(true);
-  }
-
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
   expect((await focused(page))?.text).toBe('Post reply');
   // Nothing was posted, and the draft is still there to edit.
   expect(await page.getByLabel('Your reply').inputValue()).toBe('Mail me at someone@example.org please');
+}
+
+const inDialog = (page: Page) => page.evaluate(() => {
+  const d = (globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document;
+  return !!d.activeElement?.closest('dialog[open]');
+});
+
+test('the personal-data dialog keeps focus inside while open, and Escape returns it to the button that opened it', async () => {
+  const page = await newPage();
+  await openPiiDialog(page, 'loaded');
+  expect(await inDialog(page)).toBe(true);
+  // Round the dialog's controls twice, forwards and back: focus never lands in the page behind.
+  for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+    await page.keyboard.press(key);
+    const f = await focused(page);
+    expect([key, await inDialog(page)]).toEqual([key, true]);
+    expect(f && visiblyFocused(f)).toBe(true);
+  }
+  await escapeReturnsFocus(page);
+});
+
+test('when the server opens the dialog (the detector not loaded yet), Post reply keeps focus and gets it back on Escape', async () => {
+  const page = await newPage();
+  // Hold the detector's chunk: the reply goes out unchecked, and the server's 422 opens the dialog.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/assets\/pii-[^/]+\.js$/, async (route) => {
+    await held;
+    await route.continue().catch(() => {}); // the page may be gone by then
+  });
+  const refused = page.waitForResponse((r) => r.url().endsWith(`/api/threads/${threadId}/posts`) && r.status() === 422);
+  await openPiiDialog(page, 'held');
+  await refused;
+  expect(await page.getByTestId('reply-pii-warning').count()).toBe(0); // the page had not checked it
+  expect(await inDialog(page)).toBe(true);
+  await escapeReturnsFocus(page);
+  release();
 });
