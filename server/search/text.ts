@@ -32,15 +32,16 @@ export const words = (text: string): string[] => {
 const WORD_CHAR_AT = /[\p{L}\p{N}\p{M}]/uy;
 
 /**
- * Calls `visit(start, end)` (code-unit offsets) for each word of `text` in order, the same runs as
- * `text.match(/[\p{L}\p{N}\p{M}]+/gu)`, until `visit` answers true. No match object per word:
- * the check of a query's candidates and their snippets scan every candidate's text on every
- * query, and `matchAll`'s objects were the largest part of a query's garbage (V8's sampling heap
- * profiler), so of the collections that land in its latency. By hand: a sticky regex tests one
- * code point at a time.
+ * Calls `visit(start, end, ascii)` (code-unit offsets; `ascii`: the word is plain ASCII) for each
+ * word of `text` in order, the same runs as `text.match(/[\p{L}\p{N}\p{M}]+/gu)`, until `visit`
+ * answers true. No match object per word: the check of a query's candidates and their snippets
+ * scan every candidate's text on every query, and `matchAll`'s objects were the largest part of a
+ * query's garbage (V8's sampling heap profiler), so of the collections that land in its latency.
+ * By hand: a sticky regex tests one code point at a time.
  */
-export function eachWord(text: string, visit: (start: number, end: number) => boolean | void): void {
+export function eachWord(text: string, visit: (start: number, end: number, ascii: boolean) => boolean | void): void {
   let start = -1;
+  let ascii = true;
   for (let i = 0; i < text.length; ) {
     const c = text.charCodeAt(i);
     let word: boolean;
@@ -57,14 +58,33 @@ export function eachWord(text: string, visit: (start: number, end: number) => bo
       }
     }
     if (word) {
-      if (start < 0) start = i;
+      if (start < 0) {
+        start = i;
+        ascii = true;
+      }
+      if (c >= 0x80) ascii = false;
     } else if (start >= 0) {
-      if (visit(start, i)) return;
+      if (visit(start, i, ascii)) return;
       start = -1;
     }
     i += width;
   }
-  if (start >= 0) visit(start, text.length);
+  if (start >= 0) visit(start, text.length, ascii);
+}
+
+/**
+ * Whether the plain ASCII word `text[start, end)` folds to `term` (or, `prefix`, to a word that
+ * begins with it), compared in place: an ASCII word folds to its lower case, so no string is made.
+ */
+function asciiWordIs(text: string, start: number, end: number, term: string, prefix: boolean): boolean {
+  const n = term.length;
+  if (prefix ? end - start < n : end - start !== n) return false;
+  for (let k = 0; k < n; k++) {
+    let c = text.charCodeAt(start + k);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== term.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 /** The words of a text, folded (what the index and the check compare). */
@@ -163,33 +183,70 @@ export function parseQuery(q: string): ParsedQuery {
   return { parts, wanted, prefix };
 }
 
-/** Whether `seq` holds `terms` in a row; `prefixLast`: the last one may be the start of a word. */
-function containsRun(seq: readonly string[], terms: readonly string[], prefixLast: boolean): boolean {
-  const n = terms.length;
-  outer: for (let i = 0; i + n <= seq.length; i++) {
-    for (let j = 0; j < n; j++) {
-      const w = seq[i + j]!;
-      const t = terms[j]!;
-      const ok = prefixLast && j === n - 1 ? w.startsWith(t) : w === t;
-      if (!ok) continue outer;
-    }
-    return true;
-  }
-  return false;
-}
-
 /**
  * Whether a post's current text (and its thread's title, for the first post) answers the query:
  * every word and phrase present, nothing excluded. The index proposes, this decides, so a lagging
  * or approximate index never shows a post that no longer says what was searched.
+ *
+ * One pass over each field's words, keeping the last few in a ring (the longest part's length), and
+ * at each word every part not yet found is tried as a run ending there. ASCII words are compared in
+ * place and only the others are folded into strings: this runs on every candidate of every query,
+ * and the folded word arrays it used to build were most of what remained of a query's garbage.
+ * It stops at the first excluded part found, and when every part is found and none is excluded.
  */
 export function answers(query: ParsedQuery, fields: readonly string[]): boolean {
-  const seqs = fields.map(foldedWords);
-  for (const part of query.parts) {
-    const found = seqs.some((s) => containsRun(s, part.terms, part.prefix));
-    if (found === part.exclude) return false;
+  const { parts } = query;
+  let left = 0;
+  let span = 1;
+  for (const part of parts) {
+    if (!part.exclude) left++;
+    span = Math.max(span, part.terms.length);
   }
-  return query.parts.some((p) => !p.exclude);
+  if (left === 0) return false;
+  const exclusions = left < parts.length;
+  const found = new Uint8Array(parts.length);
+  // The ring: where each of the last `span` words is, and its folded form if it is not ASCII.
+  const starts = new Int32Array(span);
+  const ends = new Int32Array(span);
+  const folded: (string | null)[] = new Array<string | null>(span).fill(null);
+  let excluded = false;
+  for (const text of fields) {
+    let n = 0; // words of this field so far: a phrase never runs from one field into the next
+    const is = (slot: number, term: string, prefix: boolean) => {
+      const f = folded[slot] ?? null;
+      if (f === null) return asciiWordIs(text, starts[slot]!, ends[slot]!, term, prefix);
+      return prefix ? f.startsWith(term) : f === term;
+    };
+    eachWord(text, (start, end, ascii) => {
+      let f: string | null = null;
+      if (!ascii) {
+        f = fold(text.slice(start, end));
+        if (f.length === 0) return; // marks alone: no word, as in foldedWords
+      }
+      const slot = n % span;
+      starts[slot] = start;
+      ends[slot] = end;
+      folded[slot] = f;
+      n++;
+      for (let p = 0; p < parts.length; p++) {
+        if (found[p]) continue;
+        const part = parts[p]!;
+        const terms = part.terms;
+        const len = terms.length;
+        if (n < len) continue;
+        let run = true;
+        // From this word back: most runs fail on their last word.
+        for (let j = len - 1; j >= 0 && run; j--) run = is((n - len + j) % span, terms[j]!, part.prefix && j === len - 1);
+        if (!run) continue;
+        if (part.exclude) return (excluded = true);
+        found[p] = 1;
+        if (--left === 0 && !exclusions) return true;
+      }
+    });
+    if (excluded) return false;
+    if (left === 0 && !exclusions) return true;
+  }
+  return left === 0;
 }
 
 /** Whether the character at code unit `i` (either half of a surrogate pair) is part of a word. */
@@ -209,17 +266,22 @@ export { escapeHtml };
  * word in `<mark>` and no other markup; "…" where the text was cut.
  */
 export function snippet(text: string, query: ParsedQuery, size = 200): string {
-  const wanted = new Set(query.wanted);
-  const isHit = (w: string) => {
-    const f = fold(w);
-    return wanted.has(f) || (query.prefix !== null && f.startsWith(query.prefix));
+  const { wanted, prefix } = query;
+  // An ASCII word is compared in place (a query wants few words); only the others are folded.
+  const isHit = (start: number, end: number, ascii: boolean) => {
+    if (!ascii) {
+      const f = fold(text.slice(start, end));
+      return wanted.includes(f) || (prefix !== null && f.startsWith(prefix));
+    }
+    for (const term of wanted) if (asciiWordIs(text, start, end, term, false)) return true;
+    return prefix !== null && asciiWordIs(text, start, end, prefix, true);
   };
   // Matched words as start, end pairs. No word starting more than `size` after the first match can
   // be in the window (it starts at or before that match), so the scan stops there.
   const hits: number[] = [];
-  eachWord(text, (start, end) => {
+  eachWord(text, (start, end, ascii) => {
     if (hits.length > 0 && start > hits[0]! + size) return true;
-    if (isHit(text.slice(start, end))) hits.push(start, end);
+    if (isHit(start, end, ascii)) hits.push(start, end);
   });
   const first = hits[0] ?? 0;
   const firstEnd = hits[1] ?? 0;

@@ -1,13 +1,12 @@
 // How search reads text: one folding for the index, the check and the snippet; the query language
 // a user types; and a snippet that shows where the words are without ever carrying markup of its own.
 import fc from 'fast-check';
-import { answers, escapeHtml, fold, MIN_PREFIX, parseQuery, publishedText, snippet, words } from '../../../server/search/text.js';
+import { escapeHtml, fold, MIN_PREFIX, parseQuery, publishedText, snippet, words } from '../../../server/search/text.js';
 
 const unescapeHtml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 const stripMarks = (s: string) => s.replace(/<\/?mark>/g, '');
 /** The words a snippet marks, as written in it. */
 const marked = (s: string) => [...s.matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => unescapeHtml(m[1]!));
-const matches = (q: string, ...fields: string[]) => answers(parseQuery(q), fields);
 const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}\p{M}]/u.test(c);
 
 describe('folding', () => {
@@ -125,46 +124,6 @@ describe('parseQuery', () => {
 
   test('punctuation alone and empty quotes add nothing', () => {
     expect(parseQuery('  ?! "" - ').parts).toEqual([]);
-  });
-});
-
-describe('answers', () => {
-  test('every word is required, in any field and any order', () => {
-    expect(matches('tomato seeds', 'I sowed seeds of a tomato')).toBe(true);
-    expect(matches('tomato seeds', 'Tomato thread', 'about seeds')).toBe(true);
-    expect(matches('tomato seeds', 'I sowed tomato plants')).toBe(false);
-  });
-
-  test('folding applies to the text too: accents and case do not matter either way', () => {
-    expect(matches('creme brulee', 'CRÈME Brûlée recipe')).toBe(true);
-    expect(matches('Crème', 'creme')).toBe(true);
-  });
-
-  test('a phrase needs its words next to each other, in order, within one field', () => {
-    expect(matches('"green house"', 'a green house in spring')).toBe(true);
-    expect(matches('"green house"', 'a house painted green')).toBe(false);
-    expect(matches('"green house"', 'green, house')).toBe(true);
-    expect(matches('"green house"', 'green', 'house')).toBe(false);
-  });
-
-  test('an excluded word or phrase anywhere rules the text out', () => {
-    expect(matches('tomato -slug', 'tomato plants')).toBe(true);
-    expect(matches('tomato -slug', 'tomato plants', 'a slug ate them')).toBe(false);
-    expect(matches('tomato -"black fly"', 'tomato with a black cat and a fly')).toBe(true);
-    expect(matches('tomato -"black fly"', 'tomato with black fly')).toBe(false);
-  });
-
-  test('only the last word matches as a prefix', () => {
-    expect(matches('tomato gard', 'tomato gardening')).toBe(true);
-    expect(matches('toma garden', 'tomato garden')).toBe(false);
-    expect(matches('tomato gard ', 'tomato gardening')).toBe(false);
-    expect(matches('"tomato gard"', 'tomato gardening')).toBe(false);
-  });
-
-  test('a query of exclusions only answers nothing, whatever the text', () => {
-    expect(matches('-slug', 'tomato plants')).toBe(false);
-    expect(matches('-slug -"black fly"', '')).toBe(false);
-    expect(matches('', 'tomato')).toBe(false);
   });
 });
 
