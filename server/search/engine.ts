@@ -47,7 +47,7 @@ export const MAX_EXPANSIONS = 50;
  * about relevance, and scoring all of them cost tens of milliseconds at 100,000 posts.
  */
 export const NEWEST_OF_COMMON = 20_000;
-/** Posting entries one query may walk (exclusions included); a word past it is left to the store-side check. */
+/** Posting entries one query's words may walk; a word past it is left to the store-side check. */
 export const MAX_POSTINGS = 150_000;
 
 const K1 = 1.2;
@@ -63,6 +63,7 @@ export class SearchEngine {
   private reached = new Int32Array(0);
   private score = new Float64Array(0);
   private touched = new Int32Array(0);
+  private excluded = new Uint8Array(0);
 
   static empty(): SearchEngine {
     return new SearchEngine(new IndexData());
@@ -112,7 +113,6 @@ export class SearchEngine {
     const planned = this.groupsOf(q);
     if (!planned) return [];
     const { groups } = planned;
-    let walked = planned.walked;
     this.grow();
     const { reached, score } = this;
     const { len, ids } = this.d;
@@ -144,14 +144,21 @@ export class SearchEngine {
       }
     });
     const all = groups.length;
-    for (const part of q.parts) {
-      if (!part.exclude || part.terms.length !== 1) continue;
-      const t = this.d.termIds.get(part.terms[0]!);
-      const df = t === undefined ? 0 : this.d.count[t]!;
-      if (t === undefined || walked + df > MAX_POSTINGS) continue;
-      walked += df;
-      const docs = this.d.docs[t]!;
-      for (let i = 0; i < df; i++) if (reached[docs[i]!] === all) reached[docs[i]!] = -1;
+    // Excluded words (phrases are left to the store-side check), whichever way costs less: walk
+    // their posting lists, or look each candidate up in its own word list once it would rank. A
+    // rare "-word" is a short walk; "-the -a -to …" would walk nearly every post per word, where a
+    // walk cut off at a budget used to leave the rest to the check, a store read per candidate.
+    let excluded = this.exclusionsOf(q);
+    if (excluded) {
+      let walk = 0;
+      for (const t of excluded) walk += this.d.count[t]!;
+      if (walk <= found * (this.d.totalLen / n)) {
+        for (const t of excluded) {
+          const docs = this.d.docs[t]!;
+          for (let i = 0, df = this.d.count[t]!; i < df; i++) if (reached[docs[i]!] === all) reached[docs[i]!] = -1;
+        }
+        excluded = null;
+      } else for (const t of excluded) this.excluded[t] = 1;
     }
     const better = (a: number, b: number) =>
       score[a]! > score[b]! || (score[a] === score[b] && (this.d.createdAt[a]! > this.d.createdAt[b]! || (this.d.createdAt[a] === this.d.createdAt[b] && ids[a]! < ids[b]!)));
@@ -159,9 +166,12 @@ export class SearchEngine {
     const fields = {} as IndexedFields;
     for (let k = 0; k < found; k++) {
       const slot = touched[k]!;
-      if (reached[slot] !== all || ids[slot] === null) continue;
+      // Whether it would rank first (two numbers compared), then whether the caller may see it.
+      if (reached[slot] !== all || ids[slot] === null || !top.admits(slot)) continue;
+      if (excluded && this.d.hasAnyTerm(slot, this.excluded)) continue;
       if (keep(this.fieldsOf(slot, fields))) top.offer(slot);
     }
+    if (excluded) for (const t of excluded) this.excluded[t] = 0;
     const out = top.sorted().map((slot) => ({ id: ids[slot]!, score: score[slot]!, fields: this.fieldsOf(slot, {} as IndexedFields) }));
     for (let k = 0; k < found; k++) {
       reached[touched[k]!] = 0;
@@ -170,11 +180,24 @@ export class SearchEngine {
     return out;
   }
 
+  /** The ids of the query's excluded single words (phrases are the check's), or null if none; sizes the mask. */
+  private exclusionsOf(q: ParsedQuery): number[] | null {
+    const ids: number[] = [];
+    for (const part of q.parts) {
+      if (!part.exclude || part.terms.length !== 1) continue;
+      const t = this.d.termIds.get(part.terms[0]!);
+      if (t !== undefined) ids.push(t);
+    }
+    if (!ids.length) return null;
+    if (this.excluded.length < this.d.termText.length) this.excluded = new Uint8Array(this.d.termText.length * 2);
+    return ids;
+  }
+
   /**
    * The query's words as groups of dictionary words (a prefix stands for the words it begins), the
    * rarest first, within the budget; null when a word is in no post at all (nothing can match).
    */
-  private groupsOf(q: ParsedQuery): { groups: Group[]; walked: number } | null {
+  private groupsOf(q: ParsedQuery): { groups: Group[] } | null {
     const seen = new Set<string>();
     const groups: Group[] = [];
     for (const part of q.parts) {
@@ -196,7 +219,7 @@ export class SearchEngine {
       chosen.push(g);
       walked += g.size;
     }
-    return { groups: chosen, walked };
+    return { groups: chosen };
   }
 
   private exact(term: string): Group {

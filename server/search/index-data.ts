@@ -94,6 +94,19 @@ export class IndexData {
     this.totalLen -= this.len[slot]!;
   }
 
+  /** Whether the slot's post has any of the words marked (by id) in `mask`; in place, no view made. */
+  hasAnyTerm(slot: number, mask: Uint8Array): boolean {
+    const loaded = this.loadedStart.length - 1;
+    if (slot >= loaded) {
+      const own = this.laterTerms[slot - loaded] ?? [];
+      for (let i = 0; i < own.length; i++) if (mask[own[i]!] === 1) return true;
+      return false;
+    }
+    const terms = this.loadedTerms;
+    for (let i = this.loadedStart[slot]!, end = this.loadedStart[slot + 1]!; i < end; i++) if (mask[terms[i]!] === 1) return true;
+    return false;
+  }
+
   private termsOf(slot: number): Iterable<number> {
     const loaded = this.loadedStart.length - 1;
     if (slot >= loaded) return this.laterTerms[slot - loaded] ?? [];

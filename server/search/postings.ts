@@ -10,6 +10,11 @@ export class TopK {
   private heap: number[] = [];
   constructor(private k: number, private better: (a: number, b: number) => boolean) {}
 
+  /** Whether `offer(slot)` would keep it: asked first, it spares the caller's other tests for most slots. */
+  admits(slot: number): boolean {
+    return this.heap.length < this.k || (this.k > 0 && this.better(slot, this.heap[0]!));
+  }
+
   offer(slot: number): void {
     const h = this.heap;
     if (h.length < this.k) {

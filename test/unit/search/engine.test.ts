@@ -60,6 +60,23 @@ describe('the search index', () => {
     expect(ids(engine, '-slug')).toEqual([]);
   });
 
+  test('an excluded word keeps posts out however many posts hold it: the index rules them out, not the check', () => {
+    // "tomato" and "big" each in 76,000 posts: walking both lists would pass MAX_POSTINGS, where an
+    // exclusion used to be skipped and every "tomato big" post left to the store-side check.
+    const engine = SearchEngine.empty();
+    for (let i = 0; i < 76_000; i++) engine.upsert(doc({ text: 'tomato big' }));
+    const clean = doc({ text: 'tomato clean' });
+    engine.upsert(clean);
+    expect(ids(engine, 'tomato -big')).toEqual([clean.id]);
+    // Many exclusions at once, each in many posts.
+    const many = Array.from({ length: 40 }, (_, i) => `w${i}`);
+    for (let i = 0; i < 2_000; i++) engine.upsert(doc({ text: `tomato ${many[i % 40]}` }));
+    expect(ids(engine, `tomato ${many.map((w) => `-${w}`).join(' ')} -big`)).toEqual([clean.id]);
+    // The marks do not outlive the query.
+    expect(ids(engine, 'tomato clean')).toEqual([clean.id]);
+    expect(ids(engine, 'w3').length).toBe(50);
+  });
+
   test('an edit replaces what was indexed: the old words no longer find the post, the new ones do', () => {
     const d = doc({ text: 'original wording' });
     const engine = engineWith(d);
