@@ -227,14 +227,19 @@ async function measure(res: Resources): Promise<Row[]> {
 
   // 5. The slowest crafted query, through search() on Redis in the query process: wall and CPU.
   let worst = { name: '', ms: 0, cpu: 0, plain: 0, max: 0 };
+  let coldest = { name: '', cpu: 0 };
   for (const q of craftedQueries) {
-    const { wall, cpu } = onRedis.crafted[q.name]!;
+    const { wall, cpu, first } = onRedis.crafted[q.name]!;
     const p = timePlain(plain, q);
     const [m, c] = [median(wall), median(cpu)];
-    log(`crafted ${q.name} (${q.q.length} chars, ${fmt(plainSearch(plain, q.q))} MiniSearch matches): median ${ms(m, 2)} (CPU ${ms(c, 2)}), max ${ms(Math.max(...wall), 2)}; MiniSearch alone ${ms(p, 2)}`);
+    log(`crafted ${q.name} (${q.q.length} chars, ${fmt(plainSearch(plain, q.q))} MiniSearch matches): median ${ms(m, 2)} (CPU ${ms(c, 2)}), max ${ms(Math.max(...wall), 2)}; first run ${ms(first.wall, 2)} (CPU ${ms(first.cpu, 2)}); MiniSearch alone ${ms(p, 2)}`);
     if (m > worst.ms) worst = { name: q.name, ms: m, cpu: c, plain: p, max: Math.max(...wall) };
+    if (first.cpu > coldest.cpu) coldest = { name: q.name, cpu: first.cpu };
   }
-  rows.push(row(`worst crafted query on Redis, median of ${CRAFTED_RUNS} (${worst.name})`, `${ms(worst.ms, 1)}, CPU ${ms(worst.cpu, 1)} (max ${ms(worst.max, 1)})`, `${ms(worst.plain, 1)} (MiniSearch alone)`, `${fmt(worst.ms / worst.plain, 2)}×`, '≤ 10 ms', worst.ms <= 10));
+  rows.push(
+    row(`worst crafted query on Redis, median of ${CRAFTED_RUNS} (${worst.name})`, `${ms(worst.ms, 1)}, CPU ${ms(worst.cpu, 1)} (max ${ms(worst.max, 1)})`, `${ms(worst.plain, 1)} (MiniSearch alone)`, `${fmt(worst.ms / worst.plain, 2)}×`, '≤ 10 ms', worst.ms <= 10),
+    row(`  a crafted query's first run (code not yet compiled), most CPU (${coldest.name})`, `CPU ${ms(coldest.cpu, 1)}`, '', ''),
+  );
 
   // 4. What following the feed adds to reply() on Redis.
   t = performance.now();
