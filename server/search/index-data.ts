@@ -2,7 +2,7 @@
 // list (slots ascending, with weights) in typed arrays that grow by doubling, the dictionary of
 // words (a radix tree, for prefixes), and the compact snapshot format. The queries are engine.ts's.
 import SearchableMap from 'minisearch/SearchableMap';
-import { foldedWords } from './text.js';
+import { eachWord, fold } from './text.js';
 import { countPostings, decodePostingsInto, encodePostings } from './postings.js';
 import type { IndexedPost } from './engine.js';
 
@@ -38,22 +38,37 @@ export class IndexData {
   weights: Uint8Array[] = [];
   count: number[] = [];
   private freeTerms: number[] = [];
+  /** upsert's word weights by term id, all zero between calls. */
+  private scratch = new Int32Array(1024);
   alive = 0;
   totalLen = 0;
 
   /** Adds the post, or replaces what was indexed of it. */
   upsert(doc: IndexedPost): void {
     this.discard(doc.id);
-    const counts = new Map<string, number>();
-    for (const w of foldedWords(doc.text)) counts.set(w, (counts.get(w) ?? 0) + 1);
-    if (doc.title) for (const w of foldedWords(doc.title)) counts.set(w, (counts.get(w) ?? 0) + TITLE_BOOST);
-    const slot = this.ids.length;
+    // Each word's weight counted by its id in a scratch array (zeroed again below), not in a Map
+    // of words per post: one dictionary lookup per word, the rest typed-array arithmetic. Every
+    // post a process writes is indexed as its request answers (the search follower's share of a
+    // post's cost, issue 18).
     const terms: number[] = [];
+    const count = (text: string, weight: number) => {
+      eachWord(text, (start, end, ascii) => {
+        const word = ascii ? text.slice(start, end).toLowerCase() : fold(text.slice(start, end)); // fold's own ASCII path, known here
+        if (word.length === 0) return;
+        const t = this.termFor(word);
+        if (this.scratch.length <= t) this.growScratch();
+        if (this.scratch[t] === 0) terms.push(t);
+        this.scratch[t] = this.scratch[t]! + weight;
+      });
+    };
+    count(doc.text, 1);
+    if (doc.title) count(doc.title, TITLE_BOOST);
+    const slot = this.ids.length;
     let len = 0;
-    for (const [word, weight] of counts) {
-      const t = this.termFor(word);
+    for (const t of terms) {
+      const weight = this.scratch[t]!;
+      this.scratch[t] = 0;
       this.append(t, slot, Math.min(weight, MAX_WEIGHT));
-      terms.push(t);
       len += weight;
     }
     this.ids.push(doc.id);
@@ -126,6 +141,12 @@ export class IndexData {
     this.docs[t]![n] = slot;
     this.weights[t]![n] = weight;
     this.count[t] = n + 1;
+  }
+
+  private growScratch(): void {
+    const bigger = new Int32Array(Math.max(1024, this.termText.length * 2));
+    bigger.set(this.scratch);
+    this.scratch = bigger;
   }
 
   private termFor(word: string): number {

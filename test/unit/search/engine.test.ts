@@ -114,6 +114,20 @@ describe('the search index', () => {
     expect(erased.size).toBe(1);
   });
 
+  test('a word said more often in a post weighs more, counted afresh for every post', () => {
+    // Same lengths: only how often each word occurs can make the difference. Indexed one after the
+    // other, so a count carried over from the first post would turn the order of "apple" around.
+    const apples = doc({ text: 'apple apple apple pear', createdAt: 1 });
+    const pears = doc({ text: 'apple pear pear pear', createdAt: 2 });
+    const engine = engineWith(apples, pears);
+    expect(ids(engine, 'apple ')).toEqual([apples.id, pears.id]);
+    expect(ids(engine, 'pear ')).toEqual([pears.id, apples.id]);
+    // A copy of a post scores exactly as the post does.
+    const again = engineWith(doc({ text: 'apple apple apple pear' }), doc({ text: 'apple apple apple pear' }));
+    const [a, b] = again.find(parseQuery('apple '), everything);
+    expect(a!.score).toBe(b!.score);
+  });
+
   test('among equally good matches the newest comes first', () => {
     const older = doc({ text: 'identical words here', createdAt: 1_000 });
     const newest = doc({ text: 'identical words here', createdAt: 3_000 });
