@@ -163,9 +163,17 @@ async function measure(res: Resources): Promise<Row[]> {
     const notify = whole.cpu / noNotify.cpu - 1;
     const signed = (x: number) => `${x >= 0 ? '+' : '−'}${fmt(Math.abs(x) * 100, 1)}%`;
     const ms = (x: ReturnType<typeof per>) => `${fmt(x.cpu, 3)} ms (${fmt(x.rps)}/s)`;
+    // How far the share moves from round to round (the same round of each side, run back to back):
+    // the middle half of the rounds' shares. On a noisy machine it spans more than the target.
+    const spread = (side: number) => {
+      const a = totals.get(`0:${post}`)!.cpu;
+      const b = totals.get(`${side}:${post}`)!.cpu;
+      const shares = a.map((x, r) => x / b[r]! - 1).sort((x, y) => x - y);
+      return `${signed(shares[Math.floor((shares.length - 1) / 4)]!)} to ${signed(shares[Math.ceil((3 * (shares.length - 1)) / 4)]!)} by round`;
+    };
     rows.push(
-      row(`POST, ${label}: server CPU per post (posts/s), median of 8 rounds: search follower's share`, ms(whole), `${ms(noSearch)} without it`, signed(search), '< 10% added', search < 0.1),
-      row(`  notifications' share (fan-out, notices, e-mail scheduling included)`, ms(whole), `${ms(noNotify)} without them`, signed(notify), '< 15% added', notify < 0.15),
+      row(`POST, ${label}: server CPU per post (posts/s), median of 8 rounds: search follower's share`, ms(whole), `${ms(noSearch)} without it`, `${signed(search)} (${spread(1)})`, '< 10% added', search < 0.1),
+      row(`  notifications' share (fan-out, notices, e-mail scheduling included)`, ms(whole), `${ms(noNotify)} without them`, `${signed(notify)} (${spread(2)})`, '< 15% added', notify < 0.15),
       row('  answers other than 201, all runs', [whole, noSearch, noNotify].map((x) => fmt(x.failed)).join(' / '), '', '', '0', whole.failed + noSearch.failed + noNotify.failed === 0),
     );
   }
