@@ -50,6 +50,13 @@ export const NEWEST_OF_COMMON = 20_000;
 /** Posting entries one query's words may walk; a word past it is left to the store-side check. */
 export const MAX_POSTINGS = 150_000;
 
+/**
+ * Entries one query's excluded words may read, in their posting lists or in the candidates' own
+ * word lists (typed arrays, about a millisecond); candidates past it are left to the store-side
+ * check. 20,000 candidates of 40 distinct words each fit: the 100,000-post bench never reaches it.
+ */
+export const MAX_EXCLUSION_READS = 1_000_000;
+
 const K1 = 1.2;
 const B = 0.75;
 /** A longer word found by a prefix scores less than the word typed itself. */
@@ -148,11 +155,14 @@ export class SearchEngine {
     // their posting lists, or look each candidate up in its own word list once it would rank. A
     // rare "-word" is a short walk; "-the -a -to …" would walk nearly every post per word, where a
     // walk cut off at a budget used to leave the rest to the check, a store read per candidate.
+    // Either way within MAX_EXCLUSION_READS entries read: past it, what is left goes to the check,
+    // so no query's work grows with the forum (long posts, "-" before every common word).
     let excluded = this.exclusionsOf(q);
+    let budget = MAX_EXCLUSION_READS;
     if (excluded) {
       let walk = 0;
       for (const t of excluded) walk += this.d.count[t]!;
-      if (walk <= found * (this.d.totalLen / n)) {
+      if (walk <= Math.min(MAX_EXCLUSION_READS, found * (this.d.totalLen / n))) {
         for (const t of excluded) {
           const docs = this.d.docs[t]!;
           for (let i = 0, df = this.d.count[t]!; i < df; i++) if (reached[docs[i]!] === all) reached[docs[i]!] = -1;
@@ -168,7 +178,10 @@ export class SearchEngine {
       const slot = touched[k]!;
       // Whether it would rank first (two numbers compared), then whether the caller may see it.
       if (reached[slot] !== all || ids[slot] === null || !top.admits(slot)) continue;
-      if (excluded && this.d.hasAnyTerm(slot, this.excluded)) continue;
+      if (excluded && budget > 0) {
+        budget -= this.d.termCount(slot);
+        if (this.d.hasAnyTerm(slot, this.excluded)) continue;
+      }
       if (keep(this.fieldsOf(slot, fields))) top.offer(slot);
     }
     if (excluded) for (const t of excluded) this.excluded[t] = 0;

@@ -109,6 +109,13 @@ export class IndexData {
     this.totalLen -= this.len[slot]!;
   }
 
+  /** How many distinct words the slot's post has (what hasAnyTerm reads at most). */
+  termCount(slot: number): number {
+    const loaded = this.loadedStart.length - 1;
+    if (slot >= loaded) return this.laterTerms[slot - loaded]?.length ?? 0;
+    return this.loadedStart[slot + 1]! - this.loadedStart[slot]!;
+  }
+
   /** Whether the slot's post has any of the words marked (by id) in `mask`; in place, no view made. */
   hasAnyTerm(slot: number, mask: Uint8Array): boolean {
     const loaded = this.loadedStart.length - 1;

@@ -1,6 +1,6 @@
 // The in-process index: what it recalls for a query, in what order, what it forgets (and when it
 // forgets for good), and that a snapshot of it answers like the original.
-import { MAX_RECALL_TERMS, SearchEngine, TITLE_BOOST, type IndexedPost } from '../../../server/search/engine.js';
+import { MAX_EXCLUSION_READS, MAX_RECALL_TERMS, SearchEngine, TITLE_BOOST, type IndexedPost } from '../../../server/search/engine.js';
 import { answers, parseQuery } from '../../../server/search/text.js';
 
 let seq = 0;
@@ -75,6 +75,17 @@ describe('the search index', () => {
     // The marks do not outlive the query.
     expect(ids(engine, 'tomato clean')).toEqual([clean.id]);
     expect(ids(engine, 'w3').length).toBe(50);
+  });
+
+  test(`exclusions read at most ${MAX_EXCLUSION_READS} entries; the candidates past that are left to the check, which rules them out`, () => {
+    // 25,000 posts of 60 distinct words, 50 of them excluded: every way of ruling the posts out in
+    // the index reads more than the budget, so the index stops and the check has the last word.
+    const shared = Array.from({ length: 60 }, (_, i) => `v${i}`);
+    const engine = SearchEngine.empty();
+    for (let i = 0; i < 25_000; i++) engine.upsert(doc({ text: `seed ${shared.join(' ')}` }));
+    const query = parseQuery(`seed ${shared.slice(0, 50).map((w) => `-${w}`).join(' ')}`);
+    expect(engine.find(query, everything).length).toBeGreaterThan(0);
+    expect(answers(query, [`seed ${shared.join(' ')}`])).toBe(false);
   });
 
   test('an edit replaces what was indexed: the old words no longer find the post, the new ones do', () => {
