@@ -57,6 +57,9 @@ async function secondTab(): Promise<{ page: Page; problems: string[] }> {
 const bellSays = (page: Page, unread: number) =>
   page.getByRole('link', { name: unread ? `Notifications, ${unread} unread` : 'Notifications, none unread', exact: true }).waitFor();
 
+/** The text of what has the keyboard's focus (this project's tsconfig has no DOM lib). */
+const focusedText = (page: Page) => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? null);
+
 /** Resolves when the page has told the server how far it read the thread. */
 const readReported = (page: Page, threadId: string) =>
   page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/threads/${threadId}/read` && r.status() === 204);
@@ -129,16 +132,26 @@ test('"Load more" brings the next page and "Mark all read" clears the count in e
   await items.first().waitFor();
   expect(await items.count()).toBe(30);
   expect(await items.first().getByRole('link', { name: /Sock heels/ }).textContent()).toContain('“Sock heels”');
-  await page.getByRole('button', { name: 'Load more' }).click();
+  // With the keyboard: the first new notification takes the focus, the button being gone.
+  await page.getByRole('button', { name: 'Load more' }).focus();
+  await page.keyboard.press('Enter');
   await items.nth(30).waitFor();
   // 31 about the heels and the earlier, read one: no more pages.
   expect(await items.count()).toBe(32);
   await page.getByRole('button', { name: 'Load more' }).waitFor({ state: 'detached' });
+  const firstNew = await items.nth(30).locator(':scope > a').textContent();
+  await page.waitForFunction((want) => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent === want, firstNew);
+  expect(await focusedText(page)).toBe(firstNew);
 
-  await page.getByRole('button', { name: 'Mark all read' }).click();
+  // Marking all read leaves the focus on the button, now telling it has nothing left to do.
+  const markAll = page.getByRole('button', { name: 'Mark all read' });
+  await markAll.focus();
+  await page.keyboard.press('Enter');
   await bellSays(tab2, 0);
   await bellSays(page, 0);
   await page.getByText('Unread', { exact: true }).first().waitFor({ state: 'detached' });
+  await page.locator('button[aria-disabled="true"]', { hasText: 'Mark all read' }).waitFor();
+  expect(await focusedText(page)).toBe('Mark all read');
   await tab2.close();
   expect(problems).toEqual([]);
   expect(a.problems).toEqual([]);

@@ -92,12 +92,24 @@ export function NotificationsList({ userId }: { userId: string }) {
     };
   }, [userId]);
 
+  // After "Load more", the first new notification takes the focus: the button may be gone (no
+  // more pages), and a keyboard user goes on where the new ones start.
+  const focusFrom = useRef<number | null>(null);
+  useEffect(() => {
+    if (focusFrom.current === null) return;
+    document.querySelector<HTMLElement>(`[data-testid="notification-list"] > li:nth-child(${focusFrom.current + 1}) > a`)?.focus();
+    focusFrom.current = null;
+  }, [items]);
+
   const more = async () => {
     if (!next || busy) return;
     setBusy(true);
     try {
       const p = await notificationApi.list({ unreadOnly, cursor: next, limit: PAGE });
-      setItems((list) => [...(list ?? []), ...p.items.filter((n) => !list?.some((x) => x.id === n.id))]);
+      setItems((list) => {
+        focusFrom.current = list?.length ?? 0;
+        return [...(list ?? []), ...p.items.filter((n) => !list?.some((x) => x.id === n.id))];
+      });
       setNext(p.nextCursor);
       setError(null);
     } catch (e) {
@@ -108,7 +120,7 @@ export function NotificationsList({ userId }: { userId: string }) {
   };
 
   const markAll = async () => {
-    if (busy) return;
+    if (busy || unread === 0) return;
     setBusy(true);
     try {
       await notificationApi.markRead('all');
@@ -137,7 +149,8 @@ export function NotificationsList({ userId }: { userId: string }) {
           <input type="checkbox" checked={unreadOnly} onChange={(e) => setUnreadOnly(e.currentTarget.checked)} />
           Unread only
         </label>
-        <button type="button" class="secondary" disabled={busy || unread === 0} onClick={() => void markAll()}>Mark all read</button>
+        {/* aria-disabled, not disabled: once all is read the button stays where the keyboard left it. */}
+        <button type="button" class="secondary" aria-disabled={busy || unread === 0 || undefined} onClick={() => void markAll()}>Mark all read</button>
       </div>
       {error && <p class="form-error" role="alert">{error}</p>}
       {items === null && !error && <p aria-busy="true">Loading…</p>}
@@ -157,7 +170,7 @@ export function NotificationsList({ userId }: { userId: string }) {
           ))}
         </ul>
       )}
-      {next && <button type="button" class="secondary" disabled={busy} onClick={() => void more()}>Load more</button>}
+      {next && <button type="button" class="secondary" aria-disabled={busy || undefined} onClick={() => void more()}>Load more</button>}
     </main>
   );
 }
