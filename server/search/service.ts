@@ -10,7 +10,8 @@ import type { UserRecord, UserStore } from '../store/users.js';
 import type { SearchQuery } from '../../shared/schemas/search.js';
 import { userIdsOf, type Authors } from '../forum/views.js';
 import type { Candidate, IndexedFields, SearchEngine } from './engine.js';
-import { answers, parseQuery, publishedText, snippet, type ParsedQuery } from './text.js';
+import { parseQuery, publishedText, snippet, type ParsedQuery } from './text.js';
+import { answers } from './answers.js';
 
 export interface SearchDeps {
   index: { readonly ready: boolean; readonly engine: SearchEngine };

@@ -1,6 +1,6 @@
 // What search reads and how it reads it: a post's published text (never its source), words folded
 // for case and accents, the query language (words, the last one also a prefix, "phrases", -words),
-// the check of a candidate's current text against the query, and the snippet.
+// and the snippet. The check of a candidate's current text against the query: answers.ts.
 //
 // By hand: MiniSearch finds candidates but knows no phrases, and no library checks a query against
 // a text and marks its words the way the index matched them; the folding must be the very same
@@ -76,7 +76,7 @@ export function eachWord(text: string, visit: (start: number, end: number, ascii
  * Whether the plain ASCII word `text[start, end)` folds to `term` (or, `prefix`, to a word that
  * begins with it), compared in place: an ASCII word folds to its lower case, so no string is made.
  */
-function asciiWordIs(text: string, start: number, end: number, term: string, prefix: boolean): boolean {
+export function asciiWordIs(text: string, start: number, end: number, term: string, prefix: boolean): boolean {
   const n = term.length;
   if (prefix ? end - start < n : end - start !== n) return false;
   for (let k = 0; k < n; k++) {
@@ -181,72 +181,6 @@ export function parseQuery(q: string): ParsedQuery {
   }
   const wanted = [...new Set(parts.filter((p) => !p.exclude).flatMap((p) => p.terms))];
   return { parts, wanted, prefix };
-}
-
-/**
- * Whether a post's current text (and its thread's title, for the first post) answers the query:
- * every word and phrase present, nothing excluded. The index proposes, this decides, so a lagging
- * or approximate index never shows a post that no longer says what was searched.
- *
- * One pass over each field's words, keeping the last few in a ring (the longest part's length), and
- * at each word every part not yet found is tried as a run ending there. ASCII words are compared in
- * place and only the others are folded into strings: this runs on every candidate of every query,
- * and the folded word arrays it used to build were most of what remained of a query's garbage.
- * It stops at the first excluded part found, and when every part is found and none is excluded.
- */
-export function answers(query: ParsedQuery, fields: readonly string[]): boolean {
-  const { parts } = query;
-  let left = 0;
-  let span = 1;
-  for (const part of parts) {
-    if (!part.exclude) left++;
-    span = Math.max(span, part.terms.length);
-  }
-  if (left === 0) return false;
-  const exclusions = left < parts.length;
-  const found = new Uint8Array(parts.length);
-  // The ring: where each of the last `span` words is, and its folded form if it is not ASCII.
-  const starts = new Int32Array(span);
-  const ends = new Int32Array(span);
-  const folded: (string | null)[] = new Array<string | null>(span).fill(null);
-  let excluded = false;
-  for (const text of fields) {
-    let n = 0; // words of this field so far: a phrase never runs from one field into the next
-    const is = (slot: number, term: string, prefix: boolean) => {
-      const f = folded[slot] ?? null;
-      if (f === null) return asciiWordIs(text, starts[slot]!, ends[slot]!, term, prefix);
-      return prefix ? f.startsWith(term) : f === term;
-    };
-    eachWord(text, (start, end, ascii) => {
-      let f: string | null = null;
-      if (!ascii) {
-        f = fold(text.slice(start, end));
-        if (f.length === 0) return; // marks alone: no word, as in foldedWords
-      }
-      const slot = n % span;
-      starts[slot] = start;
-      ends[slot] = end;
-      folded[slot] = f;
-      n++;
-      for (let p = 0; p < parts.length; p++) {
-        if (found[p]) continue;
-        const part = parts[p]!;
-        const terms = part.terms;
-        const len = terms.length;
-        if (n < len) continue;
-        let run = true;
-        // From this word back: most runs fail on their last word.
-        for (let j = len - 1; j >= 0 && run; j--) run = is((n - len + j) % span, terms[j]!, part.prefix && j === len - 1);
-        if (!run) continue;
-        if (part.exclude) return (excluded = true);
-        found[p] = 1;
-        if (--left === 0 && !exclusions) return true;
-      }
-    });
-    if (excluded) return false;
-    if (left === 0 && !exclusions) return true;
-  }
-  return left === 0;
 }
 
 /** Whether the character at code unit `i` (either half of a surrogate pair) is part of a word. */

@@ -1,7 +1,8 @@
 // Whether a candidate's current text answers a query: the check every search result passes before
 // anyone sees it (server/search/service.ts), so a lagging index never shows what a post no longer says.
 import fc from 'fast-check';
-import { answers, fold, parseQuery, type ParsedQuery } from '../../../server/search/text.js';
+import { fold, parseQuery, type ParsedQuery } from '../../../server/search/text.js';
+import { answers } from '../../../server/search/answers.js';
 
 const matches = (q: string, ...fields: string[]) => answers(parseQuery(q), fields);
 

@@ -1,7 +1,8 @@
 // The in-process index: what it recalls for a query, in what order, what it forgets (and when it
 // forgets for good), and that a snapshot of it answers like the original.
 import { MAX_EXCLUSION_READS, MAX_RECALL_TERMS, SearchEngine, TITLE_BOOST, type IndexedPost } from '../../../server/search/engine.js';
-import { answers, parseQuery } from '../../../server/search/text.js';
+import { parseQuery } from '../../../server/search/text.js';
+import { answers } from '../../../server/search/answers.js';
 
 let seq = 0;
 const doc = (over: Partial<IndexedPost> = {}): IndexedPost => ({
