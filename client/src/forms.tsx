@@ -1,5 +1,5 @@
 import { h, type ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { ApiFailure } from './api.js';
 
 interface FieldProps {
@@ -47,9 +47,14 @@ export function useSubmit<T>(action: () => Promise<T>, onDone: (r: T) => void) {
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  // Submit buttons stay enabled while busy (aria-disabled: a disabled button would drop the
+  // keyboard's focus to the page), so this is what makes a double click or a second Enter submit
+  // once; a ref, as the state may not have re-rendered between two events.
+  const inFlight = useRef(false);
   const submit = async (e?: Event) => {
     e?.preventDefault();
-    if (busy) return; // a double click submits once
+    if (inFlight.current) return;
+    inFlight.current = true;
     setBusy(true);
     setErrors({});
     setFormError(null);
@@ -60,6 +65,7 @@ export function useSubmit<T>(action: () => Promise<T>, onDone: (r: T) => void) {
       else if (err instanceof ApiFailure && err.field) setErrors({ [err.field]: err.message });
       else setFormError(err instanceof Error ? err.message : 'Something went wrong.');
     } finally {
+      inFlight.current = false;
       setBusy(false);
     }
   };

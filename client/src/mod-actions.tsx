@@ -106,7 +106,7 @@ export function ReasonForm(p: ReasonFormProps) {
         <ReasonPicker idPrefix={p.idPrefix} value={value} onChange={setValue} errors={errors} autoFocus />
         <FormError>{formError}</FormError>
         <div class="actions">
-          <button type="submit" class={p.danger ? 'danger' : undefined} disabled={busy}>{busy ? p.busyLabel : p.submitLabel}</button>
+          <button type="submit" class={p.danger ? 'danger' : undefined} aria-disabled={busy || undefined}>{busy ? p.busyLabel : p.submitLabel}</button>
           <button type="button" class="secondary" onClick={p.onCancel}>Cancel</button>
         </div>
       </fieldset>

@@ -87,7 +87,7 @@ function InviteForm({ userId }: { userId: string }) {
       <Field id="friendEmail" label="Your friend's e-mail address" type="email" value={email} onInput={(v) => { setEmail(v); setSent(null); }}
         required maxLength={254} autoComplete="off" hint="One address." error={errors.friendEmail} />
       <FormError>{formError ?? errors.token}</FormError>
-      <button type="submit" disabled={busy} aria-describedby="invite-promise">{busy ? 'Sending…' : 'Send the invitation'}</button>
+      <button type="submit" aria-disabled={busy || undefined} aria-describedby="invite-promise">{busy ? 'Sending…' : 'Send the invitation'}</button>
     </form>
   );
 }

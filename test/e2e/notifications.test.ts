@@ -231,8 +231,11 @@ test('the e-mail notification settings are saved and still there after a reload'
   await mention.uncheck();
   await watched.check();
   await digest.selectOption('weekly');
-  await section.getByRole('button', { name: 'Save e-mail settings' }).click();
+  // Saved with the keyboard: the button keeps the focus through the request and after it.
+  await section.getByRole('button', { name: 'Save e-mail settings' }).focus();
+  await page.keyboard.press('Enter');
   await page.getByTestId('notification-email-outcome').filter({ hasText: 'Your e-mail settings are saved.' }).waitFor();
+  expect(await focusedText(page)).toBe('Save e-mail settings');
 
   // Confirmed meanwhile (as the link would): after the reload the note is gone.
   await agora.stores.users.update(a.id, { emailVerified: true });

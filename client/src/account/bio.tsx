@@ -30,7 +30,7 @@ export function BioSection({ me, onChanged }: { me: Me; onChanged(me: Me): void 
         <FormError>{formError}</FormError>
         {pii.pending && <PiiConfirm findings={pii.pending} busy={busy} onConfirm={() => { pii.accept(); void submit(); }} />}
         <div class="actions">
-          <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save bio'}</button>
+          <button type="submit" aria-disabled={busy || undefined}>{busy ? 'Saving…' : 'Save bio'}</button>
         </div>
       </form>
       <p role="status" class="outcome" data-testid="bio-outcome">{message}</p>

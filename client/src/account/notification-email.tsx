@@ -67,7 +67,7 @@ export function NotificationEmailSection() {
           </div>
           <FormError>{formError}</FormError>
           <div class="actions">
-            <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save e-mail settings'}</button>
+            <button type="submit" aria-disabled={busy || undefined}>{busy ? 'Saving…' : 'Save e-mail settings'}</button>
           </div>
         </form>
       )}

@@ -80,7 +80,7 @@ export function EmailSection({ me, onChanged }: { me: Me; onChanged(me: Me): voi
         <Field id="email-current-password" label="Current password" type="password" value={password} onInput={setPassword}
           autoComplete="current-password" required error={errors.currentPassword} />
         <FormError>{formError}</FormError>
-        <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Change e-mail address'}</button>
+        <button type="submit" aria-disabled={busy || undefined}>{busy ? 'Saving…' : 'Change e-mail address'}</button>
       </form>
       <p role="status" class="outcome" data-testid="email-outcome">{message}</p>
     </Section>
@@ -115,7 +115,7 @@ export function PasswordSection({ onChanged }: { onChanged(): void }) {
         <Field id="password-repeat" label="Repeat the new password" type="password" value={repeat} onInput={setRepeat}
           autoComplete="new-password" required error={errors.repeatPassword} />
         <FormError>{formError}</FormError>
-        <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Change password'}</button>
+        <button type="submit" aria-disabled={busy || undefined}>{busy ? 'Saving…' : 'Change password'}</button>
       </form>
       <p role="status" class="outcome" data-testid="password-outcome">{message}</p>
     </Section>

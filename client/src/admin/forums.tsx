@@ -90,7 +90,7 @@ function ForumRow({ forum: f, first, last, onUp, onDown, onArchive, onSaved }: {
             <Field id={`${id}-edit-description`} label="Description" value={description} onInput={setDescription} maxLength={500}
               multiline rows={2} error={save.errors.description} />
             <FormError>{save.formError}</FormError>
-            <button type="submit" disabled={save.busy}>{save.busy ? 'Saving…' : 'Save'}</button>
+            <button type="submit" aria-disabled={save.busy || undefined}>{save.busy ? 'Saving…' : 'Save'}</button>
           </fieldset>
         </form>
       )}
@@ -118,7 +118,7 @@ function NewForum({ onCreated }: { onCreated(f: Forum): void }) {
         <Field id="new-forum-description" label="Description" value={description} onInput={setDescription} maxLength={500} multiline rows={2}
           error={create.errors.description} />
         <FormError>{create.formError}</FormError>
-        <button type="submit" disabled={create.busy}>{create.busy ? 'Creating…' : 'Create forum'}</button>
+        <button type="submit" aria-disabled={create.busy || undefined}>{create.busy ? 'Creating…' : 'Create forum'}</button>
       </fieldset>
     </form>
   );

@@ -55,7 +55,7 @@ export function AdminUsersSection() {
           options={[['', 'Any role'], ...ROLES.map((r): [string, string] => [r, r])]} />
         <Select id="admin-user-banned" label="Banned" value={banned} onChange={setBanned}
           options={[['', 'Banned or not'], ['true', 'Banned'], ['false', 'Not banned']]} />
-        <button type="submit" disabled={search.busy}>{search.busy ? 'Searching…' : 'Search'}</button>
+        <button type="submit" aria-disabled={search.busy || undefined}>{search.busy ? 'Searching…' : 'Search'}</button>
       </form>
       <FormError>{search.formError}</FormError>
       {rows?.length === 0 && <p data-testid="admin-users-empty">No user matches.</p>}
@@ -118,7 +118,7 @@ function UserRow({ user, onChanged }: { user: AdminUser; onChanged(u: AdminUser)
       {user.banned ? (
         <form onSubmit={unban.submit} class="mod-form">
           <FormError>{unban.formError}</FormError>
-          <button type="submit" class="secondary" disabled={unban.busy}>{unban.busy ? 'Unbanning…' : `Unban ${user.username}`}</button>
+          <button type="submit" class="secondary" aria-disabled={unban.busy || undefined}>{unban.busy ? 'Unbanning…' : `Unban ${user.username}`}</button>
         </form>
       ) : !banning ? (
         <button type="button" class="secondary" onClick={() => setBanning(true)}>{`Ban ${user.username}…`}</button>
@@ -138,7 +138,7 @@ function UserRow({ user, onChanged }: { user: AdminUser; onChanged(u: AdminUser)
             </div>
             <FormError>{ban.formError}</FormError>
             <div class="actions">
-              <button type="submit" class="danger" disabled={ban.busy}>{ban.busy ? 'Banning…' : `Ban ${user.username}`}</button>
+              <button type="submit" class="danger" aria-disabled={ban.busy || undefined}>{ban.busy ? 'Banning…' : `Ban ${user.username}`}</button>
               <button type="button" class="secondary" onClick={() => setBanning(false)}>Cancel</button>
             </div>
           </fieldset>

@@ -107,7 +107,7 @@ export function AuditSection() {
         <Field id="audit-target" label="Target id" type="search" value={targetId} onInput={setTargetId} maxLength={64}
           autoComplete="off" hint="A post, thread or user id: every action on that one target." error={load.errors.targetId} />
         <div class="actions">
-          <button type="submit" disabled={load.busy}>{load.busy ? 'Loading…' : 'Show entries'}</button>
+          <button type="submit" aria-disabled={load.busy || undefined}>{load.busy ? 'Loading…' : 'Show entries'}</button>
           <button type="button" class="secondary" disabled={load.busy} onClick={() => {
             setActorName('');
             setAction('');

@@ -44,7 +44,7 @@ export function UsersSection() {
       <form class="inline-form" onSubmit={lookup.submit} noValidate role="search" aria-label="Find a user">
         <Field id="lookup-username" label="Username" type="search" value={username} onInput={setUsername} maxLength={32}
           autoComplete="off" error={lookup.errors.username} />
-        <button type="submit" disabled={lookup.busy}>{lookup.busy ? 'Looking up…' : 'Look up'}</button>
+        <button type="submit" aria-disabled={lookup.busy || undefined}>{lookup.busy ? 'Looking up…' : 'Look up'}</button>
       </form>
       <FormError>{lookup.formError}</FormError>
       {found && <UserCard key={found.id} user={found} onChanged={setFound} />}
@@ -105,7 +105,7 @@ function UserCard({ user, onChanged }: { user: ModUser; onChanged(u: ModUser): v
       {banned ? (
         <form onSubmit={unban.submit} class="mod-form">
           <FormError>{unban.formError}</FormError>
-          <button type="submit" class="secondary" disabled={unban.busy}>{unban.busy ? 'Unbanning…' : `Unban ${user.username}`}</button>
+          <button type="submit" class="secondary" aria-disabled={unban.busy || undefined}>{unban.busy ? 'Unbanning…' : `Unban ${user.username}`}</button>
         </form>
       ) : (
         <form onSubmit={ban.submit} class="mod-form" noValidate>
@@ -122,7 +122,7 @@ function UserCard({ user, onChanged }: { user: ModUser; onChanged(u: ModUser): v
               {ban.errors.until && <p class="field-error" id="ban-duration-error" role="alert">{ban.errors.until}</p>}
             </div>
             <FormError>{ban.formError}</FormError>
-            <button type="submit" class="danger" disabled={ban.busy}>{ban.busy ? 'Banning…' : `Ban ${user.username}`}</button>
+            <button type="submit" class="danger" aria-disabled={ban.busy || undefined}>{ban.busy ? 'Banning…' : `Ban ${user.username}`}</button>
           </fieldset>
         </form>
       )}
@@ -137,7 +137,7 @@ function UserCard({ user, onChanged }: { user: ModUser; onChanged(u: ModUser): v
             <div class="confirm" role="group" aria-labelledby="remove-posts-confirm">
               <p id="remove-posts-confirm"><strong>Remove all posts by {user.username}?</strong></p>
               <div class="actions">
-                <button type="submit" class="danger" ref={confirmButton} disabled={removePosts.busy}>
+                <button type="submit" class="danger" ref={confirmButton} aria-disabled={removePosts.busy || undefined}>
                   {removePosts.busy ? 'Removing…' : 'Yes, remove all their posts'}
                 </button>
                 <button type="button" class="secondary" onClick={() => setConfirmPosts(false)}>Cancel</button>

@@ -31,7 +31,7 @@ export function SignInPage() {
         <Field id="username" label="Username" value={username} onInput={setUsername} autoComplete="username" required error={errors.username} />
         <Field id="password" label="Password" type="password" value={password} onInput={setPassword} autoComplete="current-password" required error={errors.password} />
         <FormError>{formError}</FormError>
-        <button type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
+        <button type="submit" aria-disabled={busy || undefined}>{busy ? 'Signing in…' : 'Sign in'}</button>
       </form>
       <p><a href="/forgot-password">Forgot your password?</a></p>
       <p>New here? <a href="/signup">Create an account</a></p>
@@ -67,7 +67,7 @@ export function SignUpPage() {
         <Field id="password" label="Password" type="password" value={password} onInput={setPassword} autoComplete="new-password" required
           hint="At least 10 characters." error={errors.password} />
         <FormError>{formError}</FormError>
-        <button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create account'}</button>
+        <button type="submit" aria-disabled={busy || undefined}>{busy ? 'Creating…' : 'Create account'}</button>
       </form>
       <p>Already have an account? <a href="/signin">Sign in</a></p>
     </main>

@@ -21,7 +21,7 @@ export function ForgotPasswordPage() {
       <form onSubmit={submit} noValidate>
         <Field id="email" label="E-mail address" type="email" value={email} onInput={setEmail} autoComplete="email" required error={errors.email} />
         <FormError>{formError}</FormError>
-        <button type="submit" disabled={busy}>{busy ? 'Sending…' : 'Send me a link'}</button>
+        <button type="submit" aria-disabled={busy || undefined}>{busy ? 'Sending…' : 'Send me a link'}</button>
       </form>
       <p role="status" data-testid="forgot-status">
         {sent?.outbox
@@ -66,7 +66,7 @@ export function ResetPasswordPage({ token }: { token: string }) {
         <Field id="password" label="New password" type="password" value={password} onInput={setPassword} autoComplete="new-password" required
           hint="At least 10 characters. Every device signed in to your account will be signed out." error={errors.password} />
         <FormError>{formError}</FormError>
-        <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Set the new password'}</button>
+        <button type="submit" aria-disabled={busy || undefined}>{busy ? 'Saving…' : 'Set the new password'}</button>
       </form>
       {formError && <p><a href="/forgot-password">Ask for a new link</a></p>}
     </main>

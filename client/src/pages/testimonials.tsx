@@ -100,7 +100,7 @@ function MineSection({ onPublicChange }: { onPublicChange(): Promise<unknown> })
           hint={`Up to ${MAX} characters. Nothing is published until you agree to it, and an administrator chooses what is featured.`} error={errors.text} />
         <FormError>{formError}</FormError>
         {pii.pending && <PiiConfirm findings={pii.pending} busy={busy} onConfirm={() => { pii.accept(); void submit(); }} />}
-        <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save testimonial'}</button>
+        <button type="submit" aria-disabled={busy || undefined}>{busy ? 'Saving…' : 'Save testimonial'}</button>
       </form>
       <p role="status" class="outcome" data-testid="mine-outcome">{message}</p>
       {problem && <p class="form-error" role="alert">{problem}</p>}
@@ -208,7 +208,7 @@ function EditForm({ t, onDone }: { t: OwnTestimonial; onDone(next: OwnTestimonia
       <FormError>{formError}</FormError>
       {pii.pending && <PiiConfirm findings={pii.pending} busy={busy} onConfirm={() => { pii.accept(); void submit(); }} />}
       <div class="actions">
-        <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save'}</button>
+        <button type="submit" aria-disabled={busy || undefined}>{busy ? 'Saving…' : 'Save'}</button>
         <button type="button" class="secondary" onClick={() => onDone(null)} disabled={busy}>Cancel</button>
       </div>
     </form>
@@ -245,7 +245,7 @@ function ConsentForm({ t, onDone }: { t: OwnTestimonial; onDone(next: OwnTestimo
         </div>
         <FormError>{formError}</FormError>
         {pii.pending && <PiiConfirm findings={pii.pending} busy={busy} onConfirm={() => { pii.accept(); void submit(); }} />}
-        <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Give consent'}</button>
+        <button type="submit" aria-disabled={busy || undefined}>{busy ? 'Saving…' : 'Give consent'}</button>
       </fieldset>
     </form>
   );
