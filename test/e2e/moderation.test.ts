@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, signedInPage, signInThroughPage } from '../helpers/browser.js';
+import { artifact, launchBrowser, pressAndKeepFocus, signedInPage, signInThroughPage } from '../helpers/browser.js';
 import { signedIn, type Client } from '../helpers/http.js';
 
 let agora: Running;
@@ -98,7 +98,9 @@ test('a moderator removes a post in the thread page; a member watching sees it v
 
   // Locking reaches the member live: the reply box goes away; unlocking brings it back.
   await member.page.getByLabel('Your reply').waitFor();
-  await moderator.page.getByRole('button', { name: 'Lock thread' }).click();
+  // By keyboard: the button, now Unlock, keeps the moderator's focus.
+  expect(await pressAndKeepFocus(moderator.page, moderator.page.getByRole('button', { name: 'Lock thread' }),
+    () => moderator.page.getByRole('button', { name: 'Unlock thread' }).waitFor())).toBe('Unlock thread');
   await member.page.getByText('This thread is locked.', { exact: false }).first().waitFor();
   await member.page.getByLabel('Your reply').waitFor({ state: 'detached' });
   await moderator.page.getByRole('button', { name: 'Unlock thread' }).click();

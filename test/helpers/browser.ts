@@ -74,3 +74,15 @@ export async function signedInPage(browser: Browser, agora: Site, role: Role = '
   const { page, problems } = await watchedPage(context);
   return { page, context, username, id: user.id, problems };
 }
+
+/**
+ * Presses Enter on the control `locator` names and resolves with the text of what has the
+ * keyboard's focus once `done` has resolved: a control that stays on the page must keep it.
+ */
+export async function pressAndKeepFocus(page: Page, locator: ReturnType<Page['locator']>, done: () => Promise<unknown>): Promise<string | null> {
+  await locator.focus();
+  await page.keyboard.press('Enter');
+  await done();
+  // This project's tsconfig has no DOM lib.
+  return page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent?.trim() ?? null);
+}

@@ -118,7 +118,8 @@ function LockControl({ thread, onChanged }: { thread: Thread; onChanged(t: Threa
   };
   return (
     <div class="lock-control">
-      <button type="button" class="secondary" disabled={busy} onClick={() => void toggle()}>
+      {/* aria-disabled while busy: the button stays, so it keeps the keyboard's focus (toggle() refuses a second press). */}
+      <button type="button" class="secondary" aria-disabled={busy || undefined} onClick={() => void toggle()}>
         {thread.locked ? 'Unlock thread' : 'Lock thread'}
       </button>
       {error && <p class="form-error" role="alert">{error}</p>}

@@ -12,7 +12,11 @@ import { NoMailSent } from '../no-mail-notice.js';
 export function ResendVerification({ idPrefix }: { idPrefix: string }) {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<ComponentChildren>('');
+  // A ref, not the state: two presses before a re-render still send one link.
+  const sending = useRef(false);
   const resend = async () => {
+    if (sending.current) return;
+    sending.current = true;
     setBusy(true);
     setOutcome('');
     try {
@@ -23,12 +27,14 @@ export function ResendVerification({ idPrefix }: { idPrefix: string }) {
     } catch (err) {
       setOutcome(err instanceof ApiFailure ? err.message : 'Something went wrong; please try again.');
     } finally {
+      sending.current = false;
       setBusy(false);
     }
   };
   return (
     <div class="resend-verification">
-      <button type="button" class="secondary" disabled={busy} onClick={() => void resend()} data-testid={`${idPrefix}-resend`}>
+      {/* aria-disabled while sending: the button stays where the keyboard left it. */}
+      <button type="button" class="secondary" aria-disabled={busy || undefined} onClick={() => void resend()} data-testid={`${idPrefix}-resend`}>
         {busy ? 'Sending…' : 'Send me a new link'}
       </button>
       <p role="status" class="outcome" data-testid={`${idPrefix}-resend-outcome`}>{outcome}</p>
