@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, signInThroughPage } from '../helpers/browser.js';
+import { artifact, expectTitle, launchBrowser, signInThroughPage } from '../helpers/browser.js';
 import { signedIn, uniqueName, type Client } from '../helpers/http.js';
 import { createAccount } from '../../server/auth/service.js';
 
@@ -55,7 +55,7 @@ test('an admin finds members, makes one a moderator, bans and unbans another, re
   const { page } = admin;
   await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Admin', exact: true }).click();
   await page.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
-  expect(await page.title()).toBe('Administration · Agora');
+  await expectTitle(page, 'Administration · Agora');
 
   // Make the helper a moderator.
   await find(page, helper.username);

@@ -5,7 +5,7 @@
 // Needs `npm run build:client` first.
 import type { Browser, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { BROWSER_PASSWORD, launchBrowser, signInThroughPage, type SignedInPage } from '../helpers/browser.js';
+import { BROWSER_PASSWORD, expectTitle, launchBrowser, type SignedInPage, signInThroughPage } from '../helpers/browser.js';
 import { Client, signedIn } from '../helpers/http.js';
 
 let agora: Running;
@@ -80,7 +80,7 @@ test('a reply and a mention reach the bell in two tabs live; the page lists them
 
   await tab1.getByRole('link', { name: 'Notifications, 1 unread' }).click();
   await tab1.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
-  expect(await tab1.title()).toBe('Notifications · Agora');
+  await expectTitle(tab1, 'Notifications · Agora');
   const items = tab1.getByTestId('notification');
   await items.first().waitFor();
   expect(await items.count()).toBe(1);

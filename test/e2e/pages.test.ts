@@ -3,7 +3,7 @@
 // breadcrumbs name the forum.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { launchBrowser, signedInPage } from '../helpers/browser.js';
+import { expectTitle, launchBrowser, signedInPage } from '../helpers/browser.js';
 import { signedIn, type Client } from '../helpers/http.js';
 
 let agora: Running;
@@ -41,7 +41,7 @@ async function expectNotFound(page: Page, path: string) {
   const res = await page.goto(`${agora.url}${path}`);
   expect([path, res?.status()]).toEqual([path, 404]);
   await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
-  expect(await page.title()).toBe('Page not found · Agora');
+  await expectTitle(page, 'Page not found · Agora');
 }
 
 test('an unknown address answers 404 with a "Page not found" page that leads home', async () => {
@@ -49,7 +49,7 @@ test('an unknown address answers 404 with a "Page not found" page that leads hom
   for (const path of ['/no/such/page', '/u/nobody']) await expectNotFound(page, path);
   await page.getByRole('link', { name: 'Go to the forums' }).click();
   await page.getByRole('heading', { level: 1, name: 'Forums' }).waitFor();
-  expect(await page.title()).toBe('Forums · Agora');
+  await expectTitle(page, 'Forums · Agora');
   expect(problems).toEqual([]);
 });
 
@@ -107,6 +107,6 @@ test('each page names its tab, and the breadcrumbs name the forum', async () => 
   }
   await page.goto(`${agora.url}/f/${forumId}`);
   await page.getByRole('heading', { level: 1, name: 'Billing help' }).waitFor();
-  expect(await page.title()).toBe('Billing help · Agora');
+  await expectTitle(page, 'Billing help · Agora');
   expect(problems).toEqual([]);
 });

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, signInThroughPage, type SignedInPage } from '../helpers/browser.js';
+import { artifact, expectTitle, launchBrowser, type SignedInPage, signInThroughPage } from '../helpers/browser.js';
 import { eventually } from '../helpers/eventually.js';
 import { unusedPort } from '../helpers/smtp.js';
 import type { OutboxMessage } from '../../server/mail/index.js';
@@ -58,7 +58,7 @@ test('a member asks for a link from the sign-in page, opens it, sets a new passw
     const opened = await page.goto(link);
     expect(opened!.headers()['referrer-policy']).toBe('no-referrer');
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
-    expect(await page.title()).toBe('Choose a new password · Agora');
+    await expectTitle(page, 'Choose a new password · Agora');
     await page.getByLabel('New password', { exact: true }).fill('my brand new password');
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await page.getByRole('heading', { name: 'Your password is changed' }).waitFor();

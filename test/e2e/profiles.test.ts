@@ -3,7 +3,7 @@
 // from the name, bio as published (masked), the member's posts. An unknown member is "Page not found".
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser } from '../helpers/browser.js';
+import { artifact, expectTitle, launchBrowser } from '../helpers/browser.js';
 import { signedIn, type Client } from '../helpers/http.js';
 
 const PASSWORD = 'a fine long password';
@@ -63,7 +63,7 @@ test('a member writes a bio; a visitor follows the author link to the profile an
   await visitor.getByTestId('post-author').first().click();
   await visitor.getByRole('heading', { level: 1, name }).waitFor();
   expect(new URL(visitor.url()).pathname).toBe(`/u/${name}`);
-  expect(await visitor.title()).toBe(`${name} · Agora`);
+  await expectTitle(visitor, `${name} · Agora`);
   const avatar = visitor.getByTestId('avatar');
   expect(await avatar.textContent()).toBe(name.slice(0, 2).toUpperCase());
   expect(await avatar.locator('img, image').count()).toBe(0); // drawn, never fetched

@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, signedInPage } from '../helpers/browser.js';
+import { artifact, expectTitle, launchBrowser, signedInPage } from '../helpers/browser.js';
 import { eventually } from '../helpers/eventually.js';
 import { signedIn, type Client } from '../helpers/http.js';
 
@@ -81,7 +81,7 @@ test('a member searches from the header: results come with the matched words mar
   await headerBox(page).press('Enter');
   await count(page).filter({ hasText: '4 posts match “scarf”.' }).waitFor();
   expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/search?q=scarf');
-  expect(await page.title()).toBe('scarf · Search · Agora');
+  await expectTitle(page, 'scarf · Search · Agora');
   // The page's own box holds the words; the header's gives way to it.
   expect(await page.getByLabel('Search for').inputValue()).toBe('scarf');
   expect(await page.getByRole('search', { name: 'Site' }).count()).toBe(0);

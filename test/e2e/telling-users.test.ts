@@ -3,7 +3,7 @@
 // once, a banned member sees the ban and its end, and an author sees why their post was removed.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, signedInPage, type SignedInPage } from '../helpers/browser.js';
+import { artifact, expectTitle, launchBrowser, signedInPage, type SignedInPage } from '../helpers/browser.js';
 import { signedIn, uniqueName, type Client } from '../helpers/http.js';
 
 const ADDRESS = 'jane.doe@example.org';
@@ -87,7 +87,7 @@ test('sign-up shows every field\'s problem at once, each under its field in plai
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(`${agora.url}/signup`);
-  expect(await page.title()).toBe('Create an account · Agora');
+  await expectTitle(page, 'Create an account · Agora');
   await page.getByLabel('Username').fill('a!');
   await page.getByLabel('E-mail address').fill(`${uniqueName('su')}@example.com`);
   await page.getByLabel('Password').fill('short');

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, pressAndKeepFocus, signInThroughPage, type SignedInPage } from '../helpers/browser.js';
+import { artifact, expectTitle, launchBrowser, pressAndKeepFocus, type SignedInPage, signInThroughPage } from '../helpers/browser.js';
 import { eventually } from '../helpers/eventually.js';
 import { Client, uniqueName } from '../helpers/http.js';
 import { unusedPort } from '../helpers/smtp.js';
@@ -67,7 +67,7 @@ test('an unverified member is told why they cannot reply, verifies from the acco
   const opened = await page.goto(link!);
   expect(opened!.headers()['referrer-policy']).toBe('no-referrer');
   await page.getByRole('heading', { name: 'Your e-mail address is confirmed' }).waitFor();
-  expect(await page.title()).toBe('Confirm your e-mail address · Agora');
+  await expectTitle(page, 'Confirm your e-mail address · Agora');
   await page.screenshot({ path: artifact('verify-email-done.png'), fullPage: true });
   expect(referers.filter((r) => r.includes('/verify/'))).toEqual([]);
 

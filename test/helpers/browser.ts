@@ -86,3 +86,15 @@ export async function pressAndKeepFocus(page: Page, locator: ReturnType<Page['lo
   // This project's tsconfig has no DOM lib.
   return page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent?.trim() ?? null);
 }
+
+/**
+ * Waits, within `timeoutMs`, for the tab's title to read `expected`, and fails with the title it
+ * read. A page names its tab in an effect after it renders, so the title can lag the heading by a
+ * frame: asserting it the moment the heading appears raced (it failed CI once).
+ */
+export async function expectTitle(page: Page, expected: string, timeoutMs = 10_000): Promise<void> {
+  const reached = await page
+    .waitForFunction((want) => (globalThis as unknown as { document: { title: string } }).document.title === want, expected, { timeout: timeoutMs })
+    .then(() => true, () => false);
+  if (!reached) throw new Error(`the tab's title stayed ${JSON.stringify(await page.title())}, not ${JSON.stringify(expected)}`);
+}
