@@ -5,7 +5,7 @@
 // Needs `npm run build:client` first.
 import type { Browser, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { BROWSER_PASSWORD, expectTitle, launchBrowser, type SignedInPage, signInThroughPage } from '../helpers/browser.js';
+import { BROWSER_PASSWORD, expectTitle, focusedText, launchBrowser, type SignedInPage, signInThroughPage } from '../helpers/browser.js';
 import { Client, signedIn } from '../helpers/http.js';
 
 let agora: Running;
@@ -56,9 +56,6 @@ async function secondTab(): Promise<{ page: Page; problems: string[] }> {
 /** The bell as a screen reader names it, waited for. */
 const bellSays = (page: Page, unread: number) =>
   page.getByRole('link', { name: unread ? `Notifications, ${unread} unread` : 'Notifications, none unread', exact: true }).waitFor();
-
-/** The text of what has the keyboard's focus (this project's tsconfig has no DOM lib). */
-const focusedText = (page: Page) => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? null);
 
 /** Resolves when the page has told the server how far it read the thread. */
 const readReported = (page: Page, threadId: string) =>
@@ -139,8 +136,8 @@ test('"Load more" brings the next page and "Mark all read" clears the count in e
   // 31 about the heels and the earlier, read one: no more pages.
   expect(await items.count()).toBe(32);
   await page.getByRole('button', { name: 'Load more' }).waitFor({ state: 'detached' });
-  const firstNew = await items.nth(30).locator(':scope > a').textContent();
-  await page.waitForFunction((want) => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent === want, firstNew);
+  const firstNew = (await items.nth(30).locator(':scope > a').textContent())?.trim();
+  await page.waitForFunction((want) => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent?.trim() === want, firstNew);
   expect(await focusedText(page)).toBe(firstNew);
 
   // Marking all read leaves the focus on the button, now telling it has nothing left to do.

@@ -83,7 +83,11 @@ export async function pressAndKeepFocus(page: Page, locator: ReturnType<Page['lo
   await locator.focus();
   await page.keyboard.press('Enter');
   await done();
-  // This project's tsconfig has no DOM lib.
+  return focusedText(page);
+}
+
+/** The trimmed text of what has the keyboard's focus (this project's tsconfig has no DOM lib). */
+export function focusedText(page: Page): Promise<string | null> {
   return page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent?.trim() ?? null);
 }
 
