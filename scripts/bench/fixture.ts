@@ -88,8 +88,8 @@ export async function setUpMemoryThread(agoraUrl: string, accounts: number): Pro
   return { tag: 'memory', forumId, threadId: (created.body as { thread: { id: string } }).thread.id, sessions };
 }
 
-/** `accounts` accounts of `role` signed in at `agoraUrl`, a new forum, and a thread in it. */
-export async function setUpThread(res: Resources, agoraUrl: string, accounts: number, role: Role): Promise<BenchThread> {
+/** `accounts` accounts of `role` signed in at `agoraUrl`, a new forum, and a thread in it; `timeoutMs` bounds each request. */
+export async function setUpThread(res: Resources, agoraUrl: string, accounts: number, role: Role, timeoutMs?: number): Promise<BenchThread> {
   if (!res.stores) {
     const opened = await createStores({ redisUrl: REDIS_URL, keyPrefix: res.prefix, secret: res.secret, logger: pino({ level: 'silent' }) });
     if (res.closed) {
@@ -106,7 +106,7 @@ export async function setUpThread(res: Resources, agoraUrl: string, accounts: nu
   const forumId = newId();
   await stores.forum.createForum({ id: forumId, slug: `bench-${tag}`, title: 'Bench', description: 'bench forum', createdAt: new Date().toISOString() });
   const sessions = await Promise.all(made.map(async (a) => {
-    const s = new Session(agoraUrl);
+    const s = new Session(agoraUrl, timeoutMs);
     await s.login(a.username, password);
     return s;
   }));

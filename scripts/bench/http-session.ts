@@ -13,7 +13,8 @@ export class Session {
   private cookies = new Map<string, string>();
   private csrf: string | null = null;
 
-  constructor(readonly baseUrl: string) {}
+  /** `timeoutMs`: each request's bound (a server under valgrind needs far more than the default). */
+  constructor(readonly baseUrl: string, private readonly timeoutMs = 10_000) {}
 
   /** What this session sends with a request: its cookies and, for a POST, the JSON type and CSRF token. */
   headers(method: 'GET' | 'POST' = 'POST'): Record<string, string> {
@@ -26,7 +27,7 @@ export class Session {
     return headers;
   }
 
-  async request(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 10_000): Promise<Answer> {
+  async request(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<Answer> {
     const headers = this.headers(method);
     const started = wallNow();
     const res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });

@@ -13,12 +13,14 @@ import { benchSecrets } from './secrets.js';
 import { benchSearch } from './search.js';
 import { benchNotify } from './notify.js';
 import { benchPostCost } from './post-cost.js';
+import { benchPostInstructions } from './post-instructions.js';
 import { benchStartup } from './startup.js';
 import { benchWatchers } from './watchers.js';
 import { ROOT, runningCompiled } from './processes.js';
 import { fmt, printTable, type Row } from './table.js';
 
-const SECTIONS: [string, () => Row[] | Promise<Row[]>][] = [
+// The last element marks a section that runs only when named (post-instructions: valgrind, about 25 minutes).
+const SECTIONS: [string, () => Row[] | Promise<Row[]>, 'when named'?][] = [
   ['pipeline', benchPipeline],
   ['http', benchHttp],
   ['fanout', benchFanout],
@@ -28,6 +30,7 @@ const SECTIONS: [string, () => Row[] | Promise<Row[]>][] = [
   ['search', benchSearch],
   ['notify', benchNotify],
   ['post-cost', benchPostCost],
+  ['post-instructions', benchPostInstructions, 'when named'],
   ['startup', benchStartup],
   ['watchers', benchWatchers],
 ];
@@ -42,8 +45,8 @@ async function main(): Promise<void> {
   }
   const started = performance.now();
   const rows: Row[] = [];
-  for (const [name, run] of SECTIONS) {
-    if (only.length && !only.includes(name)) continue;
+  for (const [name, run, whenNamed] of SECTIONS) {
+    if (only.length ? !only.includes(name) : whenNamed) continue;
     const t = performance.now();
     process.stderr.write(`bench: ${name}…\n`);
     try {

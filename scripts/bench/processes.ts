@@ -36,8 +36,9 @@ function compiled(module: string): string {
 // `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile what a section measures (NODE_OPTIONS refuses --cpu-prof).
 const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
-function command(module: string, cpu: number, nodeArgs: string[] = []): [string, string[]] {
-  const node = [process.execPath, ...(cpu === 0 ? serverNodeArgs : []), ...nodeArgs, compiled(module)];
+// `wrapper` runs node under another program that execs it in the same process (valgrind), so the pid is still node's.
+function command(module: string, cpu: number, nodeArgs: string[] = [], wrapper: string[] = []): [string, string[]] {
+  const node = [...wrapper, process.execPath, ...(cpu === 0 ? serverNodeArgs : []), ...nodeArgs, compiled(module)];
   return canPin ? ['taskset', ['-c', String(cpu), ...node]] : [node[0]!, node.slice(1)];
 }
 
@@ -84,8 +85,8 @@ process.on('exit', () => {
   for (const c of running) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-function start(name: string, module: string, cpu: number, env: Record<string, string>, stdio: StdioOptions, nodeArgs: string[] = []): Child {
-  const [cmd, args] = command(module, cpu, nodeArgs);
+function start(name: string, module: string, cpu: number, env: Record<string, string>, stdio: StdioOptions, nodeArgs: string[] = [], wrapper: string[] = []): Child {
+  const [cmd, args] = command(module, cpu, nodeArgs, wrapper);
   const child = spawn(cmd, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio });
   running.add(child);
   let out = '';
@@ -111,10 +112,11 @@ function start(name: string, module: string, cpu: number, env: Record<string, st
 
 /**
  * A server process (`dist/<module>.js`) on CPU 0, resolved once its stdout shows `ready` (bounded by
- * `timeoutMs`); `nodeArgs` go to its node (the memory section's `--inspect`).
+ * `timeoutMs`); `nodeArgs` go to its node (the memory section's `--inspect`), `wrapper` runs before
+ * node (post-instructions' valgrind).
  */
-export async function startServer(name: string, module: string, env: Record<string, string>, ready: string, timeoutMs = 30_000, nodeArgs: string[] = []): Promise<Child> {
-  const c = start(name, module, 0, env, ['ignore', 'pipe', 'pipe'], nodeArgs);
+export async function startServer(name: string, module: string, env: Record<string, string>, ready: string, timeoutMs = 30_000, nodeArgs: string[] = [], wrapper: string[] = []): Promise<Child> {
+  const c = start(name, module, 0, env, ['ignore', 'pipe', 'pipe'], nodeArgs, wrapper);
   await new Promise<void>((resolve, reject) => {
     const fail = (why: string) => {
       clearTimeout(timer);
