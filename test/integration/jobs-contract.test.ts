@@ -240,5 +240,47 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the job queue on %
       for (const id of ids) await finished(a, id);
       expect([...runs.values()].every((n) => n === 1)).toBe(true);
     });
+
+    test('delayed jobs added by both processes come due in both and still run once each', async () => {
+      other ??= await makeStores(kind, prefix);
+      const name = newId();
+      const a = queue(name);
+      const b = queue(name, other);
+      const runs = new Map<string, number>();
+      const count = async (data: JobData) => {
+        runs.set(String(data.id), (runs.get(String(data.id)) ?? 0) + 1);
+      };
+      a.handle('job', count);
+      b.handle('job', count);
+      await Promise.all([a.start(), b.start()]);
+      // Both sweep at the same due time, each handing the same ids to the queue.
+      const ids = Array.from({ length: 30 }, (_, i) => `d-${i}`);
+      await Promise.all(ids.flatMap((id) => [a.add('job', { id }, { id, delayMs: 150 }), b.add('job', { id }, { id, delayMs: 150 })]));
+      await eventually(() => expect(runs.size).toBe(30), { what: 'every delayed job ran' });
+      for (const id of ids) await finished(a, id);
+      expect([...runs.values()].every((n) => n === 1)).toBe(true);
+    });
+
+    test('a delayed job outlives the process that added it: another process runs it when it comes due', async () => {
+      other ??= await makeStores(kind, prefix);
+      const name = newId();
+      const adder = queue(name);
+      const runner = queue(name, other);
+      const ran: string[] = [];
+      adder.handle('job', async () => {
+        throw new Error('the adder has stopped; it must not run the job');
+      });
+      runner.handle('job', async (data) => {
+        ran.push(String(data.id));
+      });
+      await adder.start();
+      await adder.add('job', { id: 'orphan' }, { id: 'orphan', delayMs: 100 });
+      await adder.close();
+      expect(await runner.state('orphan')).toBe('delayed');
+      // The runner never heard of it: its own sweep finds it (within a few seconds).
+      await runner.start();
+      await finished(runner, 'orphan');
+      expect(ran).toEqual(['orphan']);
+    });
   }
 });

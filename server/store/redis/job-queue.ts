@@ -61,6 +61,55 @@ async function unavailableOnOutage<T>(p: Promise<T>): Promise<T> {
   }
 }
 
+// Delayed jobs wait in a set of Agora's own, not in BullMQ's: BullMQ's add builds a Job, packs its
+// options and runs a script over a dozen keys, about 55 µs of this process's CPU each, and a reply
+// mentioning ten members schedules ten e-mails (npm run bench -- post-instructions). Here a delayed
+// add is one small script: the job's name and data under its id in a hash, its due time in a sorted
+// set. A started queue sweeps the set when the first job in it comes due (as its last sweep or its
+// own adds found it) and at least every SWEEP_MS (for jobs another process added later), and hands
+// what is due to BullMQ, due at once, with its id; only then is it taken out of the set. So a sweep
+// that stops half-way, or two processes sweeping at once, add it twice, and BullMQ keeps one (its
+// id), and a job outlives the process that added it. An id waiting here is known: adding it again
+// does nothing.
+const SWEEP_MS = 5_000;
+const SWEEP_BATCH = 200;
+
+const LATER_SCRIPTS = {
+  // KEYS: due times (zset), jobs (hash); ARGV: id, due time, job.
+  agoraJobLater: { keys: 2, lua: `if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[3]) == 1 then redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) end return 0` },
+  // KEYS: due times, jobs; ARGV: now, count. The due jobs (id, job, id, job…), then the due time
+  // of the first job not yet due, or '' if none waits.
+  agoraJobsDue: {
+    keys: 2,
+    lua: `local out = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))) do
+  local job = redis.call('HGET', KEYS[2], id)
+  if job then out[#out + 1] = id; out[#out + 1] = job else redis.call('ZREM', KEYS[1], id) end
+end
+local nxt = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+out[#out + 1] = nxt[2] or ''
+return out`,
+  },
+  // KEYS: due times, jobs; ARGV: id, job, id, job… Each is taken out only if it is still the job
+  // the sweep handed over (a cancel and a new add of the same id meanwhile stays).
+  agoraJobsHanded: {
+    keys: 2,
+    lua: `for i = 1, #ARGV, 2 do
+  if redis.call('HGET', KEYS[2], ARGV[i]) == ARGV[i + 1] then redis.call('HDEL', KEYS[2], ARGV[i]); redis.call('ZREM', KEYS[1], ARGV[i]) end
+end
+return 0`,
+  },
+  // KEYS: due times, jobs; ARGV: id. 1 if it was waiting here.
+  agoraJobUnlater: { keys: 2, lua: `redis.call('ZREM', KEYS[1], ARGV[1]) return redis.call('HDEL', KEYS[2], ARGV[1])` },
+} as const;
+
+type LaterClient = {
+  agoraJobLater(due: string, jobs: string, id: string, at: number, job: string): Promise<unknown>;
+  agoraJobsDue(due: string, jobs: string, now: number, count: number): Promise<string[]>;
+  agoraJobsHanded(due: string, jobs: string, ...idJob: string[]): Promise<unknown>;
+  agoraJobUnlater(due: string, jobs: string, id: string): Promise<number>;
+};
+
 export class BullJobQueue implements JobQueue {
   private readonly queue: Queue;
   private readonly handlers = new Map<string, (data: JobData) => Promise<void>>();
@@ -69,6 +118,13 @@ export class BullJobQueue implements JobQueue {
   private readonly prefix: string;
   private readonly name: string;
   private readonly retry: RetryOptions;
+  /** The delayed jobs' due times (zset) and jobs (hash, id → {name, data}), in the queue's slot. */
+  private readonly later: { due: string; jobs: string };
+  private readonly laterClient: LaterClient;
+  private sweepTimer?: NodeJS.Timeout;
+  private sweepAt = Infinity;
+  private sweeping: Promise<void> | null = null;
+  private closed = false;
 
   constructor(private readonly opts: BullJobQueueOptions) {
     this.name = opts.name ?? 'agora';
@@ -76,6 +132,11 @@ export class BullJobQueue implements JobQueue {
     // Every key of the queue shares the `{jobs}` hash tag, so BullMQ's multi-key scripts stay on
     // one cluster slot (without it every add fails with CROSSSLOT); on plain Redis it is just a name.
     this.prefix = `${opts.keyPrefix}{jobs}`;
+    this.later = { due: `${this.prefix}:${this.name}:agora-later`, jobs: `${this.prefix}:${this.name}:agora-later-jobs` };
+    for (const [name, script] of Object.entries(LATER_SCRIPTS)) {
+      if (!(name in opts.client)) opts.client.defineCommand(name, { numberOfKeys: script.keys, lua: script.lua });
+    }
+    this.laterClient = opts.client as unknown as LaterClient;
     this.queue = new Queue(this.name, {
       connection: opts.client,
       prefix: this.prefix,
@@ -95,16 +156,28 @@ export class BullJobQueue implements JobQueue {
   }
 
   async add(name: string, data: JobData, opts: JobOptions): Promise<void> {
+    if (opts.delayMs && opts.delayMs > 0) {
+      const at = Date.now() + Math.ceil(opts.delayMs);
+      await unavailableOnOutage(this.laterClient.agoraJobLater(this.later.due, this.later.jobs, opts.id, at, JSON.stringify({ name, data })));
+      this.wakeAt(at);
+      return;
+    }
     // BullMQ answers the existing job when the id is known: nothing is added twice.
-    await unavailableOnOutage(this.queue.add(name, data, { jobId: bullJobId(opts.id), delay: opts.delayMs && opts.delayMs > 0 ? Math.ceil(opts.delayMs) : undefined }));
+    await unavailableOnOutage(this.queue.add(name, data, { jobId: bullJobId(opts.id) }));
   }
 
   async cancel(id: string): Promise<void> {
     // A running job is locked and stays; its handler reads everything again anyway.
+    await unavailableOnOutage(this.laterClient.agoraJobUnlater(this.later.due, this.later.jobs, id));
     await unavailableOnOutage(this.queue.remove(bullJobId(id)));
   }
 
   async promote(id: string): Promise<void> {
+    const waiting = await unavailableOnOutage(this.opts.client.hget(this.later.jobs, id));
+    if (waiting) {
+      await this.handOver(id, waiting);
+      return;
+    }
     const job = await unavailableOnOutage(Job.fromId(this.queue, bullJobId(id)));
     // BullMQ's promote moves the job out of the delayed set in one script, or answers that it is
     // not there (due, running or finished already: nothing to do).
@@ -142,6 +215,52 @@ export class BullJobQueue implements JobQueue {
     });
     // Not waiting for the worker's connection: with Redis away at start-up it would wait for as
     // long as that lasts, and jobs simply stay in Redis until a worker takes them.
+    this.wakeAt(Date.now());
+  }
+
+  /** Sweeps at `at` (or sooner, if a sweep is set for sooner already); only a started queue sweeps. */
+  private wakeAt(at: number): void {
+    if (!this.worker || this.closed || at >= this.sweepAt) return;
+    clearTimeout(this.sweepTimer);
+    this.sweepAt = at;
+    this.sweepTimer = setTimeout(() => {
+      this.sweepAt = Infinity;
+      this.sweeping ??= this.sweep().then((next) => {
+        this.sweeping = null;
+        this.wakeAt(Math.min(next, Date.now() + SWEEP_MS));
+      });
+    }, Math.max(0, at - Date.now()));
+    this.sweepTimer.unref();
+  }
+
+  /**
+   * Hands every due delayed job to BullMQ and answers when the next one comes due (Infinity: none
+   * waits). A failure is logged and the next sweep tries again.
+   */
+  private async sweep(): Promise<number> {
+    try {
+      for (;;) {
+        const due = await this.laterClient.agoraJobsDue(this.later.due, this.later.jobs, Date.now(), SWEEP_BATCH);
+        const next = due.pop();
+        if (due.length) await this.handOver(...due);
+        if (due.length < SWEEP_BATCH * 2 || this.closed) return next ? Number(next) : Infinity;
+      }
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      this.opts.logger.warn({ code: e.code ?? e.name, queue: this.name }, 'delayed jobs not handed over; trying again');
+      return Infinity;
+    }
+  }
+
+  /** `idJob`: id, job, id, job… Added to BullMQ due now (ids de-duplicate), then taken out of the set. */
+  private async handOver(...idJob: string[]): Promise<void> {
+    const jobs: { name: string; data: JobData; opts: { jobId: string } }[] = [];
+    for (let i = 0; i < idJob.length; i += 2) {
+      const { name, data } = JSON.parse(idJob[i + 1]!) as { name: string; data: JobData };
+      jobs.push({ name, data, opts: { jobId: bullJobId(idJob[i]!) } });
+    }
+    await unavailableOnOutage(this.queue.addBulk(jobs));
+    await unavailableOnOutage(this.laterClient.agoraJobsHanded(this.later.due, this.later.jobs, ...idJob));
   }
 
   private async run(job: Job): Promise<void> {
@@ -153,6 +272,9 @@ export class BullJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.sweepTimer);
+    await this.sweeping;
     // Waits for the running jobs (BullMQ's close without force), then lets go of the connections:
     // the queue's is Agora's own and stays open; the worker closes the two it made.
     await this.worker?.close();
@@ -164,6 +286,7 @@ export class BullJobQueue implements JobQueue {
 
   /** Tests: the job's state as BullMQ sees it ('delayed', 'completed', 'unknown'…). */
   async state(id: string): Promise<string> {
+    if (await this.opts.client.hexists(this.later.jobs, id)) return 'delayed';
     return this.queue.getJobState(bullJobId(id));
   }
 }
