@@ -1,8 +1,16 @@
 // Making and withdrawing notifications (issue 19). The publisher hands this every content change
-// after its store write; the work of finding whom a post concerns runs as a job (any process, once
-// per post and event, retried if a process stops), so a reply to a thread with a thousand watchers
-// answers as fast as any other. Each recipient is asked of the policy with their current account;
-// each new notification goes to every open tab of its member and, later, maybe by e-mail.
+// after its store write. Whom a post concerns is worked out once per post and event, on some
+// process, and each recipient is asked of the policy with their current account; each new
+// notification goes to every open tab of its member and, later, maybe by e-mail.
+// A post that concerns a few members (a reply in a watched thread, a handful of mentions) is fanned
+// out here, right after the request's own work, and not awaited by it. A job comes first as its
+// safety net: the same fan-out, delayed by SAFETY_NET_MS and cancelled once this one is done, so a
+// process that stops or a store that fails half-way leaves the job to finish it on some process
+// (notifications have one id per member and post, so a second run adds nothing twice). A BullMQ
+// job for every such post cost a post about as much again as the post itself (npm run bench --
+// post-cost); the net is two small scripts. A post that may concern many (more watchers or
+// mentions than INLINE_MAX) is a job at once, so a reply to a thread with a thousand watchers
+// answers as fast as any other.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { can, judgedBy } from '../auth/policy.js';
@@ -12,7 +20,7 @@ import type { EventSpec, ForumStore, PostRecord, ThreadRecord } from '../store/f
 import type { NotificationRecord, NotificationStore } from '../store/notifications.js';
 import type { UserStore } from '../store/users.js';
 import type { JobData, JobQueue } from '../jobs/queue.js';
-import type { NotificationKind } from '../../shared/schemas/notifications.js';
+import type { NotificationKind, SubscriptionLevel } from '../../shared/schemas/notifications.js';
 import type { NotificationDelivery } from './delivery.js';
 import { toNotificationView, type NotificationView } from './views.js';
 
@@ -36,6 +44,10 @@ export interface NotificationDeps {
 
 const FAN_OUT = 'notify-post';
 const CHUNK = 100;
+/** Most members a post may concern and still be fanned out by the process that wrote it. */
+export const INLINE_MAX = CHUNK;
+/** How long the safety net waits for the writer's own fan-out before doing it itself. */
+export const SAFETY_NET_MS = 30_000;
 type Mode = 'new' | 'edit';
 
 /** One per member and post: a post never notifies a member twice, whatever made it concern them. */
@@ -47,7 +59,7 @@ export class NotificationCenter implements ContentFollower {
     deps.jobs.handle(FAN_OUT, (data: JobData) => this.fanOut(String(data.postId), data.mode === 'edit' ? 'edit' : 'new'));
   }
 
-  async postChanged(post: PostRecord, _thread?: ThreadRecord | null, events: readonly Omit<EventSpec, 'postId'>[] = []): Promise<void> {
+  async postChanged(post: PostRecord, thread?: ThreadRecord | null, events: readonly Omit<EventSpec, 'postId'>[] = []): Promise<void> {
     if (post.purged || post.status === 'removed' || events.some((e) => e.event === 'post:removed')) return this.withdraw([post.id]);
     const { notifications } = this.deps;
     const writing = events.some((e) => e.event === 'post:created');
@@ -65,16 +77,27 @@ export class NotificationCenter implements ContentFollower {
       await notifications.setSubscription(author, post.threadId, 'watching');
     }
     if (!created && !edited) return;
-    // Most posts concern nobody: no mention, no other watcher. They cost no job.
-    const watched = [...(levels ?? [])].some(([userId, level]) => level === 'watching' && userId !== author);
-    if (!post.source?.includes('@') && !watched) return;
+    // Most posts concern nobody: no mention, no other watcher. They cost nothing more.
+    const watchers = [...(levels ?? [])].filter(([userId, level]) => level === 'watching' && userId !== author).length;
+    const names = mentionedNames(post.source ?? '');
+    if (!names.length && !watchers) return;
     const mode: Mode = created ? 'new' : 'edit';
     // An edit's job is its own: keyed by the edit's time, so a later edit is looked at again.
     const id = `${FAN_OUT}:${post.id}:${mode}:${mode === 'edit' ? post.editedAt : ''}`;
+    const inline = watchers + names.length <= INLINE_MAX;
     // The post is written already: a queue that cannot take the job is logged, never a failed
     // request (repeated, it would post twice).
-    await this.deps.jobs.add(FAN_OUT, { postId: post.id, mode }, { id }).catch((err: Error & { code?: string }) =>
-      this.deps.logger.warn({ notifications: 'fan-out not queued', code: err.code ?? err.name }, 'notifications for a post could not be queued'));
+    const queued = await this.deps.jobs.add(FAN_OUT, { postId: post.id, mode }, { id, delayMs: inline ? SAFETY_NET_MS : undefined }).then(() => true, (err: Error & { code?: string }) => {
+      this.deps.logger.warn({ notifications: 'fan-out not queued', code: err.code ?? err.name }, 'notifications for a post could not be queued');
+      return false;
+    });
+    if (!inline) return;
+    void (async () => {
+      const t = thread === undefined ? await this.deps.forum.getThread(post.threadId) : thread;
+      await this.deliver(post, t, mode, { levels: mode === 'new' ? levels : null, names });
+      if (queued) await this.deps.jobs.cancel(id);
+    })().catch((err: Error & { code?: string }) =>
+      this.deps.logger.warn({ notifications: 'fan-out left to its job', code: err.code ?? err.name }, 'notifications for a post are left to the safety-net job'));
   }
 
   /** A removed or purged thread takes every notification about its posts with it (its title too). */
@@ -102,18 +125,23 @@ export class NotificationCenter implements ContentFollower {
    * muted the thread, never one the policy would not let read it.
    */
   async fanOut(postId: string, mode: Mode): Promise<void> {
-    const { forum, notifications, users } = this.deps;
-    const post = await forum.getPost(postId);
-    if (!post || post.status !== 'visible' || post.purged || !post.authorId) return;
-    const thread = await forum.getThread(post.threadId);
+    const post = await this.deps.forum.getPost(postId);
+    if (!post) return;
+    await this.deliver(post, await this.deps.forum.getThread(post.threadId), mode);
+  }
+
+  /** The fan-out of `post` as it is now; `known`: the thread's subscribers and the post's mentions, if already read. */
+  private async deliver(post: PostRecord, thread: ThreadRecord | null, mode: Mode, known?: { levels: Map<string, SubscriptionLevel> | null; names: string[] }): Promise<void> {
+    const { notifications, users } = this.deps;
+    if (post.status !== 'visible' || post.purged || !post.authorId) return;
     if (!thread || thread.removal || thread.purged || thread.held) return;
     const author = post.authorId;
-    const levels = await notifications.subscribers(thread.id);
+    const levels = known?.levels ?? (await notifications.subscribers(thread.id));
     const kinds = new Map<string, NotificationKind>();
     if (mode === 'new') {
       for (const [userId, level] of levels) if (level === 'watching') kinds.set(userId, userId === thread.authorId ? 'reply' : 'watched');
     }
-    const names = mentionedNames(post.source ?? '');
+    const names = known?.names ?? mentionedNames(post.source ?? '');
     if (names.length) for (const u of (await users.findByUsernames(names)).values()) kinds.set(u.id, 'mention');
     kinds.delete(author);
     for (const [userId, level] of levels) if (level === 'muted') kinds.delete(userId);

@@ -167,8 +167,10 @@ export class BullJobQueue implements JobQueue {
   }
 
   async cancel(id: string): Promise<void> {
-    // A running job is locked and stays; its handler reads everything again anyway.
-    await unavailableOnOutage(this.laterClient.agoraJobUnlater(this.later.due, this.later.jobs, id));
+    // A job still waiting here is not in BullMQ (unless a sweep is handing it over at this very
+    // moment: then it runs, as a job already running does); its handler reads everything again.
+    if (await unavailableOnOutage(this.laterClient.agoraJobUnlater(this.later.due, this.later.jobs, id))) return;
+    // A running job is locked and stays.
     await unavailableOnOutage(this.queue.remove(bullJobId(id)));
   }
 
