@@ -157,6 +157,7 @@ export function PostModActions(p: PostModActionsProps) {
   const [outcome, setOutcome] = useState<ModOutcome['kind'] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const running = useRef(false); // a ref, not the state: two presses before a re-render send one request
   const notice = useRef<HTMLDivElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
   const purgeOpener = useRef<HTMLButtonElement>(null);
@@ -179,11 +180,14 @@ export function PostModActions(p: PostModActionsProps) {
     setMode('none');
     setError(null);
     setOutcome(o.kind);
-    setFocusTarget('notice');
+    // Restored or approved, the post is visible: Remove takes the place of the button that was
+    // pressed (the notice, a live region, says what happened). Otherwise the notice, with its Undo.
+    setFocusTarget(o.kind === 'restored' || o.kind === 'approved' ? 'remove' : 'notice');
     p.onOutcome(o);
   };
   const run = async (action: () => Promise<ModOutcome>) => {
-    if (busy) return;
+    if (running.current) return;
+    running.current = true;
     setBusy(true);
     setError(null);
     try {
@@ -191,6 +195,7 @@ export function PostModActions(p: PostModActionsProps) {
     } catch (e) {
       setError(e instanceof Error ? e.message : 'Something went wrong.');
     } finally {
+      running.current = false;
       setBusy(false);
     }
   };
@@ -205,21 +210,25 @@ export function PostModActions(p: PostModActionsProps) {
   const d = p.describedBy;
   return (
     <div class="mod-actions" data-testid="mod-actions">
-      {outcome && (
-        <div class="mod-notice" role="status" tabIndex={-1} ref={notice}>
-          <span>{OUTCOME_TEXT[outcome]}</span>
-          {undoable && <button type="button" class="secondary" disabled={busy} aria-describedby={d} onClick={() => void restore()}>Undo</button>}
-        </div>
-      )}
+      {/* The live region is there before its notice, so a first one is announced too (focus may go to Remove).
+          Buttons are aria-disabled while busy: a disabled one would drop the keyboard's focus to the page. */}
+      <div role="status">
+        {outcome && (
+          <div class="mod-notice" tabIndex={-1} ref={notice}>
+            <span>{OUTCOME_TEXT[outcome]}</span>
+            {undoable && <button type="button" class="secondary" aria-disabled={busy || undefined} aria-describedby={d} onClick={() => void restore()}>Undo</button>}
+          </div>
+        )}
+      </div>
       {error && <p class="form-error" role="alert">{error}</p>}
       {mode === 'none' && !post.purged && (
         <div class="actions">
           {post.status !== 'removed' && (
             <button type="button" class="secondary" ref={opener} aria-expanded="false" aria-describedby={d} onClick={() => setMode('remove')}>Remove</button>
           )}
-          {post.status === 'held' && <button type="button" class="secondary" disabled={busy} aria-describedby={d} onClick={() => void approve()}>Approve</button>}
+          {post.status === 'held' && <button type="button" class="secondary" aria-disabled={busy || undefined} aria-describedby={d} onClick={() => void approve()}>Approve</button>}
           {post.status === 'removed' && !undoable && (
-            <button type="button" class="secondary" disabled={busy} aria-describedby={d} onClick={() => void restore()}>Restore</button>
+            <button type="button" class="secondary" aria-disabled={busy || undefined} aria-describedby={d} onClick={() => void restore()}>Restore</button>
           )}
           <button type="button" class="secondary danger-text" ref={purgeOpener} aria-expanded="false" aria-describedby={d} onClick={() => setMode('purge')}>Purge</button>
         </div>

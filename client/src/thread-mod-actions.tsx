@@ -12,25 +12,34 @@ export function ThreadModActions({ thread, onChanged }: { thread: Thread; onChan
   const [notice, setNotice] = useState<keyof typeof NOTICE | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const restoring = useRef(false); // a ref, not the state: two presses before a re-render send one request
   const noticeRef = useRef<HTMLParagraphElement>(null);
+  const removeRef = useRef<HTMLButtonElement>(null);
+  const [focus, setFocus] = useState<'notice' | 'remove' | null>(null);
   useEffect(() => {
-    if (notice) noticeRef.current?.focus();
-  }, [notice]);
+    if (focus === 'notice') noticeRef.current?.focus();
+    if (focus === 'remove') removeRef.current?.focus();
+    if (focus) setFocus(null);
+  }, [focus]);
 
   const done = (kind: keyof typeof NOTICE, t: Thread) => {
     setMode('none');
     setError(null);
     setNotice(kind);
+    // Restored, "Remove thread" takes the place of the button pressed; after a form, the notice.
+    setFocus(kind === 'restored' ? 'remove' : 'notice');
     onChanged(t);
   };
   const restore = async () => {
-    if (busy) return;
+    if (restoring.current) return;
+    restoring.current = true;
     setBusy(true);
     try {
       done('restored', await modApi.restoreThread(thread.id));
     } catch (e) {
       setError(e instanceof Error ? e.message : 'Something went wrong.');
     } finally {
+      restoring.current = false;
       setBusy(false);
     }
   };
@@ -38,13 +47,15 @@ export function ThreadModActions({ thread, onChanged }: { thread: Thread; onChan
   return (
     <section class="thread-mod" aria-label="Moderate this thread" data-testid="thread-mod">
       {thread.removal && <RemovalNote removal={thread.removal} purged={thread.purged} />}
-      {notice && <p class="mod-notice" role="status" tabIndex={-1} ref={noticeRef}>{NOTICE[notice]}</p>}
+      {/* The live region is there before its notice, so the first one is announced too (focus may go to Remove thread). */}
+      <div role="status">{notice && <p class="mod-notice" tabIndex={-1} ref={noticeRef}>{NOTICE[notice]}</p>}</div>
       {error && <p class="form-error" role="alert">{error}</p>}
+      {/* Restore thread is aria-disabled while busy: a disabled button would drop the keyboard's focus to the page. */}
       {mode === 'none' && !thread.purged && (
         <div class="actions">
           {thread.removal
-            ? <button type="button" class="secondary" disabled={busy} onClick={() => void restore()}>Restore thread</button>
-            : <button type="button" class="secondary" aria-expanded="false" onClick={() => setMode('remove')}>Remove thread</button>}
+            ? <button type="button" class="secondary" aria-disabled={busy || undefined} onClick={() => void restore()}>Restore thread</button>
+            : <button type="button" class="secondary" ref={removeRef} aria-expanded="false" onClick={() => setMode('remove')}>Remove thread</button>}
           <button type="button" class="secondary danger-text" aria-expanded="false" onClick={() => setMode('purge')}>Purge thread</button>
         </div>
       )}

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, pressAndKeepFocus, signedInPage, signInThroughPage } from '../helpers/browser.js';
+import { artifact, expectFocus, launchBrowser, pressAndKeepFocus, signedInPage, signInThroughPage } from '../helpers/browser.js';
 import { signedIn, type Client } from '../helpers/http.js';
 
 let agora: Running;
@@ -88,10 +88,12 @@ test('a moderator removes a post in the thread page; a member watching sees it v
   await member.page.screenshot({ path: artifact('moderation-member-tombstone.png'), fullPage: true });
   await moderator.page.screenshot({ path: artifact('moderation-thread-removed.png'), fullPage: true });
 
-  await modPost.getByRole('button', { name: 'Undo' }).click();
+  // Undo by keyboard: the moderator's focus goes on to Remove, back in its place.
+  await modPost.getByRole('button', { name: 'Undo' }).press('Enter');
   await memberPost.getByText('replica watches').waitFor();
   expect(await memberPost.getByText('This post was removed by a moderator.').count()).toBe(0);
   await modPost.getByText('Post restored').waitFor();
+  await expectFocus(moderator.page, `[data-post-id="${postId}"] button`, 'Remove');
   expect(await modPost.getByTestId('removal-note').count()).toBe(0);
   expect((await agora.stores.forum.getPost(postId))!.status).toBe('visible');
   await member.page.screenshot({ path: artifact('moderation-member-restored.png'), fullPage: true });
@@ -148,12 +150,14 @@ test('the dashboard shows a new flag live and dismisses it; a member flags in th
   await item.getByText('off-topic: not about watches really').waitFor();
   expect(await item.getByTestId('flag').count()).toBe(2);
 
-  // Dismissing both flags takes the post out of the queue.
-  await item.getByRole('button', { name: `Dismiss the flag by ${flagger.user!.username}` }).click();
+  // Dismissing both flags (by keyboard) takes the post out of the queue; focus goes to the other flag, then the heading.
+  await item.getByRole('button', { name: `Dismiss the flag by ${flagger.user!.username}` }).press('Enter');
   await moderator.page.getByTestId('queue-message').getByText('Dismissed the flag').waitFor();
   expect(await item.getByTestId('flag').count()).toBe(1);
-  await item.getByRole('button', { name: `Dismiss the flag by ${member.username}` }).click();
+  await expectFocus(moderator.page, `[aria-label="Dismiss the flag by ${member.username}"]`);
+  await item.getByRole('button', { name: `Dismiss the flag by ${member.username}` }).press('Enter');
   await item.waitFor({ state: 'detached' });
+  await expectFocus(moderator.page, '#queue-title');
   expect(await agora.stores.moderation.inQueue(postId)).toBe(false);
 
   // The audit view shows the dismissals, filtered by action and by moderator.
@@ -199,8 +203,9 @@ test('from the dashboard a moderator removes a flagged post with Undo, purges it
   expect((await agora.stores.forum.getPost(spamId))!.removal?.reason).toBe('spam: follower selling');
   const notice = moderator.page.getByTestId('undo-list');
   expect(await notice.textContent()).toContain('spam: follower selling');
-  await notice.getByRole('button', { name: 'Undo' }).click();
+  await notice.getByRole('button', { name: 'Undo' }).press('Enter'); // by keyboard: the notice keeps the focus
   await notice.getByText('Restored the post').waitFor();
+  await expectFocus(moderator.page, `.undo-item[data-post-id="${spamId}"]`);
   expect((await agora.stores.forum.getPost(spamId))!.status).toBe('visible');
 
   // Purge asks first and says it is permanent; Cancel keeps everything.
@@ -283,9 +288,10 @@ test('a moderator removes a whole thread: a member reading it and a member on th
   await reader.page.screenshot({ path: artifact('moderation-thread-gone.png'), fullPage: true });
   await moderator.page.screenshot({ path: artifact('moderation-thread-removed-mod.png'), fullPage: true });
 
-  // Restore: back in the forum list live, and the moderator's page loses the mark.
-  await moderator.page.getByRole('button', { name: 'Restore thread' }).click();
+  // Restore (by keyboard, focus going on to Remove thread): back in the forum list live, and the moderator's page loses the mark.
+  await moderator.page.getByRole('button', { name: 'Restore thread' }).press('Enter');
   await moderator.page.getByText('Thread restored').waitFor();
+  await expectFocus(moderator.page, '[data-testid="thread-mod"] button', 'Remove thread');
   await row.waitFor();
   expect(await moderator.page.getByTestId('thread-mod').getByTestId('removal-note').count()).toBe(0);
   await reader.page.getByText('12 Example Street').waitFor();

@@ -102,3 +102,28 @@ export async function expectTitle(page: Page, expected: string, timeoutMs = 10_0
     .then(() => true, () => false);
   if (!reached) throw new Error(`the tab's title stayed ${JSON.stringify(await page.title())}, not ${JSON.stringify(expected)}`);
 }
+
+/** What has the keyboard's focus, for a failure message: tag, id, test id and the start of its text. */
+function focusDescription(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    type El = { tagName: string; id: string; textContent: string | null; getAttribute(n: string): string | null };
+    const d = (globalThis as unknown as { document: { activeElement: El | null; body: El } }).document;
+    const el = d.activeElement;
+    if (!el || el === d.body) return 'nothing (the page)';
+    const text = (el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 60);
+    return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.getAttribute('data-testid') ? `[data-testid=${el.getAttribute('data-testid')}]` : ''} "${text}"`;
+  });
+}
+
+/**
+ * Waits, within `timeoutMs`, for the keyboard's focus to be on an element matching the CSS
+ * `selector` (and reading `text`, when given), and fails naming what has it instead. A page hands
+ * focus on in an effect, a frame after the change that removed the control that had it.
+ */
+export async function expectFocus(page: Page, selector: string, text?: string, timeoutMs = 10_000): Promise<void> {
+  const reached = await page.waitForFunction(({ selector, text }) => {
+    const el = (globalThis as unknown as { document: { activeElement: { matches(s: string): boolean; textContent: string | null } | null } }).document.activeElement;
+    return !!el && el.matches(selector) && (text === undefined || el.textContent?.trim() === text);
+  }, { selector, text }, { timeout: timeoutMs }).then(() => true, () => false);
+  if (!reached) throw new Error(`the keyboard's focus is on ${await focusDescription(page)}, not on ${selector}${text === undefined ? '' : ` "${text}"`}`);
+}

@@ -22,7 +22,11 @@ export function QueueSection() {
   const [undo, setUndo] = useState<UndoNotice[]>([]);
   const undoList = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-  const [focusUndo, setFocusUndo] = useState(false);
+  /** The post whose undo notice takes the focus: a new removal's, or the one just restored. */
+  const [focusUndo, setFocusUndo] = useState<string | null>(null);
+  /** After a dismissal, where the focus may go (nearest first), the heading last; see queue-card.tsx. */
+  const [focusNext, setFocusNext] = useState<HTMLElement[] | null>(null);
+  const restoring = useRef(new Set<string>()); // a ref: two presses before a re-render send one request
 
   useEffect(() => watchModQueue({
     loaded: (page) => {
@@ -41,9 +45,17 @@ export function QueueSection() {
 
   useEffect(() => {
     if (!focusUndo) return;
-    undoList.current?.querySelector<HTMLElement>('.undo-item')?.focus();
-    setFocusUndo(false);
+    undoList.current?.querySelector<HTMLElement>(`.undo-item[data-post-id="${CSS.escape(focusUndo)}"]`)?.focus();
+    setFocusUndo(null);
   }, [focusUndo]);
+
+  useEffect(() => {
+    if (!focusNext) return;
+    setFocusNext(null);
+    // Only if the focus left with the flag's row: the moderator may have gone elsewhere meanwhile.
+    if (document.activeElement && document.activeElement !== document.body) return;
+    [...focusNext, heading.current].find((el) => el?.isConnected)?.focus();
+  }, [focusNext]);
 
   const more = async () => {
     if (!next) return;
@@ -63,7 +75,7 @@ export function QueueSection() {
     if (o.kind === 'removed') {
       setUndo((list) => [{ post: o.post, reason: o.reason, state: 'removed' as const }, ...list.filter((n) => n.post.id !== o.post.id)].slice(0, 5));
       setMessage(null);
-      setFocusUndo(true);
+      setFocusUndo(o.post.id);
       return;
     }
     setMessage(o.kind === 'approved' ? `Approved the post by ${authorName(item.post)}: everyone can see it now.`
@@ -73,22 +85,28 @@ export function QueueSection() {
   };
 
   const restore = async (n: UndoNotice) => {
+    if (restoring.current.has(n.post.id)) return;
+    restoring.current.add(n.post.id);
     const set = (patch: Partial<UndoNotice>) => setUndo((list) => list.map((x) => (x.post.id === n.post.id ? { ...x, ...patch } : x)));
     set({ state: 'restoring', error: undefined });
     try {
       await modApi.restorePost(n.post.id);
       set({ state: 'restored' });
+      setFocusUndo(n.post.id); // its Undo is gone: the notice, now saying it was restored, keeps the place
     } catch (e) {
       set({ state: 'removed', error: errorText(e) });
+    } finally {
+      restoring.current.delete(n.post.id);
     }
   };
 
-  const flagDismissed = (item: QueueItem, flag: Flag) => {
+  const flagDismissed = (item: QueueItem, flag: Flag, next: HTMLElement[]) => {
     const rest = item.flags.filter((f) => f.id !== flag.id);
     // The server's mod:queue event confirms this; until it arrives the page shows the result at once.
     if (rest.length === 0 && item.kind === 'flag') dropItem(item.post.id);
     else setItems((list) => upsertItem(list ?? [], { ...item, flags: rest }));
     setMessage(`Dismissed the flag by ${flag.by?.username ?? 'a member'}.`);
+    setFocusNext(next);
   };
 
   return (
@@ -105,12 +123,12 @@ export function QueueSection() {
       {undo.length > 0 && (
         <div class="undo-list" ref={undoList} role="group" aria-label="Recent removals" data-testid="undo-list">
           {undo.map((n) => (
-            <div key={n.post.id} class="undo-item" tabIndex={-1} role="status">
+            <div key={n.post.id} class="undo-item" tabIndex={-1} role="status" data-post-id={n.post.id}>
               {n.state === 'restored'
                 ? <span>Restored the post by <strong>{authorName(n.post)}</strong>.</span>
                 : <span>Removed the post by <strong>{authorName(n.post)}</strong> ({n.reason}).</span>}
               {n.state !== 'restored' && (
-                <button type="button" class="secondary" disabled={n.state === 'restoring'} onClick={() => void restore(n)}>
+                <button type="button" class="secondary" aria-disabled={n.state === 'restoring' || undefined} onClick={() => void restore(n)}>
                   {n.state === 'restoring' ? 'Undoing…' : 'Undo'}
                 </button>
               )}
@@ -126,7 +144,7 @@ export function QueueSection() {
       {items?.length === 0 && <p data-testid="queue-empty">Nothing is waiting for review.</p>}
       <ul class="queue" aria-live="polite" aria-relevant="additions" aria-labelledby="queue-title" data-testid="queue">
         {items?.map((item) => (
-          <QueueCard key={item.post.id} item={item} onOutcome={(o) => outcome(o, item)} onDismissed={(f) => flagDismissed(item, f)} />
+          <QueueCard key={item.post.id} item={item} onOutcome={(o) => outcome(o, item)} onDismissed={(f, next) => flagDismissed(item, f, next)} />
         ))}
       </ul>
       {next && <button type="button" class="secondary" onClick={() => void more()}>Load more of the queue</button>}
