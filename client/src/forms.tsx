@@ -69,7 +69,9 @@ export function useSubmit<T>(action: () => Promise<T>, onDone: (r: T) => void) {
       setBusy(false);
     }
   };
-  return { busy, errors, formError, setFormError, submit };
+  /** Whether a submit is on its way, read at the event (`busy` waits for a re-render). */
+  const running = () => inFlight.current;
+  return { busy, running, errors, formError, setFormError, submit };
 }
 
 export function FormError({ children }: { children: ComponentChildren }) {

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PiiFinding, PiiType } from '../../shared/pii/index.js';
 import { ApiFailure } from './api.js';
 
@@ -82,11 +82,26 @@ export function usePiiAcknowledgement() {
 /** The findings of a refused plain-text save, with the button that saves it as the server will publish it. */
 export function PiiConfirm({ findings, busy, onConfirm }: { findings: PiiFinding[]; busy: boolean; onConfirm(): void }) {
   const blocked = findings.some((f) => f.severity === 'block');
+  const panel = useRef<HTMLDivElement>(null);
+  // Saved, the panel goes: the keyboard's focus goes on to the form's own submit button, where a
+  // save leaves it, not to the page. A layout cleanup runs while the panel is still on the page.
+  useLayoutEffect(() => {
+    const el = panel.current;
+    const formSubmit = el?.closest('form')?.querySelector<HTMLElement>('button[type="submit"]');
+    return () => {
+      const active = document.activeElement;
+      const dropped = !active || active === document.body || !!el?.contains(active);
+      if (dropped && formSubmit?.isConnected) formSubmit.focus();
+    };
+  }, []);
   return (
-    <div class="confirm-panel" role="group" aria-label="Personal data found" data-testid="pii-confirm">
+    <div class="confirm-panel" role="group" aria-label="Personal data found" data-testid="pii-confirm" ref={panel}>
       <p>{PUBLIC_NOTICE} This text holds:</p>
       <FindingsList findings={findings} />
-      {!blocked && <button type="button" disabled={busy} onClick={onConfirm}>Save it as described</button>}
+      {/* aria-disabled while saving: it keeps the focus until the panel goes (the form's submit refuses a second press). */}
+      {!blocked && <button type="button" aria-disabled={busy || undefined} onClick={() => {
+        if (!busy) onConfirm();
+      }}>Save it as described</button>}
     </div>
   );
 }

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import request from 'supertest';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Route } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, signInThroughPage, BROWSER_PASSWORD } from '../helpers/browser.js';
+import { artifact, expectFocus, launchBrowser, pressAndKeepFocus, signInThroughPage, BROWSER_PASSWORD } from '../helpers/browser.js';
 import { Client, signedIn } from '../helpers/http.js';
 
 // Needs `accountRoute` and `testimonialsRoute` wired into client/src/main.tsx and a fresh `vite build`.
@@ -63,13 +63,15 @@ test('a member sees their data, downloads it, and deletes their account through 
   expect(following).toContain(`Welcome · read up to post ${reply.seq}`);
   expect(await page.getByTestId('referral-count').textContent()).toBe('0');
 
-  // Two sessions, this one marked; signing out the other ends the phone's session.
+  // Two sessions, this one marked; signing out the other ends the phone's session. By keyboard: the
+  // button goes with the last other session, and the outcome takes the focus.
   const sessions = page.getByTestId('session-list').getByRole('listitem');
   expect(await sessions.count()).toBe(2);
   expect(await sessions.first().textContent()).toContain('This device');
-  await page.getByRole('button', { name: 'Sign out other sessions' }).click();
+  await page.getByRole('button', { name: 'Sign out other sessions' }).press('Enter');
   await page.getByText('Signed out 1 other session.').waitFor();
   await sessions.nth(1).waitFor({ state: 'detached' });
+  await expectFocus(page, '[role="status"]', 'Signed out 1 other session.');
   expect(await sessions.count()).toBe(1);
   expect((await phone.get('/api/auth/me')).status).toBe(401);
 
@@ -99,8 +101,10 @@ test('a member sees their data, downloads it, and deletes their account through 
   expect((await new Client(agora.url).login(username, NEW_PASSWORD)).status).toBe(200);
   await page.screenshot({ path: artifact('account-page.png'), fullPage: true });
 
-  // Download my data: a file, holding this member's data.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my data' }).click()]);
+  // Download my data (by keyboard, the button keeping the focus): a file, holding this member's data.
+  const downloaded = page.waitForEvent('download');
+  expect(await pressAndKeepFocus(page, page.getByRole('button', { name: 'Download my data' }), () => downloaded)).toBe('Download my data');
+  const download = await downloaded;
   expect(download.suggestedFilename()).toBe('agora-export.json');
   const file = JSON.parse(await readFile((await download.path())!, 'utf8'));
   expect(file.user).toMatchObject({ id: me.id, username, email: `new-${username}@example.org` });
@@ -122,7 +126,13 @@ test('a member sees their data, downloads it, and deletes their account through 
   await page.locator('#delete-confirm-title:focus').waitFor(); // keyboard focus moves to the question
   expect(await confirm.textContent()).toContain('This cannot be undone');
   expect(await confirm.textContent()).toContain('former member');
-  await confirm.getByRole('button', { name: 'Delete my account for good' }).click();
+  // Agora out of reach: the message shows, and the button, pressed by keyboard, keeps the focus.
+  const unreachable = (route: Route) => (route.request().method() === 'DELETE' ? route.abort('internetdisconnected') : route.fallback());
+  await page.route(`${agora.url}/api/me`, unreachable);
+  expect(await pressAndKeepFocus(page, confirm.getByRole('button', { name: 'Delete my account for good' }),
+    () => confirm.getByRole('alert').getByText('Agora cannot be reached').waitFor())).toBe('Delete my account for good');
+  await page.unroute(`${agora.url}/api/me`, unreachable);
+  await confirm.getByRole('button', { name: 'Delete my account for good' }).press('Enter');
   // A wrong password sends the member back, with the error next to the password field and the choice kept.
   await page.locator('#delete-password-error').waitFor();
   await page.locator('#delete-password:focus').waitFor();

@@ -3,7 +3,7 @@
 // from the name, bio as published (masked), the member's posts. An unknown member is "Page not found".
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, expectTitle, launchBrowser } from '../helpers/browser.js';
+import { artifact, expectFocus, expectTitle, launchBrowser } from '../helpers/browser.js';
 import { signedIn, type Client } from '../helpers/http.js';
 
 const PASSWORD = 'a fine long password';
@@ -53,8 +53,11 @@ test('a member writes a bio; a visitor follows the author link to the profile an
   // The card number is found first: the member sees what it is and confirms it is published masked.
   const confirm = page.getByTestId('pii-confirm');
   await confirm.waitFor();
-  await confirm.getByRole('button', { name: 'Save it as described' }).click();
+  // By keyboard: the panel goes once saved, and the focus goes on to the form's Save bio.
+  await confirm.getByRole('button', { name: 'Save it as described' }).press('Enter');
   await page.getByTestId('bio-outcome').getByText('Your bio is saved').waitFor();
+  await confirm.waitFor({ state: 'detached' });
+  await expectFocus(page, 'button[type="submit"]', 'Save bio');
   expect(await page.getByLabel('Bio').inputValue()).not.toContain(CARD);
   expect(problems).toEqual([]);
 

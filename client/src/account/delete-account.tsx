@@ -17,7 +17,7 @@ export function DeleteSection({ data, onDeleted }: { data: ExportData; onDeleted
   const posts = data.posts.length;
   const threads = data.threads.length;
 
-  const { busy, errors, formError, submit } = useSubmit(async () => {
+  const { busy, running, errors, formError, submit } = useSubmit(async () => {
     try {
       await accountApi.deleteAccount(password, choice!);
     } catch (e) {
@@ -122,11 +122,15 @@ export function DeleteSection({ data, onDeleted }: { data: ExportData; onDeleted
             </li>
           </ul>
           <FormError>{formError}</FormError>
+          {/* aria-disabled while deleting: the button keeps the keyboard's focus, and a refusal that is
+              not about a field (the connection, say) leaves it there, under its message. */}
           <div class="actions">
-            <button type="button" class="danger" onClick={() => void submit()} disabled={busy}>
+            <button type="button" class="danger" onClick={() => void submit()} aria-disabled={busy || undefined}>
               {busy ? 'Deleting…' : 'Delete my account for good'}
             </button>
-            <button type="button" class="secondary" onClick={() => setStep('choose')} disabled={busy}>Go back</button>
+            <button type="button" class="secondary" aria-disabled={busy || undefined} onClick={() => {
+              if (!running()) setStep('choose');
+            }}>Go back</button>
           </div>
         </div>
       )}

@@ -46,7 +46,8 @@ export function DownloadSection() {
       <p>One JSON file with everything on this page: your profile, posts, threads, flags, invitations, sessions and testimonials.</p>
       <FormError>{formError}</FormError>
       <div class="actions">
-        <button type="button" onClick={() => void submit()} disabled={busy}>{busy ? 'Preparing…' : 'Download my data'}</button>
+        {/* aria-disabled while preparing: the button stays, and keeps the keyboard's focus (useSubmit refuses a second press). */}
+        <button type="button" onClick={() => void submit()} aria-disabled={busy || undefined}>{busy ? 'Preparing…' : 'Download my data'}</button>
       </div>
       <p role="status" class="outcome" data-testid="download-status">
         {file && (

@@ -1,6 +1,6 @@
 // Where you are signed in, and the address and password that sign you in.
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Me, SessionInfo } from '../../../shared/schemas/index.js';
 import { accountApi } from '../account-api.js';
 import { Field, FormError, useSubmit } from '../forms.js';
@@ -12,11 +12,19 @@ import { invalid, plural, Section } from './section.js';
 
 export function SessionsSection({ sessions, reload }: { sessions: SessionInfo[] | null; reload(): Promise<unknown> }) {
   const [message, setMessage] = useState('');
+  const outcome = useRef<HTMLParagraphElement>(null);
+  const [reloaded, setReloaded] = useState(false);
   const { busy, formError, submit } = useSubmit(accountApi.signOutOthers, (ended) => {
     setMessage(ended === 0 ? 'There were no other sessions to sign out.' : `Signed out ${plural(ended, 'other session')}.`);
-    void reload();
+    void reload().then(() => setReloaded(true));
   });
   const others = sessions?.filter((s) => !s.current).length ?? 0;
+  // With no other session left the button goes, and the keyboard's focus with it: the outcome takes it.
+  useEffect(() => {
+    if (!reloaded) return;
+    setReloaded(false);
+    if (!document.activeElement || document.activeElement === document.body) outcome.current?.focus();
+  }, [reloaded]);
   return (
     <Section id="sessions" title="Where you are signed in">
       {!sessions ? <p aria-busy="true">Loading…</p> : (
@@ -32,12 +40,13 @@ export function SessionsSection({ sessions, reload }: { sessions: SessionInfo[] 
       <FormError>{formError}</FormError>
       {others > 0 && (
         <div class="actions">
-          <button type="button" class="secondary" onClick={() => void submit()} disabled={busy}>
+          {/* aria-disabled while busy: a disabled button would drop the keyboard's focus to the page. */}
+          <button type="button" class="secondary" onClick={() => void submit()} aria-disabled={busy || undefined}>
             {busy ? 'Signing out…' : 'Sign out other sessions'}
           </button>
         </div>
       )}
-      <p role="status" class="outcome">{message}</p>
+      <p role="status" class="outcome" tabIndex={-1} ref={outcome}>{message}</p>
     </Section>
   );
 }
