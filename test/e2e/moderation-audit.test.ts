@@ -3,8 +3,9 @@
 // shown lets it.
 import type { Browser } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, signInThroughPage, type SignedInPage } from '../helpers/browser.js';
+import { artifact, expectFocus, launchBrowser, signInThroughPage, type SignedInPage } from '../helpers/browser.js';
 import { signedIn, type Client } from '../helpers/http.js';
+import { newId } from '../../server/store/ids.js';
 
 let agora: Running;
 let browser: Browser;
@@ -94,6 +95,28 @@ test('with a filter shown, a live entry appears only when the filter would list 
   expect(await rows.count()).toBe(1);
   expect(await rows.first().getByRole('link', { name: TITLE }).getAttribute('href')).toBe(`/t/${threadId}`);
   expect(await page.getByTestId('audit-table').textContent()).not.toContain('post removed');
+
+  expect(watcher.problems).toEqual([]);
+});
+
+test('"Load more", pressed with the keyboard, brings the older entries and moves the focus to the first of them', async () => {
+  // Older than anything above, and more than a page (50): locks by the colleague, written straight to the log.
+  const start = Date.parse('2020-01-01T00:00:00Z');
+  for (let i = 0; i < 55; i++) {
+    await agora.stores.moderation.appendAudit({
+      id: newId(), at: new Date(start + i * 60_000).toISOString(), actorId: colleague.user!.id, action: 'thread.lock', target: { kind: 'thread', id: threadId }, reason: '',
+    });
+  }
+  const page = await openDashboard();
+  const rows = page.getByTestId('audit-entry');
+  await rows.nth(49).waitFor();
+  expect(await rows.count()).toBe(50);
+  await page.getByRole('button', { name: 'Load more' }).press('Enter');
+  await rows.nth(50).waitFor();
+  // The button is gone with the last page; the focus is on the first entry it brought, not the page.
+  await page.getByRole('button', { name: 'Load more' }).waitFor({ state: 'detached' });
+  await expectFocus(page, '[data-testid="audit-table"] tbody > tr:nth-child(51)');
+  expect(await rows.nth(50).textContent()).toContain('thread locked');
 
   expect(watcher.problems).toEqual([]);
 });

@@ -16,7 +16,7 @@ let threadId: string;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  agora = await startAgora();
+  agora = await startAgora({ env: { POST_RATE_PER_MINUTE: '1000' } }); // a member with more than a page of posts
   browser = await launchBrowser();
   const admin = await signedIn(agora.url, agora.stores.users, 'admin');
   member = await signedIn(agora.url, agora.stores.users, 'member');
@@ -91,5 +91,23 @@ test('an unknown member\'s page answers 404 and shows "Page not found"', async (
   expect(res?.status()).toBe(404);
   await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
   expect(await page.getByTestId('not-found').textContent()).toContain('There is no such member here.');
+  expect(problems).toEqual([]);
+});
+
+test('"Show older posts", pressed with the keyboard, adds the next page and moves the focus to the first post it brought', async () => {
+  const prolific = await signedIn(agora.url, agora.stores.users, 'member');
+  // One more than a page (20), the oldest written first.
+  for (let i = 1; i <= 21; i++) expect((await prolific.post(`/api/threads/${threadId}/posts`, { body: `Scarf number ${i}` })).status).toBe(201);
+  const { page, problems } = await newPage();
+  await page.goto(`${agora.url}/u/${prolific.user!.username}`);
+  const posts = page.getByTestId('profile-post');
+  await posts.nth(19).waitFor();
+  expect(await posts.count()).toBe(20);
+  await page.getByRole('button', { name: 'Show older posts' }).press('Enter');
+  await posts.nth(20).waitFor();
+  expect((await posts.nth(20).locator('.post-body').textContent())?.trim()).toBe('Scarf number 1');
+  // The button is gone with the last page; the focus is on the first older post, not the page.
+  await page.getByRole('button', { name: 'Show older posts' }).waitFor({ state: 'detached' });
+  await expectFocus(page, '[data-testid="profile-posts"] > li:nth-child(21)');
   expect(problems).toEqual([]);
 });

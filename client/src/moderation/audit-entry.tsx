@@ -41,7 +41,8 @@ export function AuditTarget({ target }: { target: AuditEntry['target'] }) {
 
 export function AuditRow({ entry: e }: { entry: AuditEntry }) {
   return (
-    <tr data-testid="audit-entry">
+    // Focusable: after "Load more" the first entry it brought takes the focus (audit.tsx).
+    <tr data-testid="audit-entry" data-id={e.id} tabIndex={-1}>
       <td><time dateTime={e.at}>{when(e.at)}</time></td>
       <td><Person who={e.actor} /></td>
       <td>{actionWords(e)}</td>

@@ -68,17 +68,35 @@ export function AuditSection() {
   const [reloads, setReloads] = useState(0);
   useEffect(() => void load.submit(), [reloads]);
 
+  // After "Load more", the first entry it brought takes the focus: the button may be gone (no more
+  // pages), and a keyboard user goes on where the older entries start.
+  const focusEntry = useRef<string | null>(null);
+  const loadingRef = useRef(false); // a ref, not the state: two presses before a re-render load one page
+  useEffect(() => {
+    if (focusEntry.current === null) return;
+    document.querySelector<HTMLElement>(`[data-testid="audit-entry"][data-id="${CSS.escape(focusEntry.current)}"]`)?.focus();
+    focusEntry.current = null;
+  }, [entries]);
+
   const more = async () => {
-    if (!next || loadingMore) return;
+    if (!next || loadingRef.current) return;
+    loadingRef.current = true;
     setLoadingMore(true);
     setMoreError(null);
     try {
       const page = await modApi.audit(filter, next);
-      setEntries((list) => withNewEntries(list ?? [], page.items));
+      setEntries((list) => {
+        const merged = withNewEntries(list ?? [], page.items);
+        const shown = new Set((list ?? []).map((e) => e.id));
+        const brought = new Set(page.items.map((e) => e.id));
+        focusEntry.current = merged.find((e) => brought.has(e.id) && !shown.has(e.id))?.id ?? null;
+        return merged;
+      });
       setNext(page.nextCursor);
     } catch (e) {
       setMoreError(errorText(e));
     } finally {
+      loadingRef.current = false;
       setLoadingMore(false);
     }
   };
@@ -133,7 +151,8 @@ export function AuditSection() {
         </div>
       )}
       {moreError && <p class="form-error" role="alert">{moreError}</p>}
-      {next && <button type="button" class="secondary" disabled={loadingMore} onClick={() => void more()}>{loadingMore ? 'Loading…' : 'Load more'}</button>}
+      {/* aria-disabled while loading: a disabled button would drop the keyboard's focus to the page. */}
+      {next && <button type="button" class="secondary" aria-disabled={loadingMore || undefined} onClick={() => void more()}>{loadingMore ? 'Loading…' : 'Load more'}</button>}
     </section>
   );
 }

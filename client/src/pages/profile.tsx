@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Post, Profile, ProfileAnswers, Role } from '../../../shared/schemas/index.js';
 import { api, ApiFailure } from '../api.js';
 import { errorText, when } from '../format.js';
@@ -12,14 +12,17 @@ const PAGE = 20;
 const enc = encodeURIComponent;
 const joined = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
 
-/** One of the member's posts, as the server let this reader see it (held, or a removal's tombstone). */
+/**
+ * One of the member's posts, as the server let this reader see it (held, or a removal's tombstone).
+ * Focusable, not a tab stop: after "Show older posts" the first one it brought takes the focus.
+ */
 function ProfilePost({ post }: { post: Post }) {
   const link = <a href={`/t/${enc(post.threadId)}#post-${enc(post.id)}`}>Posted <time dateTime={post.createdAt}>{when(post.createdAt)}</time></a>;
   if (post.html === null) {
-    return <li data-testid="profile-post" class="removed"><p class="meta">{link}</p><p class="tombstone">This post was removed by a moderator.</p></li>;
+    return <li data-testid="profile-post" class="removed" tabIndex={-1}><p class="meta">{link}</p><p class="tombstone">This post was removed by a moderator.</p></li>;
   }
   return (
-    <li data-testid="profile-post">
+    <li data-testid="profile-post" tabIndex={-1}>
       <p class="meta">
         {link}
         {post.editedAt && ' · edited'}
@@ -40,17 +43,33 @@ export function ProfilePage({ username }: { username: string }) {
   const [posts, setPosts] = useState<Post[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const loading = useRef(false); // a ref, not the state: two presses before a re-render load one page
+  // After "Show older posts", the first post it brought takes the focus: the button may be gone (no
+  // more pages), and a keyboard user goes on where the older posts start.
+  const focusFrom = useRef<number | null>(null);
   useTitle(profile?.username);
 
+  useEffect(() => {
+    if (focusFrom.current === null) return;
+    document.querySelector<HTMLElement>(`[data-testid="profile-posts"] > li:nth-child(${focusFrom.current + 1})`)?.focus();
+    focusFrom.current = null;
+  }, [posts]);
+
   const loadPosts = async (cursor: string | null) => {
+    if (cursor && loading.current) return;
+    loading.current = true;
     setBusy(true);
     try {
       const page = await api.get<ProfileAnswers['posts']>(`/api/users/${enc(username)}/posts?limit=${PAGE}${cursor ? `&cursor=${enc(cursor)}` : ''}`);
-      setPosts((list) => [...(cursor ? list ?? [] : []), ...page.items]);
+      setPosts((list) => {
+        if (cursor && page.items.length) focusFrom.current = list?.length ?? 0;
+        return [...(cursor ? list ?? [] : []), ...page.items];
+      });
       setNext(page.nextCursor);
     } catch (e) {
       setProblem(errorText(e));
     } finally {
+      loading.current = false;
       setBusy(false);
     }
   };
@@ -87,7 +106,8 @@ export function ProfilePage({ username }: { username: string }) {
         <ul class="profile-posts" data-testid="profile-posts">
           {(posts ?? []).map((p) => <ProfilePost key={p.id} post={p} />)}
         </ul>
-        {next && <button type="button" class="secondary" disabled={busy} onClick={() => void loadPosts(next)}>{busy ? 'Loading…' : 'Show older posts'}</button>}
+        {/* aria-disabled while loading: a disabled button would drop the keyboard's focus to the page. */}
+        {next && <button type="button" class="secondary" aria-disabled={busy || undefined} onClick={() => void loadPosts(next)}>{busy ? 'Loading…' : 'Show older posts'}</button>}
       </section>
     </main>
   );
