@@ -221,7 +221,11 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the job queue on %
   });
 
   if (!memory) {
-    test('two processes sharing Redis run each job exactly once between them', async () => {
+    /**
+     * Two processes on one queue, both adding the same 30 jobs (as two processes reacting to the
+     * same event would), `delayMs` from now: each job must run exactly once between them.
+     */
+    async function eachOnceOnTwo(tag: string, delayMs?: number): Promise<void> {
       other ??= await makeStores(kind, prefix);
       const name = newId();
       const a = queue(name);
@@ -233,33 +237,17 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('the job queue on %
       a.handle('job', count);
       b.handle('job', count);
       await Promise.all([a.start(), b.start()]);
-      const ids = Array.from({ length: 30 }, (_, i) => `n-${i}`);
-      // Both processes add every job, as two processes reacting to the same event would.
-      await Promise.all(ids.flatMap((id) => [a.add('job', { id }, { id }), b.add('job', { id }, { id })]));
+      const ids = Array.from({ length: 30 }, (_, i) => `${tag}-${i}`);
+      await Promise.all(ids.flatMap((id) => [a.add('job', { id }, { id, delayMs }), b.add('job', { id }, { id, delayMs })]));
       await eventually(() => expect(runs.size).toBe(30), { what: 'every job ran' });
       for (const id of ids) await finished(a, id);
       expect([...runs.values()].every((n) => n === 1)).toBe(true);
-    });
+    }
 
-    test('delayed jobs added by both processes come due in both and still run once each', async () => {
-      other ??= await makeStores(kind, prefix);
-      const name = newId();
-      const a = queue(name);
-      const b = queue(name, other);
-      const runs = new Map<string, number>();
-      const count = async (data: JobData) => {
-        runs.set(String(data.id), (runs.get(String(data.id)) ?? 0) + 1);
-      };
-      a.handle('job', count);
-      b.handle('job', count);
-      await Promise.all([a.start(), b.start()]);
-      // Both sweep at the same due time, each handing the same ids to the queue.
-      const ids = Array.from({ length: 30 }, (_, i) => `d-${i}`);
-      await Promise.all(ids.flatMap((id) => [a.add('job', { id }, { id, delayMs: 150 }), b.add('job', { id }, { id, delayMs: 150 })]));
-      await eventually(() => expect(runs.size).toBe(30), { what: 'every delayed job ran' });
-      for (const id of ids) await finished(a, id);
-      expect([...runs.values()].every((n) => n === 1)).toBe(true);
-    });
+    test('two processes sharing Redis run each job exactly once between them', () => eachOnceOnTwo('n'));
+
+    // Both sweep their delayed set at the same due time, each handing the same ids to BullMQ.
+    test('delayed jobs added by both processes come due in both and still run once each', () => eachOnceOnTwo('d', 150));
 
     test('a delayed job outlives the process that added it: another process runs it when it comes due', async () => {
       other ??= await makeStores(kind, prefix);
