@@ -12,7 +12,7 @@
 // posts, so V8 has compiled the hot code; then ROUNDS counted rounds of POSTS posts, each counted
 // until the process is idle again, so what the posts set going (the feed, the fan-out job, e-mail
 // scheduling) is in it. Each round begins after a full garbage collection and ends with one,
-// counted, asked over the inspector (so each round holds one, not one or none). Left out of each
+// counted (so each round holds one, not one or none). Left out of each
 // round: the optimizing compilers (see COMPILER), and the idle process's own instructions for as
 // long as the round lasted (measured once per side).
 import { spawnSync } from 'node:child_process';
@@ -22,7 +22,6 @@ import path from 'node:path';
 import { createAccount } from '../../server/auth/service.js';
 import { BENCH_POST, setUpThread } from './fixture.js';
 import { median, REDIS_URL, runSection, sleep, startServers, stopServers, type Resources } from './harness.js';
-import { collectGarbage } from './inspector.js';
 import { cpuMs, freePort, startServer, type Child } from './processes.js';
 import { fmt, type Row } from './table.js';
 
@@ -140,7 +139,7 @@ interface Counted { perPost: number[]; compilerPerPost: number[] }
 
 async function measureSide(res: Resources, side: (typeof SIDES)[number], index: number): Promise<Map<PostKind, Counted>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'agora-callgrind-'));
-  const [port, inspector] = await Promise.all([freePort(), freePort()]);
+  const port = await freePort();
   const prefix = `${res.prefix}i${index}:`;
   const valgrind = ['valgrind', '--tool=callgrind', '--smc-check=all-non-file', '--instr-atstart=no', `--callgrind-out-file=${dir}/cg.%p`];
   const label = side.without || 'whole';
@@ -157,7 +156,7 @@ async function measureSide(res: Resources, side: (typeof SIDES)[number], index: 
       // 15,000 e-mail jobs of the warm-up would land in the rounds. Scheduling it is counted; sending
       // it is not a cost of creating the post.
       NOTIFY_EMAIL_DELAY_SECONDS: String(7 * 86_400),
-    }, 'Agora listening', 600_000, [`--inspect=127.0.0.1:${inspector}`], valgrind)]);
+    }, 'Agora listening', 600_000, ['--expose-gc'], valgrind)]);
     const pid = server!.child.pid!;
     const t = await setUpThread(sub, `http://127.0.0.1:${port}`, MEMBERS, 'member', REQUEST_TIMEOUT_MS);
     const mentioned = await Promise.all(Array.from({ length: MENTIONED }, (_, k) =>
@@ -179,14 +178,14 @@ async function measureSide(res: Resources, side: (typeof SIDES)[number], index: 
       for (let round = 0; round < ROUNDS; round++) {
         // Each round starts from a collected heap and ends with a full collection of its own
         // garbage, counted: so every round holds one major collection, where left to V8 a round
-        // held one or none and moved by a tenth (inspector.ts, from outside the process).
-        await collectGarbage(inspector, REQUEST_TIMEOUT_MS);
+        // held one or none and moved by a tenth (agora-followers.ts collects on SIGUSR2).
+        process.kill(pid, 'SIGUSR2');
         await idle(pid);
         callgrindControl(pid, ['--zero']);
         const t1 = performance.now();
         await posts(url, headers, bodies[kind], POSTS);
         await idle(pid);
-        await collectGarbage(inspector, REQUEST_TIMEOUT_MS);
+        process.kill(pid, 'SIGUSR2');
         await idle(pid);
         const ms = performance.now() - t1;
         const busy = dumpInstructions(pid, dir, `${label}-${kind}-${round + 1}`);
