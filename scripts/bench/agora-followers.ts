@@ -19,10 +19,6 @@ async function main(): Promise<void> {
   const server = createServer(agora.app);
   agora.attach(server);
   await agora.search.whenReady();
-  // post-instructions runs this with --expose-gc and asks for a full collection with SIGUSR2 (a
-  // normal one: HeapProfiler.collectGarbage over the inspector drops every function's compiled code).
-  const collect = (globalThis as { gc?: () => void }).gc;
-  if (collect) process.on('SIGUSR2', () => collect());
   serveUntilSignalled(server, config.port, 'Agora listening', async () => {
     await agora.close();
     await stores.close();

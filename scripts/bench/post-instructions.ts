@@ -5,16 +5,17 @@
 // collector threads included): the same work gives about the same count whatever else the machine
 // is doing. Not counted: the kernel's side of system calls, and cache misses, which is why
 // post-cost stays: the two answer together. `npm run bench -- post-instructions` (only when named:
-// about 25 minutes).
+// about 30 minutes).
 // Three Agora processes, one after the other (under valgrind a process is 20–50 times slower), each
 // on its own Redis prefix: the whole of Agora, Agora without the search follower, and Agora without
 // notifications (agora-followers.ts). Each starts with callgrind's counting off and takes WARM_UP
 // posts, so V8 has compiled the hot code; then ROUNDS counted rounds of POSTS posts, each counted
 // until the process is idle again, so what the posts set going (the feed, the fan-out job, e-mail
-// scheduling) is in it. Each round begins after a full garbage collection and ends with one,
-// counted (so each round holds one, not one or none). Left out of each
-// round: the optimizing compilers (see COMPILER), and the idle process's own instructions for as
-// long as the round lasted (measured once per side).
+// scheduling) is in it. Left out of each round: the optimizing compilers (see COMPILER), and the
+// idle process's own instructions for as long as the round lasted (measured once per side). A
+// round holds one major collection or none (a tenth of its figure): hence several rounds and
+// their median. (Forcing a full collection at each round's start and end, over the inspector or
+// with --expose-gc, made V8 drop and compile again most of the code: 5 M instructions a post.)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -29,11 +30,9 @@ const SECTION = 'post-instructions';
 const MEMBERS = 4;
 const MENTIONED = 10;
 const WARM_UP = Math.max(1, Number(process.env.BENCH_INSTRUCTIONS_WARM_UP ?? 1500) || 1500);
-// Long enough that each round holds its share of the collector's major collections (a round of 100
-// posts had one or none, and moved its figure by a third).
-const POSTS = Math.max(1, Number(process.env.BENCH_INSTRUCTIONS_POSTS ?? 400) || 400);
+const POSTS = Math.max(1, Number(process.env.BENCH_INSTRUCTIONS_POSTS ?? 300) || 300);
 /** Counted rounds per side and post; each side's figure is its median round. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 /** Posts in flight at once from the driver, as a few members posting at the same time. */
 const CONCURRENCY = 4;
 const REQUEST_TIMEOUT_MS = 120_000;
@@ -156,7 +155,7 @@ async function measureSide(res: Resources, side: (typeof SIDES)[number], index: 
       // 15,000 e-mail jobs of the warm-up would land in the rounds. Scheduling it is counted; sending
       // it is not a cost of creating the post.
       NOTIFY_EMAIL_DELAY_SECONDS: String(7 * 86_400),
-    }, 'Agora listening', 600_000, ['--expose-gc'], valgrind)]);
+    }, 'Agora listening', 600_000, [], valgrind)]);
     const pid = server!.child.pid!;
     const t = await setUpThread(sub, `http://127.0.0.1:${port}`, MEMBERS, 'member', REQUEST_TIMEOUT_MS);
     const mentioned = await Promise.all(Array.from({ length: MENTIONED }, (_, k) =>
@@ -176,16 +175,9 @@ async function measureSide(res: Resources, side: (typeof SIDES)[number], index: 
       callgrindControl(pid, ['--instr=on']);
       const kept: { busy: Dump; ms: number }[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        // Each round starts from a collected heap and ends with a full collection of its own
-        // garbage, counted: so every round holds one major collection, where left to V8 a round
-        // held one or none and moved by a tenth (agora-followers.ts collects on SIGUSR2).
-        process.kill(pid, 'SIGUSR2');
-        await idle(pid);
         callgrindControl(pid, ['--zero']);
         const t1 = performance.now();
         await posts(url, headers, bodies[kind], POSTS);
-        await idle(pid);
-        process.kill(pid, 'SIGUSR2');
         await idle(pid);
         const ms = performance.now() - t1;
         const busy = dumpInstructions(pid, dir, `${label}-${kind}-${round + 1}`);
