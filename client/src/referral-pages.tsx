@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useSession } from './session.js';
 
 /** `/r/:code`: the server has already remembered the code for this visitor's sign-up. */
@@ -29,8 +29,18 @@ type OptOutState = 'ready' | 'busy' | 'done' | 'invalid' | 'failed';
 /** `/unsubscribe/:token`: the link from an invite. Nothing happens until the button is pressed. */
 export function OptOutPage({ token }: { token: string }) {
   const [state, setState] = useState<OptOutState>('ready');
+  const sending = useRef(false); // a ref, not the state: two presses before a re-render send one request
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Done, or the link refused, the button is gone and the page is its answer: the heading takes the
+  // keyboard's focus, and the answer is announced by its live region (not focused too: read once).
+  useEffect(() => {
+    if (state !== 'done' && state !== 'invalid') return;
+    const active = document.activeElement;
+    if (!active || active === document.body) heading.current?.focus();
+  }, [state]);
   const optOut = async () => {
-    if (state === 'busy') return;
+    if (sending.current) return;
+    sending.current = true;
     setState('busy');
     try {
       // The same one-click request a mail provider makes (RFC 8058): no session, no CSRF token.
@@ -43,26 +53,32 @@ export function OptOutPage({ token }: { token: string }) {
       setState(res.ok ? 'done' : res.status === 404 ? 'invalid' : 'failed');
     } catch {
       setState('failed');
+    } finally {
+      sending.current = false;
     }
   };
   return (
     <main class="narrow" aria-labelledby="optout-title">
-      <h1 id="optout-title">No more invitations from Agora</h1>
-      {state === 'done' ? (
-        <p class="notice" role="status">
-          Done: Agora will not send invitations to your address again. To remember this, Agora keeps only a keyed
-          fingerprint of your address, which cannot be turned back into the address.
-        </p>
-      ) : state === 'invalid' ? (
-        <p class="form-error" role="alert">This opt-out link is not valid. Please use the link exactly as it appears in the email.</p>
-      ) : (
+      <h1 id="optout-title" tabIndex={-1} ref={heading}>No more invitations from Agora</h1>
+      {/* There from the start, so the answer is announced when it comes. */}
+      <div role="status">
+        {state === 'done' && (
+          <p class="notice">
+            Done: Agora will not send invitations to your address again. To remember this, Agora keeps only a keyed
+            fingerprint of your address, which cannot be turned back into the address.
+          </p>
+        )}
+      </div>
+      {state === 'invalid' && <p class="form-error" role="alert">This opt-out link is not valid. Please use the link exactly as it appears in the email.</p>}
+      {state !== 'done' && state !== 'invalid' && (
         <>
           <p>
             Someone invited you to Agora by email. Agora did not keep your name or address. If you do not want any
             more invitations, press the button: Agora will then refuse every invitation to your address.
           </p>
           {state === 'failed' && <p class="form-error" role="alert">Agora could not record this just now. Please try again in a moment.</p>}
-          <button type="button" onClick={optOut} disabled={state === 'busy'}>{state === 'busy' ? 'Saving…' : 'Stop invitations to my address'}</button>
+          {/* aria-disabled while saving: a disabled button would drop the keyboard's focus to the page. */}
+          <button type="button" onClick={optOut} aria-disabled={state === 'busy' || undefined}>{state === 'busy' ? 'Saving…' : 'Stop invitations to my address'}</button>
         </>
       )}
     </main>

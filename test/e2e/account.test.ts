@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import request from 'supertest';
 import type { Browser, BrowserContext, Route } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, expectFocus, launchBrowser, pressAndKeepFocus, signInThroughPage, BROWSER_PASSWORD } from '../helpers/browser.js';
+import { artifact, expectFocus, holdRequests, launchBrowser, pressAndKeepFocus, signInThroughPage, BROWSER_PASSWORD } from '../helpers/browser.js';
 import { Client, signedIn } from '../helpers/http.js';
 
 // Needs `accountRoute` and `testimonialsRoute` wired into client/src/main.tsx and a fresh `vite build`.
@@ -170,7 +170,7 @@ test('a member sees their data, downloads it, and deletes their account through 
   expect(me.problems).toEqual([]);
 }, 60_000);
 
-test('a testimonial is public only with consent and while an admin features it; withdrawing takes it off at once', async () => {
+test('a testimonial is public only with consent and while an admin features it; withdrawing takes it off at once; its buttons keep or hand on the keyboard focus', async () => {
   const member = await signInPage();
   const { page } = member;
   const words = `Agora is the calmest forum I know (${member.username})`;
@@ -212,25 +212,58 @@ test('a testimonial is public only with consent and while an admin features it; 
   expect(await published.textContent()).toContain('Ada L., Engineer');
   expect(await card.getByTestId('testimonial-state').textContent()).toBe('Published');
   await page.screenshot({ path: artifact('account-testimonials.png'), fullPage: true });
-  await card.getByRole('button', { name: 'Withdraw consent' }).click();
+  // By keyboard: the button keeps the focus while it works, and Edit, first in its row now, takes it after.
+  const withdrawal = await holdRequests(page, `${agora.url}/api/testimonials/*/consent`, 'DELETE');
+  await card.getByRole('button', { name: 'Withdraw consent' }).press('Enter');
+  await withdrawal.held;
+  await expectFocus(page, '[data-testid="my-testimonial"] button[aria-disabled="true"]', 'Withdrawing…');
+  await withdrawal.release();
   await card.getByText('Consent withdrawn').waitFor();
+  await expectFocus(page, '[data-testid="my-testimonial"] .edit-button', 'Edit');
   expect(await card.getByTestId('testimonial-state').textContent()).toMatch(/^Draft/);
   await published.waitFor({ state: 'detached' });
   expect(await publicTexts()).not.toContain(words);
 
-  // Consent again, then edit: the page says the edit withdraws consent, and it does.
+  // Consent again by keyboard: the form goes, and Withdraw consent, in its place, takes the focus.
   await card.getByLabel('Your name as published').fill('Ada L.');
   await card.getByLabel('I agree that Agora may publish this text with my name and title').check();
-  await card.getByRole('button', { name: 'Give consent' }).click();
+  await card.getByRole('button', { name: 'Give consent' }).press('Enter');
   await card.getByRole('button', { name: 'Withdraw consent' }).waitFor();
+  await expectFocus(page, '[data-testid="my-testimonial"] button', 'Withdraw consent');
+  // Edit, then Cancel by keyboard: the focus goes back to Edit.
+  await card.getByRole('button', { name: 'Edit' }).press('Enter');
+  await expectFocus(page, '[data-testid="my-testimonial"] textarea');
+  await page.getByTestId('my-testimonial').getByRole('button', { name: 'Cancel' }).press('Enter');
+  await expectFocus(page, '[data-testid="my-testimonial"] .edit-button', 'Edit');
+  // Then edit: the page says the edit withdraws consent, and it does; the focus goes back to Edit.
   await card.getByRole('button', { name: 'Edit' }).click();
   const only = page.getByTestId('my-testimonial'); // while editing, the text is in a text box, not the card's text
   expect(await only.count()).toBe(1);
   expect(await only.textContent()).toContain('Saving a changed text withdraws your consent');
   await only.getByLabel('Your testimonial').fill(`${words}, truly`);
-  await only.getByRole('button', { name: 'Save', exact: true }).click();
+  await only.getByRole('button', { name: 'Save', exact: true }).press('Enter');
   await only.getByText('Your consent was withdrawn because the text changed').waitFor();
+  await expectFocus(page, '[data-testid="my-testimonial"] .edit-button', 'Edit');
   expect(await only.getByTestId('testimonial-state').textContent()).toMatch(/^Draft/);
   expect((await agora.stores.testimonials.byAuthor(member.id))[0]).toMatchObject({ text: `${words}, truly`, consent: null });
+
+  // Delete, Keep it by keyboard: the focus goes back to Delete. "Delete it" keeps it while Agora
+  // cannot be reached (under the message), and hands it to the list's heading once it is through.
+  await only.getByRole('button', { name: 'Delete' }).press('Enter');
+  await expectFocus(page, '.confirm-panel h4', 'Delete this testimonial?');
+  await only.getByRole('button', { name: 'Keep it' }).press('Enter');
+  await expectFocus(page, '[data-testid="my-testimonial"] .delete-button', 'Delete');
+  await only.getByRole('button', { name: 'Delete' }).press('Enter');
+  await expectFocus(page, '.confirm-panel h4', 'Delete this testimonial?');
+  const cut = await holdRequests(page, `${agora.url}/api/testimonials/*`, 'DELETE');
+  await only.getByRole('button', { name: 'Delete it' }).press('Enter');
+  await cut.held;
+  await cut.release('abort');
+  await only.locator('.form-error').waitFor();
+  await expectFocus(page, '[data-testid="my-testimonial"] button.danger', 'Delete it');
+  await only.getByRole('button', { name: 'Delete it' }).press('Enter');
+  await only.waitFor({ state: 'detached' });
+  await expectFocus(page, '#mine-title');
+  expect(await agora.stores.testimonials.byAuthor(member.id)).toEqual([]);
   expect([...member.problems, ...curator.problems]).toEqual([]);
 }, 60_000);

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, expectTitle, launchBrowser, signInThroughPage } from '../helpers/browser.js';
+import { artifact, expectFocus, expectTitle, launchBrowser, pressAndKeepFocus, signInThroughPage } from '../helpers/browser.js';
 import { signedIn, uniqueName, type Client } from '../helpers/http.js';
 import { createAccount } from '../../server/auth/service.js';
 
@@ -126,4 +126,33 @@ test('an admin finds members, makes one a moderator, bans and unbans another, re
   expect(await member.page.getByTestId('archived-notice').textContent()).toContain('read-only');
   expect(await member.page.getByRole('heading', { name: 'Reply' }).count()).toBe(0);
   expect([...member.problems, ...admin.problems]).toEqual([]);
+});
+
+test('with the keyboard, Change role keeps the focus (and refuses the role a member has), and "Show more users" hands it to the first user it brought', async () => {
+  const crowd = uniqueName('crowd');
+  const members: { id: string; username: string }[] = [];
+  for (let i = 0; i < 25; i++) members.push(await createAccount(agora.stores.users, { username: `${crowd}${String(i).padStart(2, '0')}`, email: 'x@example.com', password: 'a fine long password', role: 'member' }));
+  const admin = await signInPage('admin');
+  const { page } = admin;
+  await page.goto(`${agora.url}/admin`);
+  await page.getByLabel('Name contains').fill(crowd);
+  await page.getByRole('search', { name: 'Find users' }).getByRole('button', { name: 'Search' }).click();
+  const rows = page.getByTestId('admin-user');
+  await rows.nth(19).waitFor(); // a page is 20
+  expect(await rows.count()).toBe(20);
+
+  // The button stays, the role now being the one picked: it keeps the focus, and says it has nothing to do.
+  const first = userRow(page, members[0]!.username);
+  await first.getByLabel(`Role of ${members[0]!.username}`, { exact: true }).selectOption('moderator');
+  const change = first.getByRole('button', { name: 'Change role' });
+  expect(await pressAndKeepFocus(page, change, () => first.getByText(`${members[0]!.username} is now a moderator.`).waitFor())).toBe('Change role');
+  expect(await change.getAttribute('aria-disabled')).toBe('true');
+  expect((await agora.stores.users.get(members[0]!.id))!.role).toBe('moderator');
+
+  await page.getByRole('button', { name: 'Show more users' }).press('Enter');
+  await rows.nth(24).waitFor();
+  // The button is gone with the last page; the focus is on the first user it brought, not the page.
+  await page.getByRole('button', { name: 'Show more users' }).waitFor({ state: 'detached' });
+  await expectFocus(page, `[data-testid="admin-user"][data-username="${members[20]!.username}"]`);
+  expect(admin.problems).toEqual([]);
 });

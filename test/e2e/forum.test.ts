@@ -1,17 +1,18 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser, signedInPage } from '../helpers/browser.js';
-import { signedIn } from '../helpers/http.js';
+import { artifact, expectFocus, launchBrowser, signedInPage } from '../helpers/browser.js';
+import { signedIn, type Client } from '../helpers/http.js';
 
 let agora: Running;
 let browser: Browser;
 let threadId: string;
+let admin: Client;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  agora = await startAgora();
+  agora = await startAgora({ env: { POST_RATE_PER_MINUTE: '1000' } }); // more than a page of threads, below
   browser = await launchBrowser();
-  const admin = await signedIn(agora.url, agora.stores.users, 'admin');
+  admin = await signedIn(agora.url, agora.stores.users, 'admin');
   const forumId = (await admin.post('/api/forums', { slug: 'e2e', title: 'E2E forum' })).body.forum.id;
   threadId = (await admin.post(`/api/forums/${forumId}/threads`, { title: 'Payments question', body: 'How do I pay?' })).body.thread.id;
 });
@@ -115,4 +116,20 @@ test('a reader who does not write never downloads the personal-data detector; a 
   await writer.page.getByTestId('reply-pii-warning').waitFor();
   expect(writerScripts.filter((p) => /\/assets\/pii-[^/]*\.js$/.test(p))).toHaveLength(1);
   expect(writer.problems).toEqual([]);
+});
+
+test('"Show older threads", pressed with the keyboard, hands the focus to the first thread it brought', async () => {
+  const forumId = (await admin.post('/api/forums', { slug: 'e2e-many', title: 'Many threads' })).body.forum.id;
+  for (let i = 0; i < 55; i++) expect((await admin.post(`/api/forums/${forumId}/threads`, { title: `Thread ${i}`, body: 'One more.' })).status).toBe(201);
+  const reader = await signInPage();
+  await reader.page.goto(`${agora.url}/f/${forumId}`);
+  const rows = reader.page.getByTestId('thread-list').locator('li');
+  await rows.nth(49).waitFor();
+  expect(await rows.count()).toBe(50);
+  await reader.page.getByRole('button', { name: 'Show older threads' }).press('Enter');
+  await rows.nth(54).waitFor();
+  // The button is gone with the last page; the focus is on the first thread it brought, not the page.
+  await reader.page.getByRole('button', { name: 'Show older threads' }).waitFor({ state: 'detached' });
+  await expectFocus(reader.page, '[data-testid="thread-list"] > li:nth-child(51) a');
+  expect(reader.problems).toEqual([]);
 });

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, launchBrowser } from '../helpers/browser.js';
+import { artifact, expectFocus, holdRequests, launchBrowser } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/http.js';
 import { TestSmtpServer } from '../helpers/smtp.js';
 import { createAccount } from '../../server/auth/service.js';
@@ -80,11 +80,13 @@ test('a member invites a friend in Chromium: one email arrives, its opt-out link
   await page.getByText('Link copied.').waitFor();
   expect(await page.evaluate('navigator.clipboard.readText()')).toBe(link);
 
-  // The friend follows the opt-out link from the email and confirms.
+  // The friend follows the opt-out link from the email and confirms, by keyboard: the button goes,
+  // the page's heading takes the focus, and the live region says it is done.
   const friend = await openPage();
   await friend.page.goto(onTestServer(/https?:\/\/\S+\/unsubscribe\/[A-Za-z0-9_-]+/.exec(mail.text)![0]));
-  await friend.page.getByRole('button', { name: 'Stop invitations to my address' }).click();
+  await friend.page.getByRole('button', { name: 'Stop invitations to my address' }).press('Enter');
   await friend.page.getByRole('status').filter({ hasText: 'Agora will not send invitations to your address again' }).waitFor();
+  await expectFocus(friend.page, '#optout-title');
   await friend.page.screenshot({ path: artifact('referral-opted-out.png'), fullPage: true });
 
   // A new invitation to that address looks the same to the member, and sends nothing.
@@ -132,5 +134,24 @@ test('an answer lost on the way back, then a reload and a second submit, still s
   await page.getByRole('button', { name: 'Send the invitation' }).click();
   await page.getByRole('status').filter({ hasText: 'Thank you!' }).waitFor();
   expect(smtp.messages).toHaveLength(1);
+  expect(problems).toEqual([]);
+});
+
+test('the opt-out button keeps the focus when Agora cannot be reached, and a link that is not valid says so', async () => {
+  const { page, problems } = await openPage();
+  await page.goto(`${agora.url}/unsubscribe/not-a-real-token`);
+  const button = page.getByRole('button', { name: 'Stop invitations to my address' });
+  // The connection lost: the message comes, and the button, there again, still has the focus.
+  const cut = await holdRequests(page, `${agora.url}/unsubscribe/*`, 'POST');
+  await button.press('Enter');
+  await cut.held;
+  await expectFocus(page, 'button', 'Saving…');
+  await cut.release('abort');
+  await page.getByRole('alert').filter({ hasText: 'could not record this' }).waitFor();
+  await expectFocus(page, 'button', 'Stop invitations to my address');
+  // Pressed again, the token is refused: the button goes, and the heading takes the focus, the alert saying why.
+  await button.press('Enter');
+  await page.getByRole('alert').filter({ hasText: 'This opt-out link is not valid' }).waitFor();
+  await expectFocus(page, '#optout-title');
   expect(problems).toEqual([]);
 });

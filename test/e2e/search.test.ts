@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, expectTitle, launchBrowser, signedInPage } from '../helpers/browser.js';
+import { artifact, expectFocus, expectTitle, holdRequests, launchBrowser, signedInPage } from '../helpers/browser.js';
 import { eventually } from '../helpers/eventually.js';
 import { signedIn, type Client } from '../helpers/http.js';
 
@@ -166,11 +166,15 @@ test('a result opens its thread scrolled to the post, which is focused and marke
   expect(problems).toEqual([]);
 });
 
-test('"Load more" adds the next page of results and moves the focus to the first new one', async () => {
+test('"Load more", pressed with the keyboard, keeps the focus while it loads, adds the next page and moves the focus to the first new one', async () => {
   const { page, problems } = await member();
   await page.goto(`${agora.url}/search?q=woolly`);
   await count(page).filter({ hasText: '20 posts shown for “woolly”; more can be loaded.' }).waitFor();
-  await page.getByRole('button', { name: 'Load more results' }).click();
+  const loading = await holdRequests(page, `${agora.url}/api/search?*`);
+  await page.getByRole('button', { name: 'Load more results' }).press('Enter');
+  await loading.held;
+  await expectFocus(page, 'button[aria-disabled="true"]', 'Loading…');
+  await loading.release();
   await count(page).filter({ hasText: `${WOOLLY} posts match “woolly”.` }).waitFor();
   expect(await results(page).count()).toBe(WOOLLY);
   expect(new Set(await results(page).locator('.result-title a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).size).toBe(WOOLLY);

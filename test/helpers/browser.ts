@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { createAccount } from '../../server/auth/service.js';
 import type { Role, UserStore } from '../../server/store/users.js';
 import { Client, uniqueName } from './http.js';
@@ -126,4 +126,46 @@ export async function expectFocus(page: Page, selector: string, text?: string, t
     return !!el && el.matches(selector) && (text === undefined || el.textContent?.trim() === text);
   }, { selector, text }, { timeout: timeoutMs }).then(() => true, () => false);
   if (!reached) throw new Error(`the keyboard's focus is on ${await focusDescription(page)}, not on ${selector}${text === undefined ? '' : ` "${text}"`}`);
+}
+
+/**
+ * Whether what has the keyboard's focus sits in a live region: a screen reader would read it as it
+ * takes the focus, and once more as the region's news.
+ */
+export function focusInLiveRegion(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    type El = { closest(s: string): unknown };
+    const el = (globalThis as unknown as { document: { activeElement: El | null } }).document.activeElement;
+    return !!el?.closest('[role="status"], [role="alert"], [role="log"], [aria-live]:not([aria-live="off"])');
+  });
+}
+
+/**
+ * Holds the page's `method` requests to `url` (as page.route matches it) until `release`, for what
+ * the page shows while it waits: `held` resolves once one is held. `release('abort')` cuts them, as a
+ * lost connection would, instead of letting them through.
+ */
+export async function holdRequests(page: Page, url: string, method = 'GET') {
+  let arrived!: () => void;
+  const held = new Promise<void>((resolve) => { arrived = resolve; });
+  let letGo!: (how: 'continue' | 'abort') => void;
+  const released = new Promise<'continue' | 'abort'>((resolve) => { letGo = resolve; });
+  const handled: Promise<void>[] = [];
+  const handler = (route: Route) => {
+    if (route.request().method() !== method) return route.fallback();
+    arrived();
+    const done = released.then((how) => (how === 'abort' ? route.abort('internetdisconnected') : route.continue()));
+    handled.push(done);
+    return done;
+  };
+  await page.route(url, handler);
+  return {
+    held,
+    /** Lets the held requests go (or cuts them), and stops holding new ones once they are on their way. */
+    release: async (how: 'continue' | 'abort' = 'continue') => {
+      letGo(how);
+      await Promise.all(handled);
+      await page.unroute(url, handler);
+    },
+  };
 }

@@ -1,6 +1,6 @@
 // Admin › Users: find people by name, role and ban; change a role, ban with a reason and an
 // optional end, unban. Bans go through the moderators' endpoints, so the same rules and audit apply.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AdminUser, AdminUsersFilter } from '../../../shared/schemas/index.js';
 import { ROLES, type Role } from '../../../shared/roles.js';
 import { adminApi } from '../admin-api.js';
@@ -37,11 +37,20 @@ export function AdminUsersSection() {
     setRows(page.items);
     setNext(page.nextCursor);
   });
+  // After "Show more users", the first user it brought takes the focus: the button may be gone (no
+  // more pages), and a keyboard user goes on where the new users start.
+  const focusUser = useRef<string | null>(null);
   const more = useSubmit(() => adminApi.users(filter, next), (page) => {
     setRows((list) => [...(list ?? []), ...page.items]);
     setNext(page.nextCursor);
+    focusUser.current = page.items[0]?.id ?? null;
   });
   useEffect(() => void search.submit(), []);
+  useEffect(() => {
+    if (focusUser.current === null) return;
+    document.querySelector<HTMLElement>(`[data-testid="admin-user"][data-user-id="${CSS.escape(focusUser.current)}"]`)?.focus();
+    focusUser.current = null;
+  }, [rows]);
 
   const replace = (u: AdminUser) => setRows((list) => list?.map((x) => (x.id === u.id ? u : x)) ?? null);
 
@@ -62,7 +71,8 @@ export function AdminUsersSection() {
       <ul class="cards" data-testid="admin-users" aria-label="Users found">
         {rows?.map((u) => <UserRow key={u.id} user={u} onChanged={replace} />)}
       </ul>
-      {next && <button type="button" class="secondary" disabled={more.busy} onClick={() => void more.submit()}>Show more users</button>}
+      {/* aria-disabled while loading: a disabled button would drop the keyboard's focus to the page (useSubmit refuses a second press). */}
+      {next && <button type="button" class="secondary" aria-disabled={more.busy || undefined} onClick={() => void more.submit()}>Show more users</button>}
       <FormError>{more.formError}</FormError>
     </section>
   );
@@ -100,17 +110,24 @@ function UserRow({ user, onChanged }: { user: AdminUser; onChanged(u: AdminUser)
   });
 
   return (
-    <li class="user-card" aria-labelledby={`${id}-name`} data-testid="admin-user" data-username={user.username}>
+    // Focusable, not a tab stop: after "Show more users" the first one it brought takes the focus.
+    <li class="user-card" aria-labelledby={`${id}-name`} data-testid="admin-user" data-username={user.username} data-user-id={user.id} tabIndex={-1}>
       <h3 id={`${id}-name`}><a href={`/u/${encodeURIComponent(user.username)}`}>{user.username}</a></h3>
       <p class="meta">
         {user.role} · joined <time dateTime={user.createdAt}>{when(user.createdAt)}</time> · {user.postCount} {user.postCount === 1 ? 'post' : 'posts'} ·{' '}
         {user.banned ? <strong class="banned">banned</strong> : 'not banned'}
       </p>
       <p role="status" class="mod-message" data-testid="admin-user-message">{message ?? ''}</p>
-      <form class="inline-form" onSubmit={changeRole.submit} noValidate aria-label={`Change the role of ${user.username}`}>
+      {/* Change role is aria-disabled, not disabled, while busy and while the role picked is the current
+          one, which it is once a change is through: the button keeps the keyboard's focus, and a press
+          then does nothing. */}
+      <form class="inline-form" noValidate aria-label={`Change the role of ${user.username}`} onSubmit={(e) => {
+        if (newRole === user.role) e.preventDefault();
+        else void changeRole.submit(e);
+      }}>
         <Select id={`${id}-role`} label={`Role of ${user.username}`} value={newRole} onChange={setNewRole}
           options={ROLES.map((r): [string, string] => [r, r])} />
-        <button type="submit" class="secondary" disabled={changeRole.busy || newRole === user.role}>
+        <button type="submit" class="secondary" aria-disabled={changeRole.busy || newRole === user.role || undefined}>
           {changeRole.busy ? 'Changing…' : 'Change role'}
         </button>
       </form>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Forum, ForumAnswers, NewThreadInput, Thread } from '../../../shared/schemas/index.js';
 import { api, ApiFailure } from '../api.js';
 import { Composer } from '../composer.js';
@@ -76,11 +76,29 @@ export function ForumPage({ forumId }: { forumId: string }) {
     return () => void s.off('thread:removed', onRemoved);
   }, [forumId, user?.id]);
 
+  // After "Show older threads", the first thread it brought takes the focus (its link, the row's one
+  // control): the button is gone with the last page, and a keyboard user goes on where they were.
+  const focusThread = useRef<string | null>(null);
+  const loading = useRef(false); // two presses before the answer load one page
+  useEffect(() => {
+    if (focusThread.current === null) return;
+    document.querySelector<HTMLElement>(`[data-thread-id="${CSS.escape(focusThread.current)}"] a`)?.focus();
+    focusThread.current = null;
+  }, [threads]);
   const more = async () => {
-    if (!next) return;
-    const p = await api.get<ForumAnswers['threads']>(`/api/forums/${forumId}/threads?cursor=${encodeURIComponent(next)}`);
-    setThreads((list) => [...list, ...p.items.filter((t) => !list.some((x) => x.id === t.id))]);
-    setNext(p.nextCursor);
+    if (!next || loading.current) return;
+    loading.current = true;
+    try {
+      const p = await api.get<ForumAnswers['threads']>(`/api/forums/${forumId}/threads?cursor=${encodeURIComponent(next)}`);
+      setThreads((list) => {
+        const brought = p.items.filter((t) => !list.some((x) => x.id === t.id));
+        focusThread.current = brought[0]?.id ?? null;
+        return [...list, ...brought];
+      });
+      setNext(p.nextCursor);
+    } finally {
+      loading.current = false;
+    }
   };
 
   useTitle(missing ? NOT_FOUND_TITLE : forum?.title ?? 'Forum');

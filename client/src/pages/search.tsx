@@ -58,6 +58,7 @@ export function SearchPage() {
   const typing = useRef<number | undefined>(undefined);
   /** After "Load more", the first new result takes the focus. */
   const focusFrom = useRef<number | null>(null);
+  const loadingMore = useRef(false); // a ref, not the state: two presses before a re-render load one page
   useTitle(asked.q.trim() || null, 'Search');
 
   useEffect(() => {
@@ -123,7 +124,8 @@ export function SearchPage() {
   };
 
   const loadMore = async () => {
-    if (!results?.next || busy) return;
+    if (!results?.next || busy || loadingMore.current) return;
+    loadingMore.current = true;
     setBusy(true);
     try {
       const page = await fetchResults(asked, results.next);
@@ -132,6 +134,7 @@ export function SearchPage() {
     } catch (e) {
       setFailure(e);
     } finally {
+      loadingMore.current = false;
       setBusy(false);
     }
   };
@@ -194,7 +197,8 @@ export function SearchPage() {
           {results.items.map((hit, i) => <SearchResult key={hit.post.id} hit={hit} index={i} forumTitle={forumTitle.get(hit.post.forumId)} />)}
         </ol>
       )}
-      {results?.next && <button type="button" class="secondary" disabled={busy} onClick={() => void loadMore()}>{busy ? 'Loading…' : 'Load more results'}</button>}
+      {/* aria-disabled while loading: a disabled button would drop the keyboard's focus to the page. */}
+      {results?.next && <button type="button" class="secondary" aria-disabled={busy || undefined} onClick={() => void loadMore()}>{busy ? 'Loading…' : 'Load more results'}</button>}
     </main>
   );
 }

@@ -113,25 +113,34 @@ function MineSection({ onPublicChange }: { onPublicChange(): Promise<unknown> })
   );
 }
 
+/** The card's first action: Withdraw consent once consent is given, else Edit. */
+const FIRST_ACTION = ':scope > .actions > button';
+
 function OwnCard({ t, onChange, onDeleted }: { t: OwnTestimonial; onChange(t: OwnTestimonial): void; onDeleted(id: string): void }) {
   const [mode, setMode] = useState<'view' | 'edit' | 'delete'>('view');
   const [message, setMessage] = useState('');
   const state = testimonialState(t);
-  const focusTarget = useRef<HTMLElement | null>(null);
   const card = useRef<HTMLLIElement>(null);
+  /** The control (a selector in the card) that takes the keyboard's focus once the one that had it is gone. */
+  const [focusNext, setFocusNext] = useState<string | null>(null);
 
   useEffect(() => {
-    // After an edit or a cancelled deletion, keyboard focus returns into the card.
-    if (mode === 'view' && focusTarget.current) {
-      focusTarget.current.focus();
-      focusTarget.current = null;
-    }
     if (mode === 'delete') card.current?.querySelector<HTMLElement>('.confirm-panel h4')?.focus();
   }, [mode]);
+  useEffect(() => {
+    if (!focusNext) return;
+    setFocusNext(null);
+    // Only if the focus went with the control: someone who moved on while it worked keeps their place.
+    const active = document.activeElement;
+    if (!active || active === document.body) card.current?.querySelector<HTMLElement>(focusNext)?.focus();
+  }, [focusNext]);
 
+  // Consent given or withdrawn, the button pressed (or the consent form) is gone: the first action
+  // takes its place, Withdraw consent or Edit (the outcome, a live region, says what happened).
   const done = (next: OwnTestimonial, text: string) => {
     onChange(next);
     setMessage(text);
+    setFocusNext(FIRST_ACTION);
   };
 
   const withdraw = useSubmit(() => testimonialApi.withdraw(t.id), (next) => done(next, 'Consent withdrawn. The testimonial is no longer published.'));
@@ -146,8 +155,8 @@ function OwnCard({ t, onChange, onDeleted }: { t: OwnTestimonial; onChange(t: Ow
       {mode === 'edit' ? (
         <EditForm t={t} onDone={(next) => {
           if (next) done(next, t.consent && !next.consent ? 'Saved. Your consent was withdrawn because the text changed.' : 'Saved.');
-          focusTarget.current = card.current?.querySelector<HTMLElement>('.edit-button') ?? null;
           setMode('view');
+          setFocusNext('.edit-button'); // saved or cancelled, focus returns to the button that opened the form
         }} />
       ) : (
         <p class="data-text">{t.text}</p>
@@ -158,13 +167,14 @@ function OwnCard({ t, onChange, onDeleted }: { t: OwnTestimonial; onChange(t: Ow
           {' '}<strong>{t.consent.name}{t.consent.title ? `, ${t.consent.title}` : ''}</strong>.
         </p>
       )}
+      {/* Buttons are aria-disabled while busy: a disabled one would drop the keyboard's focus to the page. */}
       {mode === 'view' && (
         <>
           {!t.consent && <ConsentForm t={t} onDone={(next) => done(next, 'Thank you. An administrator may now feature it on the public list; you can withdraw at any time.')} />}
           <FormError>{withdraw.formError ?? del.formError}</FormError>
           <div class="actions">
             {t.consent && (
-              <button type="button" class="secondary" onClick={() => void withdraw.submit()} disabled={withdraw.busy}>
+              <button type="button" class="secondary" onClick={() => void withdraw.submit()} aria-disabled={withdraw.busy || undefined}>
                 {withdraw.busy ? 'Withdrawing…' : 'Withdraw consent'}
               </button>
             )}
@@ -179,10 +189,11 @@ function OwnCard({ t, onChange, onDeleted }: { t: OwnTestimonial; onChange(t: Ow
           <p>It is deleted for good{state === 'published' ? ' and taken off the public page at once' : ''}.</p>
           <FormError>{del.formError}</FormError>
           <div class="actions">
-            <button type="button" class="danger" onClick={() => void del.submit()} disabled={del.busy}>{del.busy ? 'Deleting…' : 'Delete it'}</button>
-            <button type="button" class="secondary" disabled={del.busy} onClick={() => {
-              focusTarget.current = card.current?.querySelector<HTMLElement>('.delete-button') ?? null;
+            <button type="button" class="danger" onClick={() => void del.submit()} aria-disabled={del.busy || undefined}>{del.busy ? 'Deleting…' : 'Delete it'}</button>
+            <button type="button" class="secondary" aria-disabled={del.busy || undefined} onClick={() => {
+              if (del.running()) return;
               setMode('view');
+              setFocusNext('.delete-button');
             }}>Keep it</button>
           </div>
         </div>
@@ -196,7 +207,7 @@ function EditForm({ t, onDone }: { t: OwnTestimonial; onDone(next: OwnTestimonia
   const [text, setText] = useState(t.text);
   const id = `edit-${t.id}`;
   const pii = usePiiAcknowledgement();
-  const { busy, errors, formError, submit } = useSubmit(async () => {
+  const { busy, running, errors, formError, submit } = useSubmit(async () => {
     if (!text.trim()) throw invalid('text', 'Write a few words, or delete the testimonial instead.');
     return text === t.text ? t : pii.guard((ack) => testimonialApi.edit(t.id, text, ack));
   }, onDone);
@@ -209,7 +220,9 @@ function EditForm({ t, onDone }: { t: OwnTestimonial; onDone(next: OwnTestimonia
       {pii.pending && <PiiConfirm findings={pii.pending} busy={busy} onConfirm={() => { pii.accept(); void submit(); }} />}
       <div class="actions">
         <button type="submit" aria-disabled={busy || undefined}>{busy ? 'Saving…' : 'Save'}</button>
-        <button type="button" class="secondary" onClick={() => onDone(null)} disabled={busy}>Cancel</button>
+        <button type="button" class="secondary" aria-disabled={busy || undefined} onClick={() => {
+          if (!running()) onDone(null);
+        }}>Cancel</button>
       </div>
     </form>
   );
