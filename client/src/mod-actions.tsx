@@ -1,9 +1,9 @@
 // Moderation controls shared by the dashboard and the thread page: reasons, remove / restore /
-// approve / purge for one post, a member's flag, and how a removal is shown to moderators.
+// approve / purge for one post, and how a removal is shown to moderators (a member's flag is in
+// flag-control.tsx).
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { OwnRemoval, Post, Removal } from '../../shared/schemas/index.js';
-import { ApiFailure } from './api.js';
 import { Field, FormError, useSubmit } from './forms.js';
 import { when } from './format.js';
 import { fieldError, modApi } from './mod-api.js';
@@ -150,6 +150,13 @@ const OUTCOME_TEXT: Record<ModOutcome['kind'], string> = {
   purged: 'Content purged for good.',
 };
 
+/**
+ * Where the focus goes after an outcome. Restored or approved, the post is visible: Remove takes the
+ * place of the button that was pressed (the notice, in a live region, says what happened). Removed
+ * or purged, the form is gone: the notice takes the focus, with its Undo.
+ */
+const focusesNotice = (kind: ModOutcome['kind']) => kind === 'removed' || kind === 'purged';
+
 /** Remove (with a reason), restore, approve (held posts) and purge (after a confirmation) for one post. */
 export function PostModActions(p: PostModActionsProps) {
   const { post } = p;
@@ -180,9 +187,7 @@ export function PostModActions(p: PostModActionsProps) {
     setMode('none');
     setError(null);
     setOutcome(o.kind);
-    // Restored or approved, the post is visible: Remove takes the place of the button that was
-    // pressed (the notice, a live region, says what happened). Otherwise the notice, with its Undo.
-    setFocusTarget(o.kind === 'restored' || o.kind === 'approved' ? 'remove' : 'notice');
+    setFocusTarget(focusesNotice(o.kind) ? 'notice' : 'remove');
     p.onOutcome(o);
   };
   const run = async (action: () => Promise<ModOutcome>) => {
@@ -208,18 +213,20 @@ export function PostModActions(p: PostModActionsProps) {
 
   const undoable = p.inlineUndo && outcome === 'removed' && post.status === 'removed' && !post.purged;
   const d = p.describedBy;
+  const noticeEl = outcome && (
+    <div class="mod-notice" tabIndex={-1} ref={notice}>
+      <span>{OUTCOME_TEXT[outcome]}</span>
+      {undoable && <button type="button" class="secondary" aria-disabled={busy || undefined} aria-describedby={d} onClick={() => void restore()}>Undo</button>}
+    </div>
+  );
   return (
     <div class="mod-actions" data-testid="mod-actions">
-      {/* The live region is there before its notice, so a first one is announced too (focus may go to Remove).
+      {/* A notice that takes the focus (removed, purged) is read as it takes it, so it stays out of the live
+          region, which would read it a second time. The live region is there before its notice, so a first
+          "restored" or "approved", whose focus goes to Remove, is announced too.
           Buttons are aria-disabled while busy: a disabled one would drop the keyboard's focus to the page. */}
-      <div role="status">
-        {outcome && (
-          <div class="mod-notice" tabIndex={-1} ref={notice}>
-            <span>{OUTCOME_TEXT[outcome]}</span>
-            {undoable && <button type="button" class="secondary" aria-disabled={busy || undefined} aria-describedby={d} onClick={() => void restore()}>Undo</button>}
-          </div>
-        )}
-      </div>
+      <div role="status">{outcome && !focusesNotice(outcome) && noticeEl}</div>
+      {outcome && focusesNotice(outcome) && noticeEl}
       {error && <p class="form-error" role="alert">{error}</p>}
       {mode === 'none' && !post.purged && (
         <div class="actions">
@@ -251,49 +258,6 @@ export function PostModActions(p: PostModActionsProps) {
             not even by an administrator. Only a tombstone and the audit entry stay. Use it for leaked personal data.
           </p>
         </ReasonForm>
-      )}
-    </div>
-  );
-}
-
-/** A member's "Flag" for someone else's post, with the outcome shown next to the post. */
-export function FlagControl({ post, describedBy }: { post: Post; describedBy?: string }) {
-  const [open, setOpen] = useState(false);
-  const [outcome, setOutcome] = useState<string | null>(null);
-  const opener = useRef<HTMLButtonElement>(null);
-  const notice = useRef<HTMLParagraphElement>(null);
-  const [focus, setFocus] = useState<'opener' | 'notice' | null>(null);
-  useEffect(() => {
-    if (focus === 'opener') opener.current?.focus();
-    if (focus === 'notice') notice.current?.focus();
-    if (focus) setFocus(null);
-  }, [focus]);
-  const finish = (text: string) => {
-    setOpen(false);
-    setOutcome(text);
-    setFocus('notice');
-  };
-  return (
-    <div class="flag-control">
-      {outcome && <p class="mod-notice" role="status" tabIndex={-1} ref={notice} data-testid="flag-outcome">{outcome}</p>}
-      {!open && !outcome && (
-        <button type="button" class="link-button" ref={opener} aria-expanded="false" aria-describedby={describedBy} onClick={() => setOpen(true)}>Flag</button>
-      )}
-      {open && (
-        <ReasonForm idPrefix={`flag-${post.id}`} legend="Flag this post for the moderators" submitLabel="Send flag" busyLabel="Sending…"
-          onCancel={() => {
-            setOpen(false);
-            setFocus('opener');
-          }}
-          send={async (reason) => {
-            try {
-              await modApi.flagPost(post.id, reason);
-              finish('Thank you: the moderators will review this post.');
-            } catch (e) {
-              if (e instanceof ApiFailure && e.status === 409) finish(e.message);
-              else throw e;
-            }
-          }} />
       )}
     </div>
   );

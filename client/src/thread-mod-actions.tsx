@@ -15,12 +15,19 @@ export function ThreadModActions({ thread, onChanged }: { thread: Thread; onChan
   const restoring = useRef(false); // a ref, not the state: two presses before a re-render send one request
   const noticeRef = useRef<HTMLParagraphElement>(null);
   const removeRef = useRef<HTMLButtonElement>(null);
-  const [focus, setFocus] = useState<'notice' | 'remove' | null>(null);
+  const purgeRef = useRef<HTMLButtonElement>(null);
+  const [focus, setFocus] = useState<'notice' | 'remove' | 'purge' | null>(null);
   useEffect(() => {
     if (focus === 'notice') noticeRef.current?.focus();
     if (focus === 'remove') removeRef.current?.focus();
+    if (focus === 'purge') purgeRef.current?.focus();
     if (focus) setFocus(null);
   }, [focus]);
+  /** A form cancelled: the focus goes back to the button that opened it. */
+  const cancel = (opener: 'remove' | 'purge') => {
+    setMode('none');
+    setFocus(opener);
+  };
 
   const done = (kind: keyof typeof NOTICE, t: Thread) => {
     setMode('none');
@@ -44,11 +51,15 @@ export function ThreadModActions({ thread, onChanged }: { thread: Thread; onChan
     }
   };
 
+  const noticeEl = notice && <p class="mod-notice" tabIndex={-1} ref={noticeRef}>{NOTICE[notice]}</p>;
   return (
     <section class="thread-mod" aria-label="Moderate this thread" data-testid="thread-mod">
       {thread.removal && <RemovalNote removal={thread.removal} purged={thread.purged} />}
-      {/* The live region is there before its notice, so the first one is announced too (focus may go to Remove thread). */}
-      <div role="status">{notice && <p class="mod-notice" tabIndex={-1} ref={noticeRef}>{NOTICE[notice]}</p>}</div>
+      {/* A notice that takes the focus (removed, purged) is read as it takes it, so it stays out of the
+          live region, which would read it a second time. The live region is there before its notice,
+          so "restored", whose focus goes to Remove thread, is announced the first time too. */}
+      <div role="status">{notice === 'restored' && noticeEl}</div>
+      {notice && notice !== 'restored' && noticeEl}
       {error && <p class="form-error" role="alert">{error}</p>}
       {/* Restore thread is aria-disabled while busy: a disabled button would drop the keyboard's focus to the page. */}
       {mode === 'none' && !thread.purged && (
@@ -56,12 +67,12 @@ export function ThreadModActions({ thread, onChanged }: { thread: Thread; onChan
           {thread.removal
             ? <button type="button" class="secondary" aria-disabled={busy || undefined} onClick={() => void restore()}>Restore thread</button>
             : <button type="button" class="secondary" ref={removeRef} aria-expanded="false" onClick={() => setMode('remove')}>Remove thread</button>}
-          <button type="button" class="secondary danger-text" aria-expanded="false" onClick={() => setMode('purge')}>Purge thread</button>
+          <button type="button" class="secondary danger-text" ref={purgeRef} aria-expanded="false" onClick={() => setMode('purge')}>Purge thread</button>
         </div>
       )}
       {mode === 'remove' && (
         <ReasonForm idPrefix={`thread-${thread.id}-remove`} legend="Remove this thread" submitLabel="Remove thread" busyLabel="Removing…"
-          onCancel={() => setMode('none')}
+          onCancel={() => cancel('remove')}
           send={async (reason) => done('removed', await modApi.removeThread(thread.id, reason))}>
           <p role="note">The title and every post disappear for everyone but moderators, at once. You can restore it.</p>
         </ReasonForm>
@@ -69,7 +80,7 @@ export function ThreadModActions({ thread, onChanged }: { thread: Thread; onChan
       {mode === 'purge' && (
         <ReasonForm idPrefix={`thread-${thread.id}-purge`} legend="Purge this thread for good" submitLabel="Purge thread permanently" busyLabel="Purging…" danger
           initial={{ canned: 'personal data', details: '' }}
-          onCancel={() => setMode('none')}
+          onCancel={() => cancel('purge')}
           send={async (reason) => {
             await modApi.purgeThread(thread.id, reason);
             done('purged', await modApi.getThread(thread.id));

@@ -27,6 +27,11 @@ export function QueueSection() {
   /** After a dismissal, where the focus may go (nearest first), the heading last; see queue-card.tsx. */
   const [focusNext, setFocusNext] = useState<HTMLElement[] | null>(null);
   const restoring = useRef(new Set<string>()); // a ref: two presses before a re-render send one request
+  // After "Load more", the first card it brought takes the focus: the button is gone with the last
+  // page, and a keyboard user goes on where the older posts start.
+  const focusCard = useRef<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const loading = useRef(false); // a ref, not the state: two presses before a re-render load one page
 
   useEffect(() => watchModQueue({
     loaded: (page) => {
@@ -57,14 +62,29 @@ export function QueueSection() {
     [...focusNext, heading.current].find((el) => el?.isConnected)?.focus();
   }, [focusNext]);
 
+  useEffect(() => {
+    if (focusCard.current === null) return;
+    document.querySelector<HTMLElement>(`[data-testid="queue-item"][data-post-id="${CSS.escape(focusCard.current)}"]`)?.focus();
+    focusCard.current = null;
+  }, [items]);
+
   const more = async () => {
-    if (!next) return;
+    if (!next || loading.current) return;
+    loading.current = true;
+    setLoadingMore(true);
     try {
       const page = await modApi.queue(next);
-      setItems((list) => [...(list ?? []), ...page.items.filter((i) => !(list ?? []).some((x) => x.post.id === i.post.id))]);
+      setItems((list) => {
+        const brought = page.items.filter((i) => !(list ?? []).some((x) => x.post.id === i.post.id));
+        focusCard.current = brought[0]?.post.id ?? null;
+        return [...(list ?? []), ...brought];
+      });
       setNext(page.nextCursor);
     } catch (e) {
       setProblem(errorText(e));
+    } finally {
+      loading.current = false;
+      setLoadingMore(false);
     }
   };
 
@@ -123,7 +143,9 @@ export function QueueSection() {
       {undo.length > 0 && (
         <div class="undo-list" ref={undoList} role="group" aria-label="Recent removals" data-testid="undo-list">
           {undo.map((n) => (
-            <div key={n.post.id} class="undo-item" tabIndex={-1} role="status" data-post-id={n.post.id}>
+            // Not a live region: the notice takes the focus when it appears and when it says "restored",
+            // and is read then, once.
+            <div key={n.post.id} class="undo-item" tabIndex={-1} data-post-id={n.post.id}>
               {n.state === 'restored'
                 ? <span>Restored the post by <strong>{authorName(n.post)}</strong>.</span>
                 : <span>Removed the post by <strong>{authorName(n.post)}</strong> ({n.reason}).</span>}
@@ -147,7 +169,8 @@ export function QueueSection() {
           <QueueCard key={item.post.id} item={item} onOutcome={(o) => outcome(o, item)} onDismissed={(f, next) => flagDismissed(item, f, next)} />
         ))}
       </ul>
-      {next && <button type="button" class="secondary" onClick={() => void more()}>Load more of the queue</button>}
+      {/* aria-disabled while loading: it keeps the keyboard's focus until the cards come. */}
+      {next && <button type="button" class="secondary" aria-disabled={loadingMore || undefined} onClick={() => void more()}>Load more of the queue</button>}
     </section>
   );
 }
