@@ -15,7 +15,8 @@
 // idle process's own instructions for as long as the round lasted (measured once per side). A
 // round holds one major collection or none (a tenth of its figure): hence several rounds and
 // their median. (Forcing a full collection at each round's start and end, over the inspector or
-// with --expose-gc, made V8 drop and compile again most of the code: 5 M instructions a post.)
+// with --expose-gc, made V8 drop and compile again most of the code: 5 M instructions a post; so
+// does its memory reducer, see NODE_ARGS.)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -51,6 +52,13 @@ const KINDS: [PostKind, string][] = [['watched', 'a reply in a thread its starte
 const hasValgrind = spawnSync('valgrind', ['--version']).status === 0;
 
 const HOST = '127.0.0.1';
+/**
+ * V8's memory reducer collects with the aim of shrinking the heap once a process's allocation slows
+ * (8 s after), and such a collection drops compiled code: the next round then ran in the
+ * interpreter and compiled it all again (up to 4 M instructions a post more). A server under load
+ * never pauses like the bench does between rounds to read its counts, so it is off here.
+ */
+const NODE_ARGS = ['--no-memory-reducer'];
 
 function callgrindControl(pid: number, args: string[]): void {
   // vgdb finds the process by a file name built from $USER and $HOST, so it needs the server's
@@ -155,7 +163,7 @@ async function measureSide(res: Resources, side: (typeof SIDES)[number], index: 
       // 15,000 e-mail jobs of the warm-up would land in the rounds. Scheduling it is counted; sending
       // it is not a cost of creating the post.
       NOTIFY_EMAIL_DELAY_SECONDS: String(7 * 86_400),
-    }, 'Agora listening', 600_000, [], valgrind)]);
+    }, 'Agora listening', 600_000, NODE_ARGS, valgrind)]);
     const pid = server!.child.pid!;
     const t = await setUpThread(sub, `http://127.0.0.1:${port}`, MEMBERS, 'member', REQUEST_TIMEOUT_MS);
     const mentioned = await Promise.all(Array.from({ length: MENTIONED }, (_, k) =>
