@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startAgora, type Running } from '../helpers/agora.js';
-import { artifact, expectFocus, launchBrowser, signedInPage } from '../helpers/browser.js';
+import { artifact, expectFocus, holdRequests, launchBrowser, signedInPage } from '../helpers/browser.js';
 import { signedIn, type Client } from '../helpers/http.js';
 
 let agora: Running;
@@ -118,7 +118,7 @@ test('a reader who does not write never downloads the personal-data detector; a 
   expect(writer.problems).toEqual([]);
 });
 
-test('"Show older threads", pressed with the keyboard, hands the focus to the first thread it brought', async () => {
+test('"Show older threads", pressed with the keyboard, says why it failed and then hands the focus to the first thread it brought', async () => {
   const forumId = (await admin.post('/api/forums', { slug: 'e2e-many', title: 'Many threads' })).body.forum.id;
   for (let i = 0; i < 55; i++) expect((await admin.post(`/api/forums/${forumId}/threads`, { title: `Thread ${i}`, body: 'One more.' })).status).toBe(201);
   const reader = await signInPage();
@@ -126,7 +126,17 @@ test('"Show older threads", pressed with the keyboard, hands the focus to the fi
   const rows = reader.page.getByTestId('thread-list').locator('li');
   await rows.nth(49).waitFor();
   expect(await rows.count()).toBe(50);
-  await reader.page.getByRole('button', { name: 'Show older threads' }).press('Enter');
+  // A first press whose answer never comes (the connection cut): the page says so, the button
+  // keeps the focus, and pressing it again loads the page.
+  const cut = await holdRequests(reader.page, `**/api/forums/${forumId}/threads?cursor=*`);
+  const older = reader.page.getByRole('button', { name: 'Show older threads' });
+  await older.press('Enter');
+  await cut.held;
+  await cut.release('abort');
+  await reader.page.getByRole('alert').filter({ hasText: 'Agora cannot be reached' }).waitFor();
+  await expectFocus(reader.page, 'button', 'Show older threads');
+  expect(await rows.count()).toBe(50);
+  await older.press('Enter');
   await rows.nth(54).waitFor();
   // The button is gone with the last page; the focus is on the first thread it brought, not the page.
   await reader.page.getByRole('button', { name: 'Show older threads' }).waitFor({ state: 'detached' });

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Forum, ForumAnswers, NewThreadInput, Thread } from '../../../shared/schemas/index.js';
 import { api, ApiFailure } from '../api.js';
 import { Composer } from '../composer.js';
-import { when } from '../format.js';
+import { errorText, when } from '../format.js';
 import { getSocket, watchForum } from '../realtime.js';
 import { isModerator, modApi } from '../mod-api.js';
 import { navigate } from '../router.js';
@@ -80,6 +80,7 @@ export function ForumPage({ forumId }: { forumId: string }) {
   // control): the button is gone with the last page, and a keyboard user goes on where they were.
   const focusThread = useRef<string | null>(null);
   const loading = useRef(false); // two presses before the answer load one page
+  const [moreError, setMoreError] = useState<string | null>(null);
   useEffect(() => {
     if (focusThread.current === null) return;
     document.querySelector<HTMLElement>(`[data-thread-id="${CSS.escape(focusThread.current)}"] a`)?.focus();
@@ -96,6 +97,10 @@ export function ForumPage({ forumId }: { forumId: string }) {
         return [...list, ...brought];
       });
       setNext(p.nextCursor);
+      setMoreError(null);
+    } catch (e) {
+      // The button stays (focus with it) and says why: pressing it again tries again.
+      setMoreError(errorText(e));
     } finally {
       loading.current = false;
     }
@@ -126,6 +131,7 @@ export function ForumPage({ forumId }: { forumId: string }) {
             </li>
           ))}
         </ul>
+        {moreError && <p class="form-error" role="alert">{moreError}</p>}
         {next && <button type="button" class="secondary" onClick={() => void more()}>Show older threads</button>}
       </section>
       <BanNotice user={user} />
