@@ -9,7 +9,8 @@
 // Three Agora processes, one after the other (under valgrind a process is 20–50 times slower), each
 // on its own Redis prefix: the whole of Agora, Agora without the search follower, and Agora without
 // notifications (agora-followers.ts). Each starts with callgrind's counting off and takes WARM_UP
-// posts, so V8 has compiled the hot code; then ROUNDS counted rounds of POSTS posts, each counted
+// posts of each kind, so V8 has compiled the hot code; then, per kind, RE_WARM more and ROUNDS
+// counted rounds of POSTS posts, each counted
 // until the process is idle again, so what the posts set going (the feed, the fan-out job, e-mail
 // scheduling) is in it. Left out of each round: the optimizing compilers (see COMPILER), and the
 // idle process's own instructions for as long as the round lasted (measured once per side). A
@@ -32,6 +33,8 @@ const MEMBERS = 4;
 const MENTIONED = 10;
 const WARM_UP = Math.max(1, Number(process.env.BENCH_INSTRUCTIONS_WARM_UP ?? 1500) || 1500);
 const POSTS = Math.max(1, Number(process.env.BENCH_INSTRUCTIONS_POSTS ?? 300) || 300);
+/** Posts of a kind again just before its rounds, after the other kind's rounds. */
+const RE_WARM = 300;
 /** Counted rounds per side and post; each side's figure is its median round. */
 const ROUNDS = 5;
 /** Posts in flight at once from the driver, as a few members posting at the same time. */
@@ -175,11 +178,15 @@ async function measureSide(res: Resources, side: (typeof SIDES)[number], index: 
       mentions: JSON.stringify({ body: `${mentioned.map((m) => `@${m.username}`).join(' ')} ${BENCH_POST}` }),
     };
     const rounds = new Map<PostKind, { busy: Dump; ms: number }[]>();
+    // Both posts warm up before either is counted, and each again just before its rounds: with
+    // the watched reply's warm-up alone, its rounds still drifted down by a sixth from the first to
+    // the fifth (V8 still compiling), where the mentions' rounds, which came after, moved by 0.2%.
+    const t0 = performance.now();
+    for (const [kind] of KINDS) await posts(url, headers, bodies[kind], WARM_UP);
+    res.log(`${side.name}: ${WARM_UP} warm-up posts of each kind in ${fmt((performance.now() - t0) / 1000, 1)} s`);
     for (const [kind] of KINDS) {
-      const t0 = performance.now();
-      await posts(url, headers, bodies[kind], WARM_UP);
+      await posts(url, headers, bodies[kind], RE_WARM);
       await idle(pid);
-      res.log(`${side.name}, ${kind}: ${WARM_UP} warm-up posts in ${fmt((performance.now() - t0) / 1000, 1)} s`);
       callgrindControl(pid, ['--instr=on']);
       const kept: { busy: Dump; ms: number }[] = [];
       for (let round = 0; round < ROUNDS; round++) {
