@@ -165,11 +165,15 @@ export function buildAgora(deps: AgoraDeps): Agora {
   }, ...(mail.readiness ? { mail: mail.readiness } : {}), ...deps.readiness }, metrics, { metricsToken: config.metricsToken }));
 
   const api = express.Router();
-  // JSON answers over 1 kB (a thread's page of posts is tens of kB) go out brotli or gzip, for about
+  // JSON answers over 8 kB (a thread's page of posts is tens of kB) go out brotli or gzip, for about
   // a third of a millisecond each; the web app's files are precompressed at build time instead
-  // (http/static-assets.ts). BREACH needs many cookie-carrying requests from another site: the
-  // session cookie is sameSite=lax, and the answers that carry a secret echo nothing written by others.
-  api.use(compression());
+  // (http/static-assets.ts). Smaller ones go out as they are: an answer under about 14 kB fits in a
+  // new connection's first congestion window, so compressing it saves no round trip, and at
+  // compression's default 1 kB, a new post's ~1.2 kB 201 spent 5% of a whole POST's CPU in zlib
+  // (a --cpu-prof of posts, 2026-12-08). BREACH needs many cookie-carrying requests from another
+  // site: the session cookie is sameSite=lax, and the answers that carry a secret echo nothing
+  // written by others.
+  api.use(compression({ threshold: '8kb' }));
   api.use(express.json({ limit: '100kb', strict: true }));
   api.use(session);
   api.use(passport.initialize());
