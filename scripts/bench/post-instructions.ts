@@ -120,14 +120,26 @@ async function idle(pid: number, limitMs = 120_000): Promise<void> {
 
 /**
  * One post. A 503 (nothing was changed) is tried again, twice at most: under valgrind a major
- * collection can hold the process past Agora's 3 s Redis command timeout. Its work stays counted.
+ * collection can hold the process past Agora's 3 s Redis command timeout. So is a request whose
+ * kept-alive connection the server closed as it was sent (between rounds the connections sit idle
+ * for longer than the server's 5 s keep-alive, and under valgrind the server is slow to read what
+ * came in meanwhile: "fetch failed"). Their work stays counted.
  */
 async function post(url: string, headers: Record<string, string>, body: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    const text = await res.text();
-    if (res.status === 201) return;
-    if (res.status !== 503 || attempt === 3) throw new Error(`POST ${url}: ${res.status} ${text.slice(0, 200)}`);
+    let status: number;
+    let text: string;
+    try {
+      const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      text = await res.text();
+      status = res.status;
+    } catch (err) {
+      if (attempt === 3 || (err as Error).message !== 'fetch failed') throw err;
+      retried++;
+      continue;
+    }
+    if (status === 201) return;
+    if (status !== 503 || attempt === 3) throw new Error(`POST ${url}: ${status} ${text.slice(0, 200)}`);
     retried++;
   }
 }
@@ -219,6 +231,10 @@ async function measureSide(res: Resources, side: (typeof SIDES)[number], index: 
       });
     }
     return counted;
+  } catch (err) {
+    // What the server said last (valgrind's own report if it died), for the one who reads stderr.
+    if (server) res.log(`${side.name}: the server's last output:\n${server.output().slice(-4000)}`);
+    throw err;
   } finally {
     await sub.stores?.close();
     if (server) await stopServers(res, [server]);
@@ -252,7 +268,7 @@ async function measure(res: Resources): Promise<Row[]> {
       row(`POST, ${label}: instructions per post (callgrind, median of ${ROUNDS} rounds of ${POSTS} after ${WARM_UP}): search follower's share`, m(whole), `${m(noSearch)} without it`, `${signed(search)} (${spread(counts, kind, 1)})`, '< 10% added', search < 0.1),
       row(`  notifications' share (fan-out, notices, e-mail scheduling included)`, m(whole), `${m(noNotify)} without them`, `${signed(notify)} (${spread(counts, kind, 2)})`, '< 15% added', notify < 0.15),
       row(`  not in the figures: the optimizing compilers, per post (M), by side`, compiling, '', ''),
-      row('  posts answered 503 and tried again (all sides and rounds)', fmt(retried), '', ''),
+      row('  posts answered 503 or cut off, and tried again (all sides and rounds)', fmt(retried), '', ''),
     );
   }
   return rows;
