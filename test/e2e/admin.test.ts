@@ -156,3 +156,31 @@ test('with the keyboard, Change role keeps the focus (and refuses the role a mem
   await expectFocus(page, `[data-testid="admin-user"][data-username="${members[20]!.username}"]`);
   expect(admin.problems).toEqual([]);
 });
+
+test('a search made while the first list still loads is not lost: its answer stays, whenever the first list answers', async () => {
+  const wanted = await account('wanted');
+  const admin = await signInPage('admin');
+  const { page } = admin;
+  // The first list (no filter) is held until the search has answered.
+  let releaseFirst!: () => void;
+  const firstHeld = new Promise<void>((resolve) => { releaseFirst = resolve; });
+  let firstArrived!: () => void;
+  const firstSeen = new Promise<void>((resolve) => { firstArrived = resolve; });
+  await page.route('**/api/admin/users?*', async (route) => {
+    if (new URL(route.request().url()).searchParams.get('query')) return route.continue();
+    firstArrived();
+    await firstHeld;
+    return route.continue();
+  });
+  await page.goto(`${agora.url}/admin`);
+  await firstSeen;
+  await page.getByLabel('Name contains').fill(wanted.username);
+  await page.getByRole('search', { name: 'Find users' }).getByRole('button', { name: 'Search' }).click();
+  await userRow(page, wanted.username).waitFor();
+  releaseFirst();
+  // The first list's answer came later: the search's stays.
+  await page.waitForResponse((r) => r.url().includes('/api/admin/users?') && !new URL(r.url()).searchParams.get('query'));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  expect(await page.getByTestId('admin-user').count()).toBe(1);
+  expect(admin.problems).toEqual([]);
+});

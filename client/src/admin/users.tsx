@@ -5,7 +5,7 @@ import type { AdminUser, AdminUsersFilter } from '../../../shared/schemas/index.
 import { ROLES, type Role } from '../../../shared/roles.js';
 import { adminApi } from '../admin-api.js';
 import { Field, FormError, useSubmit } from '../forms.js';
-import { when } from '../format.js';
+import { errorText, when } from '../format.js';
 import { fieldError, modApi } from '../mod-api.js';
 
 function Select({ id, label, value, onChange, options }: {
@@ -29,7 +29,12 @@ export function AdminUsersSection() {
   const [next, setNext] = useState<string | null>(null);
   const [filter, setFilter] = useState<AdminUsersFilter>({});
 
+  // The first list loads on its own, not through the form: a search pressed while it loads would
+  // be refused as a second submit (and the whole list shown as its answer). Once a search is
+  // made, the first list's answer, if later, is dropped.
+  const searched = useRef(false);
   const search = useSubmit(async () => {
+    searched.current = true;
     const f: AdminUsersFilter = { query: query.trim(), role: (role || undefined) as Role | undefined, banned: (banned || undefined) as 'true' | 'false' | undefined };
     return { f, page: await adminApi.users(f) };
   }, ({ f, page }) => {
@@ -45,7 +50,17 @@ export function AdminUsersSection() {
     setNext(page.nextCursor);
     focusUser.current = page.items[0]?.id ?? null;
   });
-  useEffect(() => void search.submit(), []);
+  useEffect(() => {
+    let live = true;
+    adminApi.users({}).then((page) => {
+      if (!live || searched.current) return;
+      setRows(page.items);
+      setNext(page.nextCursor);
+    }, (err: unknown) => {
+      if (live && !searched.current) search.setFormError(errorText(err));
+    });
+    return () => void (live = false);
+  }, []);
   useEffect(() => {
     if (focusUser.current === null) return;
     document.querySelector<HTMLElement>(`[data-testid="admin-user"][data-user-id="${CSS.escape(focusUser.current)}"]`)?.focus();
