@@ -180,7 +180,7 @@ test('a search made while the first list still loads is not lost: its answer sta
   releaseFirst();
   // The first list's answer came later: the search's stays.
   await page.waitForResponse((r) => r.url().includes('/api/admin/users?') && !new URL(r.url()).searchParams.get('query'));
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  await page.evaluate(() => new Promise((r) => (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() => r(null))));
   expect(await page.getByTestId('admin-user').count()).toBe(1);
   expect(admin.problems).toEqual([]);
 });
