@@ -32,11 +32,7 @@ afterAll(async () => {
   await agora?.close();
 });
 
-async function reply(body: string): Promise<string> {
-  const res = await author.post(`/api/threads/${threadId}/posts`, { body });
-  expect(res.status).toBe(201);
-  return res.body.post.id as string;
-}
+const reply = (body: string): Promise<string> => author.reply(threadId, body);
 
 /** The dashboard, open and joined to the moderators' room: whatever is written from now on arrives live. */
 async function openDashboard() {

@@ -36,11 +36,7 @@ afterAll(async () => {
   await agora?.close();
 });
 
-async function reply(body: string): Promise<string> {
-  const res = await author.post(`/api/threads/${threadId}/posts`, { body });
-  expect(res.status).toBe(201);
-  return res.body.post.id as string;
-}
+const reply = (body: string): Promise<string> => author.reply(threadId, body);
 
 test("on the thread page, Approve and Restore pressed with the keyboard hand the focus to the post's Remove", async () => {
   const heldId = await reply('My first post: leather, always.');

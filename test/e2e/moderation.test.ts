@@ -38,11 +38,7 @@ async function readerPage(role: 'member' | 'moderator') {
   return signed;
 }
 
-async function reply(body: string): Promise<string> {
-  const res = await author.post(`/api/threads/${threadId}/posts`, { body });
-  expect(res.status).toBe(201);
-  return res.body.post.id as string;
-}
+const reply = (body: string): Promise<string> => author.reply(threadId, body);
 
 test('a moderator removes a post in the thread page; a member watching sees it vanish without reload, and Undo brings it back', async () => {
   const postId = await reply('Cheap **replica watches** at spam.example, best prices!');

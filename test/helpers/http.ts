@@ -67,6 +67,13 @@ export class Client {
     return res;
   }
 
+  /** A reply to the thread that must be answered 201; its post's id. */
+  async reply(threadId: string, body: string): Promise<string> {
+    const res = await this.post(`/api/threads/${threadId}/posts`, { body });
+    if (res.status !== 201) throw new Error(`reply: expected 201, got ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.post.id as string;
+  }
+
   /** The session cookie, for socket.io clients that connect as this user. */
   cookieHeader(): string {
     const cookies = this.agent.jar.getCookies({ domain: new URL(this.baseUrl).hostname, path: '/', secure: false, script: false });
