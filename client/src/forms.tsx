@@ -42,8 +42,12 @@ export function Field(p: FieldProps) {
 
 export type FieldErrors = Record<string, string | undefined>;
 
-/** Runs a submit: field errors go next to their field, anything else to the form's own message. */
-export function useSubmit<T>(action: () => Promise<T>, onDone: (r: T) => void) {
+/**
+ * Runs a submit: field errors go next to their field, anything else to the form's own message.
+ * `latest`: for a form that only reads (a filter), a submit made while one runs is not refused but
+ * runs once that one is done, with the fields as they are then, so what is shown is the last asked.
+ */
+export function useSubmit<T>(action: () => Promise<T>, onDone: (r: T) => void, { latest = false } = {}) {
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -51,15 +55,23 @@ export function useSubmit<T>(action: () => Promise<T>, onDone: (r: T) => void) {
   // keyboard's focus to the page), so this is what makes a double click or a second Enter submit
   // once; a ref, as the state may not have re-rendered between two events.
   const inFlight = useRef(false);
-  const submit = async (e?: Event) => {
+  const again = useRef(false);
+  // The action and its answer as of the last render: a submit run again reads the fields as they are now.
+  const current = useRef({ action, onDone });
+  current.current = { action, onDone };
+  const submit = async (e?: Event): Promise<void> => {
     e?.preventDefault();
-    if (inFlight.current) return;
+    if (inFlight.current) {
+      if (latest) again.current = true;
+      return;
+    }
     inFlight.current = true;
     setBusy(true);
     setErrors({});
     setFormError(null);
     try {
-      onDone(await action());
+      const answer = await current.current.action();
+      current.current.onDone(answer);
     } catch (err) {
       if (err instanceof ApiFailure && err.fields) setErrors(err.fields);
       else if (err instanceof ApiFailure && err.field) setErrors({ [err.field]: err.message });
@@ -67,6 +79,12 @@ export function useSubmit<T>(action: () => Promise<T>, onDone: (r: T) => void) {
     } finally {
       inFlight.current = false;
       setBusy(false);
+    }
+    if (again.current) {
+      again.current = false;
+      // After a render, so the action reads the fields the member changed meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return submit();
     }
   };
   /** Whether a submit is on its way, read at the event (`busy` waits for a re-render). */

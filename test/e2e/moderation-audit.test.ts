@@ -116,3 +116,34 @@ test('"Load more", pressed with the keyboard, brings the older entries and moves
 
   expect(watcher.problems).toEqual([]);
 });
+
+test('a filter asked for while the first read is still on its way is not lost: the filtered entries are what stays', async () => {
+  const { page } = watcher;
+  // The first read (no filter) is held until the filter has been asked for.
+  let releaseFirst!: () => void;
+  const firstHeld = new Promise<void>((resolve) => { releaseFirst = resolve; });
+  let firstArrived!: () => void;
+  const firstSeen = new Promise<void>((resolve) => { firstArrived = resolve; });
+  let held = false;
+  await page.route('**/api/mod/audit*', async (route) => {
+    if (held || new URL(route.request().url()).searchParams.get('action')) return route.continue();
+    held = true;
+    firstArrived();
+    await firstHeld;
+    return route.continue();
+  });
+  await page.goto(`${agora.url}/mod`);
+  await firstSeen;
+  await page.getByLabel('Action').selectOption({ label: 'thread locked' });
+  // The button reads "Loading…" (aria-disabled) while the first read is on its way: pressed with the keyboard.
+  await page.getByRole('form', { name: 'Filter the audit log' }).getByRole('button', { name: 'Loading…' }).focus();
+  await page.keyboard.press('Enter');
+  releaseFirst();
+  await page.getByRole('table').getByText('(filtered)').waitFor();
+  const rows = page.getByTestId('audit-entry');
+  await rows.first().waitFor();
+  const actions = await rows.evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+  expect(actions.every((t) => t.includes('thread locked'))).toBe(true);
+  await page.unroute('**/api/mod/audit*');
+  expect(watcher.problems).toEqual([]);
+});

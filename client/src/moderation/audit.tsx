@@ -45,7 +45,8 @@ export function AuditSection() {
     setEntries(withNewEntries(page.items, meanwhile));
     setNext(page.nextCursor);
     setMoreError(null);
-  });
+    // A filter asked for while the first read (or another) was under way runs after it: see useSubmit.
+  }, { latest: true });
 
   useEffect(() => watchAudit({
     entry: (e) => {
@@ -126,7 +127,8 @@ export function AuditSection() {
           autoComplete="off" hint="A post, thread or user id: every action on that one target." error={load.errors.targetId} />
         <div class="actions">
           <button type="submit" aria-disabled={load.busy || undefined}>{load.busy ? 'Loading…' : 'Show entries'}</button>
-          <button type="button" class="secondary" disabled={load.busy} onClick={() => {
+          {/* Never disabled: it keeps the keyboard's focus, and a read under way is followed by the cleared one. */}
+          <button type="button" class="secondary" onClick={() => {
             setActorName('');
             setAction('');
             setTargetId('');
