@@ -5,7 +5,7 @@
 import { ErrorCode, Job, Queue, Worker } from 'bullmq';
 import { Cluster, type Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RedisClient } from './db.js';
+import { RedisDb, type RedisClient } from './db.js';
 import { Unavailable } from '../../errors.js';
 import type { JobData, JobOptions, JobQueue } from '../../jobs/queue.js';
 import { DEFAULT_RETRY, KEEP_COMPLETED_MS, KEEP_FAILED_MS, type RetryOptions } from '../../jobs/options.js';
@@ -133,9 +133,7 @@ export class BullJobQueue implements JobQueue {
     // one cluster slot (without it every add fails with CROSSSLOT); on plain Redis it is just a name.
     this.prefix = `${opts.keyPrefix}{jobs}`;
     this.later = { due: `${this.prefix}:${this.name}:agora-later`, jobs: `${this.prefix}:${this.name}:agora-later-jobs` };
-    for (const [name, script] of Object.entries(LATER_SCRIPTS)) {
-      if (!(name in opts.client)) opts.client.defineCommand(name, { numberOfKeys: script.keys, lua: script.lua });
-    }
+    new RedisDb(opts.client, opts.keyPrefix).defineScripts(LATER_SCRIPTS);
     this.laterClient = opts.client as unknown as LaterClient;
     this.queue = new Queue(this.name, {
       connection: opts.client,
